@@ -1,0 +1,157 @@
+"""Triage: which kind of problem this is, what the error text means, how urgent it is.
+
+Everything here is plain decision logic over the model and the profile, with
+no I/O beyond reading the shipped category list once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+
+from composer.i18n import N_, _
+from composer.model import Request, Severity, Urgency
+from composer.profile import Article, Category, ProviderProfile
+from composer.resources import resource_path
+
+__all__ = [
+    "ErrorHint",
+    "builtin_categories",
+    "explain_error",
+    "matching_articles",
+    "suggest_category",
+    "suggest_urgency",
+]
+
+
+@cache
+def builtin_categories() -> list[Category]:
+    """The categories shipped in ``resources/categories.toml``."""
+    data = tomllib.loads(resource_path("categories.toml").read_text(encoding="utf-8"))
+    return [Category.model_validate(item) for item in data["categories"]]
+
+
+@dataclass(frozen=True)
+class ErrorHint:
+    """What a recognised piece of an error message means."""
+
+    pattern: str
+    category: str
+    meaning: str
+    urgency: Urgency | None = None
+
+
+# Recognisable error texts from mail servers, mail programs, browsers and
+# applications. Matched case-insensitively against the error text.
+_HINTS: tuple[ErrorHint, ...] = (
+    ErrorHint(r"\b550[ -]5\.1\.1\b|user unknown|no such user|recipient address rejected: user",
+              "mail_receiving", N_("The receiving server says this mailbox does not exist.")),
+    ErrorHint(r"\b552\b|\b5\.2\.2\b|mailbox (is )?full|over quota|quota exceeded",
+              "mail_receiving", N_("The mailbox is full: it has reached its size limit.")),
+    ErrorHint(r"\b535\b|\b5\.7\.8\b|authentication (failed|unsuccessful)|invalid credentials",
+              "mail_sending", N_("The mail server refused the user name or password.")),
+    ErrorHint(r"relay(ing)? (access )?denied|\b5\.7\.1\b.*relay|not permitted to relay",
+              "mail_sending", N_("The server will not pass the message on: usually the mail program "
+                                 "does not log in for sending (outgoing server authentication).")),
+    ErrorHint(r"\b554\b|\b5\.7\.1\b|blocked|blacklist|blocklist|spamhaus|listed",
+              "mail_sending", N_("A server refused the message as possible spam or because an "
+                                 "address is on a block list.")),
+    ErrorHint(r"\b421\b|\b4\.\d\.\d\b|try again later|temporarily deferred|greylist",
+              "mail_sending", N_("A temporary refusal: the server asks to try again later; mail "
+                                 "programs usually retry by themselves.")),
+    ErrorHint(r"0x800ccc0e|0x800ccc0f|0x800ccc13|0x80042109",
+              "mail_sending", N_("Outlook cannot reach the outgoing mail server: a wrong server "
+                                 "name or port, a firewall, or a network that blocks mail.")),
+    ErrorHint(r"0x800ccc92|0x800ccc90|0x800ccc91",
+              "mail_client_setup", N_("Outlook could not log in to the incoming mail server: "
+                                      "usually the password or the user name.")),
+    ErrorHint(r"dns_probe_finished_nxdomain|err_name_not_resolved|server not found|"
+              r"could not resolve host|can.t find the server|nxdomain",
+              "site_not_visible", N_("The name of the site cannot be found in DNS: the domain "
+                                     "may point nowhere yet, or it may have expired.")),
+    ErrorHint(r"net::err_cert|err_cert_|sec_error_|ssl_error|your connection is not private|"
+              r"certificate (has )?expired|certificate verify failed",
+              "certificate", N_("The browser does not trust the site's security certificate: it "
+                                "may have expired or belong to another name.")),
+    ErrorHint(r"error establishing a database connection",
+              "site_down", N_("The site cannot reach its database."), Urgency.CRITICAL),
+    ErrorHint(r"\b50[0234]\b|internal server error|bad gateway|service unavailable|"
+              r"gateway time-?out|there has been a critical error",
+              "site_down", N_("The web server answered with an error of its own (5xx): the "
+                              "problem is on the server or in the site's code."), Urgency.CRITICAL),
+    ErrorHint(r"err_connection_refused|err_connection_timed_out|connection timed out|"
+              r"took too long to respond",
+              "site_down", N_("The server did not answer the connection."), Urgency.CRITICAL),
+    ErrorHint(r"\b403\b|forbidden", "site_down",
+              N_("The server refuses to show this page (403): permissions or a protection rule.")),
+    ErrorHint(r"\b404\b|not found", "site_down",
+              N_("The page was not found (404): a wrong address, a missing file, or a moved site.")),
+    ErrorHint(r"530 login|login incorrect|access denied for user|incorrect password",
+              "login", N_("The login was refused: usually the user name or password.")),
+)
+
+
+def explain_error(text: str) -> list[ErrorHint]:
+    """The hints whose pattern occurs in ``text``, most specific first."""
+    lowered = text.lower()
+    return [hint for hint in _HINTS if re.search(hint.pattern, lowered)]
+
+
+def hint_meaning(hint: ErrorHint) -> str:
+    return _(hint.meaning)
+
+
+def suggest_category(request: Request, profile: ProviderProfile) -> str | None:
+    """The category that fits the error text and description best, if any does.
+
+    Recognised error codes weigh most, then category keywords.
+    """
+    categories = {c.id: c for c in profile.effective_categories()}
+    scores: dict[str, float] = {}
+    for hint in explain_error(request.error_text):
+        if hint.category in categories:
+            scores[hint.category] = scores.get(hint.category, 0) + 3
+            break
+    text = f"{request.error_text}\n{request.description}\n{request.summary}".lower()
+    for category in categories.values():
+        for keyword in category.keywords:
+            if _contains_word(text, keyword.lower()):
+                scores[category.id] = scores.get(category.id, 0) + 1
+    if not scores:
+        return None
+    return max(scores, key=lambda key: scores[key])
+
+
+def _contains_word(text: str, keyword: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(keyword) + r"(?![\w])", text) is not None
+
+
+def suggest_urgency(request: Request, profile: ProviderProfile) -> Urgency:
+    """The urgency the request deserves: the category's, raised by outage signs."""
+    category = profile.category(request.category)
+    urgency = Urgency(category.urgency) if category else Urgency.NORMAL
+    for hint in explain_error(request.error_text):
+        if hint.urgency is not None and _rank(hint.urgency) < _rank(urgency):
+            urgency = hint.urgency
+    report = request.report
+    if report is not None and report.worst() is Severity.CRITICAL:
+        urgency = Urgency.CRITICAL
+    return urgency
+
+
+def _rank(urgency: Urgency) -> int:
+    return list(Urgency).index(urgency)
+
+
+def matching_articles(request: Request, profile: ProviderProfile, *, limit: int = 3) -> list[Article]:
+    """Knowledge-base articles that match the category or words of the error text."""
+    text = f"{request.error_text}\n{request.description}\n{request.client}".lower()
+    scored: list[tuple[int, int, Article]] = []
+    for index, article in enumerate(profile.kb):
+        score = 2 if request.category and request.category in article.categories else 0
+        score += sum(1 for word in article.keywords if word.lower() in text)
+        if score:
+            scored.append((-score, index, article))
+    return [article for _score, _index, article in sorted(scored)[:limit]]
