@@ -1,0 +1,29 @@
+"""Settings shared by every test: no display, no user data, no network but loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LANGUAGE"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    from composer.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture()
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh folder for the database, attachments and logs."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
