@@ -1,0 +1,152 @@
+"""Readiness coaching: what the request still lacks, and why the agent needs it.
+
+:func:`assess` looks at a request the way a support agent would and returns
+problems (which block saving or sending: an unusable e-mail address, say)
+and advice (what will otherwise come back as a question: the mailbox for a
+mail problem, the exact error text). Each item has a code, the field it is
+about and a translated sentence, so the UI can point at the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from composer.errors import Problem, ValidationError, describe
+from composer.i18n import N_, _
+from composer.model import Request, Role, Urgency, normalise_domain, validate_email
+from composer.profile import ProviderProfile
+
+__all__ = ["ADVICE", "Readiness", "assess"]
+
+# Advice codes: (what is missing, why the agent needs it).
+ADVICE: dict[str, tuple[str, str]] = {
+    "advice.summary": (N_("Say in one line what is wrong."),
+                       N_("The agent sees this line first, in a list of many requests.")),
+    "advice.account": (N_("Name the mailbox or account, e.g. sales@example.com."),
+                       N_("The agent must know which of your mailboxes or logins to look at.")),
+    "advice.device": (N_("Say which device you use (computer, phone, tablet) and its system."),
+                      N_("It tells a problem on your device apart from one on the server.")),
+    "advice.client": (N_("Say which program you use, e.g. Outlook 2021 or Chrome."),
+                      N_("Settings and error messages differ from program to program.")),
+    "advice.error_text": (N_("Paste the exact error message."),
+                          N_("The exact words often name the cause at once; a paraphrase hides it.")),
+    "advice.started_at": (N_("Say when it started, e.g. “yesterday around 15:00”."),
+                          N_("The agent can look for that moment in the server's logs.")),
+    "advice.worked_before": (N_("Say whether it worked before."),
+                             N_("Something that stopped working is searched for differently "
+                                "from something never set up.")),
+    "advice.tried": (N_("Say what you already tried."),
+                     N_("The agent will not ask you to do it again.")),
+    "advice.question": (N_("Answer: {question}"),
+                        N_("The agent would otherwise ask you this and wait for the answer.")),
+    "advice.role_category": (
+        N_("Your role ({role}) may not be allowed to file this kind of request."),
+        N_("{provider} accepts it only from another contact of the account; ask them, "
+           "or file it from their address.")),
+    "advice.admin_address": (
+        N_("Changes must be requested from the account's administrator address."),
+        N_("{provider} only acts on changes that come from the owner's e-mail address, "
+           "for your security.")),
+    "advice.critical_written": (
+        N_("Critical problems are handled day and night, in writing."),
+        N_("Send this request rather than calling: the phone line keeps office hours.")),
+}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What stands between the request and a complete one."""
+
+    problems: tuple[Problem, ...]
+    advice: tuple[Problem, ...]
+    score: int
+
+    @property
+    def can_send(self) -> bool:
+        return not self.problems
+
+
+def advice_text(item: Problem) -> tuple[str, str]:
+    """The translated sentence and reason of an advice or problem item."""
+    if item.code in ADVICE:
+        message, why = ADVICE[item.code]
+        return _(message).format_map(item.params), _(why).format_map(item.params)
+    return describe(item.code, item.params)
+
+
+def assess(request: Request, profile: ProviderProfile, *, now: datetime | None = None) -> Readiness:
+    """Check a request as an agent would; ``now`` is only used for time checks."""
+    problems: list[Problem] = []
+    advice: list[Problem] = []
+    category = profile.category(request.category)
+    needs = set(category.needs) if category else {"domain"}
+
+    if not request.requester.name.strip():
+        problems.append(Problem("name.empty", "requester.name"))
+    _check(problems, "requester.email", lambda: validate_email(request.requester.email))
+    if not request.category:
+        problems.append(Problem("category.empty", "category"))
+    if request.domain.strip() or "domain" in needs:
+        _check(problems, "domain", lambda: normalise_domain(request.domain))
+    if request.account.strip() and category is not None and category.account_is_mailbox:
+        _check(problems, "account",
+               lambda: validate_email(request.account, code="account.invalid"))
+    if not (request.description.strip() or request.error_text.strip() or request.summary.strip()):
+        problems.append(Problem("description.empty", "description"))
+
+    if not request.summary.strip():
+        advice.append(Problem("advice.summary", "summary", blocking=False))
+    if "account" in needs and not request.account.strip():
+        advice.append(Problem("advice.account", "account", blocking=False))
+    if "device" in needs and not (request.device.strip() or request.operating_system.strip()):
+        advice.append(Problem("advice.device", "device", blocking=False))
+    if "client" in needs and not request.client.strip():
+        advice.append(Problem("advice.client", "client", blocking=False))
+    if "error_text" in needs and not request.error_text.strip():
+        advice.append(Problem("advice.error_text", "error_text", blocking=False))
+    if "started_at" in needs and request.started_at is None:
+        advice.append(Problem("advice.started_at", "started_at", blocking=False))
+    if category is not None and category.id not in {"billing", "change_request"}:
+        if request.worked_before.value == "unknown":
+            advice.append(Problem("advice.worked_before", "worked_before", blocking=False))
+        if not request.tried.strip():
+            advice.append(Problem("advice.tried", "tried", blocking=False))
+    if category is not None:
+        for question in category.questions:
+            if question.required and not request.answers.get(question.id, "").strip():
+                advice.append(Problem("advice.question", f"answers.{question.id}",
+                                      {"question": _(question.label)}, blocking=False))
+        _role_advice(request, profile, advice)
+    if request.urgency is Urgency.CRITICAL and profile.support.critical_always_open:
+        advice.append(Problem("advice.critical_written", "urgency", blocking=False))
+
+    gaps = len(problems) * 2 + sum(1 for a in advice if a.code != "advice.critical_written")
+    score = max(0, 100 - gaps * 10)
+    return Readiness(tuple(problems), tuple(advice), score)
+
+
+def _role_advice(request: Request, profile: ProviderProfile, advice: list[Problem]) -> None:
+    from composer.model import ROLE_LABELS
+
+    role = request.requester.role
+    params = {"role": _(ROLE_LABELS[role]), "provider": profile.provider.name}
+    rule = next((r for r in profile.roles if r.role == role.value), None)
+    if rule is not None and rule.may_file and request.category not in rule.may_file:
+        advice.append(Problem("advice.role_category", "requester.role", params, blocking=False))
+    category = profile.category(request.category)
+    if (
+        category is not None
+        and category.changes_something
+        and profile.support.changes_require_admin_address
+        and role is not Role.OWNER
+    ):
+        advice.append(Problem("advice.admin_address", "requester.email", params, blocking=False))
+
+
+def _check(problems: list[Problem], field: str, check: Callable[[], object]) -> None:
+    try:
+        check()
+    except ValidationError as error:
+        problems.append(Problem(error.code, field, error.params))
