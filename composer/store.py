@@ -59,6 +59,76 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX drafts_updated ON drafts(updated_at);
     """,
+    # 2: outbox, the log of every delivery attempt, delivery settings (composer.outbox)
+    """
+    CREATE TABLE outbox (
+        id               TEXT PRIMARY KEY,
+        request_id       TEXT NOT NULL,
+        kind             TEXT NOT NULL DEFAULT 'request',
+        state            TEXT NOT NULL DEFAULT 'pending',
+        channel_index    INTEGER NOT NULL DEFAULT 0,
+        idempotency_key  TEXT NOT NULL,
+        reason           TEXT NOT NULL DEFAULT '',
+        reason_params    TEXT NOT NULL DEFAULT '{}',
+        failure_kind     TEXT NOT NULL DEFAULT '',
+        maybe_delivered  INTEGER NOT NULL DEFAULT 0,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT NOT NULL,
+        owner            TEXT NOT NULL DEFAULT '',
+        lease_until      TEXT NOT NULL DEFAULT '',
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL,
+        request          TEXT NOT NULL,
+        profile          TEXT NOT NULL,
+        follow_up        TEXT NOT NULL DEFAULT '',
+        receipt          TEXT NOT NULL DEFAULT ''
+    );
+    CREATE UNIQUE INDEX outbox_one_per_request ON outbox(request_id) WHERE kind = 'request';
+    CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+    CREATE TABLE delivery_attempts (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        outbox_id        TEXT NOT NULL,
+        channel          TEXT NOT NULL,
+        idempotency_key  TEXT NOT NULL,
+        started_at       TEXT NOT NULL,
+        finished_at      TEXT NOT NULL DEFAULT '',
+        outcome          TEXT NOT NULL DEFAULT 'started',
+        code             TEXT NOT NULL DEFAULT '',
+        detail           TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX delivery_attempts_entry ON delivery_attempts(outbox_id);
+    CREATE TABLE delivery_settings (
+        key   TEXT PRIMARY KEY,
+        body  TEXT NOT NULL
+    );
+    """,
+    # 3: history of sent requests with full-text search (composer.history)
+    """
+    CREATE TABLE history (
+        request_id  TEXT PRIMARY KEY,
+        title       TEXT NOT NULL DEFAULT '',
+        domain      TEXT NOT NULL DEFAULT '',
+        category    TEXT NOT NULL DEFAULT '',
+        reference   TEXT NOT NULL DEFAULT '',
+        channel     TEXT NOT NULL DEFAULT '',
+        sent_at     TEXT NOT NULL,
+        profile     TEXT NOT NULL,
+        body        TEXT NOT NULL
+    );
+    CREATE INDEX history_sent ON history(sent_at);
+    CREATE TABLE history_messages (
+        id          TEXT PRIMARY KEY,
+        request_id  TEXT NOT NULL,
+        sent_at     TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        receipt     TEXT NOT NULL
+    );
+    CREATE INDEX history_messages_request ON history_messages(request_id, sent_at);
+    CREATE VIRTUAL TABLE history_fts USING fts5(
+        request_id UNINDEXED, domain, category, text, reference,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """,
 ]
 
 
