@@ -134,13 +134,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Check that the file is a text file you may read."),
     ),
     "profile.syntax": (
-        N_("The provider profile {path} is not valid TOML (line {line}, column {column}): "
-           "{reason}"),
+        N_("The provider profile {path} is not valid TOML ({where}): {reason}"),
         N_("Fix the file at that place; a TOML checker shows the exact problem."),
     ),
     "profile.invalid": (
         N_("The provider profile {path} has {count} mistake(s)."),
-        N_("Fix each of the fields listed below; `request-composer profile schema` prints "
+        N_("Fix each field in the list; `request-composer profile schema` prints "
            "what every field accepts."),
     ),
     "bundle.not_found": (

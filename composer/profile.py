@@ -276,9 +276,14 @@ def load_profile_text(text: str, *, source: str = "<profile>") -> ProviderProfil
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        from composer.i18n import _
+
         line, column = _toml_position(str(exc))
-        reason = str(exc).split(" (at line")[0]
-        raise ProfileError("profile.syntax", path=source, line=line, column=column, reason=reason) from None
+        reason = str(exc).split(" (at ")[0]
+        where = (_("line {line}, column {column}").format(line=line, column=column) if line
+                 else _("at the end of the file"))
+        raise ProfileError("profile.syntax", path=source, line=line, column=column, where=where,
+                           reason=reason) from None
     try:
         return ProviderProfile.model_validate(data)
     except PydanticValidationError as exc:
