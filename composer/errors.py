@@ -178,7 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "internal": (
         N_("Something unexpected went wrong."),
-        N_("Your draft is saved. You can send us a report of this error."),
+        N_("Your draft is saved. Copy the details into a report to the Request Composer team."),
     ),
 }
 

@@ -257,8 +257,8 @@ def normalise_domain(value: str) -> str:
     """The ASCII (A-label) form of a domain the user typed, lower case, no trailing dot.
 
     Accepts internationalised names (``παράδειγμα.gr``, ``пример.рф``) and
-    forgives what users paste: a scheme, ``www.`` is kept, a path or port is
-    dropped.
+    forgives what users paste: a scheme, a leading ``www.``, a path or a port
+    is dropped.
 
     Raises:
         ValidationError: ``domain.empty``, ``domain.invalid`` or ``domain.no_tld``.
@@ -284,6 +284,8 @@ def normalise_domain(value: str) -> str:
         raise ValidationError("domain.invalid", value=raw)
     if len(labels) < 2:
         raise ValidationError("domain.no_tld", value=raw)
+    if labels[0] == "www" and len(labels) > 2:
+        ascii_name = ".".join(labels[1:])  # the domain, not its web host name
     if labels[-1].isdigit():
         raise ValidationError("domain.invalid", value=raw)
     return ascii_name

@@ -1,0 +1,509 @@
+"""The outbox's data: entries, their states, and the log of every attempt.
+
+An entry is written before the first byte leaves the machine and carries all
+it needs to be sent after a restart: the request, a snapshot of the provider
+profile, the channel it is at in the profile's fallback chain and the
+idempotency key every attempt sends. States::
+
+    pending ──claim──► sending ──► sent
+       ▲                  │
+       │ retry / backoff  ├──► pending  (network, 5xx: retried after a pause)
+       │                  └──► failed   (rejected, auth, config, too many tries)
+       └──── retry / next channel ◄──┘
+
+A process that dies while ``sending`` leaves the entry with its owner; the
+next worker puts it back to ``pending`` (:func:`recover`) and it goes out
+again with the same key. Claims are atomic (``BEGIN IMMEDIATE``), so two
+processes on one data folder never send the same entry at once. All times
+are UTC.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from composer.channels.base import DeliveryError, FollowUp
+from composer.errors import ComposerError
+from composer.model import Attachment, Receipt, Request
+from composer.profile import Channel, ProviderProfile
+from composer.store import Store
+
+__all__ = [
+    "Attempt",
+    "EntryKind",
+    "OutboxEntry",
+    "OutboxState",
+    "get_entry",
+    "list_attempts",
+    "list_entries",
+    "load_setting",
+    "save_setting",
+]
+
+
+class OutboxState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class EntryKind(StrEnum):
+    REQUEST = "request"
+    FOLLOW_UP = "follow_up"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One request (or follow-up) on its way out."""
+
+    id: str
+    request_id: str
+    kind: EntryKind
+    state: OutboxState
+    channel_index: int
+    idempotency_key: str
+    reason: str
+    reason_params: dict[str, Any]
+    failure_kind: str
+    maybe_delivered: bool
+    attempts: int
+    next_attempt_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    request: Request
+    profile: ProviderProfile
+    follow_up: FollowUp | None
+    receipt: Receipt | None
+
+    @property
+    def channel(self) -> Channel | None:
+        """The profile channel this entry goes through now."""
+        channels = self.profile.channels
+        return channels[self.channel_index] if self.channel_index < len(channels) else None
+
+    @property
+    def next_channel(self) -> Channel | None:
+        """The channel after this one in the fallback chain, if any."""
+        channels = self.profile.channels
+        index = self.channel_index + 1
+        return channels[index] if index < len(channels) else None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try to send an entry, with its outcome (``started`` while it runs)."""
+
+    id: int
+    outbox_id: str
+    channel: str
+    idempotency_key: str
+    started_at: datetime
+    finished_at: datetime | None
+    outcome: str
+    code: str
+    detail: str
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def channel_label(channel: Channel | None) -> str:
+    """A stable short name for a profile channel: ``intake``, ``email``, ``file``."""
+    if channel is None:
+        return ""
+    if channel.kind == "helpdesk":
+        return channel.helpdesk
+    return channel.kind
+
+
+def _entry(row: sqlite3.Row) -> OutboxEntry:
+    follow_up = None
+    if row["follow_up"]:
+        data = json.loads(row["follow_up"])
+        follow_up = FollowUp(
+            text=data["text"],
+            attachments=tuple(Attachment.model_validate(a) for a in data["attachments"]),
+        )
+    return OutboxEntry(
+        id=row["id"],
+        request_id=row["request_id"],
+        kind=EntryKind(row["kind"]),
+        state=OutboxState(row["state"]),
+        channel_index=row["channel_index"],
+        idempotency_key=row["idempotency_key"],
+        reason=row["reason"],
+        reason_params=json.loads(row["reason_params"]),
+        failure_kind=row["failure_kind"],
+        maybe_delivered=bool(row["maybe_delivered"]),
+        attempts=row["attempts"],
+        next_attempt_at=_dt(row["next_attempt_at"]),
+        created_at=_dt(row["created_at"]),
+        updated_at=_dt(row["updated_at"]),
+        request=Request.model_validate_json(row["request"]),
+        profile=ProviderProfile.model_validate_json(row["profile"]),
+        follow_up=follow_up,
+        receipt=Receipt.model_validate_json(row["receipt"]) if row["receipt"] else None,
+    )
+
+
+def get_entry(store: Store, entry_id: str) -> OutboxEntry | None:
+    rows = store.query("SELECT * FROM outbox WHERE id = ?", (entry_id,))
+    return _entry(rows[0]) if rows else None
+
+
+def entry_for_request(store: Store, request_id: str) -> OutboxEntry | None:
+    """The outbox entry of a new request (not its follow-ups), if it is in the outbox."""
+    rows = store.query(
+        "SELECT * FROM outbox WHERE request_id = ? AND kind = 'request'", (request_id,)
+    )
+    return _entry(rows[0]) if rows else None
+
+
+def list_entries(store: Store, *, states: tuple[OutboxState, ...] = ()) -> list[OutboxEntry]:
+    """Entries, oldest first, optionally only those in ``states``."""
+    if states:
+        marks = ",".join("?" * len(states))
+        rows = store.query(
+            f"SELECT * FROM outbox WHERE state IN ({marks}) ORDER BY created_at",
+            tuple(str(s) for s in states),
+        )
+    else:
+        rows = store.query("SELECT * FROM outbox ORDER BY created_at")
+    return [_entry(row) for row in rows]
+
+
+def list_attempts(store: Store, entry_id: str) -> list[Attempt]:
+    rows = store.query(
+        "SELECT * FROM delivery_attempts WHERE outbox_id = ? ORDER BY id", (entry_id,)
+    )
+    return [
+        Attempt(
+            id=row["id"],
+            outbox_id=row["outbox_id"],
+            channel=row["channel"],
+            idempotency_key=row["idempotency_key"],
+            started_at=_dt(row["started_at"]),
+            finished_at=_dt(row["finished_at"]) if row["finished_at"] else None,
+            outcome=row["outcome"],
+            code=row["code"],
+            detail=row["detail"],
+        )
+        for row in rows
+    ]
+
+
+def check_attachments(store: Store, attachments: tuple[Attachment, ...]) -> None:
+    """Raises ``attachment.missing`` unless every file is in the store with its size."""
+    for attachment in attachments:
+        path = store.attachment_path(attachment)
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = -1
+        if size != attachment.size:
+            raise ComposerError("attachment.missing", name=attachment.name)
+
+
+def insert_entry(
+    store: Store,
+    request: Request,
+    profile: ProviderProfile,
+    *,
+    follow_up: FollowUp | None = None,
+    remove_draft: bool = False,
+    now: datetime | None = None,
+) -> OutboxEntry:
+    """Write an entry (idempotent for a new request: an existing entry is returned).
+
+    Raises:
+        ComposerError: ``attachment.missing``, ``outbox.no_channel``.
+    """
+    if not profile.channels:
+        raise ComposerError("outbox.no_channel", provider=profile.provider.name)
+    check_attachments(store, follow_up.attachments if follow_up else request.attachments)
+    moment = _ts(now or now_utc())
+    entry_id = uuid.uuid4().hex
+    kind = EntryKind.FOLLOW_UP if follow_up else EntryKind.REQUEST
+    follow_json = ""
+    if follow_up is not None:
+        follow_json = json.dumps(
+            {
+                "text": follow_up.text,
+                "attachments": [a.model_dump(mode="json") for a in follow_up.attachments],
+            }
+        )
+    with store.transaction() as db:
+        existing = None
+        if kind is EntryKind.REQUEST:
+            existing = db.execute(
+                "SELECT id FROM outbox WHERE request_id = ? AND kind = 'request'", (request.id,)
+            ).fetchone()
+        if existing is not None:
+            entry_id = existing[0]
+        else:
+            db.execute(
+                "INSERT INTO outbox(id, request_id, kind, state, idempotency_key, next_attempt_at,"
+                " created_at, updated_at, request, profile, follow_up)"
+                " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry_id,
+                    request.id,
+                    str(kind),
+                    f"rc-{uuid.uuid4().hex}",
+                    moment,
+                    moment,
+                    moment,
+                    request.model_dump_json(),
+                    profile.model_dump_json(),
+                    follow_json,
+                ),
+            )
+            if remove_draft:
+                db.execute("DELETE FROM drafts WHERE id = ?", (request.id,))
+    entry = get_entry(store, entry_id)
+    assert entry is not None
+    return entry
+
+
+# -- claiming and recovery ---------------------------------------------------
+
+_HOST = socket.gethostname()
+_live_tokens: set[str] = set()
+
+
+def new_owner() -> str:
+    """An owner name for one worker: host, process and a token for this worker."""
+    token = uuid.uuid4().hex[:12]
+    _live_tokens.add(token)
+    return f"{_HOST}:{os.getpid()}:{token}"
+
+
+def release_owner(owner: str) -> None:
+    _live_tokens.discard(owner.rsplit(":", 1)[-1])
+
+
+def _owner_alive(owner: str) -> bool:
+    host, _, rest = owner.partition(":")
+    pid_text, _, token = rest.partition(":")
+    if host != _HOST:
+        return True  # another machine: only its lease can tell
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return token in _live_tokens
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(store: Store, *, now: datetime | None = None) -> list[str]:
+    """Put entries whose sender died back to ``pending``; returns their ids.
+
+    Their unfinished attempts are logged as ``interrupted``. The entries keep
+    their idempotency key, so the provider recognises the retry.
+    """
+    moment = now or now_utc()
+    recovered: list[str] = []
+    with store.transaction() as db:
+        rows = db.execute(
+            "SELECT id, owner, lease_until FROM outbox WHERE state = 'sending'"
+        ).fetchall()
+        for entry_id, owner, lease_until in rows:
+            expired = not lease_until or _dt(lease_until) <= moment
+            if expired or not _owner_alive(owner):
+                db.execute(
+                    "UPDATE outbox SET state = 'pending', owner = '', lease_until = '',"
+                    " next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                    (_ts(moment), _ts(moment), entry_id),
+                )
+                db.execute(
+                    "UPDATE delivery_attempts SET outcome = 'interrupted', finished_at = ?"
+                    " WHERE outbox_id = ? AND outcome = 'started'",
+                    (_ts(moment), entry_id),
+                )
+                recovered.append(entry_id)
+    return recovered
+
+
+def claim_due(
+    store: Store, owner: str, *, lease: timedelta, now: datetime | None = None
+) -> tuple[OutboxEntry, int] | None:
+    """Take the next due entry for sending; returns it and the id of its logged attempt."""
+    moment = now or now_utc()
+    with store.transaction() as db:
+        row = db.execute(
+            "SELECT id, channel_index, profile, idempotency_key FROM outbox"
+            " WHERE state = 'pending' AND next_attempt_at <= ?"
+            " ORDER BY next_attempt_at LIMIT 1",
+            (_ts(moment),),
+        ).fetchone()
+        if row is None:
+            return None
+        entry_id, index, profile_json, key = row
+        channels = ProviderProfile.model_validate_json(profile_json).channels
+        label = channel_label(channels[index] if index < len(channels) else None)
+        db.execute(
+            "UPDATE outbox SET state = 'sending', owner = ?, lease_until = ?,"
+            " attempts = attempts + 1, updated_at = ? WHERE id = ?",
+            (owner, _ts(moment + lease), _ts(moment), entry_id),
+        )
+        cursor = db.execute(
+            "INSERT INTO delivery_attempts(outbox_id, channel, idempotency_key, started_at)"
+            " VALUES (?, ?, ?, ?)",
+            (entry_id, label, key, _ts(moment)),
+        )
+        attempt_id = cursor.lastrowid
+    entry = get_entry(store, entry_id)
+    assert entry is not None and attempt_id is not None
+    return entry, attempt_id
+
+
+def next_due(store: Store) -> datetime | None:
+    """When the earliest pending entry is due, or None when nothing is pending."""
+    rows = store.query("SELECT MIN(next_attempt_at) AS due FROM outbox WHERE state = 'pending'")
+    return _dt(rows[0]["due"]) if rows and rows[0]["due"] else None
+
+
+def finish_attempt(
+    db: sqlite3.Connection, attempt_id: int, outcome: str, *, code: str = "", detail: str = ""
+) -> None:
+    db.execute(
+        "UPDATE delivery_attempts SET outcome = ?, code = ?, detail = ?, finished_at = ?"
+        " WHERE id = ?",
+        (outcome, code, detail[:500], _ts(now_utc()), attempt_id),
+    )
+
+
+def mark_sent(db: sqlite3.Connection, entry_id: str, receipt: Receipt) -> None:
+    moment = _ts(now_utc())
+    db.execute(
+        "UPDATE outbox SET state = 'sent', receipt = ?, reason = '', reason_params = '{}',"
+        " failure_kind = '', owner = '', lease_until = '', updated_at = ? WHERE id = ?",
+        (receipt.model_dump_json(), moment, entry_id),
+    )
+
+
+def mark_unsent(
+    db: sqlite3.Connection,
+    entry_id: str,
+    error: DeliveryError,
+    *,
+    state: OutboxState,
+    next_attempt_at: datetime | None = None,
+) -> None:
+    """Record a failure: back to ``pending`` (with a due time) or ``failed``."""
+    moment = now_utc()
+    db.execute(
+        "UPDATE outbox SET state = ?, reason = ?, reason_params = ?, failure_kind = ?,"
+        " maybe_delivered = maybe_delivered OR ?, next_attempt_at = ?, owner = '',"
+        " lease_until = '', updated_at = ? WHERE id = ?",
+        (
+            str(state),
+            error.code,
+            json.dumps(_plain(error.params)),
+            str(error.kind),
+            int(error.maybe_delivered),
+            _ts(next_attempt_at or moment),
+            _ts(moment),
+            entry_id,
+        ),
+    )
+
+
+def _plain(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v if isinstance(v, str | int | float | bool | list) else str(v) for k, v in params.items()}
+
+
+def reschedule(
+    store: Store, entry_id: str, *, channel_index: int | None = None, now: datetime | None = None
+) -> OutboxEntry:
+    """Make a ``pending`` or ``failed`` entry due now, optionally at another channel.
+
+    Raises:
+        ComposerError: ``outbox.not_found``; ``outbox.busy`` while it is sending;
+            ``outbox.already_sent``.
+    """
+    moment = _ts(now or now_utc())
+    with store.transaction() as db:
+        row = db.execute("SELECT state FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+        _check_changeable(entry_id, row)
+        db.execute(
+            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ?,"
+            " channel_index = COALESCE(?, channel_index) WHERE id = ?",
+            (moment, moment, channel_index, entry_id),
+        )
+    entry = get_entry(store, entry_id)
+    assert entry is not None
+    return entry
+
+
+def _check_changeable(entry_id: str, row: Any) -> None:
+    if row is None:
+        raise ComposerError("outbox.not_found", id=entry_id)
+    if row[0] == OutboxState.SENDING:
+        raise ComposerError("outbox.busy", id=entry_id)
+    if row[0] == OutboxState.SENT:
+        raise ComposerError("outbox.already_sent", id=entry_id)
+
+
+def withdraw(store: Store, entry_id: str) -> Request:
+    """Take an unsent entry out of the outbox and make its request a draft again.
+
+    Raises:
+        ComposerError: ``outbox.not_found``, ``outbox.busy``, ``outbox.already_sent``.
+    """
+    entry = get_entry(store, entry_id)
+    with store.transaction() as db:
+        row = db.execute("SELECT state FROM outbox WHERE id = ?", (entry_id,)).fetchone()
+        _check_changeable(entry_id, row)
+        db.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
+    assert entry is not None
+    if entry.kind is EntryKind.REQUEST:
+        store.save_draft(entry.request)
+    return entry.request
+
+
+# -- settings ----------------------------------------------------------------
+
+SettingT = TypeVar("SettingT", bound=BaseModel)
+
+
+def save_setting(store: Store, key: str, value: BaseModel) -> None:
+    """Save delivery settings (never a secret: those go to :mod:`composer.credentials`)."""
+    with store.transaction() as db:
+        db.execute(
+            "INSERT INTO delivery_settings(key, body) VALUES (?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET body = excluded.body",
+            (key, value.model_dump_json()),
+        )
+
+
+def load_setting(store: Store, key: str, model: type[SettingT]) -> SettingT | None:
+    rows = store.query("SELECT body FROM delivery_settings WHERE key = ?", (key,))
+    return model.model_validate_json(rows[0]["body"]) if rows else None

@@ -1,0 +1,58 @@
+"""Application start: Qt set-up, language, profile, store, the main window, crash handling."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+
+from composer import __version__, i18n
+from composer.errors import ComposerError
+from composer.profile import load_profile
+from composer.store import Store
+from composer.ui.main_window import MainWindow
+from composer.ui.messages import show_error, show_unexpected
+
+__all__ = ["create_window", "main"]
+
+
+def create_window(args: argparse.Namespace) -> MainWindow:
+    """The main window for the command-line arguments (profile, data folder, bundle)."""
+    profile = load_profile(getattr(args, "profile", None))
+    store = Store(getattr(args, "data_dir", None))
+    window = MainWindow(profile, store)
+    bundle: Path | None = getattr(args, "bundle", None)
+    if bundle is not None:
+        window.import_bundle(bundle)
+    return window
+
+
+def main(args: argparse.Namespace) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Request Composer")
+    app.setOrganizationName("request-composer")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("request-composer")
+    if not getattr(args, "language", None):
+        saved = QSettings().value("language", "")
+        i18n.set_language(str(saved) if saved else None)
+    try:
+        window = create_window(args)
+    except ComposerError as error:
+        show_error(None, error)
+        return 1
+
+    def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        window.controller.flush()
+        show_unexpected(window, kind, exc, tb)
+
+    sys.excepthook = excepthook
+    window.show()
+    if getattr(args, "bundle", None) is None:
+        QTimer.singleShot(0, lambda: window.offer_drafts(on_start=True))
+    return app.exec()

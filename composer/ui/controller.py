@@ -1,0 +1,116 @@
+"""The draft being edited: the one model every step reads and writes.
+
+Widgets never hold the truth: they call :meth:`DraftController.update` with
+the field they changed, the controller makes the new (frozen) request,
+hands it to the background autosaver, and emits ``changed`` so the coach,
+the step list and the review re-render from the model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from composer.errors import ComposerError
+from composer.model import Request, Requester
+from composer.profile import ProviderProfile
+from composer.quality import Readiness, assess
+from composer.store import DraftAutosaver, Store
+from composer.ui.bridge import Bridge
+
+__all__ = ["DraftController"]
+
+
+class DraftController(QObject):
+    """Owns the current draft, its autosaving and its readiness."""
+
+    changed = Signal()
+    replaced = Signal()
+    saved = Signal(str)
+    save_failed = Signal(object)
+
+    def __init__(self, profile: ProviderProfile, store: Store, *, autosave_delay: float = 0.3,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.profile = profile
+        self.store = store
+        self._bridge = Bridge(self)
+        self._autosaver = DraftAutosaver(
+            store,
+            delay=autosave_delay,
+            on_error=self._bridge.wrap(self.save_failed.emit),
+            on_saved=self._bridge.wrap(lambda request: self.saved.emit(request.id)),
+        )
+        self._request = self._new_request()
+        self._readiness = assess(self._request, profile)
+
+    def _new_request(self) -> Request:
+        from composer.i18n import current_language
+
+        return Request(provider=self.profile.provider.id, language=current_language())
+
+    @property
+    def request(self) -> Request:
+        return self._request
+
+    @property
+    def readiness(self) -> Readiness:
+        return self._readiness
+
+    def set_profile(self, profile: ProviderProfile) -> None:
+        self.profile = profile
+        self._set(self._request.touched(provider=profile.provider.id), save=True)
+
+    def update(self, **changes: Any) -> None:
+        """Change fields of the request (only when they really differ)."""
+        current = self._request
+        if all(getattr(current, key) == value for key, value in changes.items()):
+            return
+        self._set(current.touched(**changes), save=True)
+
+    def update_requester(self, **changes: Any) -> None:
+        requester: Requester = self._request.requester
+        if all(getattr(requester, key) == value for key, value in changes.items()):
+            return
+        self.update(requester=requester.model_copy(update=changes))
+
+    def set_answer(self, question_id: str, value: str) -> None:
+        answers = dict(self._request.answers)
+        if answers.get(question_id, "") == value:
+            return
+        if value:
+            answers[question_id] = value
+        else:
+            answers.pop(question_id, None)
+        self.update(answers=answers)
+
+    def load(self, request: Request) -> None:
+        """Make another draft the current one (resumed, opened from a file, or new)."""
+        self._autosaver.flush()
+        self._set(request, save=False)
+        self.replaced.emit()
+
+    def new(self, *, keep_requester: bool = True) -> None:
+        request = self._new_request()
+        if keep_requester:
+            request = request.model_copy(update={"requester": self._request.requester})
+        self.load(request)
+
+    def discard(self, draft_id: str) -> None:
+        self._autosaver.discard(draft_id)
+
+    def flush(self) -> bool:
+        return self._autosaver.flush()
+
+    def close(self) -> None:
+        self._autosaver.close()
+
+    def _set(self, request: Request, *, save: bool) -> None:
+        self._request = request
+        self._readiness = assess(request, self.profile, now=datetime.now().astimezone())
+        if save:
+            self._autosaver.submit(request)
+        self.changed.emit()
+

@@ -1,0 +1,439 @@
+"""The main window: the steps of the form on the left, the current step, Back and Next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer import i18n
+from composer.errors import ComposerError
+from composer.i18n import _
+from composer.model import Request
+from composer.profile import ProviderProfile, load_profile
+from composer.quality import advice_text
+from composer.render import read_bundle, write_bundle
+from composer.store import Store
+from composer.ui.bridge import run_task
+from composer.ui.controller import DraftController
+from composer.ui.drafts import DraftsDialog
+from composer.ui.messages import show_error
+from composer.ui.steps.affected import AffectedStep
+from composer.ui.steps.base import Step
+from composer.ui.steps.happens import HappensStep
+from composer.ui.steps.review import ReviewStep
+from composer.ui.steps.who import WhoStep
+
+__all__ = ["MainWindow"]
+
+# Where a readiness item's field lives: (step key, widget field name).
+_FIELD_PLACES = {
+    "requester.name": ("who", "name"),
+    "requester.email": ("who", "email"),
+    "requester.role": ("who", "role"),
+    "summary": ("affected", "summary"),
+    "category": ("affected", "category"),
+    "domain": ("affected", "domain"),
+    "account": ("affected", "account"),
+    "device": ("affected", "device"),
+    "client": ("affected", "client"),
+    "error_text": ("happens", "error_text"),
+    "started_at": ("happens", "started_at"),
+    "worked_before": ("happens", "worked_before"),
+    "description": ("happens", "description"),
+    "tried": ("happens", "tried"),
+    "urgency": ("happens", "urgency"),
+}
+
+
+class MainWindow(QMainWindow):
+    """The guided form. All state is in ``controller.request``."""
+
+    def __init__(self, profile: ProviderProfile, store: Store, *,
+                 autosave_delay: float = 0.3) -> None:
+        super().__init__()
+        self.setObjectName("window.main")
+        self.store = store
+        self.controller = DraftController(profile, store, autosave_delay=autosave_delay, parent=self)
+        self.controller.changed.connect(self._refresh)
+        self.controller.saved.connect(self._saved)
+        self.controller.save_failed.connect(self._save_failed)
+        self.last_bundle: Path | None = None
+
+        self.steps: list[Step] = [WhoStep(self.controller), AffectedStep(self.controller),
+                                  HappensStep(self.controller), ReviewStep(self.controller)]
+        self.review = self.steps[-1]
+        assert isinstance(self.review, ReviewStep)
+        self.review.go_to_field.connect(self.go_to_field)
+        self.review.send_requested.connect(self.save_bundle)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        side = QVBoxLayout()
+        self.step_list = QListWidget()
+        self.step_list.setObjectName("steps")
+        self.step_list.setMaximumWidth(230)
+        self.step_list.currentRowChanged.connect(self._show_step)
+        side.addWidget(self.step_list)
+        self.readiness_label = QLabel()
+        side.addWidget(self.readiness_label)
+        self.readiness = QProgressBar()
+        self.readiness.setObjectName("readiness")
+        self.readiness.setRange(0, 100)
+        self.readiness.setMaximumWidth(230)
+        side.addWidget(self.readiness)
+        self.coach = QLabel()
+        self.coach.setObjectName("coach")
+        self.coach.setWordWrap(True)
+        self.coach.setMaximumWidth(230)
+        self.coach.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.coach.setFrameShape(QFrame.Shape.StyledPanel)
+        self.coach.setMargin(8)
+        side.addWidget(self.coach, 1)
+        layout.addLayout(side)
+
+        main = QVBoxLayout()
+        self.header = QLabel()
+        self.header.setObjectName("header")
+        font = self.header.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.header.setFont(font)
+        main.addWidget(self.header)
+        self.pages = QStackedWidget()
+        for step in self.steps:
+            scroll = QScrollArea()
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(step)
+            self.pages.addWidget(scroll)
+            self.step_list.addItem(QListWidgetItem())
+        main.addWidget(self.pages, 1)
+        nav = QHBoxLayout()
+        self.position = QLabel()
+        self.position.setObjectName("step.position")
+        nav.addWidget(self.position)
+        nav.addStretch(1)
+        self.back = QPushButton()
+        self.back.setObjectName("action.back")
+        self.back.clicked.connect(lambda: self.go(self.pages.currentIndex() - 1))
+        self.next = QPushButton()
+        self.next.setObjectName("action.next")
+        self.next.clicked.connect(lambda: self.go(self.pages.currentIndex() + 1))
+        nav.addWidget(self.back)
+        nav.addWidget(self.next)
+        main.addLayout(nav)
+        layout.addLayout(main, 1)
+        self.setCentralWidget(central)
+
+        self._build_menus()
+        self._unsubscribe = i18n.on_language_changed(lambda _code: self.retranslate())
+        self.retranslate()
+        self.step_list.setCurrentRow(0)
+        self.resize(980, 720)
+
+    # -- menus ------------------------------------------------------------
+
+    def _action(self, name: str, handler: Callable[[], Any], shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(handler)
+        return action
+
+    def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu("")
+        self.act_new = self._action("action.new", self.new_request, QKeySequence.StandardKey.New)
+        self.act_drafts = self._action("action.drafts", self.show_drafts)
+        self.act_open = self._action("action.open_bundle", self.open_bundle, QKeySequence.StandardKey.Open)
+        self.act_save = self._action("action.save_bundle", self.save_bundle, QKeySequence.StandardKey.Save)
+        self.act_profile = self._action("action.open_profile", self.open_profile)
+        self.act_quit = self._action("action.quit", self.close, QKeySequence.StandardKey.Quit)
+        for action in (self.act_new, self.act_drafts, self.act_open, self.act_save):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_profile)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_quit)
+        self.act_next = self._action("action.next_step", lambda: self.go(self.pages.currentIndex() + 1),
+                                     QKeySequence("Ctrl+PgDown"))
+        self.act_back = self._action("action.previous_step",
+                                     lambda: self.go(self.pages.currentIndex() - 1),
+                                     QKeySequence("Ctrl+PgUp"))
+        self.addAction(self.act_next)
+        self.addAction(self.act_back)
+
+        self.settings_menu = self.menuBar().addMenu("")
+        self.language_menu = self.settings_menu.addMenu("")
+        self.language_menu.setObjectName("menu.language")
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in i18n.available_languages():
+            action = QAction(i18n.language_name(code), self, checkable=True)
+            action.setObjectName(f"action.language.{code}")
+            action.triggered.connect(lambda _checked=False, c=code: self.set_language(c))
+            group.addAction(action)
+            self.language_menu.addAction(action)
+            self.language_actions[code] = action
+
+    def set_language(self, code: str) -> None:
+        i18n.set_language(code)
+        QSettings().setValue("language", code)
+
+    # -- translation ------------------------------------------------------
+
+    def retranslate(self) -> None:
+        profile = self.controller.profile
+        self.setWindowTitle(_("{provider} – Request Composer").format(provider=profile.provider.name))
+        self.file_menu.setTitle(_("&File"))
+        self.act_new.setText(_("&New request"))
+        self.act_drafts.setText(_("&Unfinished requests…"))
+        self.act_open.setText(_("&Open request file…"))
+        self.act_save.setText(_("&Save request as file…"))
+        self.act_profile.setText(_("Open &provider profile…"))
+        self.act_quit.setText(_("&Quit"))
+        self.settings_menu.setTitle(_("&Settings"))
+        self.language_menu.setTitle(_("&Language"))
+        current = i18n.current_language()
+        if current in self.language_actions:
+            self.language_actions[current].setChecked(True)
+        self.readiness_label.setText(_("How complete your request is:"))
+        self.back.setText(_("< &Back"))
+        for step in self.steps:
+            step.retranslate()
+        self._refresh()
+
+    # -- navigation -------------------------------------------------------
+
+    def go(self, index: int) -> None:
+        if 0 <= index < len(self.steps):
+            self.step_list.setCurrentRow(index)
+
+    def _show_step(self, index: int) -> None:
+        if index < 0:
+            return
+        self.pages.setCurrentIndex(index)
+        step = self.steps[index]
+        self._refresh()
+        fields = step.fields()
+        target = step.field_widget(fields[0]) if fields else None
+        if isinstance(step, ReviewStep):
+            target = step.send if step.send.isEnabled() else step.problems
+        if target is not None:
+            target.setFocus()
+
+    def go_to_field(self, field: str) -> None:
+        """Show the step that holds ``field`` and put the cursor in it."""
+        if field.startswith("answers."):
+            place = ("happens", "question." + field.split(".", 1)[1])
+        else:
+            place = _FIELD_PLACES.get(field, ("", ""))
+        for index, step in enumerate(self.steps):
+            if step.key != place[0]:
+                continue
+            self.go(index)
+            widget = step.field_widget(place[1]) or step.findChild(QWidget, place[1])
+            if widget is not None:
+                widget.setFocus()
+                scroll = self.pages.widget(index)
+                if isinstance(scroll, QScrollArea):
+                    scroll.ensureWidgetVisible(widget)
+            return
+
+    def _refresh(self) -> None:
+        index = self.pages.currentIndex()
+        readiness = self.controller.readiness
+        pending: dict[str, int] = {}
+        for item in (*readiness.problems, *readiness.advice):
+            key = _step_of(item.field)
+            pending[key] = pending.get(key, 0) + 1
+        for row, step in enumerate(self.steps):
+            mark = "✓ " if step.key != "review" and not pending.get(step.key) else "   "
+            self.step_list.item(row).setText(f"{mark}{row + 1}. {step.title()}")
+        if index < 0:
+            return
+        step = self.steps[index]
+        self.header.setText(step.title())
+        self.position.setText(_("Step {number} of {count}").format(number=index + 1,
+                                                                    count=len(self.steps)))
+        self.back.setEnabled(index > 0)
+        self.next.setEnabled(index < len(self.steps) - 1)
+        self.next.setText(_("&Next >"))
+        self.next.setDefault(index < len(self.steps) - 1)
+        self.readiness.setValue(readiness.score)
+        self.readiness.setFormat(_("{score} %").format(score=readiness.score))
+        self._update_coach(step)
+
+    def _update_coach(self, step: Step) -> None:
+        readiness = self.controller.readiness
+        items = [item for item in (*readiness.problems, *readiness.advice)
+                 if step.key == "review" or _step_of(item.field) == step.key]
+        if not items:
+            self.coach.setText(_("This step has everything the support team needs."))
+            return
+        lines = []
+        for item in items[:6]:
+            message, why = advice_text(item)
+            lines.append(f"<p><b>{_escape(message)}</b><br>{_escape(why)}</p>")
+        self.coach.setText("".join(lines))
+
+    # -- drafts -----------------------------------------------------------
+
+    def _saved(self, _draft_id: str) -> None:
+        from datetime import datetime
+
+        self.statusBar().showMessage(_("Draft saved at {time}").format(
+            time=datetime.now().strftime("%H:%M:%S")))
+
+    def _save_failed(self, error: object) -> None:
+        if isinstance(error, ComposerError):
+            self.statusBar().showMessage(str(error))
+
+    def offer_drafts(self, *, on_start: bool) -> None:
+        """Ask the database for drafts (off the GUI thread), then offer them."""
+        exclude = self.controller.request.id
+
+        def listed(drafts: list[Any]) -> None:
+            drafts = [d for d in drafts if d.id != exclude or not on_start]
+            if drafts or not on_start:
+                self._choose_draft(drafts, on_start=on_start)
+
+        run_task(self.store.list_drafts, on_result=listed, on_error=self._task_failed)
+
+    def show_drafts(self) -> None:
+        self.offer_drafts(on_start=False)
+
+    def _choose_draft(self, drafts: list[Any], *, on_start: bool) -> None:
+        dialog = DraftsDialog(drafts, on_start=on_start, parent=self)
+        dialog.exec()
+        for draft_id in dialog.discarded:
+            self.controller.discard(draft_id)
+            run_task(lambda d=draft_id: self.store.delete_draft(d), on_result=lambda _r: None,
+                     on_error=self._task_failed)
+            if draft_id == self.controller.request.id:
+                self.controller.new()
+        if dialog.chosen_id:
+            chosen = dialog.chosen_id
+            self.controller.flush()
+            run_task(lambda: self.store.load_draft(chosen), on_result=self._resume,
+                     on_error=self._task_failed)
+
+    def _resume(self, request: Request | None) -> None:
+        if request is not None:
+            self.controller.load(request)
+            self.go(0)
+
+    def new_request(self) -> None:
+        self.controller.new()
+        self.go(0)
+
+    # -- files ------------------------------------------------------------
+
+    def save_bundle(self) -> None:
+        readiness = self.controller.readiness
+        if not readiness.can_send:
+            self.go(len(self.steps) - 1)
+            return
+        request = self.controller.request
+        suggested = Path.home() / f"request-{(request.domain or 'support').replace('/', '_')}.zip"
+        name, _filter = QFileDialog.getSaveFileName(self, _("Save request as file"), str(suggested),
+                                                    _("Request files (*.zip)"))
+        if name:
+            self.export_bundle(Path(name))
+
+    def export_bundle(self, path: Path) -> None:
+        """Write the bundle off the GUI thread and say where it went."""
+        request, profile = self.controller.request, self.controller.profile
+        self.statusBar().showMessage(_("Saving…"))
+        run_task(lambda: write_bundle(request, profile, self.store, path),
+                 on_result=self._bundle_written, on_error=self._task_failed)
+
+    def _bundle_written(self, path: Path) -> None:
+        self.last_bundle = path
+        profile = self.controller.profile
+        message = _("The request was saved as {path}.").format(path=path)
+        if profile.support.email:
+            message += "\n\n" + _("Send this file to {email} as an attachment, or upload it in "
+                                  "your provider's client area.").format(email=profile.support.email)
+        self.statusBar().showMessage(_("Saved as {path}").format(path=path))
+        box = QMessageBox(QMessageBox.Icon.Information, _("Request saved"), message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("dialog.saved")
+        box.open()
+
+    def open_bundle(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, _("Open request file"), str(Path.home()),
+                                                    _("Request files (*.zip)"))
+        if name:
+            self.import_bundle(Path(name))
+
+    def import_bundle(self, path: Path) -> None:
+        def load() -> Request:
+            request = read_bundle(path, self.store)
+            self.store.save_draft(request)
+            return request
+
+        run_task(load, on_result=self._resume, on_error=self._task_failed)
+
+    def open_profile(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, _("Open provider profile"), str(Path.home()),
+                                                    _("Provider profiles (*.toml)"))
+        if name:
+            self.use_profile(Path(name))
+
+    def use_profile(self, path: Path) -> None:
+        run_task(lambda: load_profile(path), on_result=self._profile_loaded,
+                 on_error=self._task_failed)
+
+    def _profile_loaded(self, profile: ProviderProfile) -> None:
+        self.controller.set_profile(profile)
+        affected = self.steps[1]
+        if isinstance(affected, AffectedStep):
+            affected._fill_categories()
+        self.retranslate()
+        for step in self.steps:
+            step.reload()
+
+    def _task_failed(self, error: BaseException) -> None:
+        if isinstance(error, ComposerError):
+            show_error(self, error)
+        else:
+            raise error
+
+    # -- closing ----------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.controller.close()
+        self._unsubscribe()
+        super().closeEvent(event)
+
+
+def _step_of(field: str) -> str:
+    """The key of the step that holds a readiness item's field."""
+    if field.startswith("answers."):
+        return "happens"
+    return _FIELD_PLACES.get(field, ("happens", ""))[0]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

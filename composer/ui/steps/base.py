@@ -1,0 +1,141 @@
+"""What every step of the form shares: a model to edit, widgets that re-translate, field focus."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.errors import ComposerError, describe
+from composer.model import Request
+from composer.ui.controller import DraftController
+
+__all__ = ["Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
+
+
+class Step(QWidget):
+    """A page of the form. Subclasses build widgets, then ``load`` and ``retranslate``."""
+
+    #: stable identifier of the step (``step.<key>`` is its objectName)
+    key = ""
+
+    def __init__(self, controller: DraftController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self.setObjectName(f"step.{self.key}")
+        self._fields: dict[str, QWidget] = {}
+        self.loading = False
+        self.outer = QVBoxLayout(self)
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setObjectName(f"step.{self.key}.intro")
+        self.outer.addWidget(self.intro)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.outer.addLayout(self.form)
+        controller.replaced.connect(self.reload)
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def load(self, request: Request) -> None:
+        """Show ``request`` in the widgets without emitting edits."""
+
+    def retranslate(self) -> None:
+        """Set every visible string again in the current language."""
+
+    def reload(self) -> None:
+        self.loading = True
+        try:
+            self.load(self.controller.request)
+        finally:
+            self.loading = False
+
+    def apply(self, **changes: Any) -> None:
+        """Write edited values to the model, unless the widgets are being loaded from it."""
+        if not self.loading:
+            self.controller.update(**changes)
+
+    def apply_requester(self, **changes: Any) -> None:
+        if not self.loading:
+            self.controller.update_requester(**changes)
+
+    def register(self, field: str, widget: QWidget) -> QWidget:
+        """Give ``widget`` its stable name ``field.<field>`` so tests and the coach can find it."""
+        widget.setObjectName(f"field.{field}")
+        self._fields[field] = widget
+        return widget
+
+    def field_widget(self, field: str) -> QWidget | None:
+        return self._fields.get(field)
+
+    def fields(self) -> list[str]:
+        return list(self._fields)
+
+    def add_row(self, label: QLabel, widget: QWidget, hint: QLabel | None = None) -> None:
+        label.setBuddy(widget)
+        if hint is None:
+            self.form.addRow(label, widget)
+            return
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(widget)
+        layout.addWidget(hint)
+        box.setFocusProxy(widget)
+        self.form.addRow(label, box)
+
+
+def hint_label(name: str) -> QLabel:
+    """A small grey line under a field: an example, a live interpretation, an error."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    font = QFont(label.font())
+    font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+    label.setFont(font)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+
+
+def error_sentence(error: ComposerError) -> str:
+    """What is wrong and what to do, in one line under the field."""
+    message, next_step = describe(error.code, error.params)
+    return f"{message} {next_step}"
+
+
+def set_text(widget: QLineEdit, value: str) -> None:
+    if widget.text() != value:
+        widget.setText(value)
+
+
+def set_plain_text(widget: QPlainTextEdit, value: str) -> None:
+    if widget.toPlainText() != value:
+        widget.setPlainText(value)
+
+
+def set_combo_text(widget: QComboBox, value: str) -> None:
+    if widget.currentText() != value:
+        widget.setEditText(value) if widget.isEditable() else widget.setCurrentText(value)
+
+
+def on_text(widget: QLineEdit, apply: Callable[[str], None]) -> None:
+    widget.textEdited.connect(lambda text: apply(text))
+
+
+def on_plain_text(widget: QPlainTextEdit, apply: Callable[[str], None]) -> None:
+    widget.textChanged.connect(lambda: apply(widget.toPlainText()))

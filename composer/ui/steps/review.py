@@ -1,0 +1,134 @@
+"""The last step: exactly the text that will leave the machine, what is still missing, and send."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
+
+from composer.i18n import _
+from composer.quality import advice_text
+from composer.render import render_text
+from composer.triage import matching_articles
+from composer.ui.controller import DraftController
+from composer.ui.steps.base import Step
+
+
+class ReviewStep(Step):
+    key = "review"
+
+    #: the user clicked a problem: go to this field
+    go_to_field = Signal(str)
+    #: the user pressed the send button
+    send_requested = Signal()
+
+    def __init__(self, controller: DraftController, parent: QWidget | None = None) -> None:
+        super().__init__(controller, parent)
+        self.problems_title = QLabel()
+        self.problems_title.setObjectName("review.problems_title")
+        self.outer.addWidget(self.problems_title)
+        self.problems = QListWidget()
+        self.problems.setObjectName("review.problems")
+        self.problems.setMaximumHeight(110)
+        self.problems.itemActivated.connect(self._activate)
+        self.problems.itemClicked.connect(self._activate)
+        self.outer.addWidget(self.problems)
+
+        self.articles = QLabel()
+        self.articles.setObjectName("review.articles")
+        self.articles.setOpenExternalLinks(True)
+        self.articles.setWordWrap(True)
+        self.articles.setTextFormat(Qt.TextFormat.RichText)
+        self.outer.addWidget(self.articles)
+
+        self.text_title = QLabel()
+        self.outer.addWidget(self.text_title)
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("review.text")
+        self.text.setReadOnly(True)
+        self.text.setTabChangesFocus(True)
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.text_title.setBuddy(self.text)
+        self.outer.addWidget(self.text, 1)
+
+        row = QHBoxLayout()
+        self.status = QLabel()
+        self.status.setObjectName("review.status")
+        self.status.setWordWrap(True)
+        row.addWidget(self.status, 1)
+        self.send = QPushButton()
+        self.send.setObjectName("action.send")
+        self.send.setDefault(True)
+        self.send.clicked.connect(self.send_requested.emit)
+        row.addWidget(self.send)
+        self.outer.addLayout(row)
+        controller.changed.connect(self.refresh)
+        self.retranslate()
+
+    def title(self) -> str:
+        return _("Review and send")
+
+    def retranslate(self) -> None:
+        self.intro.setText(_("This is exactly what the support team will receive. Nothing else "
+                             "leaves your computer."))
+        self.text_title.setText(_("The &request"))
+        self.send.setText(_("&Save request as file…"))
+        self.send.setToolTip(_("Save the request with its attachments as one .zip file that you "
+                               "can send or upload to your provider"))
+        self.refresh()
+
+    def load(self, request: object) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        controller = self.controller
+        request = controller.request
+        readiness = controller.readiness
+        text = render_text(request, controller.profile)
+        if self.text.toPlainText() != text:
+            scroll = self.text.verticalScrollBar().value()
+            self.text.setPlainText(text)
+            self.text.verticalScrollBar().setValue(scroll)
+        self.problems.clear()
+        for item in (*readiness.problems, *readiness.advice):
+            message, why = advice_text(item)
+            entry = QListWidgetItem(("⛔ " if item.blocking else "• ") + message)
+            entry.setToolTip(why)
+            entry.setData(Qt.ItemDataRole.UserRole, item.field)
+            self.problems.addItem(entry)
+        if readiness.problems:
+            self.problems_title.setText(_("Fix these before sending (click one to go there):"))
+        elif readiness.advice:
+            self.problems_title.setText(_("Ready to send. It would help to add (click one to go "
+                                          "there):"))
+        else:
+            self.problems_title.setText(_("Complete: this request has everything the support team "
+                                          "asks for."))
+        self.problems.setVisible(self.problems.count() > 0)
+        articles = matching_articles(request, controller.profile)
+        if articles:
+            links = "".join(f'<li><a href="{a.url}">{_html(a.title)}</a></li>' for a in articles)
+            self.articles.setText(_("Before you send, these articles may already answer it:")
+                                  + f"<ul>{links}</ul>")
+        self.articles.setVisible(bool(articles))
+        self.send.setEnabled(readiness.can_send)
+        self.status.setText("" if readiness.can_send else
+                            _("The request cannot be sent yet: see the list above."))
+
+    def _activate(self, item: QListWidgetItem) -> None:
+        field = item.data(Qt.ItemDataRole.UserRole)
+        if field:
+            self.go_to_field.emit(str(field))
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
