@@ -38,10 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("Write the support request your hosting provider needs."),
     )
     parser.add_argument("--version", action="version", version=f"request-composer {__version__}")
-    parser.add_argument("--profile", metavar="FILE", type=Path,
-                        help=_("the provider profile to use (default: the bundled demo profile)"))
-    parser.add_argument("--data-dir", metavar="DIR", type=Path,
-                        help=_("where drafts and the outbox are kept (default: the user data folder)"))
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        type=Path,
+        help=_("the provider profile to use (default: the bundled demo profile)"),
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        help=_("where drafts and the outbox are kept (default: the user data folder)"),
+    )
     parser.add_argument("--language", metavar="CODE", help=_("language of the app, e.g. en or el"))
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

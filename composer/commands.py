@@ -30,8 +30,9 @@ def register(subparsers: Any) -> None:
 
     open_parser = subparsers.add_parser("open", help=_("open a saved request file as a draft"))
     open_parser.add_argument("bundle", type=Path, metavar="FILE.zip")
-    open_parser.add_argument("--no-gui", action="store_true",
-                             help=_("only import it as a draft and print its id"))
+    open_parser.add_argument(
+        "--no-gui", action="store_true", help=_("only import it as a draft and print its id")
+    )
     open_parser.set_defaults(handler=_open_bundle)
 
     drafts = subparsers.add_parser("drafts", help=_("list unfinished requests"))
@@ -40,9 +41,14 @@ def register(subparsers: Any) -> None:
 
 def _profile_check(args: argparse.Namespace) -> int:
     profile = load_profile(args.file)
-    print(_("{path}: valid profile for {provider} ({count} categories, {channels} ways to send)").format(
-        path=args.file, provider=profile.provider.name,
-        count=len(profile.effective_categories()), channels=len(profile.channels)))
+    print(
+        _("{path}: valid profile for {provider} ({count} categories, {channels} ways to send)").format(
+            path=args.file,
+            provider=profile.provider.name,
+            count=len(profile.effective_categories()),
+            channels=len(profile.channels),
+        )
+    )
     return 0
 
 
@@ -84,8 +90,7 @@ def run_gui(args: argparse.Namespace) -> int:
         app = importlib.import_module("composer.ui.app")
     except ImportError as exc:
         print(_("The desktop app cannot start: {reason}").format(reason=exc), file=sys.stderr)
-        print(_("Run the set-up command from the README, which installs what is missing."),
-              file=sys.stderr)
+        print(_("Run the set-up command from the README, which installs what is missing."), file=sys.stderr)
         return 1
     result: int = app.main(args)
     return result

@@ -80,8 +80,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "domain.invalid": (
         N_("“{value}” is not a domain name."),
-        N_("Type only the domain, for example example.com or παράδειγμα.gr, "
-           "without http:// or a path."),
+        N_("Type only the domain, for example example.com or παράδειγμα.gr, without http:// or a path."),
     ),
     "domain.no_tld": (
         N_("“{value}” has no ending such as .com or .gr."),
@@ -105,13 +104,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error_text.empty": (
         N_("The exact error message is missing."),
-        N_("Copy the error message from the screen and paste it here, or type it word for "
-           "word. If there is none, say what you see instead."),
+        N_(
+            "Copy the error message from the screen and paste it here, or type it word for "
+            "word. If there is none, say what you see instead."
+        ),
     ),
     "started_at.unparsed": (
         N_("“{value}” is not a time the app understands."),
-        N_("Try for example “yesterday around 15:00”, “2 hours ago”, “this morning” or "
-           "“2026-11-20 14:30”."),
+        N_("Try for example “yesterday around 15:00”, “2 hours ago”, “this morning” or “2026-11-20 14:30”."),
     ),
     "started_at.future": (
         N_("“{value}” is in the future."),
@@ -139,8 +139,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "profile.invalid": (
         N_("The provider profile {path} has {count} mistake(s)."),
-        N_("Fix each field in the list; `request-composer profile schema` prints "
-           "what every field accepts."),
+        N_("Fix each field in the list; `request-composer profile schema` prints what every field accepts."),
     ),
     "bundle.not_found": (
         N_("The request file {path} does not exist."),
@@ -152,8 +151,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bundle.no_request": (
         N_("{path} does not contain a request."),
-        N_("The file may be damaged or made by another program. Choose a file that "
-           "Request Composer saved."),
+        N_("The file may be damaged or made by another program. Choose a file that Request Composer saved."),
     ),
     "bundle.newer": (
         N_("{path} was saved by a newer version of Request Composer (format {version})."),
@@ -173,8 +171,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "store.unavailable": (
         N_("Your drafts cannot be saved in {path}: {reason}"),
-        N_("Check that the folder exists and that you may write to it. "
-           "Until then, save your request as a file."),
+        N_(
+            "Check that the folder exists and that you may write to it. "
+            "Until then, save your request as a file."
+        ),
     ),
     "internal": (
         N_("Something unexpected went wrong."),

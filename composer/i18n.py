@@ -51,7 +51,7 @@ _LANGUAGE_NAMES = {
 }
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for translation without translating it yet."""
     return message
 

@@ -24,9 +24,9 @@ from composer.errors import ProfileError
 from composer.resources import resource_path
 
 __all__ = [
+    "DEMO_PROFILE",
     "Category",
     "Channel",
-    "DEMO_PROFILE",
     "ProviderProfile",
     "Question",
     "load_profile",
@@ -44,10 +44,14 @@ class Provider(BaseModel):
 
     model_config = _STRICT
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable short name, e.g. 'example-hosting'.")
+    id: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable short name, e.g. 'example-hosting'."
+    )
     name: str = Field(min_length=1, description="Brand name shown in the window title.")
     website: str = ""
-    languages: list[str] = Field(default_factory=lambda: ["en"], description="Languages the agents read; the first is preferred.")
+    languages: list[str] = Field(
+        default_factory=lambda: ["en"], description="Languages the agents read; the first is preferred."
+    )
     time_zone: str = Field(default="UTC", description="IANA time zone of office hours, e.g. Europe/Athens.")
     logo: str = ""
 
@@ -62,12 +66,14 @@ class Priority(BaseModel):
     always_open: bool = False
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WORKING_DAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
+
 class OfficeHours(BaseModel):
     model_config = _STRICT
 
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"]
-    )
+    days: list[Weekday] = Field(default_factory=lambda: list(_WORKING_DAYS))
     opens: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
     closes: str = Field(default="17:00", pattern=r"^\d{2}:\d{2}$")
 
@@ -148,7 +154,9 @@ class EmailChannel(BaseModel):
 
     kind: Literal["email"]
     to: str
-    subject_tag: str = Field(default="", description="How the helpdesk tags replies, e.g. '[Example #{number}]'.")
+    subject_tag: str = Field(
+        default="", description="How the helpdesk tags replies, e.g. '[Example #{number}]'."
+    )
 
 
 class FileChannel(BaseModel):
@@ -171,7 +179,9 @@ class Limits(BaseModel):
 class Prefill(BaseModel):
     model_config = _STRICT
 
-    public_key: str = Field(default="", description="'ed25519:' and the base64 public key staff sign links with.")
+    public_key: str = Field(
+        default="", description="'ed25519:' and the base64 public key staff sign links with."
+    )
 
 
 class Article(BaseModel):
@@ -209,9 +219,14 @@ class Category(BaseModel):
     )
     account_is_mailbox: bool = False
     urgency: Literal["critical", "high", "normal", "low"] = "normal"
-    keywords: list[str] = Field(default_factory=list, description="Words in the error text or description that suggest this category.")
+    keywords: list[str] = Field(
+        default_factory=list, description="Words in the error text or description that suggest this category."
+    )
     questions: list[Question] = Field(default_factory=list)
-    changes_something: bool = Field(default=False, description="Requests of this kind ask for a change, so the administrator must file them.")
+    changes_something: bool = Field(
+        default=False,
+        description="Requests of this kind ask for a change, so the administrator must file them.",
+    )
     department: str = ""
 
 
@@ -220,6 +235,10 @@ class RoleRule(BaseModel):
 
     role: Literal["owner", "technical", "billing", "other"]
     may_file: list[str] = Field(default_factory=list, description="Category ids; empty means all.")
+
+
+def _default_channels() -> list[Channel]:
+    return [FileChannel(kind="file")]
 
 
 class ProviderProfile(BaseModel):
@@ -231,11 +250,13 @@ class ProviderProfile(BaseModel):
     provider: Provider
     support: Support = Support()
     expected: Expected = Expected()
-    channels: list[Channel] = Field(default_factory=lambda: [FileChannel(kind="file")])
+    channels: list[Channel] = Field(default_factory=_default_channels)
     limits: Limits = Limits()
     prefill: Prefill = Prefill()
     kb: list[Article] = Field(default_factory=list)
-    categories: list[Category] = Field(default_factory=list, description="Replaces the built-in categories when given.")
+    categories: list[Category] = Field(
+        default_factory=list, description="Replaces the built-in categories when given."
+    )
     roles: list[RoleRule] = Field(default_factory=list)
 
     def category(self, category_id: str) -> Category | None:
@@ -280,10 +301,14 @@ def load_profile_text(text: str, *, source: str = "<profile>") -> ProviderProfil
 
         line, column = _toml_position(str(exc))
         reason = str(exc).split(" (at ")[0]
-        where = (_("line {line}, column {column}").format(line=line, column=column) if line
-                 else _("at the end of the file"))
-        raise ProfileError("profile.syntax", path=source, line=line, column=column, where=where,
-                           reason=reason) from None
+        where = (
+            _("line {line}, column {column}").format(line=line, column=column)
+            if line
+            else _("at the end of the file")
+        )
+        raise ProfileError(
+            "profile.syntax", path=source, line=line, column=column, where=where, reason=reason
+        ) from None
     try:
         return ProviderProfile.model_validate(data)
     except PydanticValidationError as exc:
@@ -304,9 +329,11 @@ def _location(loc: tuple[Any, ...]) -> str:
     for item in loc:
         if isinstance(item, int):
             parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
-        elif isinstance(previous, int) and parts[-1].startswith("channels[") and item in {
-            "helpdesk", "email", "file"
-        }:
+        elif (
+            isinstance(previous, int)
+            and parts[-1].startswith("channels[")
+            and item in {"helpdesk", "email", "file"}
+        ):
             pass  # pydantic names the union branch; the user does not need it
         else:
             parts.append(str(item))

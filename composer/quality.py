@@ -22,36 +22,54 @@ __all__ = ["ADVICE", "Readiness", "assess"]
 
 # Advice codes: (what is missing, why the agent needs it).
 ADVICE: dict[str, tuple[str, str]] = {
-    "advice.summary": (N_("Say in one line what is wrong."),
-                       N_("The agent sees this line first, in a list of many requests.")),
-    "advice.account": (N_("Name the mailbox or account, e.g. sales@example.com."),
-                       N_("The agent must know which of your mailboxes or logins to look at.")),
-    "advice.device": (N_("Say which device you use (computer, phone, tablet) and its system."),
-                      N_("It tells a problem on your device apart from one on the server.")),
-    "advice.client": (N_("Say which program you use, e.g. Outlook 2021 or Chrome."),
-                      N_("Settings and error messages differ from program to program.")),
-    "advice.error_text": (N_("Paste the exact error message."),
-                          N_("The exact words often name the cause at once; a paraphrase hides it.")),
-    "advice.started_at": (N_("Say when it started, e.g. “yesterday around 15:00”."),
-                          N_("The agent can look for that moment in the server's logs.")),
-    "advice.worked_before": (N_("Say whether it worked before."),
-                             N_("Something that stopped working is searched for differently "
-                                "from something never set up.")),
-    "advice.tried": (N_("Say what you already tried."),
-                     N_("The agent will not ask you to do it again.")),
-    "advice.question": (N_("Answer: {question}"),
-                        N_("The agent would otherwise ask you this and wait for the answer.")),
+    "advice.summary": (
+        N_("Say in one line what is wrong."),
+        N_("The agent sees this line first, in a list of many requests."),
+    ),
+    "advice.account": (
+        N_("Name the mailbox or account, e.g. sales@example.com."),
+        N_("The agent must know which of your mailboxes or logins to look at."),
+    ),
+    "advice.device": (
+        N_("Say which device you use (computer, phone, tablet) and its system."),
+        N_("It tells a problem on your device apart from one on the server."),
+    ),
+    "advice.client": (
+        N_("Say which program you use, e.g. Outlook 2021 or Chrome."),
+        N_("Settings and error messages differ from program to program."),
+    ),
+    "advice.error_text": (
+        N_("Paste the exact error message."),
+        N_("The exact words often name the cause at once; a paraphrase hides it."),
+    ),
+    "advice.started_at": (
+        N_("Say when it started, e.g. “yesterday around 15:00”."),
+        N_("The agent can look for that moment in the server's logs."),
+    ),
+    "advice.worked_before": (
+        N_("Say whether it worked before."),
+        N_("Something that stopped working is searched for differently from something never set up."),
+    ),
+    "advice.tried": (N_("Say what you already tried."), N_("The agent will not ask you to do it again.")),
+    "advice.question": (
+        N_("Answer: {question}"),
+        N_("The agent would otherwise ask you this and wait for the answer."),
+    ),
     "advice.role_category": (
         N_("Your role ({role}) may not be allowed to file this kind of request."),
-        N_("{provider} accepts it only from another contact of the account; ask them, "
-           "or file it from their address.")),
+        N_(
+            "{provider} accepts it only from another contact of the account; ask them, "
+            "or file it from their address."
+        ),
+    ),
     "advice.admin_address": (
         N_("Changes must be requested from the account's administrator address."),
-        N_("{provider} only acts on changes that come from the owner's e-mail address, "
-           "for your security.")),
+        N_("{provider} only acts on changes that come from the owner's e-mail address, for your security."),
+    ),
     "advice.critical_written": (
         N_("Critical problems are handled day and night, in writing."),
-        N_("Send this request rather than calling: the phone line keeps office hours.")),
+        N_("Send this request rather than calling: the phone line keeps office hours."),
+    ),
 }
 
 
@@ -91,8 +109,7 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
     if request.domain.strip() or "domain" in needs:
         _check(problems, "domain", lambda: normalise_domain(request.domain))
     if request.account.strip() and category is not None and category.account_is_mailbox:
-        _check(problems, "account",
-               lambda: validate_email(request.account, code="account.invalid"))
+        _check(problems, "account", lambda: validate_email(request.account, code="account.invalid"))
     if not (request.description.strip() or request.error_text.strip() or request.summary.strip()):
         problems.append(Problem("description.empty", "description"))
 
@@ -116,8 +133,14 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
     if category is not None:
         for question in category.questions:
             if question.required and not request.answers.get(question.id, "").strip():
-                advice.append(Problem("advice.question", f"answers.{question.id}",
-                                      {"question": _(question.label)}, blocking=False))
+                advice.append(
+                    Problem(
+                        "advice.question",
+                        f"answers.{question.id}",
+                        {"question": _(question.label)},
+                        blocking=False,
+                    )
+                )
         _role_advice(request, profile, advice)
     if request.urgency is Urgency.CRITICAL and profile.support.critical_always_open:
         advice.append(Problem("advice.critical_written", "urgency", blocking=False))

@@ -114,10 +114,13 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
     lines.append(_line(N_("Name"), requester.name.strip() or "—"))
     lines.append(_line(N_("E-mail"), requester.email.strip() or "—"))
     lines.append(_line(N_("Role"), _(ROLE_LABELS[requester.role])))
-    for label, value in ((N_("Phone"), requester.phone), (N_("Customer no."), requester.customer_id),
-                         (N_("Organisation"), requester.organisation),
-                         (N_("On behalf of"), requester.on_behalf_of),
-                         (N_("Package"), request.service)):
+    for label, value in (
+        (N_("Phone"), requester.phone),
+        (N_("Customer no."), requester.customer_id),
+        (N_("Organisation"), requester.organisation),
+        (N_("On behalf of"), requester.on_behalf_of),
+        (N_("Package"), request.service),
+    ):
         if value.strip():
             lines.append(_line(label, value.strip()))
 
@@ -130,7 +133,7 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
             ascii_name = normalise_domain(shown)
             unicode_name = display_domain(ascii_name)
             shown = unicode_name if unicode_name == ascii_name else f"{unicode_name} ({ascii_name})"
-        except Exception:  # noqa: BLE001 - shown as typed when it cannot be normalised
+        except Exception:
             pass
         lines.append(_line(N_("Domain"), shown))
     if request.account.strip():
@@ -194,8 +197,13 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
             extra = f" – {attachment.description}" if attachment.description else ""
             lines.append(f"  - {attachment.name} ({human_size(attachment.size)}){extra}")
 
-    lines += ["", "--", _("Written with Request Composer {version} · request {id}").format(
-        version=__version__, id=request.id)]
+    lines += [
+        "",
+        "--",
+        _("Written with Request Composer {version} · request {id}").format(
+            version=__version__, id=request.id
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -226,8 +234,9 @@ def write_bundle(request: Request, profile: ProviderProfile, store: Store, targe
     temp_name = ""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".request-", suffix=".zip",
-                                         delete=False) as temp:
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=".request-", suffix=".zip", delete=False
+        ) as temp:
             temp_name = temp.name
             with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
                 bundle.writestr("request.txt", render_text(request, profile))
@@ -288,13 +297,19 @@ def read_bundle(path: Path, store: Store) -> Request:
                 try:
                     with bundle.open(f"attachments/{name}") as stream:
                         stored = store.add_attachment_stream(
-                            attachment.name, stream, media_type=attachment.media_type,
-                            description=attachment.description)
+                            attachment.name,
+                            stream,
+                            media_type=attachment.media_type,
+                            description=attachment.description,
+                        )
                 except KeyError:
                     raise BundleError("attachment.missing", name=attachment.name) from None
                 if stored.sha256 != attachment.sha256:
-                    raise BundleError("bundle.invalid", path=str(path),
-                                      reason=_("attachment {name} is damaged").format(name=name))
+                    raise BundleError(
+                        "bundle.invalid",
+                        path=str(path),
+                        reason=_("attachment {name} is damaged").format(name=name),
+                    )
     except zipfile.BadZipFile:
         raise BundleError("bundle.not_zip", path=str(path)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import platformdirs
 
@@ -255,8 +255,7 @@ class Store:
     def list_drafts(self) -> list[DraftInfo]:
         """Drafts, most recently changed first."""
         rows = self.query(
-            "SELECT id, title, domain, category, created_at, updated_at FROM drafts"
-            " ORDER BY updated_at DESC"
+            "SELECT id, title, domain, category, created_at, updated_at FROM drafts ORDER BY updated_at DESC"
         )
         return [
             DraftInfo(
@@ -281,7 +280,7 @@ class Store:
         return self.folder / "attachments" / digest[:2] / digest
 
     def add_attachment_stream(
-        self, name: str, stream: BinaryIO, *, media_type: str = "", description: str = ""
+        self, name: str, stream: IO[bytes], *, media_type: str = "", description: str = ""
     ) -> Attachment:
         """Copy a file's bytes into the attachment folder, named by their hash."""
         folder = self.folder / "attachments"

@@ -42,13 +42,33 @@ _PARTS_OF_DAY = {
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 _UNITS = {
-    "minute": timedelta(minutes=1), "min": timedelta(minutes=1), "mins": timedelta(minutes=1),
-    "hour": timedelta(hours=1), "hr": timedelta(hours=1), "hrs": timedelta(hours=1),
-    "day": timedelta(days=1), "week": timedelta(weeks=1),
+    "minute": timedelta(minutes=1),
+    "min": timedelta(minutes=1),
+    "mins": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "hr": timedelta(hours=1),
+    "hrs": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
 }
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-                 "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3,
-                 "couple": 2, "several": 3, "half": 0.5}
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "few": 3,
+    "couple": 2,
+    "several": 3,
+    "half": 0.5,
+}
 
 
 def parse_started(text: str, *, now: datetime) -> ParsedTime | None:
@@ -75,7 +95,9 @@ def parse_started(text: str, *, now: datetime) -> ParsedTime | None:
 
 def _parse_iso(text: str, zone: tzinfo) -> ParsedTime | None:
     try:
-        value = datetime.fromisoformat(text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text)
+        value = datetime.fromisoformat(
+            text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text
+        )
     except ValueError:
         return None
     if "T" not in text and " " not in text and ":" not in text:
@@ -106,9 +128,9 @@ def _parse_words(text: str, now: datetime) -> ParsedTime | None:
 
     clock, text = _take_clock(text)
     part_of_day = None
-    for word, moment in _PARTS_OF_DAY.items():
+    for word, day_time in _PARTS_OF_DAY.items():
         if re.search(rf"\b{word}\b", text):
-            part_of_day = moment
+            part_of_day = day_time
             text = re.sub(rf"\b(this |last |in the )?{word}\b", " ", text).strip()
             break
     if re.fullmatch(r"(last night)", text):
@@ -146,7 +168,7 @@ def _take_clock(text: str) -> tuple[tuple[time, bool] | None, str]:
             hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
         if hour > 23 or minute > 59:
             return None, text
-        rest = (text[: match.start()] + " " + text[match.end():]).strip()
+        rest = (text[: match.start()] + " " + text[match.end() :]).strip()
         return (time(hour, minute), minute_text is None), rest
     return None, text
 

@@ -46,50 +46,111 @@ class ErrorHint:
 # Recognisable error texts from mail servers, mail programs, browsers and
 # applications. Matched case-insensitively against the error text.
 _HINTS: tuple[ErrorHint, ...] = (
-    ErrorHint(r"\b550[ -]5\.1\.1\b|user unknown|no such user|recipient address rejected: user",
-              "mail_receiving", N_("The receiving server says this mailbox does not exist.")),
-    ErrorHint(r"\b552\b|\b5\.2\.2\b|mailbox (is )?full|over quota|quota exceeded",
-              "mail_receiving", N_("The mailbox is full: it has reached its size limit.")),
-    ErrorHint(r"\b535\b|\b5\.7\.8\b|authentication (failed|unsuccessful)|invalid credentials",
-              "mail_sending", N_("The mail server refused the user name or password.")),
-    ErrorHint(r"relay(ing)? (access )?denied|\b5\.7\.1\b.*relay|not permitted to relay",
-              "mail_sending", N_("The server will not pass the message on: usually the mail program "
-                                 "does not log in for sending (outgoing server authentication).")),
-    ErrorHint(r"\b554\b|\b5\.7\.1\b|blocked|blacklist|blocklist|spamhaus|listed",
-              "mail_sending", N_("A server refused the message as possible spam or because an "
-                                 "address is on a block list.")),
-    ErrorHint(r"\b421\b|\b4\.\d\.\d\b|try again later|temporarily deferred|greylist",
-              "mail_sending", N_("A temporary refusal: the server asks to try again later; mail "
-                                 "programs usually retry by themselves.")),
-    ErrorHint(r"0x800ccc0e|0x800ccc0f|0x800ccc13|0x80042109",
-              "mail_sending", N_("Outlook cannot reach the outgoing mail server: a wrong server "
-                                 "name or port, a firewall, or a network that blocks mail.")),
-    ErrorHint(r"0x800ccc92|0x800ccc90|0x800ccc91",
-              "mail_client_setup", N_("Outlook could not log in to the incoming mail server: "
-                                      "usually the password or the user name.")),
-    ErrorHint(r"dns_probe_finished_nxdomain|err_name_not_resolved|server not found|"
-              r"could not resolve host|can.t find the server|nxdomain",
-              "site_not_visible", N_("The name of the site cannot be found in DNS: the domain "
-                                     "may point nowhere yet, or it may have expired.")),
-    ErrorHint(r"net::err_cert|err_cert_|sec_error_|ssl_error|your connection is not private|"
-              r"certificate (has )?expired|certificate verify failed",
-              "certificate", N_("The browser does not trust the site's security certificate: it "
-                                "may have expired or belong to another name.")),
-    ErrorHint(r"error establishing a database connection",
-              "site_down", N_("The site cannot reach its database."), Urgency.CRITICAL),
-    ErrorHint(r"\b50[0234]\b|internal server error|bad gateway|service unavailable|"
-              r"gateway time-?out|there has been a critical error",
-              "site_down", N_("The web server answered with an error of its own (5xx): the "
-                              "problem is on the server or in the site's code."), Urgency.CRITICAL),
-    ErrorHint(r"err_connection_refused|err_connection_timed_out|connection timed out|"
-              r"took too long to respond",
-              "site_down", N_("The server did not answer the connection."), Urgency.CRITICAL),
-    ErrorHint(r"\b403\b|forbidden", "site_down",
-              N_("The server refuses to show this page (403): permissions or a protection rule.")),
-    ErrorHint(r"\b404\b|not found", "site_down",
-              N_("The page was not found (404): a wrong address, a missing file, or a moved site.")),
-    ErrorHint(r"530 login|login incorrect|access denied for user|incorrect password",
-              "login", N_("The login was refused: usually the user name or password.")),
+    ErrorHint(
+        r"\b550[ -]5\.1\.1\b|user unknown|no such user|recipient address rejected: user",
+        "mail_receiving",
+        N_("The receiving server says this mailbox does not exist."),
+    ),
+    ErrorHint(
+        r"\b552\b|\b5\.2\.2\b|mailbox (is )?full|over quota|quota exceeded",
+        "mail_receiving",
+        N_("The mailbox is full: it has reached its size limit."),
+    ),
+    ErrorHint(
+        r"\b535\b|\b5\.7\.8\b|authentication (failed|unsuccessful)|invalid credentials",
+        "mail_sending",
+        N_("The mail server refused the user name or password."),
+    ),
+    ErrorHint(
+        r"relay(ing)? (access )?denied|\b5\.7\.1\b.*relay|not permitted to relay",
+        "mail_sending",
+        N_(
+            "The server will not pass the message on: usually the mail program "
+            "does not log in for sending (outgoing server authentication)."
+        ),
+    ),
+    ErrorHint(
+        r"\b554\b|\b5\.7\.1\b|blocked|blacklist|blocklist|spamhaus|listed",
+        "mail_sending",
+        N_("A server refused the message as possible spam or because an address is on a block list."),
+    ),
+    ErrorHint(
+        r"\b421\b|\b4\.\d\.\d\b|try again later|temporarily deferred|greylist",
+        "mail_sending",
+        N_(
+            "A temporary refusal: the server asks to try again later; mail "
+            "programs usually retry by themselves."
+        ),
+    ),
+    ErrorHint(
+        r"0x800ccc0e|0x800ccc0f|0x800ccc13|0x80042109",
+        "mail_sending",
+        N_(
+            "Outlook cannot reach the outgoing mail server: a wrong server "
+            "name or port, a firewall, or a network that blocks mail."
+        ),
+    ),
+    ErrorHint(
+        r"0x800ccc92|0x800ccc90|0x800ccc91",
+        "mail_client_setup",
+        N_("Outlook could not log in to the incoming mail server: usually the password or the user name."),
+    ),
+    ErrorHint(
+        r"dns_probe_finished_nxdomain|err_name_not_resolved|server not found|"
+        r"could not resolve host|can.t find the server|nxdomain",
+        "site_not_visible",
+        N_(
+            "The name of the site cannot be found in DNS: the domain "
+            "may point nowhere yet, or it may have expired."
+        ),
+    ),
+    ErrorHint(
+        r"net::err_cert|err_cert_|sec_error_|ssl_error|your connection is not private|"
+        r"certificate (has )?expired|certificate verify failed",
+        "certificate",
+        N_(
+            "The browser does not trust the site's security certificate: it "
+            "may have expired or belong to another name."
+        ),
+    ),
+    ErrorHint(
+        r"error establishing a database connection",
+        "site_down",
+        N_("The site cannot reach its database."),
+        Urgency.CRITICAL,
+    ),
+    ErrorHint(
+        r"\b50[0234]\b|internal server error|bad gateway|service unavailable|"
+        r"gateway time-?out|there has been a critical error",
+        "site_down",
+        N_(
+            "The web server answered with an error of its own (5xx): the "
+            "problem is on the server or in the site's code."
+        ),
+        Urgency.CRITICAL,
+    ),
+    ErrorHint(
+        r"err_connection_refused|err_connection_timed_out|connection timed out|"
+        r"took too long to respond",
+        "site_down",
+        N_("The server did not answer the connection."),
+        Urgency.CRITICAL,
+    ),
+    ErrorHint(
+        r"\b403\b|forbidden",
+        "site_down",
+        N_("The server refuses to show this page (403): permissions or a protection rule."),
+    ),
+    ErrorHint(
+        r"\b404\b|not found",
+        "site_down",
+        N_("The page was not found (404): a wrong address, a missing file, or a moved site."),
+    ),
+    ErrorHint(
+        r"530 login|login incorrect|access denied for user|incorrect password",
+        "login",
+        N_("The login was refused: usually the user name or password."),
+    ),
 )
 
 

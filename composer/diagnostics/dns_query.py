@@ -232,14 +232,14 @@ def _host(name: dns.name.Name) -> str:
 def _text(rdata: object) -> str:
     rdtype = getattr(rdata, "rdtype", None)
     if rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
-        return str(getattr(rdata, "address"))
+        return str(rdata.address)
     if rdtype in (dns.rdatatype.NS, dns.rdatatype.CNAME, dns.rdatatype.PTR):
-        return _host(getattr(rdata, "target"))
+        return _host(rdata.target)
     if rdtype == dns.rdatatype.MX:
-        return f"{getattr(rdata, 'preference')} {_host(getattr(rdata, 'exchange'))}"
+        return f"{rdata.preference} {_host(rdata.exchange)}"
     if rdtype == dns.rdatatype.TXT:
-        return b"".join(getattr(rdata, "strings")).decode("utf-8", "replace")
+        return b"".join(rdata.strings).decode("utf-8", "replace")
     if rdtype == dns.rdatatype.SOA:
-        mname, rname = _host(getattr(rdata, "mname")), _host(getattr(rdata, "rname"))
-        return f"{mname} {rname} {getattr(rdata, 'serial')}"
+        mname, rname = _host(rdata.mname), _host(rdata.rname)
+        return f"{mname} {rname} {rdata.serial}"
     return str(rdata)

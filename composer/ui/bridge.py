@@ -40,8 +40,13 @@ class Bridge(QObject):
 
 
 class _Task(QRunnable):
-    def __init__(self, bridge: Bridge, function: Callable[[], Any],
-                 on_result: Callable[[Any], None], on_error: Callable[[BaseException], None]) -> None:
+    def __init__(
+        self,
+        bridge: Bridge,
+        function: Callable[[], Any],
+        on_result: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
         super().__init__()
         self._bridge = bridge
         self._function = function
@@ -51,7 +56,7 @@ class _Task(QRunnable):
     def run(self) -> None:
         try:
             result = self._function()
-        except Exception as exc:  # noqa: BLE001 - handed to the GUI thread, which decides
+        except Exception as exc:
             self._on_error(exc)
         else:
             self._on_result(result)
@@ -60,8 +65,12 @@ class _Task(QRunnable):
 _bridge: Bridge | None = None
 
 
-def run_task(function: Callable[[], Any], *, on_result: Callable[[Any], None],
-             on_error: Callable[[BaseException], None]) -> None:
+def run_task(
+    function: Callable[[], Any],
+    *,
+    on_result: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
+) -> None:
     """Run ``function`` on the thread pool; its result or error arrives on the GUI thread."""
     global _bridge
     if _bridge is None:

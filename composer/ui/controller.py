@@ -13,7 +13,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from composer.errors import ComposerError
 from composer.model import Request, Requester
 from composer.profile import ProviderProfile
 from composer.quality import Readiness, assess
@@ -31,8 +30,14 @@ class DraftController(QObject):
     saved = Signal(str)
     save_failed = Signal(object)
 
-    def __init__(self, profile: ProviderProfile, store: Store, *, autosave_delay: float = 0.3,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        profile: ProviderProfile,
+        store: Store,
+        *,
+        autosave_delay: float = 0.3,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.profile = profile
         self.store = store
@@ -113,4 +118,3 @@ class DraftController(QObject):
         if save:
             self._autosaver.submit(request)
         self.changed.emit()
-

@@ -29,17 +29,23 @@ class DraftsDialog(QDialog):
     caller deletes them off the GUI thread.
     """
 
-    def __init__(self, drafts: list[DraftInfo], *, on_start: bool = False,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, drafts: list[DraftInfo], *, on_start: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dialog.drafts")
         self.chosen_id: str | None = None
         self.discarded: list[str] = []
         self.setWindowTitle(_("Unfinished requests"))
         layout = QVBoxLayout(self)
-        message = QLabel(_("You have unfinished requests. They were saved as you typed. "
-                           "Continue one, or start a new request.") if on_start else
-                         _("Your unfinished requests, newest first."))
+        message = QLabel(
+            _(
+                "You have unfinished requests. They were saved as you typed. "
+                "Continue one, or start a new request."
+            )
+            if on_start
+            else _("Your unfinished requests, newest first.")
+        )
         message.setWordWrap(True)
         layout.addWidget(message)
         self.list = QListWidget()
@@ -85,10 +91,12 @@ class DraftsDialog(QDialog):
         if item is None:
             return
         answer = QMessageBox.question(
-            self, _("Discard this request?"),
+            self,
+            _("Discard this request?"),
             _("“{title}” will be deleted. This cannot be undone.").format(title=item.text()),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Cancel,
+        )
         if answer != QMessageBox.StandardButton.Discard:
             return
         self.discarded.append(str(item.data(Qt.ItemDataRole.UserRole)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,8 +69,7 @@ _FIELD_PLACES = {
 class MainWindow(QMainWindow):
     """The guided form. All state is in ``controller.request``."""
 
-    def __init__(self, profile: ProviderProfile, store: Store, *,
-                 autosave_delay: float = 0.3) -> None:
+    def __init__(self, profile: ProviderProfile, store: Store, *, autosave_delay: float = 0.3) -> None:
         super().__init__()
         self.setObjectName("window.main")
         self.store = store
@@ -79,8 +79,12 @@ class MainWindow(QMainWindow):
         self.controller.save_failed.connect(self._save_failed)
         self.last_bundle: Path | None = None
 
-        self.steps: list[Step] = [WhoStep(self.controller), AffectedStep(self.controller),
-                                  HappensStep(self.controller), ReviewStep(self.controller)]
+        self.steps: list[Step] = [
+            WhoStep(self.controller),
+            AffectedStep(self.controller),
+            HappensStep(self.controller),
+            ReviewStep(self.controller),
+        ]
         self.review = self.steps[-1]
         assert isinstance(self.review, ReviewStep)
         self.review.go_to_field.connect(self.go_to_field)
@@ -153,7 +157,12 @@ class MainWindow(QMainWindow):
 
     # -- menus ------------------------------------------------------------
 
-    def _action(self, name: str, handler: Callable[[], Any], shortcut: QKeySequence | str | None = None) -> QAction:
+    def _action(
+        self,
+        name: str,
+        handler: Callable[[], Any],
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
         action = QAction(self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -175,11 +184,12 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.act_profile)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
-        self.act_next = self._action("action.next_step", lambda: self.go(self.pages.currentIndex() + 1),
-                                     QKeySequence("Ctrl+PgDown"))
-        self.act_back = self._action("action.previous_step",
-                                     lambda: self.go(self.pages.currentIndex() - 1),
-                                     QKeySequence("Ctrl+PgUp"))
+        self.act_next = self._action(
+            "action.next_step", lambda: self.go(self.pages.currentIndex() + 1), QKeySequence("Ctrl+PgDown")
+        )
+        self.act_back = self._action(
+            "action.previous_step", lambda: self.go(self.pages.currentIndex() - 1), QKeySequence("Ctrl+PgUp")
+        )
         self.addAction(self.act_next)
         self.addAction(self.act_back)
 
@@ -274,8 +284,7 @@ class MainWindow(QMainWindow):
             return
         step = self.steps[index]
         self.header.setText(step.title())
-        self.position.setText(_("Step {number} of {count}").format(number=index + 1,
-                                                                    count=len(self.steps)))
+        self.position.setText(_("Step {number} of {count}").format(number=index + 1, count=len(self.steps)))
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.steps) - 1)
         self.next.setText(_("&Next >"))
@@ -286,8 +295,11 @@ class MainWindow(QMainWindow):
 
     def _update_coach(self, step: Step) -> None:
         readiness = self.controller.readiness
-        items = [item for item in (*readiness.problems, *readiness.advice)
-                 if step.key == "review" or _step_of(item.field) == step.key]
+        items = [
+            item
+            for item in (*readiness.problems, *readiness.advice)
+            if step.key == "review" or _step_of(item.field) == step.key
+        ]
         if not items:
             self.coach.setText(_("This step has everything the support team needs."))
             return
@@ -302,8 +314,9 @@ class MainWindow(QMainWindow):
     def _saved(self, _draft_id: str) -> None:
         from datetime import datetime
 
-        self.statusBar().showMessage(_("Draft saved at {time}").format(
-            time=datetime.now().strftime("%H:%M:%S")))
+        self.statusBar().showMessage(
+            _("Draft saved at {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+        )
 
     def _save_failed(self, error: object) -> None:
         if isinstance(error, ComposerError):
@@ -328,15 +341,17 @@ class MainWindow(QMainWindow):
         dialog.exec()
         for draft_id in dialog.discarded:
             self.controller.discard(draft_id)
-            run_task(lambda d=draft_id: self.store.delete_draft(d), on_result=lambda _r: None,
-                     on_error=self._task_failed)
+            run_task(
+                partial(self.store.delete_draft, draft_id), on_result=_ignore, on_error=self._task_failed
+            )
             if draft_id == self.controller.request.id:
                 self.controller.new()
         if dialog.chosen_id:
             chosen = dialog.chosen_id
             self.controller.flush()
-            run_task(lambda: self.store.load_draft(chosen), on_result=self._resume,
-                     on_error=self._task_failed)
+            run_task(
+                lambda: self.store.load_draft(chosen), on_result=self._resume, on_error=self._task_failed
+            )
 
     def _resume(self, request: Request | None) -> None:
         if request is not None:
@@ -356,8 +371,9 @@ class MainWindow(QMainWindow):
             return
         request = self.controller.request
         suggested = Path.home() / f"request-{(request.domain or 'support').replace('/', '_')}.zip"
-        name, _filter = QFileDialog.getSaveFileName(self, _("Save request as file"), str(suggested),
-                                                    _("Request files (*.zip)"))
+        name, _filter = QFileDialog.getSaveFileName(
+            self, _("Save request as file"), str(suggested), _("Request files (*.zip)")
+        )
         if name:
             self.export_bundle(Path(name))
 
@@ -365,25 +381,31 @@ class MainWindow(QMainWindow):
         """Write the bundle off the GUI thread and say where it went."""
         request, profile = self.controller.request, self.controller.profile
         self.statusBar().showMessage(_("Saving…"))
-        run_task(lambda: write_bundle(request, profile, self.store, path),
-                 on_result=self._bundle_written, on_error=self._task_failed)
+        run_task(
+            lambda: write_bundle(request, profile, self.store, path),
+            on_result=self._bundle_written,
+            on_error=self._task_failed,
+        )
 
     def _bundle_written(self, path: Path) -> None:
         self.last_bundle = path
         profile = self.controller.profile
         message = _("The request was saved as {path}.").format(path=path)
         if profile.support.email:
-            message += "\n\n" + _("Send this file to {email} as an attachment, or upload it in "
-                                  "your provider's client area.").format(email=profile.support.email)
+            message += "\n\n" + _(
+                "Send this file to {email} as an attachment, or upload it in your provider's client area."
+            ).format(email=profile.support.email)
         self.statusBar().showMessage(_("Saved as {path}").format(path=path))
-        box = QMessageBox(QMessageBox.Icon.Information, _("Request saved"), message,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Information, _("Request saved"), message, QMessageBox.StandardButton.Ok, self
+        )
         box.setObjectName("dialog.saved")
         box.open()
 
     def open_bundle(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, _("Open request file"), str(Path.home()),
-                                                    _("Request files (*.zip)"))
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Open request file"), str(Path.home()), _("Request files (*.zip)")
+        )
         if name:
             self.import_bundle(Path(name))
 
@@ -396,14 +418,14 @@ class MainWindow(QMainWindow):
         run_task(load, on_result=self._resume, on_error=self._task_failed)
 
     def open_profile(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, _("Open provider profile"), str(Path.home()),
-                                                    _("Provider profiles (*.toml)"))
+        name, _filter = QFileDialog.getOpenFileName(
+            self, _("Open provider profile"), str(Path.home()), _("Provider profiles (*.toml)")
+        )
         if name:
             self.use_profile(Path(name))
 
     def use_profile(self, path: Path) -> None:
-        run_task(lambda: load_profile(path), on_result=self._profile_loaded,
-                 on_error=self._task_failed)
+        run_task(lambda: load_profile(path), on_result=self._profile_loaded, on_error=self._task_failed)
 
     def _profile_loaded(self, profile: ProviderProfile) -> None:
         self.controller.set_profile(profile)
@@ -422,10 +444,14 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.close()
         self._unsubscribe()
         super().closeEvent(event)
+
+
+def _ignore(_result: object) -> None:
+    pass
 
 
 def _step_of(field: str) -> str:

@@ -30,8 +30,13 @@ def error_text(error: ComposerError) -> tuple[str, str, str]:
 
 def show_error(parent: QWidget | None, error: ComposerError, *, title: str = "") -> None:
     message, next_step, details = error_text(error)
-    box = QMessageBox(QMessageBox.Icon.Warning, title or _("Request Composer"), message,
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        title or _("Request Composer"),
+        message,
+        QMessageBox.StandardButton.Ok,
+        parent,
+    )
     box.setObjectName("dialog.error")
     box.setInformativeText(next_step)
     if details:
@@ -39,12 +44,14 @@ def show_error(parent: QWidget | None, error: ComposerError, *, title: str = "")
     box.exec()
 
 
-def show_unexpected(parent: QWidget | None, exc_type: type[BaseException], exc: BaseException,
-                    tb: TracebackType | None) -> None:
+def show_unexpected(
+    parent: QWidget | None, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
     """The crash dialog: reassure, and offer the details for a bug report."""
     message, next_step = describe("internal", {})
-    box = QMessageBox(QMessageBox.Icon.Critical, _("Request Composer"), message,
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Critical, _("Request Composer"), message, QMessageBox.StandardButton.Ok, parent
+    )
     box.setObjectName("dialog.crash")
     box.setInformativeText(next_step)
     box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))

@@ -15,9 +15,22 @@ from composer.ui.steps.base import Step, error_sentence, hint_label, set_combo_t
 
 DEVICES = (N_("Desktop computer"), N_("Laptop"), N_("Phone"), N_("Tablet"), N_("Web browser only"))
 SYSTEMS = ("Windows 11", "Windows 10", "macOS", "iOS", "iPadOS", "Android", "Linux", "ChromeOS")
-PROGRAMS = ("Outlook", "Outlook (new)", "Thunderbird", "Apple Mail", "Gmail app", "Webmail",
-            "Chrome", "Firefox", "Safari", "Edge", "FileZilla", "WordPress admin",
-            "cPanel", "Plesk")
+PROGRAMS = (
+    "Outlook",
+    "Outlook (new)",
+    "Thunderbird",
+    "Apple Mail",
+    "Gmail app",
+    "Webmail",
+    "Chrome",
+    "Firefox",
+    "Safari",
+    "Edge",
+    "FileZilla",
+    "WordPress admin",
+    "cPanel",
+    "Plesk",
+)
 
 
 def this_device() -> tuple[str, str]:
@@ -35,6 +48,12 @@ def this_device() -> tuple[str, str]:
             name = "Linux"
         return N_("Desktop computer"), name
     return N_("Desktop computer"), system
+
+
+def _line_edit(combo: QComboBox) -> QLineEdit:
+    edit = combo.lineEdit()
+    assert edit is not None, "only editable combo boxes have a line edit"
+    return edit
 
 
 class AffectedStep(Step):
@@ -133,8 +152,9 @@ class AffectedStep(Step):
             self.category.addItem("", category.id)
 
     def retranslate(self) -> None:
-        self.intro.setText(_("Name exactly what does not work. The more precise, the sooner "
-                             "the right person can fix it."))
+        self.intro.setText(
+            _("Name exactly what does not work. The more precise, the sooner the right person can fix it.")
+        )
         self.summary_label.setText(_("In &one line"))
         self.summary.setPlaceholderText(_("e.g. Mail from Gmail senders to sales@ does not arrive"))
         self.category_label.setText(_("&Kind of problem"))
@@ -150,13 +170,13 @@ class AffectedStep(Step):
         self.device.addItems(["", *(_(d) for d in DEVICES)])
         self.device.setEditText(current_device)
         self.device.blockSignals(False)
-        self.device.lineEdit().setPlaceholderText(_("device"))
-        self.os.lineEdit().setPlaceholderText(_("system and version"))
+        _line_edit(self.device).setPlaceholderText(_("device"))
+        _line_edit(self.os).setPlaceholderText(_("system and version"))
         self.this_device.setText(_("This &computer"))
         self.this_device.setToolTip(_("Fill in the computer this app runs on"))
         self.device_label.setText(_("De&vice"))
         self.client_label.setText(_("&Program"))
-        self.client.lineEdit().setPlaceholderText(_("e.g. Outlook, Chrome, FileZilla"))
+        _line_edit(self.client).setPlaceholderText(_("e.g. Outlook, Chrome, FileZilla"))
         self.client_version.setPlaceholderText(_("version, if you know it"))
         self._category_changed_labels()
         self._check_domain()
@@ -189,12 +209,16 @@ class AffectedStep(Step):
 
     def _category_changed_labels(self) -> None:
         category = self.controller.profile.category(self.category.currentData() or "")
-        self.category_hint.setText(_(category.description) if category else
-                                   _("Pick the one that fits best; you can change it later."))
+        self.category_hint.setText(
+            _(category.description)
+            if category
+            else _("Pick the one that fits best; you can change it later.")
+        )
         mailbox = category is not None and category.account_is_mailbox
         self.account_label.setText(_("&Mailbox") if mailbox else _("&Account or login"))
-        self.account.setPlaceholderText(_("e.g. sales@example.com") if mailbox
-                                        else _("the user name, mailbox or FTP account concerned"))
+        self.account.setPlaceholderText(
+            _("e.g. sales@example.com") if mailbox else _("the user name, mailbox or FTP account concerned")
+        )
 
     def _update_suggestion(self) -> None:
         request = self.controller.request
@@ -228,8 +252,11 @@ class AffectedStep(Step):
             self.domain_hint.setText(error_sentence(error))
             return
         shown = display_domain(ascii_name)
-        self.domain_hint.setText(_("Will be checked as {domain}").format(
-            domain=shown if shown == ascii_name else f"{shown} ({ascii_name})"))
+        self.domain_hint.setText(
+            _("Will be checked as {domain}").format(
+                domain=shown if shown == ascii_name else f"{shown} ({ascii_name})"
+            )
+        )
 
     def _check_account(self) -> None:
         category = self.controller.profile.category(self.category.currentData() or "")

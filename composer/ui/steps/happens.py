@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
 from PySide6.QtGui import QFontDatabase
@@ -15,7 +16,13 @@ from composer.render import format_moment
 from composer.timeparse import parse_started
 from composer.triage import explain_error, hint_meaning, suggest_urgency
 from composer.ui.controller import DraftController
-from composer.ui.steps.base import Step, error_sentence, hint_label, set_combo_text, set_plain_text, set_text
+from composer.ui.steps.base import (
+    Step,
+    error_sentence,
+    hint_label,
+    set_plain_text,
+    set_text,
+)
 
 
 class HappensStep(Step):
@@ -43,8 +50,7 @@ class HappensStep(Step):
             self.worked_before.addItem("", value.value)
         self.worked_label = QLabel()
         self.add_row(self.worked_label, self.register("worked_before", self.worked_before))
-        self.worked_before.currentIndexChanged.connect(
-            lambda: self.apply(worked_before=WorkedBefore(self.worked_before.currentData())))
+        self.worked_before.currentIndexChanged.connect(self._worked_before_changed)
 
         self.questions_title = QLabel()
         self.questions_title.setObjectName("questions.title")
@@ -57,8 +63,7 @@ class HappensStep(Step):
         self.description.setTabChangesFocus(True)
         self.description_label = QLabel()
         self.add_row(self.description_label, self.register("description", self.description))
-        self.description.textChanged.connect(
-            lambda: self.apply(description=self.description.toPlainText()))
+        self.description.textChanged.connect(lambda: self.apply(description=self.description.toPlainText()))
 
         self.tried = QPlainTextEdit()
         self.tried.setTabChangesFocus(True)
@@ -68,8 +73,8 @@ class HappensStep(Step):
         self.tried.textChanged.connect(lambda: self.apply(tried=self.tried.toPlainText()))
 
         self.urgency = QComboBox()
-        for value in Urgency:
-            self.urgency.addItem("", value.value)
+        for urgency in Urgency:
+            self.urgency.addItem("", urgency.value)
         self.urgency_label = QLabel()
         self.urgency_hint = hint_label("hint.urgency")
         self.add_row(self.urgency_label, self.register("urgency", self.urgency), self.urgency_hint)
@@ -82,8 +87,9 @@ class HappensStep(Step):
         return _("What happens")
 
     def retranslate(self) -> None:
-        self.intro.setText(_("Copy the error message exactly as it appears. Say when it started "
-                             "and what you already tried."))
+        self.intro.setText(
+            _("Copy the error message exactly as it appears. Say when it started and what you already tried.")
+        )
         self.error_label.setText(_("E&xact error message"))
         self.error_text.setPlaceholderText(_("Paste the message here (Ctrl+V), word for word"))
         self.started_label.setText(_("&Since when"))
@@ -93,11 +99,9 @@ class HappensStep(Step):
             value = WorkedBefore(self.worked_before.itemData(index))
             self.worked_before.setItemText(index, _(WORKED_BEFORE_LABELS[value]))
         self.description_label.setText(_("&Description"))
-        self.description.setPlaceholderText(_("What did you do, what did you expect, what happened "
-                                              "instead?"))
+        self.description.setPlaceholderText(_("What did you do, what did you expect, what happened instead?"))
         self.tried_label.setText(_("Already &tried"))
-        self.tried.setPlaceholderText(_("e.g. restarted the computer, checked the password in "
-                                        "webmail"))
+        self.tried.setPlaceholderText(_("e.g. restarted the computer, checked the password in webmail"))
         self.urgency_label.setText(_("&Urgency"))
         for index in range(self.urgency.count()):
             self.urgency.setItemText(index, _(URGENCY_LABELS[Urgency(self.urgency.itemData(index))]))
@@ -120,6 +124,9 @@ class HappensStep(Step):
         self._show_started_hint()
         self._show_urgency_hint()
 
+    def _worked_before_changed(self) -> None:
+        self.apply(worked_before=WorkedBefore(self.worked_before.currentData()))
+
     # -- error text -------------------------------------------------------
 
     def _error_changed(self) -> None:
@@ -131,8 +138,9 @@ class HappensStep(Step):
         if hints:
             self.error_hint.setText(_("This usually means: {meaning}").format(meaning=hint_meaning(hints[0])))
         else:
-            self.error_hint.setText(_("No message? Describe what you see instead, e.g. “the page "
-                                      "stays white”."))
+            self.error_hint.setText(
+                _("No message? Describe what you see instead, e.g. “the page stays white”.")
+            )
 
     # -- start time -------------------------------------------------------
 
@@ -158,8 +166,10 @@ class HappensStep(Step):
         if parsed is not None:
             moment = format_moment(parsed.when)
             self.started_hint.setText(
-                _("Understood as about {moment}") .format(moment=moment) if parsed.approximate
-                else _("Understood as {moment}").format(moment=moment))
+                _("Understood as about {moment}").format(moment=moment)
+                if parsed.approximate
+                else _("Understood as {moment}").format(moment=moment)
+            )
 
     # -- urgency ----------------------------------------------------------
 
@@ -173,12 +183,18 @@ class HappensStep(Step):
         parts = []
         priority = profile.priority(urgency.value)
         if priority is not None and priority.response:
-            parts.append(_("{provider} aims to answer {response}.").format(
-                provider=profile.provider.name, response=priority.response))
+            parts.append(
+                _("{provider} aims to answer {response}.").format(
+                    provider=profile.provider.name, response=priority.response
+                )
+            )
         suggested = suggest_urgency(self.controller.request, profile)
         if list(Urgency).index(suggested) < list(Urgency).index(urgency):
-            parts.append(_("From what you wrote, it may be more urgent: {urgency}.").format(
-                urgency=_(URGENCY_LABELS[suggested])))
+            parts.append(
+                _("From what you wrote, it may be more urgent: {urgency}.").format(
+                    urgency=_(URGENCY_LABELS[suggested])
+                )
+            )
         self.urgency_hint.setText(" ".join(parts))
 
     # -- category questions -----------------------------------------------
@@ -189,13 +205,14 @@ class HappensStep(Step):
         if request.category == self._questions_for:
             return
         self._questions_for = request.category
-        for _question, label, widget in self._question_rows:
+        for _question, _label, widget in self._question_rows:
             self.form.removeRow(widget)
         self._question_rows = []
         category = self.controller.profile.category(request.category)
         questions = category.questions if category else []
         self.questions_title.setText(
-            _("Questions the support team will ask about this:") if questions else "")
+            _("Questions the support team will ask about this:") if questions else ""
+        )
         self.questions_title.setVisible(bool(questions))
         for offset, question in enumerate(questions):
             label = QLabel(_(question.label) + (" *" if question.required else ""))
@@ -216,7 +233,8 @@ class HappensStep(Step):
                 combo.addItem(_(option), option)
             combo.setCurrentIndex(max(0, combo.findData(answer)))
             combo.currentIndexChanged.connect(
-                lambda _index, q=question.id, c=combo: self._answer(q, c.currentData() or ""))
+                lambda _index, q=question.id, c=combo: self._answer(q, c.currentData() or "")
+            )
             return combo
         edit = QLineEdit(answer)
         edit.setPlaceholderText(_(question.hint))
@@ -231,5 +249,5 @@ class HappensStep(Step):
         chain: list[QWidget] = [self.error_text, self.started, self.worked_before]
         chain += [widget for _q, _l, widget in self._question_rows]
         chain += [self.description, self.tried, self.urgency]
-        for first, second in zip(chain, chain[1:], strict=False):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)

@@ -78,12 +78,17 @@ class ReviewStep(Step):
         return _("Review and send")
 
     def retranslate(self) -> None:
-        self.intro.setText(_("This is exactly what the support team will receive. Nothing else "
-                             "leaves your computer."))
+        self.intro.setText(
+            _("This is exactly what the support team will receive. Nothing else leaves your computer.")
+        )
         self.text_title.setText(_("The &request"))
         self.send.setText(_("&Save request as file…"))
-        self.send.setToolTip(_("Save the request with its attachments as one .zip file that you "
-                               "can send or upload to your provider"))
+        self.send.setToolTip(
+            _(
+                "Save the request with its attachments as one .zip file that you "
+                "can send or upload to your provider"
+            )
+        )
         self.refresh()
 
     def load(self, request: object) -> None:
@@ -108,21 +113,21 @@ class ReviewStep(Step):
         if readiness.problems:
             self.problems_title.setText(_("Fix these before sending (click one to go there):"))
         elif readiness.advice:
-            self.problems_title.setText(_("Ready to send. It would help to add (click one to go "
-                                          "there):"))
+            self.problems_title.setText(_("Ready to send. It would help to add (click one to go there):"))
         else:
-            self.problems_title.setText(_("Complete: this request has everything the support team "
-                                          "asks for."))
+            self.problems_title.setText(_("Complete: this request has everything the support team asks for."))
         self.problems.setVisible(self.problems.count() > 0)
         articles = matching_articles(request, controller.profile)
         if articles:
             links = "".join(f'<li><a href="{a.url}">{_html(a.title)}</a></li>' for a in articles)
-            self.articles.setText(_("Before you send, these articles may already answer it:")
-                                  + f"<ul>{links}</ul>")
+            self.articles.setText(
+                _("Before you send, these articles may already answer it:") + f"<ul>{links}</ul>"
+            )
         self.articles.setVisible(bool(articles))
         self.send.setEnabled(readiness.can_send)
-        self.status.setText("" if readiness.can_send else
-                            _("The request cannot be sent yet: see the list above."))
+        self.status.setText(
+            "" if readiness.can_send else _("The request cannot be sent yet: see the list above.")
+        )
 
     def _activate(self, item: QListWidgetItem) -> None:
         field = item.data(Qt.ItemDataRole.UserRole)

@@ -11,13 +11,18 @@ from composer.ui.controller import DraftController
 from composer.ui.steps.base import Step, error_sentence, hint_label, set_text
 
 ROLE_NOTES: dict[Role, str] = {
-    Role.OWNER: N_("Requests that change something (a password, a DNS record, a renewal) "
-                   "are accepted from you."),
-    Role.TECHNICAL: N_("Good for technical problems. The owner of the account must have named "
-                       "you as a contact; changes may still need the owner's confirmation."),
+    Role.OWNER: N_(
+        "Requests that change something (a password, a DNS record, a renewal) are accepted from you."
+    ),
+    Role.TECHNICAL: N_(
+        "Good for technical problems. The owner of the account must have named "
+        "you as a contact; changes may still need the owner's confirmation."
+    ),
     Role.BILLING: N_("Billing contacts can ask about invoices, payments and renewals."),
-    Role.OTHER: N_("The provider may ask the owner of the account to confirm before acting. "
-                   "Say below whose account it is."),
+    Role.OTHER: N_(
+        "The provider may ask the owner of the account to confirm before acting. "
+        "Say below whose account it is."
+    ),
 }
 
 
@@ -72,8 +77,12 @@ class WhoStep(Step):
         return _("Who you are")
 
     def retranslate(self) -> None:
-        self.intro.setText(_("The support team answers you by e-mail, so check the address. "
-                             "Your role tells them what they may do for you."))
+        self.intro.setText(
+            _(
+                "The support team answers you by e-mail, so check the address. "
+                "Your role tells them what they may do for you."
+            )
+        )
         self.name_label.setText(_("Your &name"))
         self.name.setPlaceholderText(_("e.g. Maria Papadopoulou"))
         self.email_label.setText(_("Your &e-mail"))
