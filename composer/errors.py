@@ -180,6 +180,102 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Something unexpected went wrong."),
         N_("Your draft is saved. Copy the details into a report to the Request Composer team."),
     ),
+    # -- delivery: composer.delivery, composer.outbox, composer.channels --
+    "delivery.network": (
+        N_("{host} could not be reached ({reason})."),
+        N_(
+            "Your request is safe in the outbox and will be sent again by itself when the connection is back."
+        ),
+    ),
+    "delivery.timeout": (
+        N_("{host} did not answer in time."),
+        N_(
+            "Your request is safe in the outbox and will be sent again by itself. It will not be filed twice."
+        ),
+    ),
+    "delivery.server_error": (
+        N_("{host} had a temporary problem (status {status})."),
+        N_("Your request is safe in the outbox and will be sent again by itself shortly."),
+    ),
+    "delivery.bad_response": (
+        N_("{host} gave an answer the app does not understand (status {status})."),
+        N_("Your request is safe in the outbox and will be sent again by itself."),
+    ),
+    "delivery.rejected": (
+        N_("{host} did not accept the request: {reason}"),
+        N_("Correct what it says, then send again; or send it another way."),
+    ),
+    "delivery.not_found": (
+        N_("{host} does not know this ticket or code."),
+        N_("Check the reference code, or send a new request."),
+    ),
+    "delivery.auth_failed": (
+        N_("{host} did not accept your password or access key."),
+        N_("Type the password (or access key) again, then send again."),
+    ),
+    "credential.missing": (
+        N_("The password or access key for {host} is missing."),
+        N_("Type it once; the app keeps it in your system’s keyring."),
+    ),
+    "delivery.tls": (
+        N_("The secure connection to {host} could not be checked: {reason}"),
+        N_(
+            "The app did not send anything. Check the date and time of this computer, or "
+            "send the request another way."
+        ),
+    ),
+    "delivery.insecure_url": (
+        N_("{url} is not a secure (https://) address."),
+        N_("Ask your provider for the https:// address of their request intake."),
+    ),
+    "delivery.unsupported_channel": (
+        N_("This version cannot send to a {channel} helpdesk."),
+        N_("Send the request another way, or update Request Composer."),
+    ),
+    "delivery.no_next_channel": (
+        N_("There is no other way to send this request."),
+        N_("Save it as a file and send it to your provider yourself."),
+    ),
+    "delivery.no_reference": (
+        N_("The original request has no reference code yet."),
+        N_("Type the reference code from the provider’s answer, then send the follow-up."),
+    ),
+    "email.not_configured": (
+        N_("Your outgoing mail server is not set up."),
+        N_("Enter the server, port and user name of your mailbox in the settings."),
+    ),
+    "email.insecure": (
+        N_("{host} would receive your mail without encryption."),
+        N_("Choose STARTTLS or TLS in the mail settings."),
+    ),
+    "email.unsupported": (
+        N_("{host} does not offer what the mail settings ask for (encryption or login)."),
+        N_("Check the port and the encryption setting; your provider’s help page lists them."),
+    ),
+    "outbox.no_channel": (
+        N_("The profile of {provider} names no way to send requests."),
+        N_("Save the request as a file and send it yourself."),
+    ),
+    "outbox.not_found": (
+        N_("The outbox has no entry {id}."),
+        N_("`request-composer outbox list` shows what is in the outbox."),
+    ),
+    "outbox.busy": (
+        N_("Entry {id} is being sent right now."),
+        N_("Wait until it is sent or fails, then try again."),
+    ),
+    "outbox.already_sent": (
+        N_("Entry {id} was already sent."),
+        N_("Its reference code is in the history."),
+    ),
+    "outbox.still_pending": (
+        N_("The request is in the outbox and not sent yet: {reason}"),
+        N_("It is sent by itself while the app runs, or now with `request-composer outbox retry {id}`."),
+    ),
+    "history.not_found": (
+        N_("No sent request {id} is in the history."),
+        N_("Search the history for the request first."),
+    ),
 }
 
 
