@@ -110,9 +110,7 @@ class Credentials:
             log.warning("no keyring backend: %s", type(exc).__name__)
             return False
         module = type(backend).__module__
-        if module.startswith("keyring.backends.fail") or module.startswith(
-            "keyring.backends.null"
-        ):
+        if module.startswith("keyring.backends.fail") or module.startswith("keyring.backends.null"):
             log.warning("no keyring backend available; secrets stay in memory this session")
             return False
         try:

@@ -57,9 +57,7 @@ class HistoryMessage:
     receipt: Receipt
 
 
-def record(
-    db: sqlite3.Connection, request: Request, profile: ProviderProfile, receipt: Receipt
-) -> None:
+def record(db: sqlite3.Connection, request: Request, profile: ProviderProfile, receipt: Receipt) -> None:
     """Add a sent request (inside the caller's transaction, with the outbox update)."""
     from composer.render import render_text
 
@@ -81,8 +79,7 @@ def record(
     )
     db.execute("DELETE FROM history_fts WHERE request_id = ?", (request.id,))
     db.execute(
-        "INSERT INTO history_fts(request_id, domain, category, text, reference)"
-        " VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO history_fts(request_id, domain, category, text, reference) VALUES (?, ?, ?, ?, ?)",
         (
             request.id,
             request.domain,
@@ -98,9 +95,7 @@ def _category_words(request: Request, profile: ProviderProfile) -> str:
     return f"{request.category} {category.label}" if category else request.category
 
 
-def record_message(
-    db: sqlite3.Connection, request_id: str, text: str, receipt: Receipt
-) -> None:
+def record_message(db: sqlite3.Connection, request_id: str, text: str, receipt: Receipt) -> None:
     db.execute(
         "INSERT INTO history_messages(id, request_id, sent_at, text, receipt) VALUES (?, ?, ?, ?, ?)",
         (
@@ -111,9 +106,7 @@ def record_message(
             receipt.model_dump_json(),
         ),
     )
-    db.execute(
-        "UPDATE history_fts SET text = text || ? WHERE request_id = ?", ("\n\n" + text, request_id)
-    )
+    db.execute("UPDATE history_fts SET text = text || ? WHERE request_id = ?", ("\n\n" + text, request_id))
 
 
 def _item(row: sqlite3.Row) -> HistoryItem:
@@ -138,9 +131,7 @@ def search(store: Store, text: str = "", *, limit: int = 50) -> list[HistoryItem
     """Sent requests matching every word of ``text`` (all of them, newest first, when empty)."""
     expression = _match_expression(text)
     if not expression:
-        rows = store.query(
-            "SELECT * FROM history ORDER BY sent_at DESC LIMIT ?", (limit,)
-        )
+        rows = store.query("SELECT * FROM history ORDER BY sent_at DESC LIMIT ?", (limit,))
     else:
         rows = store.query(
             "SELECT h.* FROM history_fts f JOIN history h ON h.request_id = f.request_id"
@@ -163,9 +154,7 @@ def get(store: Store, request_id: str) -> tuple[Request, ProviderProfile] | None
 
 def messages(store: Store, request_id: str) -> list[HistoryMessage]:
     """Follow-ups of a request, oldest first."""
-    rows = store.query(
-        "SELECT * FROM history_messages WHERE request_id = ? ORDER BY sent_at", (request_id,)
-    )
+    rows = store.query("SELECT * FROM history_messages WHERE request_id = ? ORDER BY sent_at", (request_id,))
     return [
         HistoryMessage(
             id=row["id"],

@@ -173,9 +173,7 @@ def get_entry(store: Store, entry_id: str) -> OutboxEntry | None:
 
 def entry_for_request(store: Store, request_id: str) -> OutboxEntry | None:
     """The outbox entry of a new request (not its follow-ups), if it is in the outbox."""
-    rows = store.query(
-        "SELECT * FROM outbox WHERE request_id = ? AND kind = 'request'", (request_id,)
-    )
+    rows = store.query("SELECT * FROM outbox WHERE request_id = ? AND kind = 'request'", (request_id,))
     return _entry(rows[0]) if rows else None
 
 
@@ -193,9 +191,7 @@ def list_entries(store: Store, *, states: tuple[OutboxState, ...] = ()) -> list[
 
 
 def list_attempts(store: Store, entry_id: str) -> list[Attempt]:
-    rows = store.query(
-        "SELECT * FROM delivery_attempts WHERE outbox_id = ? ORDER BY id", (entry_id,)
-    )
+    rows = store.query("SELECT * FROM delivery_attempts WHERE outbox_id = ? ORDER BY id", (entry_id,))
     return [
         Attempt(
             id=row["id"],
@@ -331,9 +327,7 @@ def recover(store: Store, *, now: datetime | None = None) -> list[str]:
     moment = now or now_utc()
     recovered: list[str] = []
     with store.transaction() as db:
-        rows = db.execute(
-            "SELECT id, owner, lease_until FROM outbox WHERE state = 'sending'"
-        ).fetchall()
+        rows = db.execute("SELECT id, owner, lease_until FROM outbox WHERE state = 'sending'").fetchall()
         for entry_id, owner, lease_until in rows:
             expired = not lease_until or _dt(lease_until) <= moment
             if expired or not _owner_alive(owner):
@@ -394,8 +388,7 @@ def finish_attempt(
     db: sqlite3.Connection, attempt_id: int, outcome: str, *, code: str = "", detail: str = ""
 ) -> None:
     db.execute(
-        "UPDATE delivery_attempts SET outcome = ?, code = ?, detail = ?, finished_at = ?"
-        " WHERE id = ?",
+        "UPDATE delivery_attempts SET outcome = ?, code = ?, detail = ?, finished_at = ? WHERE id = ?",
         (outcome, code, detail[:500], _ts(now_utc()), attempt_id),
     )
 

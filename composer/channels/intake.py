@@ -272,9 +272,7 @@ class IntakeClient:
     def _get(self, path: str) -> dict[str, Any]:
         return self._call(lambda: self._client.get(path, headers=self._auth()), None)
 
-    def _call(
-        self, send: Callable[[], httpx.Response], body: MultipartBody | None
-    ) -> dict[str, Any]:
+    def _call(self, send: Callable[[], httpx.Response], body: MultipartBody | None) -> dict[str, Any]:
         try:
             response = send()
         except httpx.TimeoutException as exc:
@@ -311,15 +309,16 @@ class IntakeClient:
         problem = _problem(response)
         reason = problem.get("detail") or problem.get("title") or response.reason_phrase
         if status in {401, 403}:
-            raise DeliveryError(
-                "delivery.auth_failed", kind=FailureKind.AUTH, host=self.host, status=status
-            )
+            raise DeliveryError("delivery.auth_failed", kind=FailureKind.AUTH, host=self.host, status=status)
         if status in {404, 410}:
             raise DeliveryError(
                 "delivery.not_found", kind=FailureKind.REJECTED, host=self.host, status=status
             )
-        if status == 408 or status == 429 or status >= 500 or (
-            status == 409 and problem.get("code") == "idempotency.in_progress"
+        if (
+            status == 408
+            or status == 429
+            or status >= 500
+            or (status == 409 and problem.get("code") == "idempotency.in_progress")
         ):
             raise DeliveryError(
                 "delivery.server_error",
@@ -444,9 +443,7 @@ class IntakeChannel:
         for attachment in attachments:
             path = self._attachment_path(attachment)
             if not path.is_file():
-                raise DeliveryError(
-                    "attachment.missing", kind=FailureKind.REJECTED, name=attachment.name
-                )
+                raise DeliveryError("attachment.missing", kind=FailureKind.REJECTED, name=attachment.name)
             files.append((attachment, path))
         return files
 

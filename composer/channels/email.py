@@ -1,0 +1,385 @@
+"""The e-mail channel: the request as a readable message, sent through the user's SMTP server.
+
+The body is :func:`composer.render.render_text`, exactly what the review step
+showed; the diagnostics travel as ``diagnostics.json`` and the attachments as
+they are. ``From`` is the requester, so the helpdesk answers them and can
+check that the administrator address asked for a change
+(:func:`admin_address_warning`). The ``Message-ID`` is made from the outbox
+entry's idempotency key, so a retry after a dropped connection carries the
+same id and a helpdesk that de-duplicates by it opens one ticket. Follow-ups
+thread by ``In-Reply-To``/``References`` and by the provider's subject tag
+(``[Example #{number}]``) when the profile gives one.
+
+TLS: implicit (``tls``, port 465) or ``starttls`` (587), with the system's
+trust store (``ssl.create_default_context``, which honours ``SSL_CERT_FILE``).
+Plain ``none`` is allowed only to a loopback host.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from composer.channels.base import (
+    DeliveryError,
+    FailureKind,
+    FollowUp,
+    SendContext,
+    is_loopback_host,
+)
+from composer.credentials import identity
+from composer.model import Attachment, Receipt, Request, Role, normalise_domain
+from composer.profile import ProviderProfile
+
+__all__ = [
+    "EmailChannel",
+    "MailSettings",
+    "admin_address_warning",
+    "build_follow_up",
+    "build_message",
+    "message_id_for",
+    "smtp_identity",
+    "tagged_subject",
+]
+
+SETTINGS_KEY = "mail"
+
+
+class MailSettings(BaseModel):
+    """The user's outgoing mail server; the password is in the keyring, never here."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"] = "starttls"
+    username: str = ""
+    timeout: float = Field(default=30.0, gt=0)
+
+
+def smtp_identity(settings: MailSettings) -> str:
+    """The key of the SMTP password in the keyring."""
+    return identity("smtp", f"{settings.username}@{settings.host}:{settings.port}")
+
+
+def admin_address_warning(request: Request, profile: ProviderProfile) -> bool:
+    """True when the provider wants changes from the administrator and this request is not.
+
+    The UI shows it before sending: the request asks for a change (its
+    category ``changes_something``), the profile says such requests must come
+    from the administrator address, and the requester's role is not owner.
+    """
+    if not profile.support.changes_require_admin_address:
+        return False
+    category = profile.category(request.category)
+    if category is None or not category.changes_something:
+        return False
+    return request.requester.role is not Role.OWNER
+
+
+def message_id_for(idempotency_key: str, sender: str) -> str:
+    """A Message-ID that is the same for every attempt of one outbox entry."""
+    domain = sender.rpartition("@")[2]
+    try:
+        domain = normalise_domain(domain)
+    except Exception:
+        domain = "request-composer.invalid"
+    return f"<{idempotency_key}@{domain}>"
+
+
+def tagged_subject(subject: str, subject_tag: str, reference: str) -> str:
+    """``subject`` with the provider's tag for ``reference`` in front, once."""
+    if not subject_tag or not reference or "{number}" not in subject_tag:
+        return subject
+    tag = subject_tag.replace("{number}", reference)
+    return subject if tag in subject else f"{tag} {subject}"
+
+
+def _sender(request: Request) -> str:
+    return formataddr((request.requester.name, request.requester.email))
+
+
+def _attach_files(
+    message: EmailMessage,
+    attachments: tuple[Attachment, ...],
+    attachment_path: Callable[[Attachment], Path],
+) -> None:
+    for attachment in attachments:
+        path = attachment_path(attachment)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise DeliveryError(
+                "attachment.missing", kind=FailureKind.REJECTED, name=attachment.name
+            ) from None
+        maintype, _, subtype = (attachment.media_type or "application/octet-stream").partition("/")
+        message.add_attachment(
+            data, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.name
+        )
+
+
+def build_message(
+    request: Request,
+    profile: ProviderProfile,
+    *,
+    to: str,
+    idempotency_key: str,
+    attachment_path: Callable[[Attachment], Path],
+) -> EmailMessage:
+    """The MIME message of a new request.
+
+    Raises:
+        DeliveryError: ``attachment.missing`` (REJECTED).
+    """
+    from composer.render import render_subject, render_text
+
+    message = EmailMessage(policy=SMTP)
+    message["From"] = _sender(request)
+    message["To"] = to
+    message["Subject"] = render_subject(request, profile)
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = message_id_for(idempotency_key, request.requester.email)
+    message["X-Request-Composer-Id"] = request.id
+    message.set_content(render_text(request, profile), subtype="plain", charset="utf-8")
+    if request.report is not None:
+        message.add_attachment(
+            request.report.model_dump_json(indent=2).encode("utf-8"),
+            maintype="application",
+            subtype="json",
+            filename="diagnostics.json",
+        )
+    _attach_files(message, request.attachments, attachment_path)
+    return message
+
+
+def build_follow_up(
+    follow_up: FollowUp,
+    original: Request,
+    profile: ProviderProfile,
+    *,
+    to: str,
+    subject_tag: str,
+    idempotency_key: str,
+    attachment_path: Callable[[Attachment], Path],
+) -> EmailMessage:
+    """The MIME message of a follow-up, threaded to the original.
+
+    Raises:
+        DeliveryError: ``attachment.missing`` (REJECTED).
+    """
+    from composer.render import render_subject
+
+    receipt = original.receipt
+    reference = receipt.reference if receipt else ""
+    subject = tagged_subject(render_subject(original, profile), subject_tag, reference)
+    message = EmailMessage(policy=SMTP)
+    message["From"] = _sender(original)
+    message["To"] = to
+    message["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = message_id_for(idempotency_key, original.requester.email)
+    if receipt is not None and receipt.message_id:
+        message["In-Reply-To"] = receipt.message_id
+        message["References"] = receipt.message_id
+    message["X-Request-Composer-Id"] = original.id
+    body = follow_up.text.rstrip() + "\n"
+    if reference:
+        body += f"\n-- \n{reference}\n"
+    message.set_content(body, subtype="plain", charset="utf-8")
+    _attach_files(message, follow_up.attachments, attachment_path)
+    return message
+
+
+class EmailChannel:
+    """Sends through the user's SMTP server.
+
+    Args:
+        to: the provider's support address (from the profile).
+        subject_tag: the provider's subject tag pattern, e.g. ``[Example #{number}]``.
+        settings: the user's mail server, or None when not set up yet.
+        password: returns the SMTP password for the settings, or None.
+        attachment_path: where the store keeps an attachment's bytes.
+        ssl_context: TLS trust; the system's by default.
+    """
+
+    name = "email"
+
+    def __init__(
+        self,
+        to: str,
+        *,
+        subject_tag: str = "",
+        settings: MailSettings | None,
+        password: Callable[[MailSettings], str | None],
+        attachment_path: Callable[[Attachment], Path],
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.to = to
+        self.subject_tag = subject_tag
+        self.settings = settings
+        self._password = password
+        self._attachment_path = attachment_path
+        self._ssl_context = ssl_context
+
+    def send(self, request: Request, context: SendContext) -> Receipt:
+        """Send a new request.
+
+        Raises:
+            DeliveryError: NETWORK, SERVER, REJECTED, AUTH (535, no password) or
+                CONFIG (``email.not_configured``, ``delivery.tls``, ``email.insecure``).
+        """
+        message = build_message(
+            request,
+            context.profile,
+            to=self.to,
+            idempotency_key=context.idempotency_key,
+            attachment_path=self._attachment_path,
+        )
+        self._deliver(message, request.requester.email, context)
+        return Receipt(
+            channel=self.name,
+            sent_at=datetime.now(UTC),
+            message_id=str(message["Message-ID"]),
+        )
+
+    def send_follow_up(self, follow_up: FollowUp, context: SendContext) -> Receipt:
+        """Send a follow-up in the thread of ``context.original``.
+
+        Raises:
+            DeliveryError: as :meth:`send`.
+        """
+        original = context.original
+        if original is None:
+            raise DeliveryError("delivery.no_reference", kind=FailureKind.REJECTED)
+        message = build_follow_up(
+            follow_up,
+            original,
+            context.profile,
+            to=self.to,
+            subject_tag=self.subject_tag,
+            idempotency_key=context.idempotency_key,
+            attachment_path=self._attachment_path,
+        )
+        self._deliver(message, original.requester.email, context)
+        reference = original.receipt.reference if original.receipt else ""
+        return Receipt(
+            channel=self.name,
+            reference=reference,
+            sent_at=datetime.now(UTC),
+            message_id=str(message["Message-ID"]),
+        )
+
+    def _deliver(self, message: EmailMessage, sender: str, context: SendContext) -> None:
+        settings = self.settings
+        if settings is None:
+            raise DeliveryError("email.not_configured", kind=FailureKind.CONFIG)
+        if settings.security == "none" and not is_loopback_host(settings.host):
+            raise DeliveryError("email.insecure", kind=FailureKind.CONFIG, host=settings.host)
+        password = None
+        if settings.username:
+            password = self._password(settings)
+            if not password:
+                raise DeliveryError("credential.missing", kind=FailureKind.AUTH, host=settings.host)
+        data = message.as_bytes()
+        total = len(data)
+        if context.progress is not None:
+            context.progress(0, total)
+        phase = "connect"
+        try:
+            smtp = self._connect(settings)
+            try:
+                if settings.username:
+                    phase = "auth"
+                    assert password is not None
+                    smtp.login(settings.username, password)
+                phase = "data"
+                smtp.sendmail(sender, [self.to], data)
+                phase = "done"
+                smtp.quit()
+            finally:
+                smtp.close()
+        except DeliveryError:
+            raise
+        except smtplib.SMTPAuthenticationError as exc:
+            raise DeliveryError(
+                "delivery.auth_failed", kind=FailureKind.AUTH, host=settings.host, status=exc.smtp_code
+            ) from None
+        except smtplib.SMTPNotSupportedError:
+            raise DeliveryError("email.unsupported", kind=FailureKind.CONFIG, host=settings.host) from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            codes = [code for code, _ in exc.recipients.values()]
+            raise _smtp_status(settings.host, min(codes) if codes else 550, "") from None
+        except smtplib.SMTPResponseException as exc:
+            if phase == "done":
+                return  # the message was accepted; only the goodbye failed
+            raise _smtp_status(settings.host, exc.smtp_code, _text(exc.smtp_error)) from None
+        except ssl.SSLCertVerificationError as exc:
+            raise DeliveryError(
+                "delivery.tls",
+                kind=FailureKind.CONFIG,
+                host=settings.host,
+                reason=str(exc.verify_message or exc.reason),
+            ) from None
+        except ssl.SSLError as exc:
+            raise DeliveryError(
+                "delivery.tls", kind=FailureKind.CONFIG, host=settings.host, reason=str(exc.reason)
+            ) from None
+        except TimeoutError as exc:
+            raise DeliveryError(
+                "delivery.timeout",
+                kind=FailureKind.NETWORK,
+                host=settings.host,
+                reason=type(exc).__name__,
+                maybe_delivered=phase == "data",
+            ) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            if phase == "done":
+                return
+            raise DeliveryError(
+                "delivery.network",
+                kind=FailureKind.NETWORK,
+                host=settings.host,
+                reason=type(exc).__name__,
+                maybe_delivered=phase == "data",
+            ) from None
+        if context.progress is not None:
+            context.progress(total, total)
+
+    def _connect(self, settings: MailSettings) -> smtplib.SMTP:
+        context = self._ssl_context or ssl.create_default_context()
+        if settings.security == "tls":
+            return smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        try:
+            smtp.ehlo()
+            if settings.security == "starttls":
+                smtp.starttls(context=context)
+                smtp.ehlo()
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _smtp_status(host: str, code: int, reason: str) -> DeliveryError:
+    if 400 <= code < 500:
+        return DeliveryError(
+            "delivery.server_error", kind=FailureKind.SERVER, host=host, status=code, reason=reason
+        )
+    return DeliveryError(
+        "delivery.rejected", kind=FailureKind.REJECTED, host=host, status=code, reason=reason
+    )
