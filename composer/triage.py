@@ -47,6 +47,11 @@ class ErrorHint:
 # applications. Matched case-insensitively against the error text.
 _HINTS: tuple[ErrorHint, ...] = (
     ErrorHint(
+        r"530 login|login incorrect|access denied for user|incorrect password",
+        "login",
+        N_("The login was refused: usually the user name or password."),
+    ),
+    ErrorHint(
         r"\b550[ -]5\.1\.1\b|user unknown|no such user|recipient address rejected: user",
         "mail_receiving",
         N_("The receiving server says this mailbox does not exist."),
@@ -145,11 +150,6 @@ _HINTS: tuple[ErrorHint, ...] = (
         r"\b404\b|not found",
         "site_down",
         N_("The page was not found (404): a wrong address, a missing file, or a moved site."),
-    ),
-    ErrorHint(
-        r"530 login|login incorrect|access denied for user|incorrect password",
-        "login",
-        N_("The login was refused: usually the user name or password."),
     ),
 )
 

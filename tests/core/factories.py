@@ -1,0 +1,32 @@
+"""A complete request, as a good customer would file it (DOMAIN.md's example)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from composer.model import Request, Requester, Role, Urgency, WorkedBefore
+
+
+def good_mail_request() -> Request:
+    return Request(
+        summary="Mail from Gmail senders to sales@ does not arrive",
+        category="mail_receiving",
+        domain="example.gr",
+        account="sales@example.gr",
+        requester=Requester(name="Maria Papadopoulou", email="maria@example.gr", role=Role.OWNER),
+        device="Laptop",
+        operating_system="Windows 11",
+        client="Outlook",
+        client_version="2021",
+        error_text="550 5.1.1 <sales@example.gr>: Recipient address rejected: User unknown",
+        started_text="yesterday around 15:00",
+        started_at=datetime(2026, 11, 21, 15, 0, tzinfo=timezone(timedelta(hours=2))),
+        worked_before=WorkedBefore.YES,
+        tried="Restarted Outlook.\nLogged in to webmail: the messages are not there either.",
+        description="Customers who write from Gmail get the message back. Others arrive.",
+        answers={
+            "from_whom": "Only from Gmail / Outlook.com senders",
+            "example_message": "anna@gmail.com to sales@example.gr, today 10:15",
+        },
+        urgency=Urgency.HIGH,
+    )

@@ -1,0 +1,105 @@
+"""The readiness coach and triage: what is missing, what the error means, what kind of problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from composer.model import Request, Requester, Role, Urgency
+from composer.profile import load_profile
+from composer.quality import advice_text, assess
+from composer.triage import explain_error, matching_articles, suggest_category, suggest_urgency
+from tests.core.factories import good_mail_request
+
+PROFILE = load_profile()
+
+
+def codes(items: tuple[object, ...]) -> set[str]:
+    return {item.code for item in items}  # type: ignore[attr-defined]
+
+
+def test_a_complete_request_has_no_problems_and_a_full_score() -> None:
+    readiness = assess(good_mail_request(), PROFILE)
+    assert readiness.problems == ()
+    assert readiness.advice == ()
+    assert readiness.score == 100
+    assert readiness.can_send
+
+
+def test_an_empty_request_lists_what_blocks_it() -> None:
+    readiness = assess(Request(), PROFILE)
+    assert codes(readiness.problems) == {"name.empty", "email.empty", "category.empty", "domain.empty",
+                                         "description.empty"}
+    assert not readiness.can_send
+    assert readiness.score < 50
+
+
+def test_mail_problem_without_mailbox_device_or_error_gets_advice() -> None:
+    request = good_mail_request().model_copy(
+        update={"account": "", "device": "", "operating_system": "", "client": "", "error_text": "",
+                "started_at": None, "started_text": "", "tried": "", "answers": {}}
+    )
+    readiness = assess(request, PROFILE)
+    assert readiness.can_send
+    assert {"advice.account", "advice.device", "advice.client", "advice.error_text",
+            "advice.started_at", "advice.tried", "advice.question"} <= codes(readiness.advice)
+    for item in readiness.advice:
+        message, why = advice_text(item)
+        assert message and why and "{" not in message
+
+
+def test_mailbox_must_be_an_address_for_mail_problems() -> None:
+    request = good_mail_request().model_copy(update={"account": "sales"})
+    readiness = assess(request, PROFILE)
+    assert [p.code for p in readiness.problems] == ["account.invalid"]
+    assert readiness.problems[0].field == "account"
+
+
+def test_changes_from_a_technical_contact_are_flagged() -> None:
+    request = good_mail_request().model_copy(
+        update={"category": "domain_registration", "answers": {"what_needed": "Renew the domain"},
+                "requester": Requester(name="Web Designer", email="dev@studio.example", role=Role.TECHNICAL)}
+    )
+    assert "advice.admin_address" in codes(assess(request, PROFILE).advice)
+
+
+def test_billing_contact_filing_a_technical_problem_is_told() -> None:
+    request = good_mail_request().model_copy(
+        update={"requester": Requester(name="Accounts", email="acc@example.gr", role=Role.BILLING)}
+    )
+    assert "advice.role_category" in codes(assess(request, PROFILE).advice)
+
+
+@pytest.mark.parametrize(
+    ("error", "category"),
+    [
+        ("550 5.1.1 <info@example.gr>: Recipient address rejected: User unknown", "mail_receiving"),
+        ("552 5.2.2 Mailbox full", "mail_receiving"),
+        ("535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6", "mail_sending"),
+        ("Your server has unexpectedly terminated the connection. 0x800CCC0F", "mail_sending"),
+        ("This site can’t be reached. DNS_PROBE_FINISHED_NXDOMAIN", "site_not_visible"),
+        ("NET::ERR_CERT_DATE_INVALID", "certificate"),
+        ("Error establishing a database connection", "site_down"),
+        ("503 Service Unavailable", "site_down"),
+        ("530 Login authentication failed", "login"),
+    ],
+)
+def test_error_texts_suggest_the_category(error: str, category: str) -> None:
+    assert explain_error(error), error
+    assert suggest_category(Request(error_text=error), PROFILE) == category
+
+
+def test_nothing_recognisable_suggests_nothing() -> None:
+    assert suggest_category(Request(error_text="it is weird"), PROFILE) is None
+    assert explain_error("hello there") == []
+
+
+def test_outage_signs_raise_the_urgency() -> None:
+    request = Request(category="other", error_text="Error establishing a database connection")
+    assert suggest_urgency(request, PROFILE) is Urgency.CRITICAL
+    assert suggest_urgency(Request(category="billing"), PROFILE) is Urgency.NORMAL
+
+
+def test_knowledge_base_articles_match_category_and_words() -> None:
+    request = Request(category="mail_sending", error_text="Outlook says 0x800CCC0E", client="Outlook")
+    titles = [a.title for a in matching_articles(request, PROFILE)]
+    assert titles[0] == "Set up your mailbox in Outlook"
