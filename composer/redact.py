@@ -107,11 +107,12 @@ _SECRET_WORDS = _words(
     credentials privatekey secretkey accesskey
     """
 )
-# ``key`` is a secret only after one of these: AUTH_KEY, api_key, secret_access_key.
+# ``key`` is a secret only after one of these: AUTH_KEY, api_key, secret_access_key (and
+# Laravel's APP_KEY); not after "public", "stripe" (pk_live_ keys are public) or "session".
 _KEY_QUALIFIERS = _words(
     """
-    api access secret private auth app nonce in encryption signing client master license
-    session account storage shared consumer webhook hmac jwt recaptcha stripe mailgun sendgrid
+    api access secret private auth nonce in encryption signing client master license account
+    storage shared consumer webhook hmac jwt mailgun sendgrid
     """
 )
 # Names that are only secrets in a web address (query strings, form posts).
@@ -133,7 +134,9 @@ def _is_secret_name(name: str) -> bool:
     last = words[-1]
     if last in _SECRET_WORDS:
         return True
-    return last == "key" and len(words) > 1 and words[-2] in _KEY_QUALIFIERS
+    if last != "key" or len(words) < 2:
+        return False
+    return words[-2] in _KEY_QUALIFIERS or words == ["app", "key"]
 
 
 _PLACEHOLDERS = _words("null none nil true false undefined redacted <redacted>") | {
@@ -235,9 +238,9 @@ _KEY_HEADERS = _words(
 )
 _HEADER_NAMES = _AUTH_HEADERS | _COOKIE_HEADERS | _SET_COOKIE_HEADERS | _KEY_HEADERS
 _HEADER = re.compile(
-    r"(?<![\w-])(?P<name>"
+    r"(?<![\w-])(?P<open>[\"']?)(?P<name>"
     + "|".join(sorted((re.escape(h) for h in _HEADER_NAMES), key=len, reverse=True))
-    + r")[\"']?[ \t]*:[ \t]*[\"']?(?P<value>[^\r\n\"']*)",
+    + r")[\"']?[ \t]*:[ \t]*(?P<quote>[\"']?)(?P<value>[^\r\n]*)",
     re.I,
 )
 _AUTH_SCHEME = re.compile(
@@ -288,6 +291,11 @@ _JSON_VALUE = re.compile(r'"value"\s*:\s*' + _JSON_STR.format("v"))
 def _header_candidates(text: str) -> Iterator[_Candidate]:
     for m in _HEADER.finditer(text):
         name, value = m.group("name"), m.group("value")
+        # Inside quotes (curl -H '...', JSON) the value ends at the closing quote;
+        # on a line of its own it runs to the end of the line (Digest has quotes inside).
+        closing = m.group("quote") or m.group("open")
+        if closing and closing in value:
+            value = value[: value.index(closing)]
         yield from _shift(_header_value(name, value), m.start("value"))
     for m in _NAME_VALUE.finditer(text):
         which = "1" if m.group("n1") is not None else "2"
@@ -311,17 +319,16 @@ _ASSIGNMENT = re.compile(
 )
 _VALUE = re.compile(
     r"\"(?P<dq>(?:[^\"\\\r\n]|\\.)*)\"|'(?P<sq>(?:[^'\\\r\n]|\\.)*)'"
-    r"|(?P<bare>[^\s\"'`,;&<>(){}\[\]]+)"
+    r"|(?P<bare>\$\{[^}\r\n]*\}|[^\s\"'`,;&<>(){}\[\]]+)"
 )
+_LINE_END = re.compile(r"[ \t]*[,;]?[ \t]*(?:#.*)?(?:\r?\n|\Z)")
 _DEFINE = re.compile(
     r"\bdefine\(\s*(?P<q1>['\"])(?P<key>\w+)(?P=q1)\s*,\s*(?P<q2>['\"])"
     r"(?P<v>(?:(?!(?P=q2))[^\\\r\n]|\\.)*)(?P=q2)"
 )
 _XML_ELEMENT = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]*)>(?P<v>[^<\r\n]+)</(?P=key)>")
 _QUERY = re.compile(r"[?&;](?P<key>[A-Za-z_][\w.\-]*)=(?P<v>[^&\s#\"'<>;]+)")
-_CLI_USER = re.compile(
-    r"(?:^|\s)(?:-u|--user|--proxy-user)[ =]?['\"]?(?P<user>[^:\s'\"]+):(?P<v>[^\s'\"]+)"
-)
+_CLI_USER = re.compile(r"(?:^|\s)(?:-u|--user|--proxy-user)[ =]?['\"]?(?P<user>[^:\s'\"]+):(?P<v>[^\s'\"]+)")
 _MYSQL_P = re.compile(
     r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb)\b[^\n|;&]*?\s-p"
     r"(?:'(?P<sq>[^'\n]*)'|\"(?P<dq>[^\"\n]*)\"|(?P<bare>[^\s'\"]+))"
@@ -329,7 +336,8 @@ _MYSQL_P = re.compile(
 _SSHPASS = re.compile(r"\bsshpass\s+-p\s*(?:'(?P<sq>[^'\n]*)'|\"(?P<dq>[^\"\n]*)\"|(?P<bare>\S+))")
 _NETRC = re.compile(r"\bmachine\s+\S+(?:\s+login\s+\S+)?\s+password\s+(?P<bare>\S+)")
 _IMAP_LOGIN = re.compile(
-    r"\b[A-Za-z0-9.]+ LOGIN +(?:\"[^\"\r\n]*\"|\S+) +(?:\"(?P<dq>[^\"\r\n]*)\"|(?P<bare>\S+))"
+    r"\b[A-Za-z.]*[0-9][A-Za-z0-9.]* LOGIN +(?:\"[^\"\r\n]*\"|\S+) +"  # tag LOGIN user
+    r"(?:\"(?P<dq>[^\"\r\n]*)\"|(?P<bare>\S+))"
 )
 _POP_PASS = re.compile(r"(?m)(?:^|[\s>:])PASS +(?P<bare>\S+)[ \t]*\r?$")
 _SMTP_AUTH_PLAIN = re.compile(r"(?i)\bAUTH\s+PLAIN\s+(?P<bare>[A-Za-z0-9+/]{8,}={0,2})")
@@ -353,8 +361,11 @@ def _setting_candidates(text: str) -> Iterator[_Candidate]:
         span = _quoted_value(value)
         if span is None or _is_placeholder(text[span[0] : span[1]]):
             continue
-        if value.group("bare") is not None and text.startswith("(", value.end()):
-            continue  # a function call such as env('DB_PASSWORD'), not a value
+        if value.group("bare") is not None:
+            if text.startswith("(", value.end()):
+                continue  # a function call such as env('DB_PASSWORD'), not a value
+            if m.group("op") == ":" and not _LINE_END.match(text, value.end()):
+                continue  # prose such as "the Password: prompt keeps coming back"
         yield from _stripped(text, *span, "config_password")
     for pattern in (_DEFINE, _XML_ELEMENT):
         for m in pattern.finditer(text):
@@ -362,9 +373,7 @@ def _setting_candidates(text: str) -> Iterator[_Candidate]:
                 yield from _stripped(text, m.start("v"), m.end("v"), "config_password")
     for m in _QUERY.finditer(text):
         key = m.group("key")
-        if (_is_secret_name(key) or key.lower() in _QUERY_NAMES) and not _is_placeholder(
-            m.group("v")
-        ):
+        if (_is_secret_name(key) or key.lower() in _QUERY_NAMES) and not _is_placeholder(m.group("v")):
             yield _Candidate(m.start("v"), m.end("v"), "query_secret")
     for m in _CLI_USER.finditer(text):
         if not (m.group("user").isdigit() and m.group("v").isdigit()):  # docker -u 1000:1000

@@ -54,9 +54,8 @@ def _read(name: str) -> str:
         data = Path(name).read_bytes()
     except OSError as error:
         reason = error.strerror or str(error)
-        raise _Unreadable(
-            _("{path} cannot be read: {reason}").format(path=name, reason=reason)
-        ) from error
+        message = _("{path} cannot be read: {reason}").format(path=name, reason=reason)
+        raise _Unreadable(message) from error
     return data.decode("utf-8", errors="surrogateescape")
 
 
