@@ -24,6 +24,7 @@ __all__ = ["COMMAND_MODULES", "main", "print_error"]
 # Modules with a ``register(subparsers)`` function, in the order --help lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "composer.commands",
+    "composer.diagnostics.cli",
     "composer.scrub_cli",
 )
 

@@ -12,7 +12,7 @@ each other. :func:`composer.diagnostics.dns_findings.evaluate` does the rest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
 from composer.diagnostics.dns_query import Answer, Server, ask, resolve, system_resolvers
@@ -27,8 +27,14 @@ MAX_PARENT_SERVERS = 3
 def questions(domain: str) -> list[tuple[str, str]]:
     """What every view is asked about ``domain``."""
     return [
-        (domain, "SOA"), (domain, "NS"), (domain, "A"), (domain, "AAAA"), (domain, "MX"),
-        (domain, "TXT"), (f"_dmarc.{domain}", "TXT"), (f"www.{domain}", "A"),
+        (domain, "SOA"),
+        (domain, "NS"),
+        (domain, "A"),
+        (domain, "AAAA"),
+        (domain, "MX"),
+        (domain, "TXT"),
+        (f"_dmarc.{domain}", "TXT"),
+        (f"www.{domain}", "A"),
     ]
 
 
@@ -36,9 +42,11 @@ async def check_dns(context: CheckContext) -> CheckOutput:
     """The ``dns`` check (never raises for network failures; they are findings)."""
     observations = await observe(context.domain, context.settings)
     findings = evaluate(observations, context.profile, check=context.name)
-    reached = observations.system.answered or any(
-        ns.view is not None and ns.view.answered for ns in observations.nameservers
-    ) or any(view.answered for view in observations.public)
+    reached = (
+        observations.system.answered
+        or any(ns.view is not None and ns.view.answered for ns in observations.nameservers)
+        or any(view.answered for view in observations.public)
+    )
     mx = sorted(observations.system.records(context.domain, "MX"))
     return CheckOutput(findings=tuple(findings), facts={"mx": mx}, reached_network=reached)
 
@@ -47,18 +55,18 @@ async def observe(domain: str, settings: DiagnosticsSettings) -> DnsObservations
     """Ask everything, concurrently where possible."""
     system = system_resolvers(settings)
     publics = [Server.parse(text) for text in settings.public_resolvers]
-    system_view, delegation_result, *public_views = await fan_out(
-        [_view_recursive(system, domain, settings), _delegation(domain, system, settings),
-         *(_view_recursive([server], domain, settings) for server in publics)]
-    )
+    system_task = _view_recursive(system, domain, settings)
+    delegation_task = _delegation(domain, system, settings)
+    public_tasks = [_view_recursive([server], domain, settings) for server in publics]
+    everything: list[Awaitable[object]] = [system_task, delegation_task, *public_tasks]
+    system_view, delegation_result, *public_views = await fan_out(everything)
     if not isinstance(system_view, View):
-        raise system_view
+        raise _unexpected(system_view)
     if not isinstance(delegation_result, tuple):
-        raise delegation_result
+        raise _unexpected(delegation_result)
     delegation, glue = delegation_result
     names = list(delegation.nameservers)
-    if not names or not delegation.rcode:
-        names += [n for n in system_view.records(domain, "NS") if n not in names]
+    names += [n for n in system_view.records(domain, "NS") if n not in names]
     nameservers: list[NameserverView] = []
     if delegation.rcode != "NXDOMAIN":
         found = await fan_out(_ask_nameserver(name, domain, glue, system, settings) for name in names)
@@ -75,8 +83,7 @@ async def observe(domain: str, settings: DiagnosticsSettings) -> DnsObservations
 async def _view_recursive(servers: Sequence[Server], domain: str, settings: DiagnosticsSettings) -> View:
     label = ", ".join(str(s) for s in servers)
     answers = await fan_out(
-        resolve(servers, qname, rtype, timeout=settings.query_timeout)
-        for qname, rtype in questions(domain)
+        resolve(servers, qname, rtype, timeout=settings.query_timeout) for qname, rtype in questions(domain)
     )
     return View(label, _by_question(answers))
 
@@ -134,7 +141,10 @@ async def _addresses(
 
 
 async def _ask_nameserver(
-    name: str, domain: str, glue: dict[str, str], system: Sequence[Server],
+    name: str,
+    domain: str,
+    glue: dict[str, str],
+    system: Sequence[Server],
     settings: DiagnosticsSettings,
 ) -> NameserverView:
     found = await _addresses([name], glue, system, settings)
@@ -147,3 +157,7 @@ async def _ask_nameserver(
     )
     where = server.address if server.port == 53 else f"{server.address}:{server.port}"
     return NameserverView(name, where, View(str(server), _by_question(answers)))
+
+
+def _unexpected(result: object) -> BaseException:
+    return result if isinstance(result, BaseException) else TypeError(repr(result))

@@ -160,8 +160,11 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
         findings += _propagation_findings(obs, obs.authority() or truth, finding)
     findings += _mx_findings(domain, truth, profile, finding)
     findings += spf_findings(
-        base["domain"], truth.records(domain, "TXT"), include=profile.expected.spf_include,
-        provider=profile.provider.name, check=check,
+        base["domain"],
+        truth.records(domain, "TXT"),
+        include=profile.expected.spf_include,
+        provider=profile.provider.name,
+        check=check,
     )
     findings += dmarc_findings(base["domain"], truth.records(f"_dmarc.{domain}", "TXT"), check=check)
     return findings
@@ -188,24 +191,37 @@ def _nameserver_findings(obs: DnsObservations, profile: ProviderProfile, finding
         if not expected:
             findings.append(finding("dns.nameservers_found", detail, nameservers=_join(delegated)))
         elif set(delegated) - set(expected):
-            findings.append(finding("dns.nameservers_mismatch", detail, nameservers=_join(delegated),
-                                    expected=_join(expected)))
+            findings.append(
+                finding(
+                    "dns.nameservers_mismatch", detail, nameservers=_join(delegated), expected=_join(expected)
+                )
+            )
         else:
             findings.append(finding("dns.nameservers_ok", detail, nameservers=_join(delegated)))
     if obs.delegation.error:
         findings.append(finding("dns.delegation_unavailable", obs.delegation.error))
     elif obs.delegation.nameservers and zone_ns and set(zone_ns) != set(obs.delegation.nameservers):
-        findings.append(finding(
-            "dns.delegation_mismatch", f"parent: {_join(delegated)}\nzone: {_join(zone_ns)}",
-            parent=_join(sorted(obs.delegation.nameservers)), zone=_join(zone_ns)))
+        findings.append(
+            finding(
+                "dns.delegation_mismatch",
+                f"parent: {_join(delegated)}\nzone: {_join(zone_ns)}",
+                parent=_join(sorted(obs.delegation.nameservers)),
+                zone=_join(zone_ns),
+            )
+        )
     serials: dict[str, str] = {}
     for ns in obs.nameservers:
         failure = ns.failure(domain)
         if failure:
             where = f"{ns.name} ({ns.address or 'no address'})"
-            findings.append(finding("dns.nameserver_unreachable", f"{where}: {failure}",
-                                    nameserver=ns.name,
-                                    reason=_(NOT_ANSWERING.get(failure, NOT_ANSWERING["timeout"]))))
+            findings.append(
+                finding(
+                    "dns.nameserver_unreachable",
+                    f"{where}: {failure}",
+                    nameserver=ns.name,
+                    reason=_(NOT_ANSWERING.get(failure, NOT_ANSWERING["timeout"])),
+                )
+            )
         elif ns.view is not None:
             soa = ns.view.records(domain, "SOA")
             if soa:
@@ -216,8 +232,9 @@ def _nameserver_findings(obs: DnsObservations, profile: ProviderProfile, finding
     return findings
 
 
-def _address_findings(obs: DnsObservations, truth: View, profile: ProviderProfile,
-                      finding: Any) -> list[Finding]:
+def _address_findings(
+    obs: DnsObservations, truth: View, profile: ProviderProfile, finding: Any
+) -> list[Finding]:
     domain = obs.domain
     addresses = [*truth.records(domain, "A"), *truth.records(domain, "AAAA")]
     www = truth.get(f"www.{domain}", "A")
@@ -229,8 +246,9 @@ def _address_findings(obs: DnsObservations, truth: View, profile: ProviderProfil
     if not expected:
         return [finding("dns.web_address_found", detail, addresses=_join(addresses))]
     if set(addresses) - set(expected):
-        return [finding("dns.web_address_mismatch", detail, addresses=_join(addresses),
-                        expected=_join(expected))]
+        return [
+            finding("dns.web_address_mismatch", detail, addresses=_join(addresses), expected=_join(expected))
+        ]
     return [finding("dns.web_address_ok", detail, addresses=_join(addresses))]
 
 
@@ -253,13 +271,21 @@ def _propagation_findings(obs: DnsObservations, truth: View, finding: Any) -> li
             ttl = seen.ttl if seen.ttl is not None else (real.ttl or 0)
             settles = (obs.observed_at + timedelta(seconds=ttl)).astimezone()
             fmt = "%H:%M" if ttl < 20 * 3600 else "%Y-%m-%d %H:%M"
-            findings.append(finding(
-                "dns.resolvers_disagree",
-                f"{view.server}: {name} {rtype} = {_join(seen.records)} (TTL {ttl}); "
-                f"{truth.server}: {_join(real.records)}",
-                resolver=view.server, name=display_domain(name), rtype=rtype,
-                seen=_join(seen.records), truth=_join(real.records), ttl=ttl,
-                ttl_text=human_duration(ttl), settles=settles.strftime(fmt)))
+            findings.append(
+                finding(
+                    "dns.resolvers_disagree",
+                    f"{view.server}: {name} {rtype} = {_join(seen.records)} (TTL {ttl}); "
+                    f"{truth.server}: {_join(real.records)}",
+                    resolver=view.server,
+                    name=display_domain(name),
+                    rtype=rtype,
+                    seen=_join(seen.records),
+                    truth=_join(real.records),
+                    ttl=ttl,
+                    ttl_text=human_duration(ttl),
+                    settles=settles.strftime(fmt),
+                )
+            )
     if not findings and compared:
         findings.append(finding("dns.resolvers_agree", "", resolvers=_join(compared)))
     return findings

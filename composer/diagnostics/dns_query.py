@@ -21,10 +21,19 @@ import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
 import dns.resolver
 import dns.rrset
+from dns.rdtypes.ANY.CNAME import CNAME
+from dns.rdtypes.ANY.MX import MX
+from dns.rdtypes.ANY.NS import NS
+from dns.rdtypes.ANY.PTR import PTR
+from dns.rdtypes.ANY.SOA import SOA
+from dns.rdtypes.ANY.TXT import TXT
+from dns.rdtypes.IN.A import A
+from dns.rdtypes.IN.AAAA import AAAA
 
 from composer.diagnostics.runner import fan_out
 from composer.diagnostics.settings import DiagnosticsSettings, split_host_port
@@ -229,17 +238,15 @@ def _host(name: dns.name.Name) -> str:
     return name.to_text(omit_final_dot=True).lower()
 
 
-def _text(rdata: object) -> str:
-    rdtype = getattr(rdata, "rdtype", None)
-    if rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+def _text(rdata: dns.rdata.Rdata) -> str:
+    if isinstance(rdata, A | AAAA):
         return str(rdata.address)
-    if rdtype in (dns.rdatatype.NS, dns.rdatatype.CNAME, dns.rdatatype.PTR):
+    if isinstance(rdata, NS | CNAME | PTR):
         return _host(rdata.target)
-    if rdtype == dns.rdatatype.MX:
+    if isinstance(rdata, MX):
         return f"{rdata.preference} {_host(rdata.exchange)}"
-    if rdtype == dns.rdatatype.TXT:
+    if isinstance(rdata, TXT):
         return b"".join(rdata.strings).decode("utf-8", "replace")
-    if rdtype == dns.rdatatype.SOA:
-        mname, rname = _host(rdata.mname), _host(rdata.rname)
-        return f"{mname} {rname} {rdata.serial}"
-    return str(rdata)
+    if isinstance(rdata, SOA):
+        return f"{_host(rdata.mname)} {_host(rdata.rname)} {rdata.serial}"
+    return str(rdata.to_text())

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from composer.diagnostics.findings import make_finding
 from composer.model import Finding
@@ -86,20 +87,18 @@ def spf_findings(
     domain: str, txt_records: Sequence[str], *, include: str, provider: str, check: str
 ) -> list[Finding]:
     """Findings for the SPF record(s) among a domain's TXT records."""
-    params = {"domain": domain, "provider": provider, "include": include or "…"}
+    params: dict[str, Any] = {"domain": domain, "provider": provider, "include": include or "…"}
     records = spf_records(txt_records)
     if not records:
         return [make_finding("mail.spf_missing", check=check, **params)]
     if len(records) > 1:
         detail = "\n".join(records)
         reason = f"there are {len(records)} SPF records, only one is allowed"
-        return [make_finding("mail.spf_invalid", check=check, detail=detail, reason=reason,
-                             **params)]
+        return [make_finding("mail.spf_invalid", check=check, detail=detail, reason=reason, **params)]
     record = records[0]
     problem = spf_problem(record)
     if problem:
-        return [make_finding("mail.spf_invalid", check=check, detail=record, reason=problem,
-                             **params)]
+        return [make_finding("mail.spf_invalid", check=check, detail=record, reason=problem, **params)]
     if include and not _names(record, include):
         return [make_finding("mail.spf_include_missing", check=check, detail=record, **params)]
     return [make_finding("mail.spf_ok", check=check, record=record, **params)]
@@ -110,7 +109,7 @@ def _names(record: str, include: str) -> bool:
     for term in record.lower().split()[1:]:
         body = term.lstrip("+-~?")
         for prefix in ("include:", "redirect="):
-            if body.startswith(prefix) and body[len(prefix):].rstrip(".") == wanted:
+            if body.startswith(prefix) and body[len(prefix) :].rstrip(".") == wanted:
                 return True
     return False
 
@@ -138,11 +137,18 @@ def dmarc_findings(domain: str, txt_records: Sequence[str], *, check: str) -> li
     if not records:
         return [make_finding("mail.dmarc_missing", check=check, domain=domain)]
     if len(records) > 1:
-        return [make_finding("mail.dmarc_invalid", check=check, domain=domain,
-                             detail="\n".join(records),
-                             reason=f"there are {len(records)} DMARC records")]
+        return [
+            make_finding(
+                "mail.dmarc_invalid",
+                check=check,
+                domain=domain,
+                detail="\n".join(records),
+                reason=f"there are {len(records)} DMARC records",
+            )
+        ]
     _tags, problem = parse_dmarc(records[0])
     if problem:
-        return [make_finding("mail.dmarc_invalid", check=check, domain=domain,
-                             detail=records[0], reason=problem)]
+        return [
+            make_finding("mail.dmarc_invalid", check=check, domain=domain, detail=records[0], reason=problem)
+        ]
     return [make_finding("mail.dmarc_ok", check=check, domain=domain, record=records[0])]

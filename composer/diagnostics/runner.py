@@ -263,13 +263,14 @@ async def _run(plan: DiagnosisPlan, on_progress: ProgressCallback | None, token:
             status, output, error = await _guarded(check, context, title, plan.settings.timeout)
             elapsed = time.monotonic() - begin
         outputs[check.name] = output
-        result = CheckResult(
-            name=check.name, status=status, duration_ms=round(elapsed * 1000), error=error
-        )
+        result = CheckResult(name=check.name, status=status, duration_ms=round(elapsed * 1000), error=error)
         results[check.name] = result
         emit(ProgressEvent(check.name, title, status, len(results), total, result, output.findings))
 
-    remove = token.add_callback(lambda: loop.call_soon_threadsafe(cancel_all))
+    def wake() -> None:
+        loop.call_soon_threadsafe(cancel_all)
+
+    remove = token.add_callback(wake)
     try:
         if _SEQUENTIAL.get():
             for check in plan.checks:
@@ -288,8 +289,11 @@ async def _run(plan: DiagnosisPlan, on_progress: ProgressCallback | None, token:
             findings = analysis(outputs, findings)
         except Exception as exc:
             log.exception("analysis failed")
-            findings.append(make_finding("diagnostics.error", check="analysis",
-                                         detail=_format_exception(exc), name="analysis"))
+            findings.append(
+                make_finding(
+                    "diagnostics.error", check="analysis", detail=_format_exception(exc), name="analysis"
+                )
+            )
     environment = dict(outputs["environment"].facts) if "environment" in outputs else {}
     return Report(
         domain=plan.domain,
@@ -309,15 +313,15 @@ async def _guarded(
         async with asyncio.timeout(seconds):
             output = await check.run(context)
     except TimeoutError:
-        finding = make_finding("diagnostics.timeout", check=check.name, name=title,
-                               seconds=f"{seconds:g}")
+        finding = make_finding("diagnostics.timeout", check=check.name, name=title, seconds=f"{seconds:g}")
         return CheckStatus.TIMEOUT, CheckOutput(findings=(finding,)), "timeout"
     except asyncio.CancelledError:
         return CheckStatus.CANCELLED, CheckOutput(), "cancelled"
     except Exception as exc:
         log.exception("check %s failed", check.name)
-        finding = make_finding("diagnostics.error", check=check.name, name=title,
-                               detail=_format_exception(exc))
+        finding = make_finding(
+            "diagnostics.error", check=check.name, name=title, detail=_format_exception(exc)
+        )
         return CheckStatus.FAILED, CheckOutput(findings=(finding,)), type(exc).__name__
     return CheckStatus.DONE, output, ""
 

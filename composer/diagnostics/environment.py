@@ -1,0 +1,101 @@
+"""The environment: where the checks ran from, the clock, and whether there is a network.
+
+The ``environment`` check itself needs no network: operating system, app
+version, the resolvers in use. The two analyses run after every check has
+ended: :func:`clock_analysis` compares this computer's clock with the
+``Date`` headers the servers sent, and :func:`offline_analysis` turns "no
+server answered at all" into one clear finding instead of a dozen.
+"""
+
+from __future__ import annotations
+
+import platform
+import statistics
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from composer import __version__
+from composer.diagnostics.dns_findings import human_duration
+from composer.diagnostics.dns_query import system_resolvers
+from composer.diagnostics.findings import make_finding
+from composer.diagnostics.runner import Analysis, CheckContext, CheckOutput
+from composer.model import Finding
+
+__all__ = ["check_environment", "clock_analysis", "clock_skew", "offline_analysis"]
+
+
+async def check_environment(context: CheckContext) -> CheckOutput:
+    """The ``environment`` check: facts about this computer (no network)."""
+    resolvers = [str(s) for s in system_resolvers(context.settings)] or ["?"]
+    os_name = f"{platform.system()} {platform.release()}".strip() or sys.platform
+    facts: dict[str, Any] = {
+        "os": os_name,
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "app_version": __version__,
+        "resolvers": resolvers,
+        "checked_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    finding = make_finding(
+        "env.info",
+        check=context.name,
+        detail="\n".join(f"{k}: {v}" for k, v in facts.items()),
+        os=os_name,
+        version=__version__,
+        resolvers=", ".join(resolvers),
+    )
+    return CheckOutput((finding,), facts, reached_network=None)
+
+
+def clock_skew(dates: Sequence[tuple[str, str, float]]) -> float | None:
+    """Seconds this computer is ahead of the servers (median), from ``(url, Date, received)``."""
+    skews: list[float] = []
+    for _url, header, received in dates:
+        try:
+            server = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            continue
+        if server.tzinfo is None:
+            server = server.replace(tzinfo=UTC)
+        skews.append(received - server.timestamp())
+    return statistics.median(skews) if skews else None
+
+
+def clock_analysis(tolerance: float) -> Analysis:
+    """An analysis adding ``env.clock_skew`` (or ``env.clock_ok``) from the servers' clocks."""
+
+    def analyse(outputs: Mapping[str, CheckOutput], findings: list[Finding]) -> list[Finding]:
+        dates = [d for out in outputs.values() for d in out.facts.get("server_dates", [])]
+        skew = clock_skew(dates)
+        if skew is None:
+            return findings
+        detail = "\n".join(f"{url}: Date: {header}" for url, header, _r in dates)
+        seconds = round(abs(skew))
+        if abs(skew) <= tolerance:
+            return [*findings, make_finding("env.clock_ok", check="environment", detail=detail, skew=seconds)]
+        now = datetime.now(UTC)
+        server_time = datetime.fromtimestamp(now.timestamp() - skew, UTC).astimezone()
+        added = make_finding(
+            "env.clock_skew",
+            check="environment",
+            detail=detail,
+            skew=round(skew),
+            skew_text=human_duration(seconds),
+            server_time=server_time.strftime("%Y-%m-%d %H:%M"),
+            local_time=now.astimezone().strftime("%Y-%m-%d %H:%M"),
+        )
+        return [*findings, added]
+
+    return analyse
+
+
+def offline_analysis(outputs: Mapping[str, CheckOutput], findings: list[Finding]) -> list[Finding]:
+    """When no check reached any server, say so once and drop the consequences."""
+    tried = [out.reached_network for out in outputs.values() if out.reached_network is not None]
+    if not tried or any(tried):
+        return findings
+    kept = [f for f in findings if f.code.startswith(("env.", "diagnostics."))]
+    return [*kept, make_finding("env.offline", check="environment")]
