@@ -18,7 +18,6 @@ Plain ``none`` is allowed only to a loopback host.
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime

@@ -157,7 +157,10 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, list[Part]] | N
     if not body.startswith(delimiter) or not body.endswith(delimiter + b"--\r\n"):
         return None
     parts: dict[str, list[Part]] = {}
-    for chunk in body[len(delimiter) : -len(delimiter) - 4].split(b"\r\n" + delimiter):
+    inner = body[len(delimiter) : -len(delimiter) - 4]
+    if not inner.endswith(b"\r\n"):
+        return None
+    for chunk in inner[:-2].split(b"\r\n" + delimiter):
         if not chunk.startswith(b"\r\n"):
             return None
         head, sep, data = chunk[2:].partition(b"\r\n\r\n")
@@ -457,3 +460,47 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# -- data for tests and benchmarks ---------------------------------------------
+
+
+def make_profile(*channels: dict[str, Any], provider_id: str = "example") -> Any:
+    """A provider profile whose fallback chain is ``channels`` (dicts as in TOML)."""
+    from composer.profile import ProviderProfile
+
+    return ProviderProfile.model_validate(
+        {
+            "provider": {"id": provider_id, "name": "Example Hosting"},
+            "support": {"changes_require_admin_address": True},
+            "channels": list(channels) or [{"kind": "file"}],
+        }
+    )
+
+
+def make_request(store: Any, *, sizes: tuple[int, ...] = (1000,), seed: int = 0, **fields: Any) -> Any:
+    """A complete request with attachments of ``sizes`` bytes (random content) in ``store``."""
+    import random
+
+    from composer.model import Request, Requester
+
+    rng = random.Random(seed)
+    attachments = tuple(
+        store.add_attachment_bytes(
+            f"evidence-{i}.bin", rng.randbytes(size), media_type="application/octet-stream"
+        )
+        for i, size in enumerate(sizes)
+    )
+    values: dict[str, Any] = {
+        "provider": "example",
+        "requester": Requester(name="Maria Papadopoulou", email="maria@example.gr"),
+        "category": "mail_sending",
+        "domain": "example.gr",
+        "account": "sales@example.gr",
+        "error_text": "550 5.7.1 Relaying denied",
+        "description": "Since yesterday no mail leaves the office.",
+        "summary": f"Mail cannot be sent ({seed})",
+        "attachments": attachments,
+    }
+    values.update(fields)
+    return Request(**values)
