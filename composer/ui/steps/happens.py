@@ -92,9 +92,9 @@ class HappensStep(Step):
         )
         self.error_label.setText(_("E&xact error message"))
         self.error_text.setPlaceholderText(_("Paste the message here (Ctrl+V), word for word"))
-        self.started_label.setText(_("&Since when"))
+        self.started_label.setText(_("Since &when"))
         self.started.setPlaceholderText(_("e.g. yesterday around 15:00, 2 hours ago, this morning"))
-        self.worked_label.setText(_("Did it &work before?"))
+        self.worked_label.setText(_("Did it wor&k before?"))
         for index in range(self.worked_before.count()):
             value = WorkedBefore(self.worked_before.itemData(index))
             self.worked_before.setItemText(index, _(WORKED_BEFORE_LABELS[value]))

@@ -82,7 +82,7 @@ class ReviewStep(Step):
             _("This is exactly what the support team will receive. Nothing else leaves your computer.")
         )
         self.text_title.setText(_("The &request"))
-        self.send.setText(_("&Save request as file…"))
+        self.send.setText(_("Sa&ve request as file…"))
         self.send.setToolTip(
             _(
                 "Save the request with its attachments as one .zip file that you "
