@@ -1,0 +1,77 @@
+"""A virtual X screen (Xvfb) and the real ``request-composer`` process on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Xvfb screen of its own; Xvfb picks a free display number and tells us through a pipe."""
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is missing: run scripts/setup --dev, which installs it")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+class App:
+    """The real app process, started the way a user starts it."""
+
+    def __init__(self, display: str, data_dir: Path, *args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
+        env.update(DISPLAY=display, LANGUAGE="en", REQUEST_COMPOSER_DATA=str(data_dir),
+                   XDG_CONFIG_HOME=str(data_dir / "config"))
+        command = [str(Path(sys.executable).with_name("request-composer"))]
+        if not Path(command[0]).exists():
+            command = [sys.executable, "-m", "composer"]
+        self.env = env
+        self.process = subprocess.Popen([*command, *args], env=env, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+
+    def xdotool(self, *args: str) -> str:
+        run = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True,
+                             timeout=30, check=False)
+        return run.stdout.strip()
+
+    def wait_for_window(self, title: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                output = self.process.stdout.read() if self.process.stdout else ""
+                raise AssertionError(f"the app exited with {self.process.returncode}:\n{output}")
+            found = self.xdotool("search", "--onlyvisible", "--name", title)
+            if found:
+                return found.splitlines()[0]
+            time.sleep(0.2)
+        raise AssertionError(f"no window named {title!r} appeared")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()

@@ -1,0 +1,73 @@
+"""The real ``request-composer`` process under Xvfb, seen and driven from outside."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import ImageGrab
+
+from composer.store import Store
+from tests.e2e.conftest import App
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_window_appears_and_can_be_photographed(display: str, tmp_path: Path) -> None:
+    app = App(display, tmp_path / "data")
+    try:
+        window = app.wait_for_window("Demo Hosting – Request Composer")
+        geometry = app.xdotool("getwindowgeometry", window)
+        assert "Geometry" in geometry
+        time.sleep(1.0)  # let it paint
+        shot = ImageGrab.grab(xdisplay=display)
+        shot.save(tmp_path / "window.png")
+        # the window is not a blank screen: it has many colours (text, widgets)
+        colours = shot.convert("RGB").getcolors(maxcolors=1 << 20)
+        assert colours is not None and len(colours) > 20
+    finally:
+        app.stop()
+
+
+def test_kill_9_while_typing_loses_nothing_beyond_the_last_second(display: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    app = App(display, data)
+    typed = "Maria Papadopoulou"
+    try:
+        window = app.wait_for_window("Demo Hosting – Request Composer")
+        app.xdotool("windowactivate", "--sync", window)
+        time.sleep(0.5)
+        app.xdotool("type", "--delay", "40", typed)
+        time.sleep(1.0)  # "the last second" may be lost; everything before it may not
+        app.process.send_signal(signal.SIGKILL)
+        app.process.wait(timeout=10)
+    finally:
+        app.stop()
+    with Store(data) as store:
+        drafts = store.list_drafts()
+        assert len(drafts) == 1
+        draft = store.load_draft(drafts[0].id)
+    assert draft is not None
+    assert draft.requester.name == typed
+
+    # the next start offers the draft back
+    again = App(display, data)
+    try:
+        again.wait_for_window("Unfinished requests")
+    finally:
+        again.stop()
+
+
+def test_a_bad_profile_gives_a_sentence_and_no_traceback(tmp_path: Path) -> None:
+    profile = tmp_path / "provider.toml"
+    profile.write_text("[provider\nname = 'x'\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "composer", "--profile", str(profile)],
+                         capture_output=True, text=True, timeout=60, check=False,
+                         env={"PATH": "/usr/bin:/bin", "LANGUAGE": "en", "REQUEST_COMPOSER_DATA": str(tmp_path)})
+    assert run.returncode == 1
+    assert "is not valid TOML (line 1" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout
