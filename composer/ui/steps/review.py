@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QStyle,
     QWidget,
 )
 
@@ -106,7 +107,9 @@ class ReviewStep(Step):
         self.problems.clear()
         for item in (*readiness.problems, *readiness.advice):
             message, why = advice_text(item)
-            entry = QListWidgetItem(("⛔ " if item.blocking else "• ") + message)
+            icon = QStyle.StandardPixmap.SP_MessageBoxCritical if item.blocking else (
+                QStyle.StandardPixmap.SP_MessageBoxInformation)
+            entry = QListWidgetItem(self.style().standardIcon(icon), message)
             entry.setToolTip(why)
             entry.setData(Qt.ItemDataRole.UserRole, item.field)
             self.problems.addItem(entry)
