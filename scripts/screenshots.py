@@ -13,8 +13,8 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANGUAGE"] = "en"
 
-from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -39,8 +39,9 @@ def example_request() -> Request:
         category="mail_receiving",
         domain="παράδειγμα.gr",
         account="sales@παράδειγμα.gr",
-        requester=Requester(name="Maria Papadopoulou", email="maria@example.gr", role=Role.OWNER,
-                            customer_id="C-10442"),
+        requester=Requester(
+            name="Maria Papadopoulou", email="maria@example.gr", role=Role.OWNER, customer_id="C-10442"
+        ),
         device="Laptop",
         operating_system="Windows 11",
         client="Outlook",
@@ -51,9 +52,11 @@ def example_request() -> Request:
         worked_before=WorkedBefore.YES,
         tried="Restarted Outlook. Logged in to webmail: the messages are not there either.",
         description="Customers who write from Gmail get their message back with the error below. "
-                    "Mail from other senders arrives.",
-        answers={"from_whom": "Only from Gmail / Outlook.com senders",
-                 "example_message": "anna@gmail.com to sales@παράδειγμα.gr, today at 10:15"},
+        "Mail from other senders arrives.",
+        answers={
+            "from_whom": "Only from Gmail / Outlook.com senders",
+            "example_message": "anna@gmail.com to sales@παράδειγμα.gr, today at 10:15",
+        },
         urgency=Urgency.HIGH,
     )
 

@@ -459,23 +459,40 @@ def support_hours_text(profile: ProviderProfile, request: Request) -> str:
     parts = []
     priority = profile.priority(request.urgency.value)
     if priority is not None and priority.response:
-        parts.append(_("{provider} aims to answer requests like this {response}.").format(
-            provider=_escape(profile.provider.name), response=_escape(priority.response)))
+        parts.append(
+            _("{provider} aims to answer requests like this {response}.").format(
+                provider=_escape(profile.provider.name), response=_escape(priority.response)
+            )
+        )
     if support.phone and support.phone_hours is not None:
         hours = support.phone_hours
         days = ", ".join(day.capitalize() for day in hours.days)
-        parts.append(_("Phone: {phone}, {days} {opens}–{closes} ({zone}).").format(
-            phone=_escape(support.phone), days=days, opens=hours.opens, closes=hours.closes,
-            zone=profile.provider.time_zone))
+        parts.append(
+            _("Phone: {phone}, {days} {opens}–{closes} ({zone}).").format(
+                phone=_escape(support.phone),
+                days=days,
+                opens=hours.opens,
+                closes=hours.closes,
+                zone=profile.provider.time_zone,
+            )
+        )
     if support.critical_always_open:
-        parts.append(_("Outages and security incidents are handled day and night when reported "
-                       "in writing, like this request."))
+        parts.append(
+            _(
+                "Outages and security incidents are handled day and night when reported "
+                "in writing, like this request."
+            )
+        )
     if any(channel.kind != "file" for channel in profile.channels):
-        parts.append(_("Keep the reference code you get back: quote it whenever you call or "
-                       "write about this problem."))
+        parts.append(
+            _("Keep the reference code you get back: quote it whenever you call or write about this problem.")
+        )
     elif support.email:
-        parts.append(_("Save the request as a file, then send it to {email} as an attachment.").format(
-            email=_escape(support.email)))
+        parts.append(
+            _("Save the request as a file, then send it to {email} as an attachment.").format(
+                email=_escape(support.email)
+            )
+        )
     return "".join(f"<p>{part}</p>" for part in parts)
 
 

@@ -25,7 +25,9 @@ def test_po_parsing_handles_multiline_plural_and_fuzzy() -> None:
     assert plurals == {"one file": ["ένα αρχείο", "{n} αρχεία"]}
 
 
-def test_switching_language_translates_and_tells_listeners(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_switching_language_translates_and_tells_listeners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "xx.po").write_text(
         'msgid "The domain name is missing."\nmsgstr "XX domain missing"\n', encoding="utf-8"
     )
@@ -80,14 +82,26 @@ def test_no_core_module_imports_qt() -> None:
 
 def test_user_facing_strings_in_the_ui_go_through_translation() -> None:
     """setText/setPlaceholderText/setToolTip/setWindowTitle never get a bare literal."""
-    setters = {"setText", "setPlaceholderText", "setToolTip", "setWindowTitle", "setTitle",
-               "showMessage", "setInformativeText"}
+    setters = {
+        "setText",
+        "setPlaceholderText",
+        "setToolTip",
+        "setWindowTitle",
+        "setTitle",
+        "showMessage",
+        "setInformativeText",
+    }
     offenders = []
     for path in (ROOT / "composer" / "ui").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in setters and node.args
-                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
-                    and node.args[0].value.strip(" *")):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in setters
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value.strip(" *")
+            ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []

@@ -108,7 +108,9 @@ def test_cli_check_prints_a_sentence_not_a_traceback(tmp_path: Path) -> None:
     file.write_text("[provider]\n", encoding="utf-8")
     run = subprocess.run(
         [sys.executable, "-m", "composer", "profile", "check", str(file)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert run.returncode == 1
     assert "Traceback" not in run.stderr

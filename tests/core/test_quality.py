@@ -27,21 +27,42 @@ def test_a_complete_request_has_no_problems_and_a_full_score() -> None:
 
 def test_an_empty_request_lists_what_blocks_it() -> None:
     readiness = assess(Request(), PROFILE)
-    assert codes(readiness.problems) == {"name.empty", "email.empty", "category.empty", "domain.empty",
-                                         "description.empty"}
+    assert codes(readiness.problems) == {
+        "name.empty",
+        "email.empty",
+        "category.empty",
+        "domain.empty",
+        "description.empty",
+    }
     assert not readiness.can_send
     assert readiness.score < 50
 
 
 def test_mail_problem_without_mailbox_device_or_error_gets_advice() -> None:
     request = good_mail_request().model_copy(
-        update={"account": "", "device": "", "operating_system": "", "client": "", "error_text": "",
-                "started_at": None, "started_text": "", "tried": "", "answers": {}}
+        update={
+            "account": "",
+            "device": "",
+            "operating_system": "",
+            "client": "",
+            "error_text": "",
+            "started_at": None,
+            "started_text": "",
+            "tried": "",
+            "answers": {},
+        }
     )
     readiness = assess(request, PROFILE)
     assert readiness.can_send
-    assert {"advice.account", "advice.device", "advice.client", "advice.error_text",
-            "advice.started_at", "advice.tried", "advice.question"} <= codes(readiness.advice)
+    assert {
+        "advice.account",
+        "advice.device",
+        "advice.client",
+        "advice.error_text",
+        "advice.started_at",
+        "advice.tried",
+        "advice.question",
+    } <= codes(readiness.advice)
     for item in readiness.advice:
         message, why = advice_text(item)
         assert message and why and "{" not in message
@@ -56,8 +77,11 @@ def test_mailbox_must_be_an_address_for_mail_problems() -> None:
 
 def test_changes_from_a_technical_contact_are_flagged() -> None:
     request = good_mail_request().model_copy(
-        update={"category": "domain_registration", "answers": {"what_needed": "Renew the domain"},
-                "requester": Requester(name="Web Designer", email="dev@studio.example", role=Role.TECHNICAL)}
+        update={
+            "category": "domain_registration",
+            "answers": {"what_needed": "Renew the domain"},
+            "requester": Requester(name="Web Designer", email="dev@studio.example", role=Role.TECHNICAL),
+        }
     )
     assert "advice.admin_address" in codes(assess(request, PROFILE).advice)
 

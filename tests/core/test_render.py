@@ -82,8 +82,13 @@ def test_bundle_round_trip_with_attachments(store: Store, tmp_path: Path) -> Non
     assert path.name == "request.zip"
     with zipfile.ZipFile(path) as bundle:
         names = set(bundle.namelist())
-        assert {"request.txt", "request.json", "attachments/bounce.eml", "attachments/shot.png",
-                "attachments/shot (2).png"} <= names
+        assert {
+            "request.txt",
+            "request.json",
+            "attachments/bounce.eml",
+            "attachments/shot.png",
+            "attachments/shot (2).png",
+        } <= names
         assert bundle.read("attachments/shot.png") == bytes(range(256)) * 100
         assert "bounce.eml" in bundle.read("request.txt").decode()
     with Store(tmp_path / "elsewhere") as other:
@@ -123,8 +128,10 @@ def test_unreadable_bundles_say_why(store: Store, tmp_path: Path) -> None:
 def test_damaged_attachment_is_refused(store: Store, tmp_path: Path) -> None:
     attachment = store.add_attachment_bytes("log.txt", b"original")
     request = good_mail_request().model_copy(update={"attachments": (attachment,)})
-    path = _zip(tmp_path / "damaged.zip", {"request.json": render_json(request).encode(),
-                                           "attachments/log.txt": b"tampered"})
+    path = _zip(
+        tmp_path / "damaged.zip",
+        {"request.json": render_json(request).encode(), "attachments/log.txt": b"tampered"},
+    )
     with pytest.raises(BundleError) as caught:
         read_bundle(path, store)
     assert caught.value.code == "bundle.invalid"

@@ -108,7 +108,9 @@ def test_kill_9_while_typing_loses_at_most_the_last_second(data_dir: Path, seed:
     rng = random.Random(seed)
     child = subprocess.Popen(
         [sys.executable, "-c", TYPIST, str(data_dir)],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert child.stdout is not None
     typed: list[tuple[int, float]] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -36,7 +36,7 @@ NOW = datetime(2026, 11, 22, 10, 30, tzinfo=ATHENS)  # a Sunday morning
         ("2026-11-20 14:30", datetime(2026, 11, 20, 14, 30, tzinfo=ATHENS), False),
         ("20 November 2026 14:30", datetime(2026, 11, 20, 14, 30, tzinfo=ATHENS), False),
         ("Nov 20", datetime(2026, 11, 20, 0, 0, tzinfo=ATHENS), True),
-        ("2026-11-20T14:30:00+00:00", datetime(2026, 11, 20, 14, 30, tzinfo=timezone.utc), False),
+        ("2026-11-20T14:30:00+00:00", datetime(2026, 11, 20, 14, 30, tzinfo=UTC), False),
         ("now", NOW, False),
     ],
 )

@@ -23,7 +23,9 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
@@ -39,18 +41,24 @@ class App:
 
     def __init__(self, display: str, data_dir: Path, *args: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
-        env.update(DISPLAY=display, LANGUAGE="en", REQUEST_COMPOSER_DATA=str(data_dir),
-                   XDG_CONFIG_HOME=str(data_dir / "config"))
+        env.update(
+            DISPLAY=display,
+            LANGUAGE="en",
+            REQUEST_COMPOSER_DATA=str(data_dir),
+            XDG_CONFIG_HOME=str(data_dir / "config"),
+        )
         command = [str(Path(sys.executable).with_name("request-composer"))]
         if not Path(command[0]).exists():
             command = [sys.executable, "-m", "composer"]
         self.env = env
-        self.process = subprocess.Popen([*command, *args], env=env, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(
+            [*command, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
 
     def xdotool(self, *args: str) -> str:
-        run = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True,
-                             timeout=30, check=False)
+        run = subprocess.run(
+            ["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=30, check=False
+        )
         return run.stdout.strip()
 
     def wait_for_window(self, title: str, timeout: float = 30) -> str:

@@ -65,9 +65,14 @@ def test_kill_9_while_typing_loses_nothing_beyond_the_last_second(display: str, 
 def test_a_bad_profile_gives_a_sentence_and_no_traceback(tmp_path: Path) -> None:
     profile = tmp_path / "provider.toml"
     profile.write_text("[provider\nname = 'x'\n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "composer", "--profile", str(profile)],
-                         capture_output=True, text=True, timeout=60, check=False,
-                         env={"PATH": "/usr/bin:/bin", "LANGUAGE": "en", "REQUEST_COMPOSER_DATA": str(tmp_path)})
+    run = subprocess.run(
+        [sys.executable, "-m", "composer", "--profile", str(profile)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "LANGUAGE": "en", "REQUEST_COMPOSER_DATA": str(tmp_path)},
+    )
     assert run.returncode == 1
     assert "is not valid TOML (line 1" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout

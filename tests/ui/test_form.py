@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QWidget,
 )
-from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from composer import i18n
@@ -272,8 +272,9 @@ def test_opening_an_unreadable_file_says_so(qtbot: QtBot, window: MainWindow, tm
 def test_the_language_can_be_changed_live(
     qtbot: QtBot, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "xx.po").write_text('msgid "Who you are"\nmsgstr "XX who"\n\nmsgid "&File"\nmsgstr "XX &file"\n',
-                                    encoding="utf-8")
+    (tmp_path / "xx.po").write_text(
+        'msgid "Who you are"\nmsgstr "XX who"\n\nmsgid "&File"\nmsgstr "XX &file"\n', encoding="utf-8"
+    )
     monkeypatch.setattr(i18n, "locale_dir", lambda: tmp_path)
     main = MainWindow(load_profile(), store)
     qtbot.addWidget(main)

@@ -107,8 +107,11 @@ class ReviewStep(Step):
         self.problems.clear()
         for item in (*readiness.problems, *readiness.advice):
             message, why = advice_text(item)
-            icon = QStyle.StandardPixmap.SP_MessageBoxCritical if item.blocking else (
-                QStyle.StandardPixmap.SP_MessageBoxInformation)
+            icon = (
+                QStyle.StandardPixmap.SP_MessageBoxCritical
+                if item.blocking
+                else (QStyle.StandardPixmap.SP_MessageBoxInformation)
+            )
             entry = QListWidgetItem(self.style().standardIcon(icon), message)
             entry.setToolTip(why)
             entry.setData(Qt.ItemDataRole.UserRole, item.field)
