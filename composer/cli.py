@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "composer.commands",
     "composer.diagnostics.cli",
     "composer.scrub_cli",
+    "composer.delivery_cli",
 )
 
 EXIT_OK = 0
