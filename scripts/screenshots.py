@@ -74,7 +74,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         store = Store(Path(folder))
-        window = MainWindow(load_profile(), store)
+        window = MainWindow(load_profile(), store, auto_checks=False)
         window.resize(1000, 760)
         window.show()
         save(window, "00-empty.png")

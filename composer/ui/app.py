@@ -16,6 +16,7 @@ from composer.profile import load_profile
 from composer.store import Store
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
+from composer.ui.settings_dialog import load_diagnostics_settings
 
 __all__ = ["create_window", "main"]
 
@@ -24,7 +25,7 @@ def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
     profile = load_profile(getattr(args, "profile", None))
     store = Store(getattr(args, "data_dir", None))
-    window = MainWindow(profile, store)
+    window = MainWindow(profile, store, diagnostics=load_diagnostics_settings())
     bundle: Path | None = getattr(args, "bundle", None)
     if bundle is not None:
         window.import_bundle(bundle)

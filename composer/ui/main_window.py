@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer import i18n
+from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ComposerError
 from composer.i18n import _
 from composer.model import Request
@@ -38,8 +39,10 @@ from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
 from composer.ui.drafts import DraftsDialog
 from composer.ui.messages import show_error
+from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
 from composer.ui.steps.base import Step
+from composer.ui.steps.checks import ChecksStep
 from composer.ui.steps.happens import HappensStep
 from composer.ui.steps.review import ReviewStep
 from composer.ui.steps.who import WhoStep
@@ -69,7 +72,15 @@ _FIELD_PLACES = {
 class MainWindow(QMainWindow):
     """The guided form. All state is in ``controller.request``."""
 
-    def __init__(self, profile: ProviderProfile, store: Store, *, autosave_delay: float = 0.3) -> None:
+    def __init__(
+        self,
+        profile: ProviderProfile,
+        store: Store,
+        *,
+        autosave_delay: float = 0.3,
+        diagnostics: DiagnosticsSettings | None = None,
+        auto_checks: bool = True,
+    ) -> None:
         super().__init__()
         self.setObjectName("window.main")
         self.store = store
@@ -79,9 +90,11 @@ class MainWindow(QMainWindow):
         self.controller.save_failed.connect(self._save_failed)
         self.last_bundle: Path | None = None
 
+        self.checks = ChecksStep(self.controller, diagnostics, autostart=auto_checks)
         self.steps: list[Step] = [
             WhoStep(self.controller),
             AffectedStep(self.controller),
+            self.checks,
             HappensStep(self.controller),
             ReviewStep(self.controller),
         ]
@@ -194,6 +207,8 @@ class MainWindow(QMainWindow):
         self.addAction(self.act_back)
 
         self.settings_menu = self.menuBar().addMenu("")
+        self.act_network = self._action("action.network_settings", self.edit_network_settings)
+        self.settings_menu.addAction(self.act_network)
         self.language_menu = self.settings_menu.addMenu("")
         self.language_menu.setObjectName("menu.language")
         group = QActionGroup(self)
@@ -205,6 +220,12 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+
+    def edit_network_settings(self) -> None:
+        dialog = NetworkSettingsDialog(self.checks.settings, self)
+        if dialog.exec():
+            self.checks.settings = dialog.result_settings
+            save_diagnostics_settings(dialog.result_settings)
 
     def set_language(self, code: str) -> None:
         i18n.set_language(code)
@@ -223,6 +244,7 @@ class MainWindow(QMainWindow):
         self.act_profile.setText(_("Open &provider profile…"))
         self.act_quit.setText(_("&Quit"))
         self.settings_menu.setTitle(_("&Settings"))
+        self.act_network.setText(_("&Network checks…"))
         self.language_menu.setTitle(_("&Language"))
         current = i18n.current_language()
         if current in self.language_actions:
@@ -249,6 +271,8 @@ class MainWindow(QMainWindow):
         target = step.field_widget(fields[0]) if fields else None
         if isinstance(step, ReviewStep):
             target = step.send if step.send.isEnabled() else step.problems
+        elif isinstance(step, ChecksStep):
+            target = step.rerun if step.rerun.isEnabled() else step.checks
         if target is not None:
             target.setFocus()
 

@@ -23,7 +23,8 @@ def store(data_dir: Path) -> Iterator[Store]:
 
 @pytest.fixture()
 def window(qtbot: QtBot, store: Store) -> Iterator[MainWindow]:
-    main = MainWindow(load_profile(), store, autosave_delay=0.05)
+    # no diagnostics unless a test asks for them against its own local servers
+    main = MainWindow(load_profile(), store, autosave_delay=0.05, auto_checks=False)
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)
