@@ -175,6 +175,11 @@ def suggest_category(request: Request, profile: ProviderProfile) -> str | None:
         if hint.category in categories:
             scores[hint.category] = scores.get(hint.category, 0) + 3
             break
+    if request.report is not None:
+        for finding in request.report.findings:
+            suggested = _finding_category(finding.code)
+            if suggested in categories and finding.severity.rank >= Severity.PROBLEM.rank:
+                scores[suggested] = scores.get(suggested, 0) + 2
     text = f"{request.error_text}\n{request.description}\n{request.summary}".lower()
     for category in categories.values():
         for keyword in category.keywords:
@@ -183,6 +188,26 @@ def suggest_category(request: Request, profile: ProviderProfile) -> str | None:
     if not scores:
         return None
     return max(scores, key=lambda key: scores[key])
+
+
+# Which kind of problem a diagnostic finding points to (longest prefix wins).
+_FINDING_CATEGORIES = {
+    "dns.": "site_not_visible",
+    "dns.no_mx": "mail_receiving",
+    "dns.mx_": "mail_receiving",
+    "mail.": "mail_receiving",
+    "mail.port25_blocked": "mail_sending",
+    "mail.spf_": "mail_sending",
+    "mail.dmarc_": "mail_sending",
+    "registration.": "domain_registration",
+    "web.": "site_down",
+    "web.cert_": "certificate",
+}
+
+
+def _finding_category(code: str) -> str:
+    matches = [prefix for prefix in _FINDING_CATEGORIES if code.startswith(prefix)]
+    return _FINDING_CATEGORIES[max(matches, key=len)] if matches else ""
 
 
 def _contains_word(text: str, keyword: str) -> bool:

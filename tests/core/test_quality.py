@@ -127,3 +127,23 @@ def test_knowledge_base_articles_match_category_and_words() -> None:
     request = Request(category="mail_sending", error_text="Outlook says 0x800CCC0E", client="Outlook")
     titles = [a.title for a in matching_articles(request, PROFILE)]
     assert titles[0] == "Set up your mailbox in Outlook"
+
+
+def test_findings_of_the_checks_suggest_the_category_and_urgency() -> None:
+    from datetime import UTC, datetime
+
+    from composer.model import Finding, Report, Severity
+
+    def report(*findings: tuple[str, Severity]) -> Report:
+        return Report(domain="example.gr", started_at=datetime.now(UTC),
+                      findings=tuple(Finding(code=c, severity=s, title=c) for c, s in findings))
+
+    expired = report(("registration.expired", Severity.CRITICAL), ("dns.nameservers_ok", Severity.OK))
+    assert suggest_category(Request(report=expired), PROFILE) == "domain_registration"
+    assert suggest_urgency(Request(category="other", report=expired), PROFILE) is Urgency.CRITICAL
+    cert = report(("web.cert_expired", Severity.PROBLEM))
+    assert suggest_category(Request(report=cert), PROFILE) == "certificate"
+    blocked = report(("mail.port25_blocked", Severity.WARNING))
+    assert suggest_category(Request(report=blocked), PROFILE) is None  # a warning is no diagnosis
+    healthy = report(("dns.nameservers_ok", Severity.OK), ("web.ok", Severity.OK))
+    assert suggest_category(Request(report=healthy), PROFILE) is None
