@@ -244,7 +244,7 @@ class IntakeServer:
 
     def start(self) -> IntakeServer:
         handler = type("Handler", (_Handler,), {"server_state": self})
-        httpd = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        httpd = _QuietServer(("127.0.0.1", self.port), handler)
         httpd.daemon_threads = True
         if self.ssl_context is not None:
             httpd.socket = self.ssl_context.wrap_socket(httpd.socket, server_side=True)
@@ -278,6 +278,13 @@ class IntakeServer:
     def next_fault(self) -> str:
         with self._lock:
             return self.faults.pop(0) if self.faults else ""
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # clients that were killed or timed out hang up mid-answer: expected here
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
