@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANGUAGE"] = "en"
+# the app's preferences (QSettings) and data never touch the real user's
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="composer-test-config-")
+os.environ["REQUEST_COMPOSER_DATA"] = tempfile.mkdtemp(prefix="composer-test-data-")
 
 
 @pytest.fixture(autouse=True)

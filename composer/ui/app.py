@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from composer import __version__, i18n
 from composer.errors import ComposerError
-from composer.profile import load_profile
+from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
@@ -21,9 +21,23 @@ from composer.ui.settings_dialog import load_diagnostics_settings
 __all__ = ["create_window", "main"]
 
 
+def _profile(args: argparse.Namespace) -> ProviderProfile:
+    """The profile named on the command line, else the one chosen last time, else the demo."""
+    if getattr(args, "profile", None) is not None:
+        return load_profile(args.profile)
+    remembered = str(QSettings().value("profile", "") or "")
+    if remembered:
+        try:
+            return load_profile(Path(remembered))
+        except ComposerError as error:
+            QSettings().remove("profile")
+            show_error(None, error)
+    return load_profile()
+
+
 def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
-    profile = load_profile(getattr(args, "profile", None))
+    profile = _profile(args)
     store = Store(getattr(args, "data_dir", None))
     window = MainWindow(profile, store, diagnostics=load_diagnostics_settings())
     bundle: Path | None = getattr(args, "bundle", None)

@@ -452,13 +452,19 @@ class MainWindow(QMainWindow):
             self.use_profile(Path(name))
 
     def use_profile(self, path: Path) -> None:
-        run_task(lambda: load_profile(path), on_result=self._profile_loaded, on_error=self._task_failed)
+        """Load another provider profile off the GUI thread; it is used from now on, also after restarts."""
+
+        def loaded(profile: ProviderProfile) -> None:
+            QSettings().setValue("profile", str(path))
+            self._profile_loaded(profile)
+
+        run_task(lambda: load_profile(path), on_result=loaded, on_error=self._task_failed)
 
     def _profile_loaded(self, profile: ProviderProfile) -> None:
         self.controller.set_profile(profile)
         affected = self.steps[1]
         if isinstance(affected, AffectedStep):
-            affected._fill_categories()
+            affected.fill_categories()
         self.retranslate()
         for step in self.steps:
             step.reload()

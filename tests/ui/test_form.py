@@ -289,3 +289,24 @@ def test_the_language_can_be_changed_live(
     main.language_actions["en"].trigger()
     assert main.header.text() == "Who you are"
     main.close()
+
+
+def test_another_provider_profile_is_used_and_remembered(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    profile = tmp_path / "acme.toml"
+    profile.write_text(
+        '[provider]\nid = "acme"\nname = "ACME Hosting"\n'
+        '[[categories]]\nid = "wordpress"\nlabel = "WordPress problem"\n',
+        encoding="utf-8",
+    )
+    window.use_profile(profile)
+    qtbot.waitUntil(lambda: window.controller.profile.provider.name == "ACME Hosting", timeout=5000)
+    assert window.windowTitle().startswith("ACME Hosting")
+    category = window.findChild(QComboBox, "field.category")
+    assert category is not None
+    assert [category.itemData(i) for i in range(category.count())] == ["", "wordpress"]
+    assert QSettings().value("profile") == str(profile)
+    QSettings().remove("profile")

@@ -139,13 +139,13 @@ class AffectedStep(Step):
         self.outer.addStretch(1)
 
         controller.changed.connect(self._update_suggestion)
-        self._fill_categories()
+        self.fill_categories()
         self.retranslate()
 
     def title(self) -> str:
         return _("What is affected")
 
-    def _fill_categories(self) -> None:
+    def fill_categories(self) -> None:
         self.category.clear()
         self.category.addItem("", "")
         for category in self.controller.profile.effective_categories():
