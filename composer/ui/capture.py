@@ -1,0 +1,702 @@
+"""Taking a screenshot for the request: a screen, every screen, a window, or a region.
+
+:class:`CaptureController` does the work and reports through signals: it hides
+the app's main window, waits for the chosen delay with a visible countdown
+(``QTimer``; the GUI thread never sleeps), grabs, shows the main window again and
+emits :attr:`CaptureController.captured` with a ``QImage``, or ``failed`` with a
+sentence for the user, or ``cancelled``.
+
+How the pixels are obtained depends on the platform:
+
+* X11, Windows, macOS (and Qt's ``offscreen`` platform used in tests):
+  ``QScreen.grabWindow``. A region is chosen on a full-screen overlay that shows
+  the frozen screenshot, dimmed outside the selection.
+* Wayland: applications may not read the screen. The XDG desktop portal
+  (``org.freedesktop.portal.Screenshot``, called over QtDBus) asks the user and
+  hands back a file; the desktop's own dialog lets the user pick the screen,
+  window or region. Without a portal (no session bus, old desktop) capture is not
+  possible: :func:`capture_unavailable_reason` says so in words, and the UI offers
+  to attach a screenshot file instead.
+
+:class:`CapturePanel` is a ready-made row of controls (what, delay, capture,
+attach a file) for the Evidence step.
+"""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlparse
+
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtDBus import (
+    QDBusConnection,
+    QDBusInterface,
+    QDBusMessage,
+    QDBusPendingCallWatcher,
+)
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QScreen,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
+
+from composer.i18n import N_, _
+
+__all__ = [
+    "DELAY_CHOICES",
+    "CaptureController",
+    "CaptureMode",
+    "CapturePanel",
+    "PortalScreenshot",
+    "RegionSelector",
+    "capture_unavailable_reason",
+    "grab_desktop",
+    "grab_screen",
+    "grab_widget",
+    "grab_window",
+    "is_wayland",
+]
+
+DELAY_CHOICES: tuple[int, ...] = (0, 3, 5, 10)
+# Time for the window manager to take our hidden window off the screen before grabbing.
+SETTLE_MS = 300
+
+
+class CaptureMode(StrEnum):
+    """What to capture."""
+
+    DESKTOP = "desktop"  # every screen, as one picture
+    SCREEN = "screen"  # one screen of several
+    WINDOW = "window"  # one window, by its native id
+    REGION = "region"  # a rectangle the user drags
+
+
+_MODE_LABELS = {
+    CaptureMode.DESKTOP: N_("Whole screen"),
+    CaptureMode.SCREEN: N_("One screen"),
+    CaptureMode.WINDOW: N_("A window"),
+    CaptureMode.REGION: N_("An area I select"),
+}
+
+
+def is_wayland() -> bool:
+    """Whether the app runs as a Wayland client (where apps may not read the screen)."""
+    return QGuiApplication.platformName().startswith("wayland")
+
+
+def capture_unavailable_reason() -> str:
+    """Why screenshots cannot be taken here, in words for the user; empty when they can."""
+    if not is_wayland():
+        return ""
+    if not QDBusConnection.sessionBus().isConnected():
+        return _(
+            "Your desktop (Wayland) does not let apps take screenshots themselves, and the "
+            "screenshot service of your desktop cannot be reached. Take a screenshot with "
+            "your desktop's own tool (often the Print Screen key), then attach the file."
+        )
+    return ""
+
+
+def _bring_to_front(widget: QWidget) -> None:
+    # Qt's test platforms cannot raise windows and warn when asked to.
+    if QGuiApplication.platformName() not in {"offscreen", "minimal"}:
+        widget.raise_()
+        widget.activateWindow()
+
+
+# -- grabbing -----------------------------------------------------------------------
+
+
+def grab_screen(screen: QScreen) -> QImage:
+    """The picture of one screen, in device pixels; a null image when it cannot be read."""
+    return screen.grabWindow(0).toImage()
+
+
+def grab_desktop() -> QImage:
+    """Every screen as one picture, laid out as the screens are arranged."""
+    screens = QGuiApplication.screens()
+    if not screens:
+        return QImage()
+    if len(screens) == 1:
+        return grab_screen(screens[0])
+    virtual = screens[0].virtualGeometry()
+    ratio = max(s.devicePixelRatio() for s in screens)
+    canvas = QImage(
+        round(virtual.width() * ratio), round(virtual.height() * ratio), QImage.Format.Format_RGB32
+    )
+    canvas.fill(QColor("black"))
+    painter = QPainter(canvas)
+    for screen in screens:
+        shot = grab_screen(screen)
+        if shot.isNull():
+            continue
+        area = screen.geometry().translated(-virtual.topLeft())
+        target = QRect(
+            round(area.x() * ratio),
+            round(area.y() * ratio),
+            round(area.width() * ratio),
+            round(area.height() * ratio),
+        )
+        painter.drawImage(target, shot)
+    painter.end()
+    return canvas
+
+
+def grab_window(window_id: int, screen: QScreen | None = None) -> QImage:
+    """A window by its native id (X11, Windows, macOS); a null image when not allowed."""
+    screen = screen or QGuiApplication.primaryScreen()
+    return screen.grabWindow(window_id).toImage()
+
+
+def grab_widget(widget: QWidget) -> QImage:
+    """One of the app's own widgets as it is drawn, on any platform (also Wayland)."""
+    return widget.grab().toImage()
+
+
+# -- region selection -----------------------------------------------------------------
+
+
+class RegionSelector(QWidget):
+    """A full-screen overlay over a frozen screenshot where the user drags a rectangle.
+
+    The screenshot is shown dimmed and the selection at full brightness. Enter
+    takes the selection (or the whole picture when nothing is selected), Escape or
+    a right click cancels; arrow keys move the selection, Shift+arrow resizes it.
+    :attr:`selected` carries the rectangle in the screenshot's pixels.
+    """
+
+    selected = Signal(QRect)
+    cancelled = Signal()
+
+    def __init__(self, screenshot: QImage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("capture.region")
+        self._shot = screenshot
+        self._origin: QPoint | None = None
+        self._selection = QRect()
+        self.setWindowFlags(
+            Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool
+        )
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(_("Select an area of the screen"))
+        self.setToolTip(_("Drag to select an area. Enter takes it, Escape cancels. Arrow keys move it."))
+
+    def show_over_desktop(self) -> None:
+        """Cover every screen and take the keyboard."""
+        screens = QGuiApplication.screens()
+        if screens:
+            self.setGeometry(screens[0].virtualGeometry())
+        self.show()
+        _bring_to_front(self)
+        self.setFocus()
+
+    def selection(self) -> QRect:
+        """The current selection in widget coordinates."""
+        return QRect(self._selection)
+
+    def set_selection(self, rect: QRect) -> None:
+        self._selection = rect.normalized().intersected(self.rect())
+        self.update()
+
+    def _scale(self) -> tuple[float, float]:
+        width, height = max(1, self.width()), max(1, self.height())
+        return self._shot.width() / width, self._shot.height() / height
+
+    def image_rect(self) -> QRect:
+        """The selection in the screenshot's pixels (the whole picture when empty)."""
+        if self._selection.isEmpty():
+            return self._shot.rect()
+        sx, sy = self._scale()
+        r = self._selection
+        return QRect(
+            round(r.x() * sx), round(r.y() * sy), round(r.width() * sx), round(r.height() * sy)
+        ).intersected(self._shot.rect())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.drawImage(self.rect(), self._shot)
+        painter.fillRect(self.rect(), QColor(0, 0, 0, 110))
+        if not self._selection.isEmpty():
+            sx, sy = self._scale()
+            r = self._selection
+            source = QRect(
+                round(r.x() * sx), round(r.y() * sy), round(r.width() * sx), round(r.height() * sy)
+            )
+            painter.drawImage(r, self._shot, source)
+            painter.setPen(QColor(0, 120, 215))
+            painter.drawRect(r.adjusted(0, 0, -1, -1))
+        painter.end()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            self._cancel()
+            return
+        self._origin = event.position().toPoint()
+        self.set_selection(QRect(self._origin, QSize(0, 0)))
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._origin is not None:
+            self.set_selection(_between(self._origin, event.position().toPoint()))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._origin is None:
+            return
+        self.set_selection(_between(self._origin, event.position().toPoint()))
+        self._origin = None
+        if self._selection.width() > 2 and self._selection.height() > 2:
+            self._accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self._cancel()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._accept()
+        elif key in _ARROWS:
+            dx, dy = _ARROWS[key]
+            step = 1 if event.modifiers() & Qt.KeyboardModifier.AltModifier else 10
+            r = self._selection if not self._selection.isEmpty() else self._centre_box()
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                r = r.adjusted(0, 0, dx * step, dy * step)
+            else:
+                r = r.translated(dx * step, dy * step)
+            self.set_selection(r)
+        else:
+            super().keyPressEvent(event)
+
+    def _centre_box(self) -> QRect:
+        box = QRect(0, 0, self.width() // 2, self.height() // 2)
+        box.moveCenter(self.rect().center())
+        return box
+
+    def _accept(self) -> None:
+        self.hide()
+        self.selected.emit(self.image_rect())
+
+    def _cancel(self) -> None:
+        self.hide()
+        self.cancelled.emit()
+
+
+def _between(a: QPoint, b: QPoint) -> QRect:
+    """The rectangle with corners ``a`` and ``b``, as wide as the drag (not one more)."""
+    return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(a.x() - b.x()), abs(a.y() - b.y()))
+
+
+_ARROWS: dict[int, tuple[int, int]] = {
+    Qt.Key.Key_Left.value: (-1, 0),
+    Qt.Key.Key_Right.value: (1, 0),
+    Qt.Key.Key_Up.value: (0, -1),
+    Qt.Key.Key_Down.value: (0, 1),
+}
+
+
+# -- Wayland: the desktop portal ---------------------------------------------------------
+
+_PORTAL_SERVICE = "org.freedesktop.portal.Desktop"
+_PORTAL_PATH = "/org/freedesktop/portal/desktop"
+_PORTAL_SCREENSHOT = "org.freedesktop.portal.Screenshot"
+_PORTAL_REQUEST = "org.freedesktop.portal.Request"
+
+
+class PortalScreenshot(QObject):
+    """One screenshot through ``org.freedesktop.portal.Screenshot``.
+
+    The portal answers twice: the method call returns a request handle at once,
+    and the picture arrives later in that request's ``Response`` signal. The
+    handle's path is predictable from ``handle_token``, so the signal is
+    subscribed to before the call, as the portal documentation advises.
+    """
+
+    finished = Signal(QImage)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._bus = QDBusConnection.sessionBus()
+        self._request_path = ""
+        self._watcher: QDBusPendingCallWatcher | None = None
+
+    def request(self, *, interactive: bool = True) -> None:
+        """Ask the portal for a screenshot; ``interactive`` lets the user choose what."""
+        if not self._bus.isConnected():
+            self.failed.emit(capture_unavailable_reason() or _unavailable())
+            return
+        token = "request_composer_" + secrets.token_hex(6)
+        sender = self._bus.baseService().lstrip(":").replace(".", "_")
+        self._request_path = f"{_PORTAL_PATH}/request/{sender}/{token}"
+        self._bus.connect(
+            "",
+            self._request_path,
+            _PORTAL_REQUEST,
+            "Response",
+            self,
+            b"1_on_response(uint,QVariantMap)",
+        )
+        portal = QDBusInterface(_PORTAL_SERVICE, _PORTAL_PATH, _PORTAL_SCREENSHOT, self._bus)
+        call = portal.asyncCallWithArgumentList(
+            "Screenshot", ["", {"handle_token": token, "interactive": interactive}]
+        )
+        self._watcher = QDBusPendingCallWatcher(call, self)
+        self._watcher.finished.connect(self._on_called)
+
+    def _on_called(self) -> None:
+        watcher, self._watcher = self._watcher, None
+        if watcher is None:
+            return
+        reply = watcher.reply()
+        watcher.deleteLater()
+        if reply.type() == QDBusMessage.MessageType.ErrorMessage:
+            self._disconnect()
+            self.failed.emit(_unavailable(reply.errorMessage()))
+
+    @Slot("uint", "QVariantMap")
+    def _on_response(self, response: int, results: dict[str, Any]) -> None:
+        self._disconnect()
+        if response == 1:
+            self.cancelled.emit()
+            return
+        uri = str(results.get("uri", ""))
+        path = Path(unquote(urlparse(uri).path)) if uri else None
+        image = QImage(str(path)) if path else QImage()
+        if response != 0 or image.isNull():
+            self.failed.emit(_unavailable())
+            return
+        self.finished.emit(image)
+
+    def _disconnect(self) -> None:
+        if self._request_path:
+            self._bus.disconnect(
+                "",
+                self._request_path,
+                _PORTAL_REQUEST,
+                "Response",
+                self,
+                b"1_on_response(uint,QVariantMap)",
+            )
+            self._request_path = ""
+
+
+def _unavailable(details: str = "") -> str:
+    message = _(
+        "The screenshot could not be taken. Take one with your desktop's own tool (often "
+        "the Print Screen key), then attach the file."
+    )
+    return f"{message} ({details})" if details else message
+
+
+# -- the controller ------------------------------------------------------------------------
+
+
+class CaptureController(QObject):
+    """Hides the app, counts down, captures, comes back, and reports by signal.
+
+    Args:
+        window: The app's main window, hidden during the capture so that it is not in
+            the picture, and shown again afterwards. ``None`` hides nothing.
+        settle_ms: How long to wait after hiding before grabbing, so that the window
+            manager has taken the window off the screen.
+    """
+
+    captured = Signal(QImage)
+    failed = Signal(str)
+    cancelled = Signal()
+    countdown = Signal(int)  # seconds left; 0 just before the grab
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        window: QWidget | None = None,
+        parent: QObject | None = None,
+        *,
+        settle_ms: int = SETTLE_MS,
+    ) -> None:
+        super().__init__(parent)
+        self._window = window
+        self._settle_ms = settle_ms
+        self._was_visible = False
+        self._busy = False
+        self._mode = CaptureMode.DESKTOP
+        self._screen_name: str | None = None
+        self._window_id = 0
+        self._left = 0
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._on_tick)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.timeout.connect(self._grab)
+        self._badge = QLabel()
+        self._badge.setObjectName("capture.countdown")
+        self._badge.setWindowFlags(Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint)
+        self._badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._badge.setStyleSheet(
+            "QLabel { background: #202020; color: white; padding: 12px; font-size: 20pt; }"
+        )
+        self._selector: RegionSelector | None = None
+        self._portal: PortalScreenshot | None = None
+        self.destroyed.connect(self._badge.deleteLater)
+
+    def is_busy(self) -> bool:
+        """Whether a capture is under way (a second one is refused until it ends)."""
+        return self._busy
+
+    def capture(
+        self,
+        mode: CaptureMode = CaptureMode.DESKTOP,
+        *,
+        delay: int = 0,
+        screen: QScreen | None = None,
+        window_id: int = 0,
+    ) -> bool:
+        """Start a capture; the result arrives through the signals.
+
+        Args:
+            mode: What to capture. On Wayland the desktop's own dialog lets the user
+                choose, whatever the mode.
+            delay: Seconds to wait first (to open a menu, for instance), shown as a
+                countdown.
+            screen: For ``SCREEN``, which one (default: the one the main window is on).
+            window_id: For ``WINDOW``, the native id of the window; without one the
+                user selects the window's area as a region.
+
+        Returns:
+            False when a capture is already under way.
+        """
+        if self._busy:
+            return False
+        self._set_busy(True)
+        self._mode = mode
+        # Remembered by name and looked up again when grabbing: a screen may be unplugged
+        # during the countdown, and its QScreen deleted with it.
+        chosen = screen or (self._window.screen() if self._window else None)
+        self._screen_name = chosen.name() if chosen is not None else None
+        self._window_id = window_id
+        self._was_visible = bool(self._window and self._window.isVisible())
+        if self._window is not None and self._was_visible:
+            self._window.hide()
+        self._left = max(0, int(delay))
+        if self._left:
+            self._show_badge()
+            self._tick.start()
+        else:
+            self._settle.start(self._settle_ms)
+        return True
+
+    def cancel(self) -> None:
+        """Stop a countdown or a region selection; emits ``cancelled``."""
+        if not self._busy:
+            return
+        self._tick.stop()
+        self._settle.stop()
+        if self._selector is not None:
+            self._selector.hide()
+        self._finish()
+        self.cancelled.emit()
+
+    def _show_badge(self) -> None:
+        self._badge.setText(str(self._left))
+        self._badge.setAccessibleName(_("Screenshot in {seconds} s").format(seconds=self._left))
+        screen = self._chosen_screen()
+        self._badge.adjustSize()
+        area = screen.availableGeometry()
+        self._badge.move(area.right() - self._badge.width() - 24, area.top() + 24)
+        self._badge.show()
+        self.countdown.emit(self._left)
+
+    def _on_tick(self) -> None:
+        self._left -= 1
+        if self._left > 0:
+            self._show_badge()
+            return
+        self._tick.stop()
+        self._badge.hide()
+        self.countdown.emit(0)
+        self._settle.start(self._settle_ms)
+
+    def _chosen_screen(self) -> QScreen:
+        for screen in QGuiApplication.screens():
+            if self._screen_name is not None and screen.name() == self._screen_name:
+                return screen
+        return QGuiApplication.primaryScreen()
+
+    def _grab(self) -> None:
+        if is_wayland():
+            self._grab_through_portal()
+            return
+        if self._mode == CaptureMode.SCREEN:
+            image = grab_screen(self._chosen_screen())
+        elif self._mode == CaptureMode.WINDOW and self._window_id:
+            image = grab_window(self._window_id, self._chosen_screen())
+        else:
+            image = grab_desktop()
+        if image.isNull():
+            self._fail(_unavailable())
+        elif self._mode == CaptureMode.REGION or (self._mode == CaptureMode.WINDOW and not self._window_id):
+            self._select_region(image)
+        else:
+            self._succeed(image)
+
+    def _select_region(self, image: QImage) -> None:
+        selector = RegionSelector(image)
+        self._selector = selector
+        selector.selected.connect(lambda rect: self._succeed(image.copy(rect)))
+        selector.cancelled.connect(self.cancel)
+        selector.show_over_desktop()
+
+    def region_selector(self) -> RegionSelector | None:
+        """The overlay while the user selects a region (for tests and accessibility tools)."""
+        return self._selector
+
+    def _grab_through_portal(self) -> None:
+        reason = capture_unavailable_reason()
+        if reason:
+            self._fail(reason)
+            return
+        self._portal = PortalScreenshot(self)
+        self._portal.finished.connect(self._succeed)
+        self._portal.failed.connect(self._fail)
+        self._portal.cancelled.connect(self.cancel)
+        self._portal.request(interactive=self._mode != CaptureMode.DESKTOP)
+
+    def _succeed(self, image: QImage) -> None:
+        self._finish()
+        self.captured.emit(image)
+
+    def _fail(self, message: str) -> None:
+        self._finish()
+        self.failed.emit(message)
+
+    def _finish(self) -> None:
+        self._badge.hide()
+        if self._selector is not None:
+            self._selector.deleteLater()
+            self._selector = None
+        if self._portal is not None:
+            self._portal.deleteLater()
+            self._portal = None
+        if self._window is not None and self._was_visible:
+            self._window.show()
+            _bring_to_front(self._window)
+        self._set_busy(False)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy_changed.emit(busy)
+
+
+_W = TypeVar("_W", bound=QWidget)
+
+
+def _named(widget: _W, name: str) -> _W:
+    widget.setObjectName(name)
+    return widget
+
+
+# -- the panel for the Evidence step -----------------------------------------------------------
+
+
+class CapturePanel(QWidget):
+    """What to capture, the delay, a Capture button, and "Attach a screenshot file…".
+
+    Emits :attr:`captured` with the picture, or :attr:`file_chosen` with the path of
+    a picture the user picked instead. When capture is not possible here (Wayland
+    without a portal), the panel says why and keeps only the file button.
+    """
+
+    captured = Signal(QImage)
+    file_chosen = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, controller: CaptureController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("capture.panel")
+        self.controller = controller
+        self.mode = _named(QComboBox(), "capture.mode")
+        for mode in CaptureMode:
+            self.mode.addItem("", mode.value)
+        self.delay = _named(QComboBox(), "capture.delay")
+        for seconds in DELAY_CHOICES:
+            self.delay.addItem("", seconds)
+        self.start = _named(QPushButton(), "capture.start")
+        self.attach = _named(QPushButton(), "capture.attach_file")
+        self.status = _named(QLabel(), "capture.status")
+        self.status.setWordWrap(True)
+        self.mode_label = QLabel()
+        self.mode_label.setBuddy(self.mode)
+        self.delay_label = QLabel()
+        self.delay_label.setBuddy(self.delay)
+        layout = QHBoxLayout(self)
+        for widget in (self.mode_label, self.mode, self.delay_label, self.delay, self.start, self.attach):
+            layout.addWidget(widget)
+        layout.addWidget(self.status, 1)
+        self.start.clicked.connect(self._start)
+        self.attach.clicked.connect(self._choose_file)
+        controller.captured.connect(self.captured)
+        controller.failed.connect(self._on_failed)
+        controller.countdown.connect(self._on_countdown)
+        controller.busy_changed.connect(self._on_busy)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.mode_label.setText(_("&Capture:"))
+        for index, mode in enumerate(CaptureMode):
+            self.mode.setItemText(index, _(_MODE_LABELS[mode]))
+        self.delay_label.setText(_("&Delay:"))
+        for index, seconds in enumerate(DELAY_CHOICES):
+            self.delay.setItemText(
+                index, _("No delay") if not seconds else _("{seconds} s").format(seconds=seconds)
+            )
+        self.start.setText(_("Take &screenshot"))
+        self.start.setToolTip(_("The window hides while the screenshot is taken and comes back afterwards."))
+        self.attach.setText(_("&Attach a screenshot file…"))
+        reason = capture_unavailable_reason()
+        for widget in (self.mode, self.delay, self.start, self.mode_label, self.delay_label):
+            widget.setVisible(not reason)
+        self.status.setText(reason)
+
+    def _start(self) -> None:
+        mode = CaptureMode(self.mode.currentData())
+        self.controller.capture(mode, delay=int(self.delay.currentData()))
+
+    def _choose_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            _("Attach a screenshot"),
+            str(Path.home()),
+            _("Images (*.png *.jpg *.jpeg *.webp *.bmp *.gif)"),
+        )
+        if path:
+            self.file_chosen.emit(path)
+
+    def _on_countdown(self, seconds: int) -> None:
+        self.status.setText(_("Screenshot in {seconds} s…").format(seconds=seconds) if seconds else "")
+
+    def _on_busy(self, busy: bool) -> None:
+        self.start.setEnabled(not busy)
+
+    def _on_failed(self, message: str) -> None:
+        self.status.setText(message)
+        self.failed.emit(message)
