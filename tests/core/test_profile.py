@@ -16,6 +16,11 @@ from composer.profile import DEMO_PROFILE, load_profile, load_profile_text, prof
 SKETCH = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "provider-profile-sketch.toml"
 
 
+def test_the_demo_expects_nothing_so_real_domains_get_no_false_alarms() -> None:
+    expected = load_profile().expected
+    assert not (expected.nameservers or expected.web_ips or expected.mail_hosts or expected.spf_include)
+
+
 def test_demo_profile_loads_with_builtin_categories() -> None:
     profile = load_profile()
     assert profile.provider.name == "Demo Hosting"
@@ -26,10 +31,13 @@ def test_demo_profile_loads_with_builtin_categories() -> None:
 
 
 def test_profile_says_everything_providers_asked_for(tmp_path: Path) -> None:
-    text = DEMO_PROFILE.read_text(encoding="utf-8")
+    text = (DEMO_PROFILE.parent / "example-hosting.toml").read_text(encoding="utf-8")
     profile = load_profile_text(text)
     assert profile.expected.nameservers and profile.expected.web_ips and profile.expected.mail_hosts
     assert profile.support.office_hours.opens == "09:00"
+    assert profile.support.phone_hours is not None and profile.support.phone_tier == "plus"
+    assert [c.kind for c in profile.channels] == ["helpdesk", "email", "file"]
+    assert profile.limits.types and profile.support.changes_require_admin_address
     assert profile.support.scope.paid and profile.support.scope.never
     assert profile.kb and profile.roles
     assert profile.expected.mail_client.outgoing[0].port == 587
