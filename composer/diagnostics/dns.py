@@ -22,6 +22,15 @@ from composer.diagnostics.settings import DiagnosticsSettings
 __all__ = ["check_dns", "observe", "questions"]
 
 MAX_PARENT_SERVERS = 3
+# Names users recognise for the default public resolvers.
+KNOWN_RESOLVERS = {
+    "1.1.1.1": "Cloudflare",
+    "8.8.8.8": "Google Public DNS",
+    "9.9.9.9": "Quad9",
+    "1.0.0.1": "Cloudflare",
+    "8.8.4.4": "Google Public DNS",
+    "149.112.112.112": "Quad9",
+}
 
 
 def questions(domain: str) -> list[tuple[str, str]]:
@@ -54,7 +63,7 @@ async def check_dns(context: CheckContext) -> CheckOutput:
 async def observe(domain: str, settings: DiagnosticsSettings) -> DnsObservations:
     """Ask everything, concurrently where possible."""
     system = system_resolvers(settings)
-    publics = [Server.parse(text) for text in settings.public_resolvers]
+    publics = [Server.parse(t, KNOWN_RESOLVERS.get(t, "")) for t in settings.public_resolvers]
     system_task = _view_recursive(system, domain, settings)
     delegation_task = _delegation(domain, system, settings)
     public_tasks = [_view_recursive([server], domain, settings) for server in publics]

@@ -15,6 +15,7 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import dns.asyncbackend
 import dns.asyncquery
 import dns.exception
 import dns.flags
@@ -49,6 +50,7 @@ __all__ = [
 ]
 
 MAX_CNAME_CHAIN = 10
+_BACKEND = dns.asyncbackend.get_backend("asyncio")
 
 
 @dataclass(frozen=True)
@@ -126,10 +128,15 @@ async def ask(server: Server, qname: str, rtype: str, *, recursive: bool, timeou
     query = dns.message.make_query(qname, rtype)
     if not recursive:
         query.flags &= ~dns.flags.RD
+    family = socket.AF_INET6 if ":" in server.address else socket.AF_INET
     try:
-        response, _tcp = await dns.asyncquery.udp_with_fallback(
-            query, server.address, timeout=timeout, port=server.port
-        )
+        # A connected UDP socket, so that "port unreachable" ends the wait at once.
+        async with await _BACKEND.make_socket(
+            family, socket.SOCK_DGRAM, 0, None, (server.address, server.port)
+        ) as udp_socket:
+            response, _tcp = await dns.asyncquery.udp_with_fallback(
+                query, server.address, timeout=timeout, port=server.port, udp_sock=udp_socket
+            )
     except dns.exception.Timeout:
         return Answer(str(server), qname, rtype, error="timeout")
     except ConnectionRefusedError:

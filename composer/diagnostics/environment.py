@@ -24,7 +24,19 @@ from composer.diagnostics.findings import make_finding
 from composer.diagnostics.runner import Analysis, CheckContext, CheckOutput
 from composer.model import Finding
 
-__all__ = ["check_environment", "clock_analysis", "clock_skew", "offline_analysis"]
+__all__ = [
+    "check_environment",
+    "clock_analysis",
+    "clock_skew",
+    "consequence_analysis",
+    "offline_analysis",
+]
+
+# finding code -> codes it makes redundant (they follow from it)
+CONSEQUENCES: dict[str, tuple[str, ...]] = {
+    "dns.domain_not_found": ("web.www_missing", "web.unreachable"),
+    "dns.no_web_address": ("web.www_missing",),
+}
 
 
 async def check_environment(context: CheckContext) -> CheckOutput:
@@ -99,3 +111,10 @@ def offline_analysis(outputs: Mapping[str, CheckOutput], findings: list[Finding]
         return findings
     kept = [f for f in findings if f.code.startswith(("env.", "diagnostics."))]
     return [*kept, make_finding("env.offline", check="environment")]
+
+
+def consequence_analysis(outputs: Mapping[str, CheckOutput], findings: list[Finding]) -> list[Finding]:
+    """Drop findings that only repeat a worse one (no www. when the domain has no address)."""
+    codes = {f.code for f in findings}
+    moot = {code for cause, effects in CONSEQUENCES.items() if cause in codes for code in effects}
+    return [f for f in findings if f.code not in moot]

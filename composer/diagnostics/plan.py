@@ -5,7 +5,12 @@ from __future__ import annotations
 from functools import partial
 
 from composer.diagnostics.dns import check_dns
-from composer.diagnostics.environment import check_environment, clock_analysis, offline_analysis
+from composer.diagnostics.environment import (
+    check_environment,
+    clock_analysis,
+    consequence_analysis,
+    offline_analysis,
+)
 from composer.diagnostics.mail import check_mail, mail_hosts
 from composer.diagnostics.registration import check_registration
 from composer.diagnostics.runner import Check, DiagnosisPlan
@@ -64,5 +69,9 @@ def build_plan(domain: str, profile: ProviderProfile, settings: DiagnosticsSetti
         profile=profile,
         settings=settings,
         checks=tuple(build_checks(ascii_domain, profile, settings)),
-        analyses=(clock_analysis(settings.clock_skew_tolerance), offline_analysis),
+        analyses=(
+            clock_analysis(settings.clock_skew_tolerance),
+            consequence_analysis,
+            offline_analysis,
+        ),
     )

@@ -24,10 +24,17 @@ from composer.diagnostics import DiagnosticsSettings
 from composer.profile import ProviderProfile, load_profile_text
 from tests.servers.dns import DnsServer, closed_port, dns_server
 from tests.servers.mailports import MailPorts, mail_ports
-from tests.servers.registry import RdapServer, WhoisServer, bootstrap_file, rdap_domain, rdap_server, whois_server
+from tests.servers.registry import (
+    RdapServer,
+    WhoisServer,
+    bootstrap_file,
+    rdap_domain,
+    rdap_server,
+    whois_server,
+)
 from tests.servers.web import Certificates, Response, Site, WebServer, web_server
 
-__all__ = ["Bed", "IDN", "PROFILE_TOML", "diagnostics_bed", "test_profile"]
+__all__ = ["IDN", "PROFILE_TOML", "Bed", "bed_profile", "diagnostics_bed"]
 
 IDN = "xn--hxajbheg2az3al.test"  # παράδειγμα.test
 GOOD = ("good.test", IDN)
@@ -47,7 +54,7 @@ mail_ports = [25, 465, 587, 993, 995, 143, 110]
 """
 
 
-def test_profile(**expected: object) -> ProviderProfile:
+def bed_profile(**expected: object) -> ProviderProfile:
     """The bed's provider profile; ``expected`` replaces fields of ``[expected]``."""
     profile = load_profile_text(PROFILE_TOML)
     if expected:
@@ -55,15 +62,23 @@ def test_profile(**expected: object) -> ProviderProfile:
     return profile
 
 
-def _child_zone(domain: str, *, serial: int = SERIAL, ns: tuple[str, ...] = ("ns1", "ns2"),
-                a: str | None = "127.0.0.1", mx: str | None = "mail.provider.test",
-                txt: tuple[str, ...] = ("v=spf1 include:spf.provider.test ~all",),
-                dmarc: str | None = "v=DMARC1; p=none") -> str:
+def _child_zone(
+    domain: str,
+    *,
+    serial: int = SERIAL,
+    ns: tuple[str, ...] = ("ns1", "ns2"),
+    a: str | None = "127.0.0.1",
+    mx: str | None = "mail.provider.test",
+    txt: tuple[str, ...] = ("v=spf1 include:spf.provider.test ~all",),
+    dmarc: str | None = "v=DMARC1; p=none",
+    www: bool = True,
+) -> str:
     lines = [f"{domain}. 300 IN SOA ns1.provider.test. hostmaster.provider.test. {serial} 3600 600 86400 300"]
     lines += [f"{domain}. 300 IN NS {n if '.' in n else n + '.provider.test'}." for n in ns]
     if a:
         lines.append(f"{domain}. 300 IN A {a}")
-        lines.append(f"www.{domain}. 300 IN CNAME {domain}.")
+        if www:
+            lines.append(f"www.{domain}. 300 IN CNAME {domain}.")
     if mx:
         lines.append(f"{domain}. 300 IN MX 10 {mx}.")
     lines += [f'{domain}. 300 IN TXT "{t}"' for t in txt]
@@ -72,8 +87,15 @@ def _child_zone(domain: str, *, serial: int = SERIAL, ns: tuple[str, ...] = ("ns
     return "\n".join(lines)
 
 
-WEB_DOMAINS = ("certexpired.test", "certsoon.test", "certwrong.test", "certrogue.test",
-               "loop.test", "broken.test", "down.test")
+WEB_DOMAINS = (
+    "certexpired.test",
+    "certsoon.test",
+    "certwrong.test",
+    "certrogue.test",
+    "loop.test",
+    "broken.test",
+    "down.test",
+)
 # domain -> zone text on the provider's nameservers
 DOMAINS: dict[str, str] = {
     **{d: _child_zone(d) for d in GOOD},
@@ -84,42 +106,59 @@ DOMAINS: dict[str, str] = {
     "stale.test": _child_zone("stale.test"),
     "nomail.test": _child_zone("nomail.test", mx=None, txt=(), dmarc=None),
     "othermail.test": _child_zone(
-        "othermail.test", mx="mx.elsewhere-mail.test",
-        txt=("v=spf1 include:spf.provider.test ~all", "v=spf1 mx -all")),
+        "othermail.test",
+        mx="mx.elsewhere-mail.test",
+        txt=("v=spf1 include:spf.provider.test ~all", "v=spf1 mx -all"),
+    ),
     "unsync.test": _child_zone("unsync.test"),
+    "baddmarc.test": _child_zone("baddmarc.test", dmarc="v=DMARC1; p=maybe"),
+    "nowww.test": _child_zone("nowww.test", www=False),
     **{d: _child_zone(d, a="127.0.0.3" if d == "down.test" else "127.0.0.1") for d in WEB_DOMAINS},
 }
-PROVIDER_ZONE = "\n".join([
-    f"provider.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test. {SERIAL} 3600 600 86400 300",
-    "provider.test. 300 IN NS ns1.provider.test.",
-    "provider.test. 300 IN NS ns2.provider.test.",
-    *(f"{h}.provider.test. 300 IN A 127.0.0.1" for h in ("ns1", "ns2", "ns3", "mail", "mail-expired")),
-    'spf.provider.test. 300 IN TXT "v=spf1 ip4:127.0.0.0/8 -all"',
-])
-ELSEWHERE_ZONE = "\n".join([
-    "elsewhere.test. 300 IN SOA ns1.elsewhere-dns.test. admin.elsewhere-dns.test. 7 3600 600 86400 300",
-    "elsewhere.test. 300 IN NS ns1.elsewhere-dns.test.",
-    "elsewhere.test. 300 IN A 127.0.0.1",
-    "ns1.elsewhere-dns.test. 300 IN A 127.0.0.1",
-])
+PROVIDER_ZONE = "\n".join(
+    [
+        f"provider.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test. {SERIAL} 3600 600 86400 300",
+        "provider.test. 300 IN NS ns1.provider.test.",
+        "provider.test. 300 IN NS ns2.provider.test.",
+        *(f"{h}.provider.test. 300 IN A 127.0.0.1" for h in ("ns1", "ns2", "ns3", "mail", "mail-expired")),
+        'spf.provider.test. 300 IN TXT "v=spf1 ip4:127.0.0.0/8 -all"',
+    ]
+)
+ELSEWHERE_ZONE = "\n".join(
+    [
+        "elsewhere.test. 300 IN SOA ns1.elsewhere-dns.test. admin.elsewhere-dns.test. 7 3600 600 86400 300",
+        "elsewhere.test. 300 IN NS ns1.elsewhere-dns.test.",
+        "elsewhere.test. 300 IN A 127.0.0.1",
+        "ns1.elsewhere-dns.test. 300 IN A 127.0.0.1",
+    ]
+)
 
 
 def _tld_zone() -> str:
-    lines = ["test. 3600 IN SOA ns.tld.test. hostmaster.tld.test. 1 3600 600 86400 300",
-             "test. 3600 IN NS ns.tld.test.", "ns.tld.test. 3600 IN A 127.0.0.1"]
+    lines = [
+        "test. 3600 IN SOA ns.tld.test. hostmaster.tld.test. 1 3600 600 86400 300",
+        "test. 3600 IN NS ns.tld.test.",
+        "ns.tld.test. 3600 IN A 127.0.0.1",
+    ]
     for domain in [*DOMAINS, "provider.test"]:
-        names = ("ns1", "ns2") if domain != "lame.test" else ("ns1", "ns2")
-        lines += [f"{domain}. 3600 IN NS {n}.provider.test." for n in names]
-    lines += ["elsewhere.test. 3600 IN NS ns1.elsewhere-dns.test.",
-              "elsewhere-dns.test. 3600 IN NS ns1.elsewhere-dns.test.",
-              "ns1.elsewhere-dns.test. 3600 IN A 127.0.0.1",
-              *(f"{h}.provider.test. 3600 IN A 127.0.0.1" for h in ("ns1", "ns2"))]
+        lines += [f"{domain}. 3600 IN NS {n}.provider.test." for n in ("ns1", "ns2")]
+    lines += [
+        "elsewhere.test. 3600 IN NS ns1.elsewhere-dns.test.",
+        "elsewhere-dns.test. 3600 IN NS ns1.elsewhere-dns.test.",
+        "ns1.elsewhere-dns.test. 3600 IN A 127.0.0.1",
+        *(f"{h}.provider.test. 3600 IN A 127.0.0.1" for h in ("ns1", "ns2")),
+    ]
     return "\n".join(lines)
 
 
 def _resolver_table(stale: bool) -> str:
-    lines = ["test. 3600 IN NS ns.tld.test.", "ns.tld.test. 3600 IN A 127.0.0.1",
-             PROVIDER_ZONE, ELSEWHERE_ZONE, *DOMAINS.values()]
+    lines = [
+        "test. 3600 IN NS ns.tld.test.",
+        "ns.tld.test. 3600 IN A 127.0.0.1",
+        PROVIDER_ZONE,
+        ELSEWHERE_ZONE,
+        *DOMAINS.values(),
+    ]
     text = "\n".join(lines)
     if stale:  # an old address still cached, 40 minutes to go
         text = text.replace("stale.test. 300 IN A 127.0.0.1", "stale.test. 2400 IN A 127.0.0.5")
@@ -149,15 +188,21 @@ class Bed:
 
 def _sites() -> dict[str, Site]:
     sites = {name: Site() for d in [*DOMAINS, "elsewhere.test"] for name in (d, f"www.{d}")}
-    sites.update({
-        "certexpired.test": Site(cert="expired"),
-        "certsoon.test": Site(cert="soon"),
-        "certwrong.test": Site(cert="wrong"),
-        "certrogue.test": Site(cert="untrusted"),
-        "loop.test": Site(routes={("https", "/"): Response(302, "https://loop.test/home"),
-                                  ("https", "/home"): Response(301, "https://loop.test/")}),
-        "broken.test": Site(routes={("https", "/"): Response(500, body=b"boom")}),
-    })
+    sites.update(
+        {
+            "certexpired.test": Site(cert="expired"),
+            "certsoon.test": Site(cert="soon"),
+            "certwrong.test": Site(cert="wrong"),
+            "certrogue.test": Site(cert="untrusted"),
+            "loop.test": Site(
+                routes={
+                    ("https", "/"): Response(302, "https://loop.test/home"),
+                    ("https", "/home"): Response(301, "https://loop.test/"),
+                }
+            ),
+            "broken.test": Site(routes={("https", "/"): Response(500, body=b"boom")}),
+        }
+    )
     return sites
 
 
@@ -165,13 +210,16 @@ def _registrations() -> dict[str, dict[str, object]]:
     now = datetime.now(UTC)
     year = now + timedelta(days=400)
     entries = {d: rdap_domain(d, expires=year) for d in [*DOMAINS, "elsewhere.test"]}
-    entries["regexpired.test"] = rdap_domain("regexpired.test", expires=now - timedelta(days=3),
-                                             statuses=("active",))
-    entries["reghold.test"] = rdap_domain("reghold.test", expires=year,
-                                          statuses=("client hold", "client transfer prohibited"))
+    entries["regexpired.test"] = rdap_domain(
+        "regexpired.test", expires=now - timedelta(days=3), statuses=("active",)
+    )
+    entries["reghold.test"] = rdap_domain(
+        "reghold.test", expires=year, statuses=("client hold", "client transfer prohibited")
+    )
     entries["regsoon.test"] = rdap_domain("regsoon.test", expires=now + timedelta(days=12))
-    entries["regdelete.test"] = rdap_domain("regdelete.test", expires=now - timedelta(days=40),
-                                            statuses=("redemption period",))
+    entries["regdelete.test"] = rdap_domain(
+        "regdelete.test", expires=now - timedelta(days=40), statuses=("redemption period",)
+    )
     return entries
 
 
@@ -181,7 +229,7 @@ WHOIS_ANSWERS = {
         "Status: clientTransferProhibited\r\nExpiration Date: 20/11/2030\r\n"
     ),
     "παράδειγμα.gr": "Domain Name: παράδειγμα.gr\r\nRegistrar: Hellenic Names S.A.\r\n"
-                     "Expiration Date: 2029-05-01\r\n",
+    "Expiration Date: 2029-05-01\r\n",
 }
 
 
@@ -195,10 +243,12 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
         soa = "unsync.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test."
         ns2_text = ns1_text.replace(f"{soa} {SERIAL}", f"{soa} {SERIAL + 1}")  # out of step
         ns1 = stack.enter_context(dns_server(ns1_text, zones=zones, delay=delay))
-        ns2 = stack.enter_context(dns_server(
-            ns2_text, zones=[z for z in zones if z != "lame.test"], delay=delay))
-        other = stack.enter_context(dns_server(ELSEWHERE_ZONE, zones=["elsewhere.test", "elsewhere-dns.test"],
-                                               delay=delay))
+        ns2 = stack.enter_context(
+            dns_server(ns2_text, zones=[z for z in zones if z != "lame.test"], delay=delay)
+        )
+        other = stack.enter_context(
+            dns_server(ELSEWHERE_ZONE, zones=["elsewhere.test", "elsewhere-dns.test"], delay=delay)
+        )
         resolver = stack.enter_context(dns_server(_resolver_table(False), recursive=True, delay=delay))
         public = stack.enter_context(dns_server(_resolver_table(True), recursive=True, delay=delay))
         certificates = Certificates()
@@ -207,7 +257,9 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
         http = stack.enter_context(web_server(sites=sites, delay=delay))
         rdap = stack.enter_context(rdap_server(_registrations(), delay=delay))
         whois = stack.enter_context(whois_server(WHOIS_ANSWERS))
-        mail = stack.enter_context(mail_ports(certificates, cert_kinds={"mail-expired.provider.test": "expired"}))
+        mail = stack.enter_context(
+            mail_ports(certificates, cert_kinds={"mail-expired.provider.test": "expired"})
+        )
         bootstrap = bootstrap_file(folder, ["test"], rdap.base_url)
         settings = DiagnosticsSettings(
             resolvers=(resolver.address,),
@@ -226,8 +278,22 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
             port_map={80: http.port, 443: https.port, **mail.port_map},
             ca_file=certificates.ca_file(folder),
         )
-        yield Bed(settings, test_profile(), certificates, tld, ns1, ns2, resolver, public, https, http,
-                  rdap, whois, mail, folder)
+        yield Bed(
+            settings,
+            bed_profile(),
+            certificates,
+            tld,
+            ns1,
+            ns2,
+            resolver,
+            public,
+            https,
+            http,
+            rdap,
+            whois,
+            mail,
+            folder,
+        )
 
 
 def closed_address() -> str:

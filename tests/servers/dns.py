@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from dnslib import CNAME, NS, QTYPE, RCODE, RR, DNSError, DNSRecord
+from dnslib import QTYPE, RCODE, RR, DNSError, DNSRecord
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 __all__ = ["DnsServer", "ZoneResolver", "dns_server"]
@@ -152,7 +152,10 @@ class DnsServer:
             self._servers = [udp, tcp]
             for server in self._servers:
                 server.server.daemon_threads = True
-                server.start_thread()
+                server.thread = threading.Thread(
+                    target=server.server.serve_forever, args=(0.05,), daemon=True
+                )
+                server.thread.start()
             return self
         raise OSError("no free port for UDP and TCP together")
 

@@ -26,7 +26,7 @@ __all__ = ["MailPorts", "mail_ports"]
 
 
 class _Sink:
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         return "250 OK"
 
 
@@ -97,8 +97,9 @@ class _LineServer(socketserver.ThreadingTCPServer):
 class MailPorts:
     """Mail servers for every standard port; ``port_map`` maps 25/465/... to theirs."""
 
-    def __init__(self, certificates: Certificates, *, cert_kinds: dict[str, str] | None = None,
-                 starttls: bool = True) -> None:
+    def __init__(
+        self, certificates: Certificates, *, cert_kinds: dict[str, str] | None = None, starttls: bool = True
+    ) -> None:
         self.certificates = certificates
         self.cert_kinds = cert_kinds or {}
         self.starttls = starttls
@@ -110,10 +111,14 @@ class MailPorts:
         for standard in (25, 587, 465):
             port = self._start_smtp(standard, context)
             self.port_map[standard] = port
-        for standard, protocol, implicit in ((993, "imap", True), (143, "imap", False),
-                                             (995, "pop3", True), (110, "pop3", False)):
+        for standard, protocol, implicit in (
+            (993, "imap", True),
+            (143, "imap", False),
+            (995, "pop3", True),
+            (110, "pop3", False),
+        ):
             server = _LineServer(protocol, implicit, context)
-            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
             thread.start()
             self._stack.callback(self._stop_line_server, server, thread)
             self.port_map[standard] = int(server.server_address[1])
@@ -127,8 +132,14 @@ class MailPorts:
             options["tls_context"] = context
         for _attempt in range(20):
             port = free_port()
-            controller = Controller(_Sink(), hostname="127.0.0.1", port=port,
-                                    server_hostname="mail.test", ready_timeout=5, **options)
+            controller = Controller(
+                _Sink(),
+                hostname="127.0.0.1",
+                port=port,
+                server_hostname="mail.test",
+                ready_timeout=5,
+                **options,
+            )
             try:
                 controller.start()
             except (OSError, RuntimeError):

@@ -22,8 +22,13 @@ from tests.servers.web import Response, WebServer
 __all__ = ["RdapServer", "WhoisServer", "bootstrap_file", "rdap_domain", "rdap_server", "whois_server"]
 
 
-def rdap_domain(name: str, *, expires: datetime, statuses: tuple[str, ...] = ("active",),
-                registrar: str = "Example Registrar, Inc.") -> dict[str, Any]:
+def rdap_domain(
+    name: str,
+    *,
+    expires: datetime,
+    statuses: tuple[str, ...] = ("active",),
+    registrar: str = "Example Registrar, Inc.",
+) -> dict[str, Any]:
     return {
         "objectClassName": "domain",
         "ldhName": name,
@@ -32,11 +37,13 @@ def rdap_domain(name: str, *, expires: datetime, statuses: tuple[str, ...] = ("a
             {"eventAction": "registration", "eventDate": "2015-03-01T10:00:00Z"},
             {"eventAction": "expiration", "eventDate": expires.strftime("%Y-%m-%dT%H:%M:%SZ")},
         ],
-        "entities": [{
-            "objectClassName": "entity",
-            "roles": ["registrar"],
-            "vcardArray": ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", registrar]]],
-        }],
+        "entities": [
+            {
+                "objectClassName": "entity",
+                "roles": ["registrar"],
+                "vcardArray": ["vcard", [["version", {}, "text", "4.0"], ["fn", {}, "text", registrar]]],
+            }
+        ],
     }
 
 
@@ -70,12 +77,17 @@ def rdap_server(domains: dict[str, dict[str, Any]], **options: Any) -> Iterator[
 
 def bootstrap_file(folder: Path, tlds: list[str], base_url: str) -> Path:
     path = folder / "rdap-test.json"
-    path.write_text(json.dumps({
-        "description": "RDAP bootstrap file for Domain Name System registrations",
-        "publication": "2026-01-01T00:00:00Z",
-        "services": [[tlds, [base_url]]],
-        "version": "1.0",
-    }), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "description": "RDAP bootstrap file for Domain Name System registrations",
+                "publication": "2026-01-01T00:00:00Z",
+                "services": [[tlds, [base_url]]],
+                "version": "1.0",
+            }
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -84,7 +96,7 @@ class _WhoisHandler(socketserver.StreamRequestHandler):
 
     def handle(self) -> None:
         query = self.rfile.readline().decode("utf-8", "replace").strip().lower()
-        answer = self.server.answers.get(query, "No match for \"%s\".\r\n" % query.upper())
+        answer = self.server.answers.get(query, f'No match for "{query.upper()}".\r\n')
         self.wfile.write(answer.encode("utf-8"))
 
 
@@ -99,7 +111,7 @@ class _WhoisTcp(socketserver.ThreadingTCPServer):
 class WhoisServer:
     def __init__(self, answers: dict[str, str]) -> None:
         self._server = _WhoisTcp({k.lower(): v for k, v in answers.items()})
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def address(self) -> str:

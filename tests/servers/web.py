@@ -82,8 +82,9 @@ class Certificates:
     def _mint(self, host: str, kind: str) -> ssl.SSLContext:
         now = dt.datetime.now(dt.UTC)
         if kind == "expired":
-            leaf = self.ca.issue_cert(host, not_before=now - dt.timedelta(days=90),
-                                      not_after=now - dt.timedelta(days=2))
+            leaf = self.ca.issue_cert(
+                host, not_before=now - dt.timedelta(days=90), not_after=now - dt.timedelta(days=2)
+            )
         elif kind == "soon":
             leaf = self.ca.issue_cert(host, not_after=now + dt.timedelta(days=5))
         elif kind == "wrong":
@@ -100,7 +101,7 @@ class Certificates:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         owner = self.server.owner
         if owner.delay:
             time.sleep(owner.delay)
@@ -117,7 +118,7 @@ class _Handler(BaseHTTPRequestHandler):
     def date_time_string(self, timestamp: float | None = None) -> str:
         return formatdate((timestamp or time.time()) + self.server.owner.date_offset, usegmt=True)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -189,7 +190,7 @@ class WebServer:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.owner = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         return self
 
