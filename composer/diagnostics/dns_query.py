@@ -131,9 +131,10 @@ async def ask(server: Server, qname: str, rtype: str, *, recursive: bool, timeou
     family = socket.AF_INET6 if ":" in server.address else socket.AF_INET
     try:
         # A connected UDP socket, so that "port unreachable" ends the wait at once.
-        async with await _BACKEND.make_socket(
+        connected = _BACKEND.make_socket(  # type: ignore[no-untyped-call]
             family, socket.SOCK_DGRAM, 0, None, (server.address, server.port)
-        ) as udp_socket:
+        )
+        async with await connected as udp_socket:
             response, _tcp = await dns.asyncquery.udp_with_fallback(
                 query, server.address, timeout=timeout, port=server.port, udp_sock=udp_socket
             )
