@@ -36,7 +36,7 @@ from dns.rdtypes.ANY.TXT import TXT
 from dns.rdtypes.IN.A import A
 from dns.rdtypes.IN.AAAA import AAAA
 
-from composer.diagnostics.runner import fan_out
+from composer.diagnostics.runner import fan_out, shared
 from composer.diagnostics.settings import DiagnosticsSettings, split_host_port
 
 __all__ = [
@@ -150,7 +150,15 @@ async def ask(server: Server, qname: str, rtype: str, *, recursive: bool, timeou
 
 
 async def resolve(servers: Sequence[Server], qname: str, rtype: str, *, timeout: float) -> Answer:
-    """Ask recursive ``servers`` in turn until one responds (any rcode counts as a response)."""
+    """Ask recursive ``servers`` in turn until one responds (any rcode counts as a response).
+
+    Within one diagnosis the same question to the same resolvers is asked once.
+    """
+    key = ("resolve", tuple(servers), qname.lower(), rtype)
+    return await shared(key, lambda: _resolve(servers, qname, rtype, timeout=timeout))
+
+
+async def _resolve(servers: Sequence[Server], qname: str, rtype: str, *, timeout: float) -> Answer:
     answer = Answer("", qname, rtype, error="no resolver configured")
     for server in servers:
         answer = await ask(server, qname, rtype, recursive=True, timeout=timeout)
@@ -178,6 +186,10 @@ async def lookup_addresses(host: str, settings: DiagnosticsSettings) -> tuple[li
             return addresses, ""
         errors = {a.error or a.rcode for a in answers}
         return [], ", ".join(sorted(e for e in errors if e)) or "NOERROR"
+    return await shared(("getaddrinfo", host), lambda: _getaddrinfo(host, settings))
+
+
+async def _getaddrinfo(host: str, settings: DiagnosticsSettings) -> tuple[list[str], str]:
     loop = asyncio.get_running_loop()
     try:
         async with asyncio.timeout(settings.query_timeout):

@@ -25,7 +25,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,12 +49,16 @@ __all__ = [
     "fan_out",
     "run_diagnostics",
     "run_plan",
+    "shared",
 ]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _SEQUENTIAL: contextvars.ContextVar[bool] = contextvars.ContextVar("sequential", default=False)
+_SHARED: contextvars.ContextVar[dict[Hashable, asyncio.Future[Any]] | None] = contextvars.ContextVar(
+    "shared", default=None
+)
 
 
 class CancelToken:
@@ -188,6 +192,24 @@ async def fan_out(awaitables: Iterable[Awaitable[T]]) -> list[T | BaseException]
     return list(gathered)
 
 
+async def shared(key: Hashable, factory: Callable[[], Awaitable[T]]) -> T:
+    """The result of ``factory()``, computed once per diagnosis for ``key``.
+
+    Checks that need the same exchange (the address of ``www.example.com``, the
+    answer to one DNS question) wait for the same one instead of repeating it.
+    Outside a diagnosis it simply awaits ``factory()``.
+    """
+    memo = _SHARED.get()
+    if memo is None:
+        return await factory()
+    future = memo.get(key)
+    if future is None:
+        future = asyncio.ensure_future(factory())
+        memo[key] = future
+    result: T = await asyncio.shield(future)
+    return result
+
+
 def run_plan(
     plan: DiagnosisPlan,
     *,
@@ -271,6 +293,8 @@ async def _run(plan: DiagnosisPlan, on_progress: ProgressCallback | None, token:
         loop.call_soon_threadsafe(cancel_all)
 
     remove = token.add_callback(wake)
+    memo: dict[Hashable, asyncio.Future[Any]] = {}
+    _SHARED.set(memo)
     try:
         if _SEQUENTIAL.get():
             for check in plan.checks:
@@ -282,6 +306,13 @@ async def _run(plan: DiagnosisPlan, on_progress: ProgressCallback | None, token:
             await asyncio.gather(*tasks)
     finally:
         remove()
+        pending = [future for future in memo.values() if not future.done()]
+        for future in pending:
+            future.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for future in memo.values():
+            if not future.cancelled():
+                future.exception()  # retrieved, so asyncio does not log it
 
     findings = [f for check in plan.checks for f in outputs[check.name].findings]
     for analysis in plan.analyses:
