@@ -62,6 +62,17 @@ class ChannelFactory:
     http_transport: httpx.BaseTransport | None = None
     http_timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
 
+    def __post_init__(self) -> None:
+        self._system_trust: ssl.SSLContext | None = None
+
+    def _trust(self, url: str) -> ssl.SSLContext | None:
+        # loading the system's certificates costs tens of milliseconds: once per factory
+        if self.ssl_context is not None or not url.lower().startswith("https:"):
+            return self.ssl_context
+        if self._system_trust is None:
+            self._system_trust = ssl.create_default_context()
+        return self._system_trust
+
     def credential_identity(self, config: ChannelConfig, request: Request) -> str | None:
         """Under which identity the secret for ``config`` is kept, or None if it needs none."""
         if config.kind == "helpdesk":
@@ -92,7 +103,7 @@ class ChannelFactory:
                 config.url,
                 token=token,
                 attachment_path=self.store.attachment_path,
-                verify=self.ssl_context,
+                verify=self._trust(config.url),
                 transport=self.http_transport,
                 timeout=self.http_timeout,
             )

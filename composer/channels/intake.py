@@ -168,10 +168,14 @@ class IntakeClient:
         self.host = parts.hostname
         headers = {"User-Agent": f"request-composer/{__version__}", "Accept": "application/json"}
         self._token = token
+        if parts.scheme == "http":
+            trust: ssl.SSLContext | bool = False  # loopback only, and no TLS to check
+        else:
+            trust = verify if verify is not None else ssl.create_default_context()
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             headers=headers,
-            verify=verify if verify is not None else ssl.create_default_context(),
+            verify=trust,
             transport=transport,
             timeout=timeout,
             trust_env=False,
