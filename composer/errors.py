@@ -169,6 +169,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("The attached file {name} is no longer available."),
         N_("Attach the file again, or remove it from the request."),
     ),
+    "attachment.too_large": (
+        N_("{name} is {size}; {limit} is the most one file may be."),
+        N_("Attach a smaller file: crop a screenshot, or send only the part of a log around the error."),
+    ),
+    "attachment.total_too_large": (
+        N_("With {name} the attachments would come to {total}; the limit is {limit}."),
+        N_("Remove an attachment you do not need, or attach smaller files."),
+    ),
+    "attachment.type_not_allowed": (
+        N_("Files like {name} are not accepted by your provider."),
+        N_("Attach one of these kinds instead: {types}. A screenshot or a PDF usually works."),
+    ),
+    "attachment.unreadable": (
+        N_("{name} cannot be read: {reason}"),
+        N_("Check that the file still exists and that you may open it."),
+    ),
     "store.unavailable": (
         N_("Your drafts cannot be saved in {path}: {reason}"),
         N_(

@@ -106,6 +106,13 @@ class DraftController(QObject):
     def discard(self, draft_id: str) -> None:
         self._autosaver.discard(draft_id)
 
+    def known_secrets(self) -> list[str]:
+        """The user's own stored passwords, so that a file holding one is scrubbed too.
+
+        None are stored yet: credentials arrive with delivery (the OS keyring).
+        """
+        return []
+
     def flush(self) -> bool:
         return self._autosaver.flush()
 

@@ -43,6 +43,7 @@ from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_
 from composer.ui.steps.affected import AffectedStep
 from composer.ui.steps.base import Step
 from composer.ui.steps.checks import ChecksStep
+from composer.ui.steps.evidence import EvidenceStep
 from composer.ui.steps.happens import HappensStep
 from composer.ui.steps.review import ReviewStep
 from composer.ui.steps.who import WhoStep
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
             AffectedStep(self.controller),
             self.checks,
             HappensStep(self.controller),
+            EvidenceStep(self.controller),
             ReviewStep(self.controller),
         ]
         self.review = self.steps[-1]
@@ -273,6 +275,8 @@ class MainWindow(QMainWindow):
             target = step.send if step.send.isEnabled() else step.problems
         elif isinstance(step, ChecksStep):
             target = step.rerun if step.rerun.isEnabled() else step.checks
+        elif isinstance(step, EvidenceStep):
+            target = step.add_files
         if target is not None:
             target.setFocus()
 

@@ -161,8 +161,12 @@ def test_a_complete_request_with_the_keyboard_alone(
     choose(qtbot, "High")
     next_step(qtbot, window)
 
-    # Step 5: review, then save with the keyboard
+    # Step 5: evidence (tested on its own), then on
     assert window.pages.currentIndex() == 4
+    next_step(qtbot, window)
+
+    # Step 6: review, then save with the keyboard
+    assert window.pages.currentIndex() == 5
     request: Request = window.controller.request
     assert request.requester.name == "Maria Papadopoulou"
     assert request.requester.role is Role.OWNER
@@ -218,7 +222,7 @@ def test_bad_domain_and_email_are_explained_under_the_field(qtbot: QtBot, window
     domain.editingFinished.emit()
     domain_hint = window.findChild(QLabel, "hint.domain")
     assert domain_hint is not None and "is not a domain name" in domain_hint.text()
-    window.go(4)
+    window.go(5)
     problems = [p.code for p in window.controller.readiness.problems]
     assert "domain.invalid" in problems and "email.invalid" in problems
     send = window.findChild(QPushButton, "action.send")
@@ -226,7 +230,7 @@ def test_bad_domain_and_email_are_explained_under_the_field(qtbot: QtBot, window
 
 
 def test_clicking_a_problem_goes_to_its_field(qtbot: QtBot, window: MainWindow) -> None:
-    window.go(4)
+    window.go(5)
     window.go_to_field("domain")
     assert window.pages.currentIndex() == 1
     assert field_of(focused()) == "field.domain"

@@ -1,0 +1,136 @@
+"""The evidence step: drop, paste, limits, secret scrubbing, removal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from composer.profile import Limits
+from composer.store import Store
+from composer.ui.main_window import MainWindow
+from composer.ui.steps.evidence import EvidenceStep
+from tests.ui.conftest import when_modal
+
+SECRET = "s3cr3t-Passw0rd!"
+LOG = f"""2026-11-21 15:02:11 login ok
+GET https://shop.example.gr/wp-login.php?redirect_to=/ HTTP/1.1
+Authorization: Basic dXNlcjpzM2NyM3QtUGFzc3cwcmQh
+mysql://wpuser:{SECRET}@localhost/wordpress
+2026-11-21 15:02:12 Error establishing a database connection
+"""
+
+
+def evidence(window: MainWindow) -> EvidenceStep:
+    step = next(s for s in window.steps if isinstance(s, EvidenceStep))
+    window.go(window.steps.index(step))
+    return step
+
+
+def drop(step: EvidenceStep, mime: QMimeData) -> None:
+    """Qt only delivers drop events that its drag manager started, so the handlers are called."""
+    position = QPointF(10, 10)
+    enter = QDragEnterEvent(
+        position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    step.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    event = QDropEvent(
+        position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
+    step.dropEvent(event)
+    assert event.isAccepted()
+
+
+def test_dropped_files_are_stored_and_listed(
+    qtbot: QtBot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    step = evidence(window)
+    picture = tmp_path / "error.png"
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("red"))
+    image.save(str(picture))
+    pdf = tmp_path / "invoice.pdf"
+    pdf.write_bytes(b"%PDF-1.4 " + bytes(range(256)) * 40)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(picture)), QUrl.fromLocalFile(str(pdf))])
+    drop(step, mime)
+    qtbot.waitUntil(lambda: len(window.controller.request.attachments) == 2, timeout=5000)
+    names = sorted(a.name for a in window.controller.request.attachments)
+    assert names == ["error.png", "invoice.pdf"]
+    for attachment in window.controller.request.attachments:
+        source = picture if attachment.name == "error.png" else pdf
+        assert store.attachment_path(attachment).read_bytes() == source.read_bytes()
+    listing = window.findChild(QListWidget, "evidence.list")
+    assert listing is not None and listing.count() == 2
+
+
+def test_a_pasted_picture_becomes_a_png(qtbot: QtBot, window: MainWindow, store: Store) -> None:
+    step = evidence(window)
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("blue"))
+    QApplication.clipboard().setImage(image)
+    qtbot.mouseClick(step.paste, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.controller.request.attachments) == 1, timeout=5000)
+    attachment = window.controller.request.attachments[0]
+    assert attachment.media_type == "image/png"
+    stored = QImage(str(store.attachment_path(attachment)))
+    assert (stored.width(), stored.height()) == (64, 48)
+    assert stored.pixelColor(5, 5) == QColor("blue")
+
+
+def test_secrets_in_a_text_file_are_shown_and_removed(
+    qtbot: QtBot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    step = evidence(window)
+    log = tmp_path / "error.log"
+    log.write_text(LOG, encoding="utf-8")
+    seen: list[int] = []
+
+    def accept(dialog: QWidget) -> None:
+        matches = dialog.findChild(QListWidget, "scrub.matches")
+        assert matches is not None
+        seen.append(matches.count())
+        button = dialog.findChild(QPushButton, "scrub.accept")
+        assert button is not None
+        button.click()
+
+    when_modal(accept)
+    step.add_path(log)
+    qtbot.waitUntil(lambda: len(window.controller.request.attachments) == 1, timeout=5000)
+    assert seen and seen[0] >= 2
+    stored = store.attachment_path(window.controller.request.attachments[0]).read_text(encoding="utf-8")
+    assert SECRET not in stored and "dXNlcjpzM2NyM3QtUGFzc3cwcmQh" not in stored
+    assert "[removed]" in stored
+    assert "Error establishing a database connection" in stored
+    assert "removed" in window.controller.request.attachments[0].description
+
+
+def test_a_file_over_the_limit_is_refused_with_a_reason(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    profile = window.controller.profile
+    window.controller.profile = profile.model_copy(update={"limits": Limits(attachment_mb=0.01, total_mb=1)})
+    step = evidence(window)
+    big = tmp_path / "huge.bin"
+    big.write_bytes(b"\x00" * 50_000)
+    step.add_path(big)
+    message = window.findChild(QLabel, "evidence.message")
+    assert message is not None
+    qtbot.waitUntil(lambda: "most one file may be" in message.text(), timeout=5000)
+    assert "huge.bin" in message.text()
+    assert window.controller.request.attachments == ()
+
+
+def test_removing_an_attachment(qtbot: QtBot, window: MainWindow) -> None:
+    step = evidence(window)
+    mime = QMimeData()
+    mime.setText("Delivery to the following recipient failed permanently: anna@example.gr")
+    drop(step, mime)
+    qtbot.waitUntil(lambda: len(window.controller.request.attachments) == 1, timeout=5000)
+    step.list.setCurrentRow(0)
+    qtbot.mouseClick(step.remove, Qt.MouseButton.LeftButton)
+    assert window.controller.request.attachments == ()
