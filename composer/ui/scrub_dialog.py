@@ -89,8 +89,8 @@ class ScrubDialog(QDialog):
             cursor.setPosition(match.start)
             cursor.setPosition(match.end, QTextCursor.MoveMode.KeepAnchor)
             selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor  # type: ignore[misc]
-            selection.format = mark  # type: ignore[misc]
+            selection.cursor = cursor
+            selection.format = mark
             selections.append(selection)
         self.text.setExtraSelections(selections)
 

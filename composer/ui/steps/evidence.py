@@ -134,7 +134,7 @@ class EvidenceStep(Step):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")
+        image.save(buffer, b"PNG")
         buffer.close()
         self.add(_Incoming(name=name, data=bytes(data.data()), media_type="image/png"))
 
