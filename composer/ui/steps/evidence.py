@@ -134,7 +134,7 @@ class EvidenceStep(Step):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, b"PNG")
+        image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 accepts str, its stubs say bytes
         buffer.close()
         self.add(_Incoming(name=name, data=bytes(data.data()), media_type="image/png"))
 
