@@ -33,12 +33,14 @@ from composer.i18n import _
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
 from composer.quality import advice_text
+from composer.redact import apply_redactions, find_secrets
 from composer.render import read_bundle, write_bundle
 from composer.store import Store
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
 from composer.ui.drafts import DraftsDialog
 from composer.ui.messages import show_error
+from composer.ui.scrub_dialog import ScrubDialog
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
 from composer.ui.steps.base import Step
@@ -395,10 +397,35 @@ class MainWindow(QMainWindow):
 
     # -- files ------------------------------------------------------------
 
+    def scrub_fields(self) -> bool:
+        """Show passwords or keys typed into the text fields; remove them unless kept.
+
+        Returns False when the user cancels, and nothing should be sent.
+        """
+        labels = {
+            "summary": _("The one-line summary"),
+            "error_text": _("The error message"),
+            "description": _("The description"),
+            "tried": _("What you tried"),
+        }
+        secrets = self.controller.known_secrets()
+        for field, label in labels.items():
+            text = getattr(self.controller.request, field)
+            matches = find_secrets(text, extra_secrets=secrets)
+            if not matches:
+                continue
+            dialog = ScrubDialog(label, text, matches, self)
+            if not dialog.exec():
+                return False
+            self.controller.update(**{field: apply_redactions(text, matches, keep=dialog.kept())})
+        return True
+
     def save_bundle(self) -> None:
         readiness = self.controller.readiness
         if not readiness.can_send:
             self.go(len(self.steps) - 1)
+            return
+        if not self.scrub_fields():
             return
         request = self.controller.request
         suggested = Path.home() / f"request-{(request.domain or 'support').replace('/', '_')}.zip"

@@ -134,3 +134,61 @@ def test_removing_an_attachment(qtbot: QtBot, window: MainWindow) -> None:
     step.list.setCurrentRow(0)
     qtbot.mouseClick(step.remove, Qt.MouseButton.LeftButton)
     assert window.controller.request.attachments == ()
+
+
+def test_the_review_lists_attachments_and_the_report_and_can_drop_them(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    from datetime import UTC, datetime
+
+    from composer.model import Finding, Report, Severity
+
+    picture = QImage(300, 200, QImage.Format.Format_RGB32)
+    picture.fill(QColor("green"))
+    step = evidence(window)
+    step.add_image(picture, "screen.png")
+    qtbot.waitUntil(lambda: len(window.controller.request.attachments) == 1, timeout=5000)
+    report = Report(
+        domain="example.gr",
+        started_at=datetime.now(UTC),
+        findings=(Finding(code="web.cert_expired", severity=Severity.PROBLEM, title="Expired"),),
+    )
+    window.controller.update(report=report)
+    window.go(len(window.steps) - 1)
+    listing = window.findChild(QListWidget, "review.attachments")
+    sent_with = window.findChild(QLabel, "review.sent_with")
+    assert listing is not None and sent_with is not None
+    assert listing.count() == 1 and "screen.png" in listing.item(0).text()
+    assert "diagnostics.json" in sent_with.text() and "1 file(s)" in sent_with.text()
+
+    def thumbnail_is_the_picture() -> bool:
+        image = listing.item(0).icon().pixmap(72, 72).toImage()
+        return image.pixelColor(image.width() // 2, image.height() // 2) == QColor("green")
+
+    qtbot.waitUntil(thumbnail_is_the_picture, timeout=5000)
+    remove_report = window.findChild(QPushButton, "action.remove_report")
+    assert remove_report is not None
+    qtbot.mouseClick(remove_report, Qt.MouseButton.LeftButton)
+    assert window.controller.request.report is None
+    listing.setCurrentRow(0)
+    remove = window.findChild(QPushButton, "action.review_remove_attachment")
+    assert remove is not None
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert window.controller.request.attachments == ()
+    assert "Nothing is attached" in sent_with.text()
+
+
+def test_a_password_typed_into_the_description_is_removed_before_saving(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.controller.update(description=f"My FTP login is ftp://maria:{SECRET}@ftp.example.gr/ and it fails")
+
+    def accept(dialog: QWidget) -> None:
+        button = dialog.findChild(QPushButton, "scrub.accept")
+        assert button is not None
+        button.click()
+
+    when_modal(accept)
+    assert window.scrub_fields()
+    assert SECRET not in window.controller.request.description
+    assert "ftp://maria:[removed]@ftp.example.gr/" in window.controller.request.description

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontDatabase, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
 )
 
 from composer.i18n import _
+from composer.model import Attachment
 from composer.quality import advice_text
-from composer.render import render_text
+from composer.render import human_size, render_text
 from composer.triage import matching_articles
+from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
 from composer.ui.steps.base import Step
+
+THUMBNAIL = 72
 
 
 class ReviewStep(Step):
@@ -61,6 +65,29 @@ class ReviewStep(Step):
         self.text_title.setBuddy(self.text)
         self.outer.addWidget(self.text, 1)
 
+        self.sent_with = QLabel()
+        self.sent_with.setObjectName("review.sent_with")
+        self.outer.addWidget(self.sent_with)
+        self.attachments = QListWidget()
+        self.attachments.setObjectName("review.attachments")
+        self.attachments.setIconSize(QSize(THUMBNAIL, THUMBNAIL))
+        self.attachments.setMaximumHeight(THUMBNAIL * 2 + 16)
+        self.attachments.setFlow(QListWidget.Flow.LeftToRight)
+        self.attachments.setWrapping(True)
+        self.outer.addWidget(self.attachments)
+        remove_row = QHBoxLayout()
+        self.remove_attachment = QPushButton()
+        self.remove_attachment.setObjectName("action.review_remove_attachment")
+        self.remove_attachment.clicked.connect(self._remove_attachment)
+        remove_row.addWidget(self.remove_attachment)
+        self.remove_report = QPushButton()
+        self.remove_report.setObjectName("action.remove_report")
+        self.remove_report.clicked.connect(lambda: self.controller.update(report=None))
+        remove_row.addWidget(self.remove_report)
+        remove_row.addStretch(1)
+        self.outer.addLayout(remove_row)
+        self._thumbnails: dict[str, QIcon] = {}
+
         row = QHBoxLayout()
         self.status = QLabel()
         self.status.setObjectName("review.status")
@@ -83,6 +110,8 @@ class ReviewStep(Step):
             _("This is exactly what the support team will receive. Nothing else leaves your computer.")
         )
         self.text_title.setText(_("The &request"))
+        self.remove_attachment.setText(_("Remove the selected file"))
+        self.remove_report.setText(_("Leave out the report of the checks"))
         self.send.setText(_("Sa&ve request as file…"))
         self.send.setToolTip(
             _(
@@ -94,6 +123,62 @@ class ReviewStep(Step):
 
     def load(self, request: object) -> None:
         self.refresh()
+
+    def _remove_attachment(self) -> None:
+        row = self.attachments.currentRow()
+        attachments = list(self.controller.request.attachments)
+        if 0 <= row < len(attachments):
+            attachments.pop(row)
+            self.controller.update(attachments=tuple(attachments))
+
+    def _show_attachments(self) -> None:
+        request = self.controller.request
+        parts = []
+        if request.report is not None:
+            parts.append(_("the report of the checks (diagnostics.json)"))
+        if request.attachments:
+            parts.append(
+                _("{count} file(s), {size}").format(
+                    count=len(request.attachments), size=human_size(sum(a.size for a in request.attachments))
+                )
+            )
+        self.sent_with.setText(
+            _("Sent with it: {what}").format(what="; ".join(parts)) if parts else _("Nothing is attached.")
+        )
+        self.remove_report.setVisible(request.report is not None)
+        self.remove_attachment.setVisible(bool(request.attachments))
+        self.attachments.setVisible(bool(request.attachments))
+        self.attachments.clear()
+        for attachment in request.attachments:
+            item = QListWidgetItem(f"{attachment.name}\n{human_size(attachment.size)}")
+            item.setToolTip(attachment.description or attachment.name)
+            icon = self._thumbnails.get(attachment.sha256)
+            if icon is None:
+                icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+                if attachment.media_type.startswith("image/"):
+                    self._load_thumbnail(attachment)
+            item.setIcon(icon)
+            self.attachments.addItem(item)
+
+    def _load_thumbnail(self, attachment: Attachment) -> None:
+        """Decode and shrink a picture off the GUI thread, then show it."""
+        path = self.controller.store.attachment_path(attachment)
+
+        def shrink() -> QImage:
+            image = QImage(str(path))
+            return image.scaled(
+                THUMBNAIL,
+                THUMBNAIL,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+
+        def show(image: QImage) -> None:
+            if not image.isNull():
+                self._thumbnails[attachment.sha256] = QIcon(QPixmap.fromImage(image))
+                self._show_attachments()
+
+        run_task(shrink, on_result=show, on_error=lambda _error: None)
 
     def refresh(self) -> None:
         controller = self.controller
@@ -123,6 +208,7 @@ class ReviewStep(Step):
         else:
             self.problems_title.setText(_("Complete: this request has everything the support team asks for."))
         self.problems.setVisible(self.problems.count() > 0)
+        self._show_attachments()
         articles = matching_articles(request, controller.profile)
         if articles:
             links = "".join(f'<li><a href="{a.url}">{_html(a.title)}</a></li>' for a in articles)
