@@ -139,7 +139,7 @@ def _observations(**changes: object) -> DnsObservations:
         public=(_view("8.8.8.8", GOOD_RECORDS, aa=False),),
         observed_at=NOW,
     )
-    return DnsObservations(**{**base.__dict__, **changes})  # type: ignore[arg-type]
+    return DnsObservations(**{**base.__dict__, **changes})
 
 
 PROFILE = bed_profile(
@@ -322,7 +322,7 @@ def test_mail_client_settings_are_compared_with_the_profile() -> None:
     )
 
     def codes(protocol: str, host: str, port: int, security: str) -> list[str]:
-        entered = MailEndpoint(protocol=protocol, host=host, port=port, security=security)  # type: ignore[arg-type]
+        entered = MailEndpoint(protocol=protocol, host=host, port=port, security=security)
         return [f.code for f in compare_mail_settings(entered, profile)]
 
     assert codes("imap", "Mail.P.example", 993, "tls") == ["mail.client_ok"]
