@@ -356,3 +356,31 @@ def test_concurrent_workers_send_each_entry_once(store: Store, intake: IntakeSer
         worker.store.close()
     assert sorted(intake.tickets_by_request_id()) == sorted(r.id for r in requests)
     assert intake.posts == 12
+
+
+def test_email_retry_keeps_message_id_and_follow_up_threads(store: Store) -> None:
+    with SmtpServer() as smtp:
+        secrets = credentials()
+        mail = MailSettings(host="127.0.0.1", port=smtp.port, username=USER, timeout=5)
+        save_mail_settings(store, mail)
+        secrets.set("example", smtp_identity(mail), PASSWORD)
+        worker = make_worker(store, Events(), secrets, ssl_context=smtp.client_context())
+        profile = make_profile(
+            {"kind": "email", "to": "support@hosting.example", "subject_tag": "[Ex #{number}]"}
+        )
+        smtp.faults.append("451")
+        request = make_request(store)
+        worker.start()
+        try:
+            entry = wait_done(store, worker.submit(request, profile).id)
+            assert entry.state is OutboxState.SENT and entry.receipt is not None
+            assert [a.outcome for a in worker.attempts(entry.id)] == ["server", "sent"]
+            history.set_reference(store, request.id, "815")
+            follow = wait_done(store, worker.follow_up(request.id, "More details.").id)
+        finally:
+            worker.stop()
+    assert follow.state is OutboxState.SENT
+    first, second = (m.message for m in smtp.messages)
+    assert first["Message-ID"] == entry.receipt.message_id
+    assert second["In-Reply-To"] == first["Message-ID"]
+    assert second["Subject"].startswith("Re: [Ex #815] ")
