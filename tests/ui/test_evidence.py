@@ -192,3 +192,50 @@ def test_a_password_typed_into_the_description_is_removed_before_saving(
     assert window.scrub_fields()
     assert SECRET not in window.controller.request.description
     assert "ftp://maria:[removed]@ftp.example.gr/" in window.controller.request.description
+
+
+def test_a_big_photo_is_shrunk_off_the_gui_thread_and_the_saving_shown(
+    qtbot: QtBot, window: MainWindow, store: Store, tmp_path: Path
+) -> None:
+    import random
+
+    photo = tmp_path / "phone.jpg"
+    width, height = 3000, 2000
+    noise = random.Random(7).randbytes(width * height * 3)
+    image = QImage(noise, width, height, width * 3, QImage.Format.Format_RGB888).copy()
+    image.save(str(photo), "JPEG", 95)
+    assert photo.stat().st_size > 1024 * 1024
+    step = evidence(window)
+    step.add_path(photo)
+    qtbot.waitUntil(lambda: len(window.controller.request.attachments) == 1, timeout=20000)
+    attachment = window.controller.request.attachments[0]
+    assert attachment.size < photo.stat().st_size
+    assert "reduced from" in attachment.description
+    stored = QImage(str(store.attachment_path(attachment)))
+    assert max(stored.width(), stored.height()) <= 2560
+
+
+def test_a_captured_window_is_edited_before_it_is_attached(
+    qtbot: QtBot, window: MainWindow, store: Store
+) -> None:
+    from composer.ui.capture import grab_widget
+
+    step = evidence(window)
+    shot = grab_widget(window)
+    assert not shot.isNull()
+
+    def black_out_and_finish(dialog: QWidget) -> None:
+        from PySide6.QtCore import QRect
+
+        from composer.ui.redaction_editor import RedactionEditor
+
+        assert isinstance(dialog, RedactionEditor)
+        dialog.add_redaction(QRect(0, 0, 50, 40))
+        dialog.accept()
+
+    when_modal(black_out_and_finish)
+    step.edit_and_add(shot)
+    qtbot.waitUntil(lambda: len(window.controller.request.attachments) == 1, timeout=10000)
+    stored = QImage(str(store.attachment_path(window.controller.request.attachments[0])))
+    assert stored.pixelColor(10, 10) == QColor("black")
+    assert window.controller.request.attachments[0].name.startswith("Screenshot")

@@ -8,9 +8,10 @@ into the store off the GUI thread before it joins the request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,8 +31,11 @@ from composer.i18n import _
 from composer.model import Attachment, Request
 from composer.render import human_size
 from composer.ui.bridge import run_task
+from composer.ui.capture import CaptureController, CapturePanel
 from composer.ui.controller import DraftController
+from composer.ui.imaging import EncodedImage, ImageError, downscale_and_encode
 from composer.ui.messages import error_text
+from composer.ui.redaction_editor import RedactionEditor
 from composer.ui.scrub_dialog import ScrubDialog
 from composer.ui.steps.base import Step
 
@@ -53,6 +57,35 @@ class _Prepared:
     incoming: _Incoming
     size: int
     text: TextEvidence | None
+    note: str = ""
+
+
+# Pictures worth shrinking: anything over this is downscaled and recompressed.
+SHRINK_ABOVE = 1024 * 1024
+PICTURE_ENDINGS = frozenset({".png", ".jpg", ".jpeg", ".webp", ".bmp", ".heic", ".heif", ".tif", ".tiff"})
+
+
+def shrink_picture(incoming: _Incoming, size: int) -> tuple[_Incoming, int, str]:
+    """A large picture, downscaled and recompressed (runs on a worker thread).
+
+    Returns the (possibly) new content, its size, and a note of the saving.
+    """
+    if Path(incoming.name).suffix.lower() not in PICTURE_ENDINGS or size <= SHRINK_ABOVE:
+        return incoming, size, ""
+    source: QImage | Path = (
+        incoming.path if incoming.path is not None else QImage.fromData(incoming.data or b"")
+    )
+    try:
+        encoded = downscale_and_encode(source)
+    except ImageError:
+        return incoming, size, ""
+    if len(encoded.data) >= size:
+        return incoming, size, ""
+    name = str(Path(incoming.name).with_suffix(encoded.suffix))
+    note = _("reduced from {before} to {after}").format(
+        before=human_size(size), after=human_size(len(encoded.data))
+    )
+    return _Incoming(name=name, data=encoded.data, media_type=encoded.media_type), len(encoded.data), note
 
 
 class EvidenceStep(Step):
@@ -73,8 +106,11 @@ class EvidenceStep(Step):
         buttons.addWidget(self.paste)
         buttons.addStretch(1)
         self.outer.addLayout(buttons)
-        self.capture_row = QHBoxLayout()
-        self.outer.addLayout(self.capture_row)
+        self.capture = CaptureController(window=self.window(), parent=self)
+        self.capture_panel = CapturePanel(self.capture)
+        self.capture_panel.captured.connect(self.edit_and_add)
+        self.capture_panel.file_chosen.connect(lambda path: self.add_path(Path(path)))
+        self.outer.addWidget(self.capture_panel)
 
         self.list = QListWidget()
         self.list.setObjectName("evidence.list")
@@ -83,6 +119,10 @@ class EvidenceStep(Step):
         self.total = QLabel()
         self.total.setObjectName("evidence.total")
         row.addWidget(self.total, 1)
+        self.edit = QPushButton()
+        self.edit.setObjectName("action.edit_attachment")
+        self.edit.clicked.connect(self.edit_selected)
+        row.addWidget(self.edit)
         self.remove = QPushButton()
         self.remove.setObjectName("action.remove_attachment")
         self.remove.clicked.connect(self.remove_selected)
@@ -92,6 +132,8 @@ class EvidenceStep(Step):
         self.message.setObjectName("evidence.message")
         self.message.setWordWrap(True)
         self.outer.addWidget(self.message)
+        self.capture_panel.failed.connect(self.message.setText)
+        self.list.currentRowChanged.connect(lambda _row: self._update_buttons())
         paste = QShortcut(QKeySequence.StandardKey.Paste, self.list)
         paste.activated.connect(self.paste_clipboard)
         delete = QShortcut(QKeySequence.StandardKey.Delete, self.list)
@@ -114,6 +156,14 @@ class EvidenceStep(Step):
         self.paste.setText(_("Paste"))
         self.paste.setToolTip(_("Attach the picture, text or files on the clipboard (Ctrl+V)"))
         self.remove.setText(_("Remo&ve"))
+        self.edit.setText(_("&Black out or mark…"))
+        self.edit.setToolTip(
+            _(
+                "Cover passwords or personal data with solid boxes, point at the "
+                "problem with arrows, or crop the picture"
+            )
+        )
+        self.capture_panel.retranslate()
         self._refresh()
 
     def load(self, request: Request) -> None:
@@ -131,12 +181,25 @@ class EvidenceStep(Step):
         self.add(_Incoming(name=path.name, path=path))
 
     def add_image(self, image: QImage, name: str) -> None:
-        data = QByteArray()
-        buffer = QBuffer(data)
-        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        image.save(buffer, "PNG")  # type: ignore[call-overload]  # PySide6 accepts str, its stubs say bytes
-        buffer.close()
-        self.add(_Incoming(name=name, data=bytes(data.data()), media_type="image/png"))
+        """Attach a picture from memory: encoded (and shrunk if huge) off the GUI thread."""
+        self.pending += 1
+        self.message.setText(_("Adding {name}…").format(name=name))
+        picture = QImage(image)  # a shallow copy: the worker must not see later changes
+
+        def encoded(result: EncodedImage) -> None:
+            self.pending -= 1
+            self.add(
+                _Incoming(
+                    name=str(Path(name).with_suffix(result.suffix)),
+                    data=result.data,
+                    media_type=result.media_type,
+                )
+            )
+
+        def failed(error: BaseException) -> None:
+            self._done(str(error))
+
+        run_task(lambda: downscale_and_encode(picture), on_result=encoded, on_error=failed)
 
     def add_mime(self, mime: QMimeData) -> bool:
         """Attach what a drop or the clipboard carries: files, a picture, or text."""
@@ -191,14 +254,15 @@ class EvidenceStep(Step):
                     ) from None
             else:
                 size, head = len(incoming.data or b""), (incoming.data or b"")[:8192]
+            final, size, note = shrink_picture(incoming, size)
             check_limits(
-                self.controller.profile.limits, self.controller.request.attachments, incoming.name, size
+                self.controller.profile.limits, self.controller.request.attachments, final.name, size
             )
             text = None
-            if looks_like_text(incoming.name, head):
-                data = incoming.data if incoming.data is not None else incoming.path.read_bytes()  # type: ignore[union-attr]
-                text = read_text_evidence(incoming.name, data, extra_secrets=secrets)
-            return _Prepared(incoming, size, text)
+            if looks_like_text(final.name, head):
+                data = final.data if final.data is not None else final.path.read_bytes()  # type: ignore[union-attr]
+                text = read_text_evidence(final.name, data, extra_secrets=secrets)
+            return _Prepared(final, size, text, note)
 
         run_task(prepare, on_result=self._prepared, on_error=self._failed)
 
@@ -221,9 +285,11 @@ class EvidenceStep(Step):
                 on_error=self._failed,
             )
         elif incoming.data is not None:
-            data = incoming.data
+            data, note = incoming.data, prepared.note
             run_task(
-                lambda: store.add_attachment_bytes(incoming.name, data, media_type=incoming.media_type),
+                lambda: store.add_attachment_bytes(
+                    incoming.name, data, media_type=incoming.media_type, description=note
+                ),
                 on_result=self._stored,
                 on_error=self._failed,
             )
@@ -253,6 +319,35 @@ class EvidenceStep(Step):
     def _done(self, message: str) -> None:
         self.pending -= 1
         self.message.setText(message)
+
+    # -- pictures ---------------------------------------------------------
+
+    def edit_and_add(self, image: QImage) -> None:
+        """Let the user black out and mark a fresh screenshot; only the edited picture is kept."""
+        editor = RedactionEditor(image, self)
+        if not editor.exec():
+            self.message.setText(_("The screenshot was not attached."))
+            return
+        stamp = datetime.now().strftime("%Y-%m-%d %H.%M.%S")
+        self.add_image(editor.edited_image(), _("Screenshot {time}.png").format(time=stamp))
+
+    def edit_selected(self) -> None:
+        """Open the selected picture in the editor; the edited one replaces it."""
+        row = self.list.currentRow()
+        attachments = list(self.controller.request.attachments)
+        if not 0 <= row < len(attachments) or not attachments[row].media_type.startswith("image/"):
+            return
+        original = attachments[row]
+        image = QImage(str(self.controller.store.attachment_path(original)))
+        if image.isNull():
+            self.message.setText(_("{name} cannot be opened as a picture.").format(name=original.name))
+            return
+        editor = RedactionEditor(image, self)
+        if not editor.exec():
+            return
+        attachments.pop(row)
+        self.controller.update(attachments=tuple(attachments))
+        self.add_image(editor.edited_image(), str(Path(original.name).with_suffix(".png")))
 
     # -- the list ---------------------------------------------------------
 
@@ -286,4 +381,12 @@ class EvidenceStep(Step):
                 count=len(attachments), size=human_size(total), limit=f"{limits.total_mb:g}"
             )
         )
-        self.remove.setEnabled(bool(attachments))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        attachments = self.controller.request.attachments
+        current = self.list.currentRow()
+        self.remove.setEnabled(0 <= current < len(attachments))
+        self.edit.setEnabled(
+            0 <= current < len(attachments) and attachments[current].media_type.startswith("image/")
+        )
