@@ -51,6 +51,10 @@ ADVICE: dict[str, tuple[str, str]] = {
         N_("Something that stopped working is searched for differently from something never set up."),
     ),
     "advice.tried": (N_("Say what you already tried."), N_("The agent will not ask you to do it again.")),
+    "advice.attachments": (
+        N_("Attach a screenshot of the error, or the message that bounced."),
+        N_("A picture of exactly what you see answers many questions at once."),
+    ),
     "advice.question": (
         N_("Answer: {question}"),
         N_("The agent would otherwise ask you this and wait for the answer."),
@@ -130,6 +134,8 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
             advice.append(Problem("advice.worked_before", "worked_before", blocking=False))
         if not request.tried.strip():
             advice.append(Problem("advice.tried", "tried", blocking=False))
+    if category is not None and "error_text" in needs and not request.attachments:
+        advice.append(Problem("advice.attachments", "attachments", blocking=False))
     if category is not None:
         for question in category.questions:
             if question.required and not request.answers.get(question.id, "").strip():

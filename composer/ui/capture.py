@@ -669,9 +669,9 @@ class CapturePanel(QWidget):
             self.delay.setItemText(
                 index, _("No delay") if not seconds else _("{seconds} s").format(seconds=seconds)
             )
-        self.start.setText(_("Take &screenshot"))
+        self.start.setText(_("Take screensho&t"))
         self.start.setToolTip(_("The window hides while the screenshot is taken and comes back afterwards."))
-        self.attach.setText(_("&Attach a screenshot file…"))
+        self.attach.setText(_("Attach a screenshot &file…"))
         reason = capture_unavailable_reason()
         for widget in (self.mode, self.delay, self.start, self.mode_label, self.delay_label):
             widget.setVisible(not reason)

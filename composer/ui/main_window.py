@@ -69,6 +69,7 @@ _FIELD_PLACES = {
     "description": ("happens", "description"),
     "tried": ("happens", "tried"),
     "urgency": ("happens", "urgency"),
+    "attachments": ("evidence", ""),
 }
 
 

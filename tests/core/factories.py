@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from composer.model import Request, Requester, Role, Urgency, WorkedBefore
+from composer.model import Attachment, Request, Requester, Role, Urgency, WorkedBefore
 
 
 def good_mail_request() -> Request:
@@ -29,4 +29,5 @@ def good_mail_request() -> Request:
             "example_message": "anna@gmail.com to sales@example.gr, today 10:15",
         },
         urgency=Urgency.HIGH,
+        attachments=(Attachment(name="bounce.eml", sha256="0" * 64, size=2300, media_type="message/rfc822"),),
     )

@@ -125,6 +125,13 @@ def test_unreadable_bundles_say_why(store: Store, tmp_path: Path) -> None:
         assert str(caught.value) and "Traceback" not in str(caught.value)
 
 
+def test_an_attachment_gone_from_the_store_is_reported(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(BundleError) as caught:
+        write_bundle(good_mail_request(), load_profile(), store, tmp_path / "r.zip")
+    assert caught.value.code == "attachment.missing"
+    assert caught.value.params["name"] == "bounce.eml"
+
+
 def test_damaged_attachment_is_refused(store: Store, tmp_path: Path) -> None:
     attachment = store.add_attachment_bytes("log.txt", b"original")
     request = good_mail_request().model_copy(update={"attachments": (attachment,)})
@@ -141,6 +148,7 @@ def test_writing_into_a_missing_place_is_an_error(store: Store, tmp_path: Path) 
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(BundleError) as caught:
-        write_bundle(good_mail_request(), load_profile(), store, blocker / "sub" / "r.zip")
+        request = good_mail_request().model_copy(update={"attachments": ()})
+        write_bundle(request, load_profile(), store, blocker / "sub" / "r.zip")
     assert caught.value.code == "bundle.write_failed"
     assert not list(tmp_path.glob("**/.request-*"))

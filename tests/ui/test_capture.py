@@ -217,7 +217,7 @@ def test_panel_names_translations_and_start(qtbot: QtBot) -> None:
     assert {"capture.mode", "capture.delay", "capture.start", "capture.attach_file"} <= names
     assert panel.delay.count() == len(DELAY_CHOICES)
     assert [panel.delay.itemData(i) for i in range(panel.delay.count())] == [0, 3, 5, 10]
-    assert panel.start.text() == "Take &screenshot"
+    assert panel.start.text() == "Take screensho&t"
     panel.retranslate()
     assert panel.mode.itemText(0) == "Whole screen"
     with qtbot.waitSignal(panel.captured, timeout=5000):

@@ -181,7 +181,7 @@ def test_a_complete_request_with_the_keyboard_alone(
     assert request.answers["bounce"] == "Yes"
     assert request.urgency is Urgency.HIGH
     assert window.controller.readiness.can_send
-    assert window.controller.readiness.advice == ()
+    assert [a.code for a in window.controller.readiness.advice] == ["advice.attachments"]
 
     review = window.findChild(QPlainTextEdit, "review.text")
     assert review is not None

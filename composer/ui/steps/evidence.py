@@ -156,7 +156,7 @@ class EvidenceStep(Step):
         self.paste.setText(_("Paste"))
         self.paste.setToolTip(_("Attach the picture, text or files on the clipboard (Ctrl+V)"))
         self.remove.setText(_("Remo&ve"))
-        self.edit.setText(_("&Black out or mark…"))
+        self.edit.setText(_("B&lack out or mark…"))
         self.edit.setToolTip(
             _(
                 "Cover passwords or personal data with solid boxes, point at the "
