@@ -300,10 +300,28 @@ async def _run(plan: DiagnosisPlan, on_progress: ProgressCallback | None, token:
             for check in plan.checks:
                 task = asyncio.ensure_future(run_one(check))
                 tasks.append(task)
-                await task
+                await asyncio.gather(task, return_exceptions=True)
         else:
             tasks.extend(asyncio.ensure_future(run_one(check)) for check in plan.checks)
-            await asyncio.gather(*tasks)
+            # a task cancelled before it reached its check ends in CancelledError: it is
+            # reported below as cancelled, like the checks that noticed the cancellation
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for check in plan.checks:
+            if check.name not in results:
+                outputs[check.name] = CheckOutput()
+                results[check.name] = CheckResult(
+                    name=check.name, status=CheckStatus.CANCELLED, error="cancelled"
+                )
+                emit(
+                    ProgressEvent(
+                        check.name,
+                        check.display_title(),
+                        CheckStatus.CANCELLED,
+                        len(results),
+                        total,
+                        results[check.name],
+                    )
+                )
     finally:
         remove()
         pending = [future for future in memo.values() if not future.done()]

@@ -336,3 +336,11 @@ def test_the_diagnose_command_prints_json(
     assert {"dns.no_mx", "mail.spf_missing"} <= {f["code"] for f in output["findings"]}
     assert set(output["findings"][0]) == {"code", "severity", "title", "detail", "check"}
     assert {c["name"] for c in output["checks"]} >= {"dns", "registration", "web.https"}
+
+
+def test_cancelling_at_once_reports_every_check_as_cancelled(bed: Bed) -> None:
+    """Even checks whose task never started are in the report, none raises."""
+    token = CancelToken()
+    token.cancel()
+    report = run_diagnostics("good.test", bed.profile, bed.settings, cancel=token)
+    assert report.checks and all(c.status is CheckStatus.CANCELLED for c in report.checks)
