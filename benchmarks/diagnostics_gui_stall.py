@@ -99,8 +99,9 @@ def main() -> int:
         [
             "# The GUI thread while the app diagnoses a domain",
             "",
-            f"Every DNS and HTTP answer delayed {args.delay * 1000:.0f} ms; 5 ms heartbeat on the GUI thread; "
-            f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} CPUs, offscreen.",
+            f"Every DNS and HTTP answer delayed {args.delay * 1000:.0f} ms; 5 ms heartbeat on the GUI "
+            f"thread; {platform.python_implementation()} {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs, offscreen.",
             "",
             *table,
             "",

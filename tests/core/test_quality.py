@@ -135,8 +135,11 @@ def test_findings_of_the_checks_suggest_the_category_and_urgency() -> None:
     from composer.model import Finding, Report, Severity
 
     def report(*findings: tuple[str, Severity]) -> Report:
-        return Report(domain="example.gr", started_at=datetime.now(UTC),
-                      findings=tuple(Finding(code=c, severity=s, title=c) for c, s in findings))
+        return Report(
+            domain="example.gr",
+            started_at=datetime.now(UTC),
+            findings=tuple(Finding(code=c, severity=s, title=c) for c, s in findings),
+        )
 
     expired = report(("registration.expired", Severity.CRITICAL), ("dns.nameservers_ok", Severity.OK))
     assert suggest_category(Request(report=expired), PROFILE) == "domain_registration"
