@@ -1,6 +1,10 @@
 """Regenerates docs/screenshots/: every step of the form, filled in as a customer would.
 
 Run: .venv/bin/python scripts/screenshots.py  (no display needed: Qt renders offscreen)
+
+The checks run for real against the loopback test bed of
+tests/servers/diagnostics_bed.py, so the checks step shows a real report of a
+domain whose mail goes to another provider; nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -30,6 +34,18 @@ from composer.ui.main_window import MainWindow  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 
 
+BOUNCE = """From: Mail Delivery System <MAILER-DAEMON@mx.gmail.example>
+To: anna@gmail.example
+Subject: Undelivered Mail Returned to Sender
+
+This is the mail system at host mx.gmail.example.
+I'm sorry to have to inform you that your message could not be delivered.
+
+<sales@othermail.test>: host mx.elsewhere-mail.test[127.0.0.1] said:
+    550 5.1.1 <sales@othermail.test>: Recipient address rejected: User unknown
+"""
+
+
 def example_request() -> Request:
     from datetime import datetime
 
@@ -37,8 +53,8 @@ def example_request() -> Request:
     return Request(
         summary="Mail from Gmail senders to sales@ does not arrive",
         category="mail_receiving",
-        domain="παράδειγμα.gr",
-        account="sales@παράδειγμα.gr",
+        domain="othermail.test",
+        account="sales@othermail.test",
         requester=Requester(
             name="Maria Papadopoulou", email="maria@example.gr", role=Role.OWNER, customer_id="C-10442"
         ),
@@ -46,7 +62,7 @@ def example_request() -> Request:
         operating_system="Windows 11",
         client="Outlook",
         client_version="2021",
-        error_text="550 5.1.1 <sales@xn--hxajbheg2az3al.gr>: Recipient address rejected: User unknown",
+        error_text="550 5.1.1 <sales@othermail.test>: Recipient address rejected: User unknown",
         started_text="yesterday around 15:00",
         started_at=started.when if started else None,
         worked_before=WorkedBefore.YES,
@@ -68,17 +84,56 @@ def save(widget: QWidget, name: str) -> None:
     print(path.relative_to(ROOT))
 
 
+def run_checks(app: QApplication, window: MainWindow) -> None:
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()
+    window.checks.runner.finished.connect(loop.quit)
+    window.checks.runner.failed.connect(loop.quit)
+    window.checks.start()
+    loop.exec()
+
+
+def add_evidence(window: MainWindow, store: Store) -> None:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect
+
+    from composer.ui.redaction_editor import RedactionEditor
+
+    shot = window.grab().toImage()
+    editor = RedactionEditor(shot)
+    editor.add_redaction(QRect(250, 80, 300, 40))
+    editor.add_arrow(shot.rect().center(), shot.rect().center() + QRect(0, 0, 120, 80).bottomRight())
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    editor.edited_image().save(buffer, "PNG")  # type: ignore[call-overload]
+    picture = store.add_attachment_bytes(
+        "Screenshot of Outlook.png", bytes(data.data()), media_type="image/png"
+    )
+    bounce = store.add_attachment_bytes(
+        "Undelivered Mail Returned to Sender.eml", BOUNCE.encode(), media_type="message/rfc822"
+    )
+    window.controller.update(attachments=(picture, bounce))
+
+
 def main() -> int:
+    from tests.servers.diagnostics_bed import diagnostics_bed
+
     app = QApplication(sys.argv[:1])
     set_language("en")
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as folder:
-        store = Store(Path(folder))
-        window = MainWindow(load_profile(), store, auto_checks=False)
+    with tempfile.TemporaryDirectory() as folder, diagnostics_bed(Path(folder)) as bed:
+        store = Store(Path(folder) / "data")
+        demo = load_profile()
+        profile = demo.model_copy(update={"expected": bed.profile.expected})
+        window = MainWindow(profile, store, auto_checks=False, diagnostics=bed.settings)
         window.resize(1000, 760)
         window.show()
         save(window, "00-empty.png")
         window.controller.load(example_request())
+        window.go(window.steps.index(window.checks))
+        run_checks(app, window)
+        add_evidence(window, store)
         for index, step in enumerate(window.steps, start=1):
             window.go(index - 1)
             save(window, f"{index:02d}-{step.key}.png")
