@@ -13,6 +13,7 @@ from composer.diagnostics.settings import DEFAULT_PUBLIC_RESOLVERS, DiagnosticsS
 from composer.i18n import _
 from composer.model import CheckStatus, Report, Severity, display_domain
 from composer.profile import load_profile
+from composer.store import default_data_dir
 
 __all__ = ["register"]
 
@@ -84,6 +85,8 @@ def settings_from_args(args: argparse.Namespace) -> DiagnosticsSettings:
     if args.timeout:
         values["timeout"] = args.timeout
         values["query_timeout"] = min(4.0, args.timeout)
+    # the IANA bootstrap, refreshed at most weekly, is kept with the user's data
+    values["rdap_cache_dir"] = (getattr(args, "data_dir", None) or default_data_dir()) / "cache"
     return DiagnosticsSettings(**values)
 
 

@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self.controller.save_failed.connect(self._save_failed)
         self.last_bundle: Path | None = None
 
+        diagnostics = diagnostics or DiagnosticsSettings()
+        if diagnostics.rdap_cache_dir is None:  # a refreshed IANA bootstrap lives with the data
+            diagnostics = diagnostics.model_copy(update={"rdap_cache_dir": store.folder / "cache"})
         self.checks = ChecksStep(self.controller, diagnostics, autostart=auto_checks)
         self.steps: list[Step] = [
             WhoStep(self.controller),
