@@ -314,3 +314,24 @@ def test_another_provider_profile_is_used_and_remembered(
     assert [category.itemData(i) for i in range(category.count())] == ["", "wordpress"]
     assert QSettings().value("profile") == str(profile)
     QSettings().remove("profile")
+
+
+def test_open_a_saved_request_from_the_command_line(qtbot: QtBot, store: Store, tmp_path: Path) -> None:
+    """`request-composer open FILE.zip` starts the app with that request as a draft."""
+    import argparse
+
+    from composer.render import write_bundle
+    from composer.ui.app import create_window
+
+    request = Request(summary="Site shows error 500", domain="example.com", category="site_down")
+    bundle = write_bundle(request, load_profile(), store, tmp_path / "saved.zip")
+    args = argparse.Namespace(profile=None, data_dir=tmp_path / "other-data", bundle=bundle)
+    opened = create_window(args)
+    qtbot.addWidget(opened)
+    qtbot.waitUntil(lambda: opened.controller.request.id == request.id, timeout=5000)
+    summary = opened.findChild(QLineEdit, "field.summary")
+    assert summary is not None and summary.text() == "Site shows error 500"
+    assert opened.store.load_draft(request.id) is not None
+    opened.checks.runner.cancel()
+    opened.close()
+    opened.store.close()

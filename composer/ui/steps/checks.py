@@ -261,6 +261,12 @@ class ChecksStep(Step):
         self._show_report(request.report)
         self._domain_changed()
 
+    def shutdown(self) -> None:
+        """No check starts any more, and running ones stop (the window is closing)."""
+        self.autostart = False
+        self._autostart.stop()
+        self.runner.cancel()
+
     # -- starting ---------------------------------------------------------
 
     def _valid_domain(self) -> str:
