@@ -512,7 +512,8 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.checks.shutdown()
         self.controller.close()
         self._unsubscribe()
         super().closeEvent(event)

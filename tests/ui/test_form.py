@@ -327,11 +327,11 @@ def test_open_a_saved_request_from_the_command_line(qtbot: QtBot, store: Store, 
     bundle = write_bundle(request, load_profile(), store, tmp_path / "saved.zip")
     args = argparse.Namespace(profile=None, data_dir=tmp_path / "other-data", bundle=bundle)
     opened = create_window(args)
+    opened.checks.shutdown()  # its checks would leave the machine
     qtbot.addWidget(opened)
     qtbot.waitUntil(lambda: opened.controller.request.id == request.id, timeout=5000)
     summary = opened.findChild(QLineEdit, "field.summary")
     assert summary is not None and summary.text() == "Site shows error 500"
     assert opened.store.load_draft(request.id) is not None
-    opened.checks.runner.cancel()
     opened.close()
     opened.store.close()
