@@ -512,7 +512,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.checks.shutdown()
         self.controller.close()
         self._unsubscribe()
