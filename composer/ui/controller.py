@@ -92,8 +92,10 @@ class DraftController(QObject):
         self.update(answers=answers)
 
     def load(self, request: Request) -> None:
-        """Make another draft the current one (resumed, opened from a file, or new)."""
-        self._autosaver.flush()
+        """Make another draft the current one (resumed, opened from a file, or new).
+
+        Unsaved changes of the previous draft are still written by the autosaver.
+        """
         self._set(request, save=False)
         self.replaced.emit()
 
@@ -114,6 +116,7 @@ class DraftController(QObject):
         return []
 
     def flush(self) -> bool:
+        """Wait until every change is on disk: for worker threads and shutdown, not the GUI thread."""
         return self._autosaver.flush()
 
     def close(self) -> None:

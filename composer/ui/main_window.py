@@ -385,10 +385,12 @@ class MainWindow(QMainWindow):
                 self.controller.new()
         if dialog.chosen_id:
             chosen = dialog.chosen_id
-            self.controller.flush()
-            run_task(
-                lambda: self.store.load_draft(chosen), on_result=self._resume, on_error=self._task_failed
-            )
+
+            def load() -> Request | None:
+                self.controller.flush()  # the newest version of that draft is on disk first
+                return self.store.load_draft(chosen)
+
+            run_task(load, on_result=self._resume, on_error=self._task_failed)
 
     def _resume(self, request: Request | None) -> None:
         if request is not None:
