@@ -1,0 +1,175 @@
+"""The receipt: the reference code, large, to quote in every later contact.
+
+Shown when an outbox entry is sent. A helpdesk answers with a ticket number
+at once; an e-mail has none yet (the provider's answer carries it); the file
+channel leaves a bundle the user sends themselves; a follow-up went into an
+existing ticket. Each case says what happened and what to do next.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.i18n import N_, _
+from composer.outbox import EntryKind, OutboxEntry
+from composer.ui.delivery import follow_language
+
+__all__ = ["ReceiptDialog", "channel_name"]
+
+_CHANNEL_NAMES = {
+    "intake": N_("the provider's request service"),
+    "email": N_("e-mail"),
+    "file": N_("a saved file"),
+}
+
+
+def channel_name(label: str) -> str:
+    """A channel's stable label (``intake``, ``email``, ``file``) in words people use."""
+    name = _CHANNEL_NAMES.get(label)
+    return _(name) if name else label
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class ReceiptDialog(QDialog):
+    """What was sent where, and the code to quote.
+
+    Args:
+        entry: the sent outbox entry (its ``receipt`` is set).
+        parent: the window it belongs to.
+    """
+
+    def __init__(self, entry: OutboxEntry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("dialog.receipt")
+        self.entry = entry
+        receipt = entry.receipt
+        self.reference_code = receipt.reference if receipt else ""
+        layout = QVBoxLayout(self)
+        self.headline = QLabel()
+        self.headline.setObjectName("receipt.headline")
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setBold(True)
+        self.headline.setFont(font)
+        layout.addWidget(self.headline)
+
+        row = QHBoxLayout()
+        self.reference = QLabel(self.reference_code)
+        self.reference.setObjectName("receipt.reference")
+        self.reference.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        big = self.reference.font()
+        big.setPointSizeF(big.pointSizeF() * 2.4)
+        big.setBold(True)
+        self.reference.setFont(big)
+        row.addWidget(self.reference, 1)
+        self.copy = QPushButton()
+        self.copy.setObjectName("receipt.copy")
+        self.copy.clicked.connect(self.copy_reference)
+        row.addWidget(self.copy)
+        layout.addLayout(row)
+        self.reference.setVisible(bool(self.reference_code))
+        self.copy.setVisible(bool(self.reference_code))
+
+        self.explanation = QLabel()
+        self.explanation.setObjectName("receipt.explanation")
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextFormat(Qt.TextFormat.RichText)
+        self.explanation.setOpenExternalLinks(True)
+        layout.addWidget(self.explanation)
+        self.copied = QLabel()
+        self.copied.setObjectName("receipt.copied")
+        layout.addWidget(self.copied)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        follow_language(self, self.retranslate)
+        self.retranslate()
+        self.setMinimumWidth(420)
+
+    def copy_reference(self) -> None:
+        """Put the reference code on the clipboard."""
+        QGuiApplication.clipboard().setText(self.reference_code)
+        self.copied.setText(_("Copied."))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Request sent"))
+        self.copy.setText(_("&Copy"))
+        self.copy.setToolTip(_("Copy the reference code"))
+        if self.copied.text():
+            self.copied.setText(_("Copied."))
+        headline, explanation = self._texts()
+        self.headline.setText(headline)
+        self.explanation.setText(explanation)
+
+    def _texts(self) -> tuple[str, str]:
+        entry = self.entry
+        receipt = entry.receipt
+        channel = receipt.channel if receipt else ""
+        provider = _escape(entry.profile.provider.name)
+        quote = _("Quote this code when you call or chat about this problem.")
+        if entry.kind is EntryKind.FOLLOW_UP:
+            if self.reference_code:
+                return _("Your message was added to your request."), f"<p>{_escape(quote)}</p>"
+            return (
+                _("Your message was sent by e-mail, in the same thread as your request."),
+                "<p>"
+                + _escape(_("When {provider} answers, quote their ticket number.")).format(provider=provider)
+                + "</p>",
+            )
+        if channel == "file" and receipt is not None:
+            path = Path(urlsplit(receipt.url).path) if receipt.url else None
+            parts = [_("The request was saved as a file; it has not been sent yet.")]
+            if path is not None:
+                parts.append(_("The file is {path}.").format(path=str(path)))
+            email = entry.profile.support.email
+            if email:
+                parts.append(
+                    _(
+                        "Send this file to {email} as an attachment, "
+                        "or upload it in your provider's client area."
+                    ).format(email=email)
+                )
+            return _("Request saved"), "".join(f"<p>{_escape(p)}</p>" for p in parts)
+        if not self.reference_code:
+            return (
+                _("Your request was sent by e-mail to {provider}.").format(
+                    provider=entry.profile.provider.name
+                ),
+                "<p>"
+                + _escape(
+                    _(
+                        "The e-mail itself has no ticket number yet: {provider}'s answer will carry it. "
+                        "Quote that number when you call or chat about this problem."
+                    ).format(provider=entry.profile.provider.name)
+                )
+                + "</p>",
+            )
+        parts = [f"<p>{_escape(quote)}</p>"]
+        if receipt is not None and receipt.url.startswith("https://"):
+            parts.append(
+                f'<p><a href="{_escape(receipt.url)}">{_escape(_("See your request online"))}</a></p>'
+            )
+        return (
+            _("Your request was received by {provider}. Its reference code:").format(
+                provider=entry.profile.provider.name
+            ),
+            "".join(parts),
+        )
