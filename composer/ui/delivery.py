@@ -58,6 +58,34 @@ def follow_language(widget: QObject, retranslate: Callable[[], None]) -> None:
     widget.destroyed.connect(lambda *_args: unsubscribe())
 
 
+class _Life:
+    """The worker's life cycle, apart from the QObject so that its destruction can stop it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.ready = threading.Event()
+        self.closed = False
+        self.running = False
+        self.worker: OutboxWorker | None = None
+
+    def start(self, worker: OutboxWorker) -> None:
+        with self.lock:
+            self.worker = worker
+            if not self.closed:
+                worker.start()  # recovers interrupted entries first
+                self.running = True
+        self.ready.set()
+
+    def close(self, timeout: float = 10.0) -> None:
+        with self.lock:
+            self.closed = True
+            running, self.running = self.running, False
+            worker = self.worker
+        if running and worker is not None:
+            worker.stop(timeout)
+        self.ready.set()
+
+
 @dataclass(frozen=True)
 class HistoryDetail:
     """A sent request as the history shows it: the text that was sent and its follow-ups."""
@@ -129,11 +157,9 @@ class DeliveryController(QObject):
         super().__init__(parent)
         self.store = store
         self._bridge = Bridge(self)
-        self._life = threading.Lock()
-        self._ready = threading.Event()
-        self._closed = False
-        self._running = False
-        self._worker: OutboxWorker | None = None
+        life = self._life = _Life()
+        # a controller deleted without close() still stops its thread
+        self.destroyed.connect(lambda *_args: life.close())
         self._last_progress: dict[str, float] = {}
         relay_progress = self._bridge.wrap(self.progress.emit)
 
@@ -163,12 +189,7 @@ class DeliveryController(QObject):
                 store, secrets, bundle_folder or store.folder / "bundles", **factory_options
             )
             worker = OutboxWorker(store, channels, listener, backoff=backoff or Backoff(), poll=poll)
-            with self._life:
-                self._worker = worker
-                if not self._closed:
-                    worker.start()  # recovers interrupted entries first
-                    self._running = True
-            self._ready.set()
+            life.start(worker)
 
         run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected)
 
@@ -177,12 +198,12 @@ class DeliveryController(QObject):
     @property
     def is_ready(self) -> bool:
         """True once the worker runs; before that, calls are queued behind its start."""
-        return self._ready.is_set()
+        return self._life.ready.is_set()
 
     @property
     def session_only(self) -> bool:
         """True when passwords cannot go into the keyring and are kept until the app closes."""
-        worker = self._worker
+        worker = self._life.worker
         return worker is not None and worker.channels.credentials.session_only
 
     def close(self, timeout: float = 10.0) -> None:
@@ -190,23 +211,17 @@ class DeliveryController(QObject):
 
         Blocks for at most ``timeout`` seconds; call it when the window closes.
         """
-        with self._life:
-            self._closed = True
-            running, self._running = self._running, False
-            worker = self._worker
-        if running and worker is not None:
-            worker.stop(timeout)
-        self._ready.set()
+        self._life.close(timeout)
 
     def _emit_ready(self) -> None:
-        if isValid(self) and not self._closed:
+        if isValid(self) and not self._life.closed:
             self.ready.emit()
 
     def _wait_worker(self) -> OutboxWorker:
         # runs on a pool thread: the start task may still be recovering the outbox
-        self._ready.wait(60)
-        worker = self._worker
-        if worker is None or self._closed:
+        self._life.ready.wait(60)
+        worker = self._life.worker
+        if worker is None or self._life.closed:
             raise ComposerError("internal", details="the outbox worker is not running")
         return worker
 
@@ -231,7 +246,7 @@ class DeliveryController(QObject):
                 on_result(result)
 
         def failed(exc: BaseException) -> None:
-            if self._closed:
+            if self._life.closed:
                 return  # the window is closing: nobody is left to tell
             if not isinstance(exc, ComposerError):
                 self._unexpected(exc)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from composer import history
 from composer import outbox as box
@@ -472,3 +473,62 @@ def test_edit_takes_the_request_back_to_the_form_and_save_as_file(
     assert dialog.row_of(entry.id) == -1 and box.get_entry(store, entry.id) is None
     assert store.load_draft(request.id) == request
     dialog.accept()
+
+
+def test_every_dialog_retranslates_and_a_closed_one_is_left_alone(
+    qtbot: QtBot, make_controller: Factory, store: Store, intake: IntakeServer, parent: QWidget
+) -> None:
+    from composer.delivery import CredentialNeeded, FallbackOffer
+    from composer.i18n import set_language
+
+    controller = make_controller()
+    request = make_request(store)
+    entry = send_and_wait(qtbot, controller, store, request, intake_profile(intake))
+    needed = CredentialNeeded(entry.id, "example", ME, "intake", "delivery.auth_failed")
+    offer = FallbackOffer(entry.id, "intake", "delivery.network", {"host": "h", "reason": "r"}, "email")
+    dialogs: list[QWidget] = [
+        ReceiptDialog(entry, parent),
+        OutboxDialog(controller, parent),
+        HistoryDialog(controller, parent),
+        FollowUpDialog(controller, request, parent),
+        MailSettingsDialog(controller, intake_profile(intake), parent),
+        CredentialDialog(needed, controller, parent),
+        FallbackQuestion(offer, can_save=True, parent=parent),
+    ]
+    gone = ReceiptDialog(entry, parent)
+    gone.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(gone))
+    set_language("en")  # every listener runs; the deleted dialog's is skipped
+    for dialog in dialogs:
+        assert dialog.windowTitle()
+    assert "was not accepted" in dialogs[5].findChild(QLabel, "credential.reason").text()
+    assert dialogs[6].findChild(QPushButton, "fallback.next").text() == "Send by e-mail"
+    assert "could not be reached (r)" in dialogs[6].text()
+
+
+def test_a_request_a_crash_left_sending_is_resumed_when_the_controller_starts(
+    qtbot: QtBot, store: Store, secrets: Credentials, intake: IntakeServer, parent: QWidget
+) -> None:
+    import subprocess
+    import sys
+    import threading
+    from datetime import timedelta
+
+    request = make_request(store)
+    entry = box.insert_entry(store, request, intake_profile(intake))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    assert box.claim_due(
+        store, f"{box._HOST}:{dead.stdout.strip()}:0badc0ffee00", lease=timedelta(minutes=15)
+    )
+    controller = DeliveryController(store, credentials=secrets, backoff=FAST, poll=0.05, parent=parent)
+    prompts = DeliveryPrompts(controller, parent)
+    receipt = wait_dialog(qtbot, prompts, ReceiptDialog)
+    assert receipt.reference_code == "EX-00001"
+    assert [a.outcome for a in box.list_attempts(store, entry.id)] == ["interrupted", "sent"]
+    # deleted without close(): its thread stops all the same
+    controller.deleteLater()
+    qtbot.waitUntil(lambda: not isValid(controller))
+    qtbot.waitUntil(lambda: not any(t.name == "outbox-worker" for t in threading.enumerate()), timeout=WAIT)
+    assert QThreadPool.globalInstance().waitForDone(10_000)
