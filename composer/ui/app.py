@@ -14,6 +14,7 @@ from composer import __version__, i18n
 from composer.errors import ComposerError
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
+from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
 from composer.ui.settings_dialog import load_diagnostics_settings
@@ -53,6 +54,7 @@ def main(args: argparse.Namespace) -> int:
     app.setOrganizationName("request-composer")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("request-composer")
+    collector = GuiThreadCollector(app)  # noqa: F841 - lives as long as the application
     if not getattr(args, "language", None):
         saved = QSettings().value("language", "")
         i18n.set_language(str(saved) if saved else None)

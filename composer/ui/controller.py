@@ -8,6 +8,7 @@ the step list and the review re-render from the model.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +49,7 @@ class DraftController(QObject):
             on_error=self._bridge.wrap(self.save_failed.emit),
             on_saved=self._bridge.wrap(lambda request: self.saved.emit(request.id)),
         )
+        self.known_secrets_source: Callable[[], list[str]] = list
         self._request = self._new_request()
         self._readiness = assess(self._request, profile)
 
@@ -111,9 +113,10 @@ class DraftController(QObject):
     def known_secrets(self) -> list[str]:
         """The user's own stored passwords, so that a file holding one is scrubbed too.
 
-        None are stored yet: credentials arrive with delivery (the OS keyring).
+        They come from ``known_secrets_source``, which the main window sets to the
+        secrets it read from the keyring off the GUI thread.
         """
-        return []
+        return list(self.known_secrets_source())
 
     def flush(self) -> bool:
         """Wait until every change is on disk: for worker threads and shutdown, not the GUI thread."""

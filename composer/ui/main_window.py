@@ -38,8 +38,13 @@ from composer.render import read_bundle, write_bundle
 from composer.store import Store
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
+from composer.ui.credential_prompt import DeliveryPrompts
+from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
+from composer.ui.history_view import HistoryDialog
+from composer.ui.mail_settings import MailSettingsDialog
 from composer.ui.messages import show_error
+from composer.ui.outbox_view import OutboxDialog
 from composer.ui.scrub_dialog import ScrubDialog
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
@@ -84,6 +89,7 @@ class MainWindow(QMainWindow):
         autosave_delay: float = 0.3,
         diagnostics: DiagnosticsSettings | None = None,
         auto_checks: bool = True,
+        delivery: DeliveryController | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("window.main")
@@ -109,7 +115,15 @@ class MainWindow(QMainWindow):
         self.review = self.steps[-1]
         assert isinstance(self.review, ReviewStep)
         self.review.go_to_field.connect(self.go_to_field)
-        self.review.send_requested.connect(self.save_bundle)
+        self.review.send_requested.connect(self.send_request)
+
+        # the outbox: requests are written to disk first, then sent in the background
+        self.delivery = delivery or DeliveryController(store, parent=self)
+        self.prompts = DeliveryPrompts(self.delivery, self)
+        self.delivery.submitted.connect(self._submitted)
+        self.delivery.ready.connect(self._load_known_secrets)
+        self._known_secrets: list[str] = []
+        self.controller.known_secrets_source = lambda: self._known_secrets
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -198,9 +212,14 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("action.open_bundle", self.open_bundle, QKeySequence.StandardKey.Open)
         self.act_save = self._action("action.save_bundle", self.save_bundle, QKeySequence.StandardKey.Save)
         self.act_profile = self._action("action.open_profile", self.open_profile)
+        self.act_outbox = self._action("action.outbox", self.show_outbox)
+        self.act_history = self._action("action.history", self.show_history)
         self.act_quit = self._action("action.quit", self.close, QKeySequence.StandardKey.Quit)
         for action in (self.act_new, self.act_drafts, self.act_open, self.act_save):
             self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_outbox)
+        self.file_menu.addAction(self.act_history)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_profile)
         self.file_menu.addSeparator()
@@ -217,6 +236,8 @@ class MainWindow(QMainWindow):
         self.settings_menu = self.menuBar().addMenu("")
         self.act_network = self._action("action.network_settings", self.edit_network_settings)
         self.settings_menu.addAction(self.act_network)
+        self.act_mail = self._action("action.mail_settings", self.edit_mail_settings)
+        self.settings_menu.addAction(self.act_mail)
         self.language_menu = self.settings_menu.addMenu("")
         self.language_menu.setObjectName("menu.language")
         group = QActionGroup(self)
@@ -253,6 +274,9 @@ class MainWindow(QMainWindow):
         self.act_quit.setText(_("&Quit"))
         self.settings_menu.setTitle(_("&Settings"))
         self.act_network.setText(_("&Network checks…"))
+        self.act_mail.setText(_("&E-mail sending…"))
+        self.act_outbox.setText(_("Out&box…"))
+        self.act_history.setText(_("Sent &requests…"))
         self.language_menu.setTitle(_("&Language"))
         current = i18n.current_language()
         if current in self.language_actions:
@@ -283,6 +307,8 @@ class MainWindow(QMainWindow):
             target = step.rerun if step.rerun.isEnabled() else step.checks
         elif isinstance(step, EvidenceStep):
             target = step.add_files
+        if isinstance(step, (EvidenceStep, ReviewStep)) and self.delivery.is_ready:
+            self._load_known_secrets()  # the requester or the mail settings may have changed
         if target is not None:
             target.setFocus()
 
@@ -426,6 +452,58 @@ class MainWindow(QMainWindow):
             self.controller.update(**{field: apply_redactions(text, matches, keep=dialog.kept())})
         return True
 
+    # -- sending ----------------------------------------------------------
+
+    def sends_directly(self) -> bool:
+        """Whether the profile has a way to send other than saving a file."""
+        return any(channel.kind != "file" for channel in self.controller.profile.channels)
+
+    def send_request(self) -> None:
+        """Send through the profile's channels (the outbox), or save as a file when that is all."""
+        if not self.sends_directly():
+            self.save_bundle()
+            return
+        if not self.controller.readiness.can_send:
+            self.go(len(self.steps) - 1)
+            return
+        if not self.scrub_fields():
+            return
+        self.statusBar().showMessage(_("Putting the request in the outbox…"))
+        self.delivery.send(self.controller.request, self.controller.profile)
+
+    def _submitted(self, entry: Any) -> None:
+        """The request is safely in the outbox: the form starts afresh while it is sent."""
+        if entry.request_id == self.controller.request.id:
+            self.controller.discard(entry.request_id)
+            self.controller.new()
+            self.go(0)
+        self.statusBar().showMessage(_("Your request is in the outbox and is being sent."))
+
+    def show_outbox(self) -> None:
+        dialog = OutboxDialog(self.delivery, self)
+        dialog.edit_requested.connect(self._resume)
+        dialog.open()
+
+    def show_history(self) -> None:
+        dialog = HistoryDialog(self.delivery, self)
+        dialog.template_requested.connect(self._resume)
+        dialog.open()
+
+    def edit_mail_settings(self) -> None:
+        MailSettingsDialog(self.delivery, self.controller.profile, self).open()
+
+    def _load_known_secrets(self) -> None:
+        """The user's stored passwords, read off the GUI thread, so that files holding one are scrubbed."""
+        profile, request = self.controller.profile, self.controller.request
+
+        def read(worker: Any) -> list[str]:
+            return known_secrets(worker.channels, profile, request)
+
+        def keep(found: list[str]) -> None:
+            self._known_secrets = found
+
+        self.delivery.run(read, on_result=keep, on_error=lambda _error: None)
+
     def save_bundle(self) -> None:
         readiness = self.controller.readiness
         if not readiness.can_send:
@@ -517,8 +595,20 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.checks.shutdown()
         self.controller.close()
+        self.delivery.close()
         self._unsubscribe()
         super().closeEvent(event)
+
+
+def known_secrets(channels: Any, profile: ProviderProfile, request: Request) -> list[str]:
+    """The secrets stored for this profile that could turn up in a pasted log (worker thread)."""
+    found = []
+    for channel in profile.channels:
+        who = channels.credential_identity(channel, request)
+        secret = channels.credentials.get(profile.provider.id, who) if who else None
+        if secret:
+            found.append(secret)
+    return found
 
 
 def support_hours_text(profile: ProviderProfile, request: Request) -> str:

@@ -6,13 +6,25 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from composer.credentials import Credentials
 from composer.profile import load_profile
 from composer.store import Store
+from composer.ui.delivery import DeliveryController
+from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_garbage_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As the app does: no cycle collection on worker threads (it could free Qt objects there)."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture()
@@ -23,8 +35,9 @@ def store(data_dir: Path) -> Iterator[Store]:
 
 @pytest.fixture()
 def window(qtbot: QtBot, store: Store) -> Iterator[MainWindow]:
-    # no diagnostics unless a test asks for them against its own local servers
-    main = MainWindow(load_profile(), store, autosave_delay=0.05, auto_checks=False)
+    # no diagnostics unless a test asks for them against its own local servers; no real keyring
+    delivery = DeliveryController(store, credentials=Credentials(backend=FailKeyring()))
+    main = MainWindow(load_profile(), store, autosave_delay=0.05, auto_checks=False, delivery=delivery)
     qtbot.addWidget(main)
     main.show()
     qtbot.waitExposed(main)

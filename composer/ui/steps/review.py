@@ -112,13 +112,19 @@ class ReviewStep(Step):
         self.text_title.setText(_("The &request"))
         self.remove_attachment.setText(_("Remove the selected file"))
         self.remove_report.setText(_("Leave out the report of the checks"))
-        self.send.setText(_("Sa&ve request as file…"))
-        self.send.setToolTip(
-            _(
-                "Save the request with its attachments as one .zip file that you "
-                "can send or upload to your provider"
+        if any(channel.kind != "file" for channel in self.controller.profile.channels):
+            self.send.setText(_("Sen&d request"))
+            self.send.setToolTip(
+                _("Put the request in the outbox; it is sent in the background and kept until it has arrived")
             )
-        )
+        else:
+            self.send.setText(_("Sa&ve request as file…"))
+            self.send.setToolTip(
+                _(
+                    "Save the request with its attachments as one .zip file that you "
+                    "can send or upload to your provider"
+                )
+            )
         self.refresh()
 
     def load(self, request: object) -> None:
