@@ -126,6 +126,9 @@ def main() -> int:
     from tests.servers.intake import TOKEN, make_profile, make_request
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from composer.ui.gc_guard import GuiThreadCollector
+
+    GuiThreadCollector(app)  # as in the app: no garbage collection on worker threads (parented to app)
     assert isinstance(app, QApplication)
     heartbeat = Heartbeat()
     servers = {delay: start_server(delay) for delay in (0.0, SLOW_READ_DELAY)}

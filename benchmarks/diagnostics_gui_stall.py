@@ -75,6 +75,9 @@ def main() -> int:
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
+    from composer.ui.gc_guard import GuiThreadCollector
+
+    GuiThreadCollector(app)  # as in the app: no garbage collection on worker threads (parented to app)
     rows = []
     with tempfile.TemporaryDirectory() as folder, diagnostics_bed(Path(folder), delay=args.delay) as bed:
         store = Store(Path(folder) / "data")

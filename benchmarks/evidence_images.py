@@ -113,6 +113,9 @@ def main() -> int:
     parser.add_argument("--output", type=Path)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
+    from composer.ui.gc_guard import GuiThreadCollector
+
+    GuiThreadCollector(app)  # as in the app: no garbage collection on worker threads (parented to app)
     heartbeat = Heartbeat()
 
     started = time.perf_counter()

@@ -120,6 +120,9 @@ def main() -> int:
     from tests.servers.diagnostics_bed import diagnostics_bed
 
     app = QApplication(sys.argv[:1])
+    from composer.ui.gc_guard import GuiThreadCollector
+
+    GuiThreadCollector(app)  # as in the app: no garbage collection on worker threads (parented to app)
     set_language("en")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder, diagnostics_bed(Path(folder)) as bed:

@@ -54,7 +54,7 @@ def main(args: argparse.Namespace) -> int:
     app.setOrganizationName("request-composer")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("request-composer")
-    collector = GuiThreadCollector(app)  # noqa: F841 - lives as long as the application
+    GuiThreadCollector(app)  # parented to the application, lives as long as it
     if not getattr(args, "language", None):
         saved = QSettings().value("language", "")
         i18n.set_language(str(saved) if saved else None)
