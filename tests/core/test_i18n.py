@@ -105,3 +105,17 @@ def test_user_facing_strings_in_the_ui_go_through_translation() -> None:
             ):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_message_template_is_up_to_date() -> None:
+    """Translators work from resources/locale/messages.pot: it must list every string."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "extract_messages.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout
