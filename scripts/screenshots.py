@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from composer.i18n import set_language  # noqa: E402
 from composer.model import Request, Requester, Role, Urgency, WorkedBefore  # noqa: E402
-from composer.profile import load_profile  # noqa: E402
+from composer.profile import ProviderProfile, load_profile  # noqa: E402
 from composer.store import Store  # noqa: E402
 from composer.timeparse import parse_started  # noqa: E402
 from composer.ui.drafts import DraftsDialog  # noqa: E402
@@ -116,6 +118,64 @@ def add_evidence(window: MainWindow, store: Store) -> None:
     window.controller.update(attachments=(picture, bounce))
 
 
+def wait(app: QApplication, condition: Callable[[], object], seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screenshot scene did not come about")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def send_and_follow(app: QApplication, store: Store, demo: ProviderProfile) -> None:
+    """Send the request to a local intake server: the receipt, the outbox, the history."""
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from composer.credentials import Credentials, identity
+    from composer.ui.delivery import DeliveryController
+    from composer.ui.history_view import HistoryDialog
+    from composer.ui.outbox_view import OutboxDialog
+    from composer.ui.receipt import ReceiptDialog
+    from tests.servers.intake import TOKEN, IntakeServer
+
+    with IntakeServer(slow_seconds=0) as intake:
+        secrets = Credentials(backend=FailKeyring())
+        secrets.set(demo.provider.id, identity("intake", "maria@example.gr"), TOKEN)
+        channels = [{"kind": "helpdesk", "helpdesk": "intake", "url": intake.url}, {"kind": "file"}]
+        profile = demo.model_validate({**demo.model_dump(), "channels": channels})
+        delivery = DeliveryController(store, credentials=secrets, poll=0.05)
+        window = MainWindow(profile, store, auto_checks=False, delivery=delivery)
+        window.resize(1000, 760)
+        window.show()
+        wait(app, lambda: delivery.is_ready)
+        request = example_request()
+        window.controller.load(request.model_copy(update={"provider": profile.provider.id}))
+        window.send_request()
+        wait(app, lambda: isinstance(window.prompts.current, ReceiptDialog))
+        receipt = window.prompts.current
+        assert receipt is not None
+        save(receipt, "receipt.png")
+        receipt.accept()
+        outbox = OutboxDialog(delivery, window)
+        outbox.resize(900, 420)
+        outbox.show()
+        wait(app, lambda: outbox.findChild(QWidget, "outbox.table") is not None)
+        for _ in range(50):
+            app.processEvents()
+            time.sleep(0.01)
+        save(outbox, "outbox.png")
+        outbox.close()
+        history = HistoryDialog(delivery, window)
+        history.resize(900, 560)
+        history.show()
+        wait(app, lambda: not history.is_searching and history.items)
+        history.results.setCurrentRow(0)
+        wait(app, lambda: history.detail is not None)
+        save(history, "history.png")
+        history.close()
+        window.close()
+
+
 def main() -> int:
     from tests.servers.diagnostics_bed import diagnostics_bed
 
@@ -146,6 +206,7 @@ def main() -> int:
         save(dialog, "drafts.png")
         dialog.close()
         window.close()
+        send_and_follow(app, store, profile)
         store.close()
     QTimer.singleShot(0, app.quit)
     app.exec()
