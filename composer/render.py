@@ -13,9 +13,11 @@ import json
 import os
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import ValidationError as PydanticValidationError
 
@@ -218,6 +220,34 @@ def render_json(request: Request) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+@contextmanager
+def atomic_file(target: Path, *, prefix: str) -> Iterator[IO[bytes]]:
+    """A temporary file beside ``target`` that replaces it only once complete and on disk.
+
+    A crash or an error leaves ``target`` as it was, and no temporary file behind.
+
+    Raises:
+        OSError: the folder cannot be created or written.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=prefix, suffix=target.suffix, delete=False
+    ) as temp:
+        try:
+            yield temp
+            temp.flush()
+            os.fsync(temp.fileno())
+        except BaseException:
+            temp.close()
+            Path(temp.name).unlink(missing_ok=True)
+            raise
+    try:
+        os.replace(temp.name, target)
+    except OSError:
+        Path(temp.name).unlink(missing_ok=True)
+        raise
+
+
 def write_bundle(request: Request, profile: ProviderProfile, store: Store, target: Path) -> Path:
     """Save the request, its text and its attachments as one zip file, atomically.
 
@@ -231,26 +261,18 @@ def write_bundle(request: Request, profile: ProviderProfile, store: Store, targe
     for attachment in request.attachments:
         if not store.attachment_path(attachment).is_file():
             raise BundleError("attachment.missing", name=attachment.name)
-    temp_name = ""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=target.parent, prefix=".request-", suffix=".zip", delete=False
-        ) as temp:
-            temp_name = temp.name
-            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-                bundle.writestr("request.txt", render_text(request, profile))
-                bundle.writestr("request.json", render_json(request))
-                if request.report is not None:
-                    bundle.writestr("diagnostics.json", request.report.model_dump_json(indent=2))
-                for name, attachment in _attachment_names(request.attachments):
-                    bundle.write(store.attachment_path(attachment), f"attachments/{name}")
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
+        with (
+            atomic_file(target, prefix=".request-") as temp,
+            zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+        ):
+            bundle.writestr("request.txt", render_text(request, profile))
+            bundle.writestr("request.json", render_json(request))
+            if request.report is not None:
+                bundle.writestr("diagnostics.json", request.report.model_dump_json(indent=2))
+            for name, attachment in _attachment_names(request.attachments):
+                bundle.write(store.attachment_path(attachment), f"attachments/{name}")
     except OSError as exc:
-        if temp_name:
-            Path(temp_name).unlink(missing_ok=True)
         raise BundleError("bundle.write_failed", path=str(target), reason=exc.strerror or str(exc)) from None
     return target
 

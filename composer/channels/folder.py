@@ -8,8 +8,6 @@ send the file to the provider themselves.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING
 from composer.channels.base import DeliveryError, FailureKind, FollowUp, SendContext
 from composer.errors import ComposerError
 from composer.model import Attachment, Receipt, Request
+from composer.render import atomic_file
 
 if TYPE_CHECKING:
     from composer.store import Store
@@ -78,30 +77,18 @@ class FolderChannel:
 def _write_zip(
     target: Path, text: str, attachments: tuple[Attachment, ...], path_of: Callable[[Attachment], Path]
 ) -> None:
-    temp_name = ""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".follow-up-", delete=False) as temp:
-            temp_name = temp.name
-            with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-                bundle.writestr("message.txt", text)
-                for attachment in attachments:
-                    source = path_of(attachment)
-                    if not source.is_file():
-                        raise DeliveryError(
-                            "attachment.missing", kind=FailureKind.CONFIG, name=attachment.name
-                        )
-                    bundle.write(source, f"attachments/{attachment.name}")
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, target)
+        with (
+            atomic_file(target, prefix=".follow-up-") as temp,
+            zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+        ):
+            bundle.writestr("message.txt", text)
+            for attachment in attachments:
+                source = path_of(attachment)
+                if not source.is_file():
+                    raise DeliveryError("attachment.missing", kind=FailureKind.CONFIG, name=attachment.name)
+                bundle.write(source, f"attachments/{attachment.name}")
     except OSError as exc:
-        if temp_name:
-            Path(temp_name).unlink(missing_ok=True)
         raise DeliveryError(
             "bundle.write_failed", kind=FailureKind.CONFIG, path=str(target), reason=exc.strerror or str(exc)
         ) from None
-    except DeliveryError:
-        if temp_name:
-            Path(temp_name).unlink(missing_ok=True)
-        raise

@@ -37,7 +37,7 @@ from composer.errors import ComposerError, describe
 from composer.i18n import _
 from composer.outbox import EntryKind, OutboxEntry
 from composer.ui.delivery import DeliveryController, MailSetup, follow_language
-from composer.ui.mail_settings import MailSettingsDialog
+from composer.ui.mail_settings import MailSettingsDialog, keyring_note
 from composer.ui.messages import show_error
 from composer.ui.outbox_view import choose_bundle_path
 from composer.ui.receipt import ReceiptDialog, channel_name
@@ -115,15 +115,7 @@ class CredentialDialog(QDialog):
         self.secret_label.setText(_("&Password or access key:"))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(_("&Save and send"))
-        if self.controller.session_only:
-            self.note.setText(
-                _(
-                    "There is no keyring on this computer, so the password is kept only until "
-                    "the app closes; you will be asked again next time."
-                )
-            )
-        else:
-            self.note.setText(_("It is kept in your system's keyring, not in a file."))
+        self.note.setText(keyring_note(session_only=self.controller.session_only))
 
     def _store(self) -> None:
         secret = self.secret.text()

@@ -53,6 +53,16 @@ def profile_outgoing(profile: ProviderProfile) -> MailEndpoint | None:
     return None
 
 
+def keyring_note(*, session_only: bool) -> str:
+    """Where a password the user types is kept, in their words."""
+    if session_only:
+        return _(
+            "There is no keyring on this computer, so the password is kept only until "
+            "the app closes; you will be asked again next time."
+        )
+    return _("The password is kept in your system's keyring, never in a file.")
+
+
 class MailSettingsDialog(QDialog):
     """Edit the outgoing mail server and its password.
 
@@ -184,15 +194,8 @@ class MailSettingsDialog(QDialog):
         self.password.setPlaceholderText(_("stored; type only to change it") if self._has_password else "")
         if not self.loaded:
             self.note.setText(_("Loading…"))
-        elif self._session_only:
-            self.note.setText(
-                _(
-                    "There is no keyring on this computer, so the password is kept only until "
-                    "the app closes; you will be asked again next time."
-                )
-            )
         else:
-            self.note.setText(_("The password is kept in your system's keyring, never in a file."))
+            self.note.setText(keyring_note(session_only=self._session_only))
 
     # -- saving -----------------------------------------------------------
 
