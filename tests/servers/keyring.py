@@ -30,7 +30,9 @@ class SecretService:
 
     def start(self) -> SecretService:
         if not (shutil.which("dbus-daemon") and shutil.which("gnome-keyring-daemon")):
-            raise SecretServiceUnavailable("dbus-daemon or gnome-keyring-daemon is not installed")
+            raise SecretServiceUnavailable(
+                "dbus-daemon or gnome-keyring-daemon is not installed: run scripts/setup --dev"
+            )
         home = self.folder / "home"
         runtime = self.folder / "run"
         for folder in (home, runtime):
@@ -81,12 +83,15 @@ class SecretService:
             try:
                 connection = secretstorage.dbus_init()
                 try:
-                    collection = secretstorage.get_default_collection(connection)
+                    # Collection() only looks the default alias up; get_default_collection()
+                    # would try to create it while gnome-keyring is still creating the
+                    # login keyring, and that needs a prompt nobody can answer here.
+                    collection = secretstorage.Collection(connection)
                     if not collection.is_locked():
                         return
                 finally:
                     connection.close()
-            except Exception:
+            except Exception:  # not up yet: no bus, no service, no default collection
                 pass
             time.sleep(0.1)
         self.stop()
