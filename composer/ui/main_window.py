@@ -32,20 +32,16 @@ from composer.errors import ComposerError
 from composer.i18n import _
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
-from composer.quality import advice_text
-from composer.redact import apply_redactions, find_secrets
 from composer.render import read_bundle, write_bundle
 from composer.store import Store
 from composer.ui.bridge import run_task
+from composer.ui.coach import FIELD_PLACES, coach_html, step_of, support_hours_text
 from composer.ui.controller import DraftController
-from composer.ui.credential_prompt import DeliveryPrompts
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
-from composer.ui.history_view import HistoryDialog
-from composer.ui.mail_settings import MailSettingsDialog
 from composer.ui.messages import show_error
-from composer.ui.outbox_view import OutboxDialog
-from composer.ui.scrub_dialog import ScrubDialog
+from composer.ui.scrub_dialog import scrub_request_fields
+from composer.ui.sending import Sending, sends_directly
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
 from composer.ui.steps.base import Step
@@ -56,26 +52,6 @@ from composer.ui.steps.review import ReviewStep
 from composer.ui.steps.who import WhoStep
 
 __all__ = ["MainWindow"]
-
-# Where a readiness item's field lives: (step key, widget field name).
-_FIELD_PLACES = {
-    "requester.name": ("who", "name"),
-    "requester.email": ("who", "email"),
-    "requester.role": ("who", "role"),
-    "summary": ("affected", "summary"),
-    "category": ("affected", "category"),
-    "domain": ("affected", "domain"),
-    "account": ("affected", "account"),
-    "device": ("affected", "device"),
-    "client": ("affected", "client"),
-    "error_text": ("happens", "error_text"),
-    "started_at": ("happens", "started_at"),
-    "worked_before": ("happens", "worked_before"),
-    "description": ("happens", "description"),
-    "tried": ("happens", "tried"),
-    "urgency": ("happens", "urgency"),
-    "attachments": ("evidence", ""),
-}
 
 
 class MainWindow(QMainWindow):
@@ -118,12 +94,11 @@ class MainWindow(QMainWindow):
         self.review.send_requested.connect(self.send_request)
 
         # the outbox: requests are written to disk first, then sent in the background
-        self.delivery = delivery or DeliveryController(store, parent=self)
-        self.prompts = DeliveryPrompts(self.delivery, self)
-        self.delivery.submitted.connect(self._submitted)
-        self.delivery.ready.connect(self._load_known_secrets)
-        self._known_secrets: list[str] = []
-        self.controller.known_secrets_source = lambda: self._known_secrets
+        self.sending = Sending(self, self.controller, store, delivery)
+        self.sending.submitted.connect(self._submitted)
+        self.sending.resume_requested.connect(self._resume)
+        self.delivery = self.sending.delivery
+        self.prompts = self.sending.prompts
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -212,8 +187,8 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("action.open_bundle", self.open_bundle, QKeySequence.StandardKey.Open)
         self.act_save = self._action("action.save_bundle", self.save_bundle, QKeySequence.StandardKey.Save)
         self.act_profile = self._action("action.open_profile", self.open_profile)
-        self.act_outbox = self._action("action.outbox", self.show_outbox)
-        self.act_history = self._action("action.history", self.show_history)
+        self.act_outbox = self._action("action.outbox", self.sending.show_outbox)
+        self.act_history = self._action("action.history", self.sending.show_history)
         self.act_quit = self._action("action.quit", self.close, QKeySequence.StandardKey.Quit)
         for action in (self.act_new, self.act_drafts, self.act_open, self.act_save):
             self.file_menu.addAction(action)
@@ -236,7 +211,7 @@ class MainWindow(QMainWindow):
         self.settings_menu = self.menuBar().addMenu("")
         self.act_network = self._action("action.network_settings", self.edit_network_settings)
         self.settings_menu.addAction(self.act_network)
-        self.act_mail = self._action("action.mail_settings", self.edit_mail_settings)
+        self.act_mail = self._action("action.mail_settings", self.sending.edit_mail_settings)
         self.settings_menu.addAction(self.act_mail)
         self.language_menu = self.settings_menu.addMenu("")
         self.language_menu.setObjectName("menu.language")
@@ -307,8 +282,8 @@ class MainWindow(QMainWindow):
             target = step.rerun if step.rerun.isEnabled() else step.checks
         elif isinstance(step, EvidenceStep):
             target = step.add_files
-        if isinstance(step, (EvidenceStep, ReviewStep)) and self.delivery.is_ready:
-            self._load_known_secrets()  # the requester or the mail settings may have changed
+        if isinstance(step, (EvidenceStep, ReviewStep)):
+            self.sending.load_known_secrets()  # the requester or the mail settings may have changed
         if target is not None:
             target.setFocus()
 
@@ -317,7 +292,7 @@ class MainWindow(QMainWindow):
         if field.startswith("answers."):
             place = ("happens", "question." + field.split(".", 1)[1])
         else:
-            place = _FIELD_PLACES.get(field, ("", ""))
+            place = FIELD_PLACES.get(field, ("", ""))
         for index, step in enumerate(self.steps):
             if step.key != place[0]:
                 continue
@@ -335,7 +310,7 @@ class MainWindow(QMainWindow):
         readiness = self.controller.readiness
         pending: dict[str, int] = {}
         for item in (*readiness.problems, *readiness.advice):
-            key = _step_of(item.field)
+            key = step_of(item.field)
             pending[key] = pending.get(key, 0) + 1
         for row, step in enumerate(self.steps):
             mark = "✓ " if step.key != "review" and not pending.get(step.key) else "   "
@@ -358,19 +333,8 @@ class MainWindow(QMainWindow):
             self.coach.setText(support_hours_text(self.controller.profile, self.controller.request))
             return
         readiness = self.controller.readiness
-        items = [
-            item
-            for item in (*readiness.problems, *readiness.advice)
-            if step.key == "review" or _step_of(item.field) == step.key
-        ]
-        if not items:
-            self.coach.setText(_("This step has everything the support team needs."))
-            return
-        lines = []
-        for item in items[:6]:
-            message, why = advice_text(item)
-            lines.append(f"<p><b>{_escape(message)}</b><br>{_escape(why)}</p>")
-        self.coach.setText("".join(lines))
+        items = [item for item in (*readiness.problems, *readiness.advice) if step_of(item.field) == step.key]
+        self.coach.setText(coach_html(items))
 
     # -- drafts -----------------------------------------------------------
 
@@ -430,37 +394,14 @@ class MainWindow(QMainWindow):
     # -- files ------------------------------------------------------------
 
     def scrub_fields(self) -> bool:
-        """Show passwords or keys typed into the text fields; remove them unless kept.
-
-        Returns False when the user cancels, and nothing should be sent.
-        """
-        labels = {
-            "summary": _("The one-line summary"),
-            "error_text": _("The error message"),
-            "description": _("The description"),
-            "tried": _("What you tried"),
-        }
-        secrets = self.controller.known_secrets()
-        for field, label in labels.items():
-            text = getattr(self.controller.request, field)
-            matches = find_secrets(text, extra_secrets=secrets)
-            if not matches:
-                continue
-            dialog = ScrubDialog(label, text, matches, self)
-            if not dialog.exec():
-                return False
-            self.controller.update(**{field: apply_redactions(text, matches, keep=dialog.kept())})
-        return True
+        """Passwords typed into the text fields are shown and removed unless kept (False: cancelled)."""
+        return scrub_request_fields(self, self.controller)
 
     # -- sending ----------------------------------------------------------
 
-    def sends_directly(self) -> bool:
-        """Whether the profile has a way to send other than saving a file."""
-        return any(channel.kind != "file" for channel in self.controller.profile.channels)
-
     def send_request(self) -> None:
         """Send through the profile's channels (the outbox), or save as a file when that is all."""
-        if not self.sends_directly():
+        if not sends_directly(self.controller.profile):
             self.save_bundle()
             return
         if not self.controller.readiness.can_send:
@@ -469,40 +410,15 @@ class MainWindow(QMainWindow):
         if not self.scrub_fields():
             return
         self.statusBar().showMessage(_("Putting the request in the outbox…"))
-        self.delivery.send(self.controller.request, self.controller.profile)
+        self.sending.send()
 
-    def _submitted(self, entry: Any) -> None:
+    def _submitted(self, request_id: str) -> None:
         """The request is safely in the outbox: the form starts afresh while it is sent."""
-        if entry.request_id == self.controller.request.id:
-            self.controller.discard(entry.request_id)
+        if request_id == self.controller.request.id:
+            self.controller.discard(request_id)
             self.controller.new()
             self.go(0)
         self.statusBar().showMessage(_("Your request is in the outbox and is being sent."))
-
-    def show_outbox(self) -> None:
-        dialog = OutboxDialog(self.delivery, self)
-        dialog.edit_requested.connect(self._resume)
-        dialog.open()
-
-    def show_history(self) -> None:
-        dialog = HistoryDialog(self.delivery, self)
-        dialog.template_requested.connect(self._resume)
-        dialog.open()
-
-    def edit_mail_settings(self) -> None:
-        MailSettingsDialog(self.delivery, self.controller.profile, self).open()
-
-    def _load_known_secrets(self) -> None:
-        """The user's stored passwords, read off the GUI thread, so that files holding one are scrubbed."""
-        profile, request = self.controller.profile, self.controller.request
-
-        def read(worker: Any) -> list[str]:
-            return known_secrets(worker.channels, profile, request)
-
-        def keep(found: list[str]) -> None:
-            self._known_secrets = found
-
-        self.delivery.run(read, on_result=keep, on_error=lambda _error: None)
 
     def save_bundle(self) -> None:
         readiness = self.controller.readiness
@@ -595,75 +511,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.checks.shutdown()
         self.controller.close()
-        self.delivery.close()
+        self.sending.close()
         self._unsubscribe()
         super().closeEvent(event)
 
 
-def known_secrets(channels: Any, profile: ProviderProfile, request: Request) -> list[str]:
-    """The secrets stored for this profile that could turn up in a pasted log (worker thread)."""
-    found = []
-    for channel in profile.channels:
-        who = channels.credential_identity(channel, request)
-        secret = channels.credentials.get(profile.provider.id, who) if who else None
-        if secret:
-            found.append(secret)
-    return found
-
-
-def support_hours_text(profile: ProviderProfile, request: Request) -> str:
-    """What happens after sending: the response target, and when people answer the phone."""
-    support = profile.support
-    parts = []
-    priority = profile.priority(request.urgency.value)
-    if priority is not None and priority.response:
-        parts.append(
-            _("{provider} aims to answer requests like this {response}.").format(
-                provider=_escape(profile.provider.name), response=_escape(priority.response)
-            )
-        )
-    if support.phone and support.phone_hours is not None:
-        hours = support.phone_hours
-        days = ", ".join(day.capitalize() for day in hours.days)
-        parts.append(
-            _("Phone: {phone}, {days} {opens}–{closes} ({zone}).").format(
-                phone=_escape(support.phone),
-                days=days,
-                opens=hours.opens,
-                closes=hours.closes,
-                zone=profile.provider.time_zone,
-            )
-        )
-    if support.critical_always_open:
-        parts.append(
-            _(
-                "Outages and security incidents are handled day and night when reported "
-                "in writing, like this request."
-            )
-        )
-    if any(channel.kind != "file" for channel in profile.channels):
-        parts.append(
-            _("Keep the reference code you get back: quote it whenever you call or write about this problem.")
-        )
-    elif support.email:
-        parts.append(
-            _("Save the request as a file, then send it to {email} as an attachment.").format(
-                email=_escape(support.email)
-            )
-        )
-    return "".join(f"<p>{part}</p>" for part in parts)
-
-
 def _ignore(_result: object) -> None:
     pass
-
-
-def _step_of(field: str) -> str:
-    """The key of the step that holds a readiness item's field."""
-    if field.startswith("answers."):
-        return "happens"
-    return _FIELD_PLACES.get(field, ("happens", ""))[0]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -23,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from composer.i18n import _
-from composer.redact import KINDS, SecretMatch
+from composer.redact import KINDS, SecretMatch, apply_redactions, find_secrets
+from composer.ui.controller import DraftController
 
-__all__ = ["ScrubDialog"]
+__all__ = ["ScrubDialog", "scrub_request_fields"]
 
 
 class ScrubDialog(QDialog):
@@ -107,3 +108,27 @@ class ScrubDialog(QDialog):
             for row in range(self.list.count())
             if self.list.item(row).checkState() == Qt.CheckState.Checked
         ]
+
+
+def scrub_request_fields(parent: QWidget, controller: DraftController) -> bool:
+    """Show passwords or keys typed into the request's text fields; remove them unless kept.
+
+    Returns False when the user cancels, and nothing should be sent.
+    """
+    labels = {
+        "summary": _("The one-line summary"),
+        "error_text": _("The error message"),
+        "description": _("The description"),
+        "tried": _("What you tried"),
+    }
+    secrets = controller.known_secrets()
+    for field, label in labels.items():
+        text = getattr(controller.request, field)
+        matches = find_secrets(text, extra_secrets=secrets)
+        if not matches:
+            continue
+        dialog = ScrubDialog(label, text, matches, parent)
+        if not dialog.exec():
+            return False
+        controller.update(**{field: apply_redactions(text, matches, keep=dialog.kept())})
+    return True

@@ -22,6 +22,7 @@ from composer.render import human_size, render_text
 from composer.triage import matching_articles
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
+from composer.ui.sending import sends_directly
 from composer.ui.steps.base import Step
 
 THUMBNAIL = 72
@@ -112,7 +113,7 @@ class ReviewStep(Step):
         self.text_title.setText(_("The &request"))
         self.remove_attachment.setText(_("Remove the selected file"))
         self.remove_report.setText(_("Leave out the report of the checks"))
-        if any(channel.kind != "file" for channel in self.controller.profile.channels):
+        if sends_directly(self.controller.profile):
             self.send.setText(_("Sen&d request"))
             self.send.setToolTip(
                 _("Put the request in the outbox; it is sent in the background and kept until it has arrived")

@@ -1,0 +1,101 @@
+"""The coach panel's words: what each step still lacks, and what happens after sending.
+
+Readiness items name a field; :data:`FIELD_PLACES` says on which step (and
+widget) it lives, so the coach can show each step's own items and a click in
+the review can jump to the field.
+"""
+
+from __future__ import annotations
+
+from composer.errors import Problem
+from composer.i18n import _
+from composer.model import Request
+from composer.profile import ProviderProfile
+from composer.quality import advice_text
+
+__all__ = ["FIELD_PLACES", "coach_html", "escape", "step_of", "support_hours_text"]
+
+# Where a readiness item's field lives: (step key, widget field name).
+FIELD_PLACES = {
+    "requester.name": ("who", "name"),
+    "requester.email": ("who", "email"),
+    "requester.role": ("who", "role"),
+    "summary": ("affected", "summary"),
+    "category": ("affected", "category"),
+    "domain": ("affected", "domain"),
+    "account": ("affected", "account"),
+    "device": ("affected", "device"),
+    "client": ("affected", "client"),
+    "error_text": ("happens", "error_text"),
+    "started_at": ("happens", "started_at"),
+    "worked_before": ("happens", "worked_before"),
+    "description": ("happens", "description"),
+    "tried": ("happens", "tried"),
+    "urgency": ("happens", "urgency"),
+    "attachments": ("evidence", ""),
+}
+
+
+def step_of(field: str) -> str:
+    """The key of the step that holds a readiness item's field."""
+    if field.startswith("answers."):
+        return "happens"
+    return FIELD_PLACES.get(field, ("happens", ""))[0]
+
+
+def coach_html(items: list[Problem], *, limit: int = 6) -> str:
+    """The advice for one step, each with why the support team needs it."""
+    if not items:
+        return _("This step has everything the support team needs.")
+    lines = []
+    for item in items[:limit]:
+        message, why = advice_text(item)
+        lines.append(f"<p><b>{escape(message)}</b><br>{escape(why)}</p>")
+    return "".join(lines)
+
+
+def support_hours_text(profile: ProviderProfile, request: Request) -> str:
+    """What happens after sending: the response target, and when people answer the phone."""
+    support = profile.support
+    parts = []
+    priority = profile.priority(request.urgency.value)
+    if priority is not None and priority.response:
+        parts.append(
+            _("{provider} aims to answer requests like this {response}.").format(
+                provider=escape(profile.provider.name), response=escape(priority.response)
+            )
+        )
+    if support.phone and support.phone_hours is not None:
+        hours = support.phone_hours
+        days = ", ".join(day.capitalize() for day in hours.days)
+        parts.append(
+            _("Phone: {phone}, {days} {opens}–{closes} ({zone}).").format(
+                phone=escape(support.phone),
+                days=days,
+                opens=hours.opens,
+                closes=hours.closes,
+                zone=profile.provider.time_zone,
+            )
+        )
+    if support.critical_always_open:
+        parts.append(
+            _(
+                "Outages and security incidents are handled day and night when reported "
+                "in writing, like this request."
+            )
+        )
+    if any(channel.kind != "file" for channel in profile.channels):
+        parts.append(
+            _("Keep the reference code you get back: quote it whenever you call or write about this problem.")
+        )
+    elif support.email:
+        parts.append(
+            _("Save the request as a file, then send it to {email} as an attachment.").format(
+                email=escape(support.email)
+            )
+        )
+    return "".join(f"<p>{part}</p>" for part in parts)
+
+
+def escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
