@@ -47,6 +47,101 @@ class ErrorHint:
 # applications. Matched case-insensitively against the error text.
 _HINTS: tuple[ErrorHint, ...] = (
     ErrorHint(
+        r"domain (name )?([^\s']+ )?(has )?expired|expired domain|this domain is parked|domain is for sale",
+        "domain_registration",
+        N_(
+            "The domain's registration seems to have run out: until it is renewed, the site and "
+            "the mail stop."
+        ),
+        Urgency.CRITICAL,
+    ),
+    ErrorHint(
+        r"account (has been )?suspended|this account has been suspended",
+        "billing",
+        N_("The hosting account is suspended, often because of an unpaid invoice or a complaint."),
+        Urgency.HIGH,
+    ),
+    ErrorHint(
+        r"briefly unavailable for scheduled maintenance",
+        "site_down",
+        N_("WordPress is stuck in maintenance mode, usually after an update that did not finish."),
+        Urgency.CRITICAL,
+    ),
+    ErrorHint(
+        r"allowed memory size of \d+ bytes exhausted|php (fatal|parse) error|fatal error: |"
+        r"uncaught (error|exception)",
+        "site_down",
+        N_("The site's PHP code stopped with an error; the message names the file and line."),
+        Urgency.HIGH,
+    ),
+    ErrorHint(
+        r"err_too_many_redirects|redirected you too many times|too many redirects|redirect loop",
+        "site_down",
+        N_(
+            "The site sends the browser round in circles (a redirect loop), usually because of its "
+            "address or HTTPS settings."
+        ),
+        Urgency.CRITICAL,
+    ),
+    ErrorHint(
+        r"err_ssl_protocol_error|ssl_error_rx_record_too_long|pr_end_of_file_error|"
+        r"can.t provide a secure connection",
+        "certificate",
+        N_(
+            "The server does not answer HTTPS properly at this address: the secure part of the site "
+            "is not set up or not working."
+        ),
+    ),
+    ErrorHint(
+        r"\b5\.7\.2[3-9]\b|unauthenticated|dmarc|spf (check )?fail|does not pass spf|"
+        r"sender policy framework|dkim",
+        "mail_sending",
+        N_(
+            "The receiving server refused the message because the domain's SPF, DKIM or DMARC records "
+            "do not vouch for the server that sent it."
+        ),
+    ),
+    ErrorHint(
+        r"spamhaus|spamcop|barracuda|blocked using|\blisted (at|on|in)\b|banned sending ip|"
+        r"5\.7\.606|\brbl\b|blacklist|blocklist",
+        "mail_sending",
+        N_("The sending server's address is on a block list, so other servers refuse its mail."),
+    ),
+    ErrorHint(
+        r"0x800ccc1a|0x800ccc0b",
+        "mail_client_setup",
+        N_(
+            "Outlook and the mail server do not agree on encryption: usually the wrong port or SSL/TLS "
+            "setting."
+        ),
+    ),
+    ErrorHint(
+        r"0x8004010f|0x8004060c|\.pst\b|\.ost\b|data file",
+        "mail_client_setup",
+        N_(
+            "Outlook cannot use its data file on this computer: a problem of the mail program, not "
+            "of the server."
+        ),
+    ),
+    ErrorHint(
+        r"cannot get mail|cannot send mail|the user name or password for .{1,40} is incorrect|"
+        r"sending of (the )?message failed|login to server .{1,60} failed",
+        "mail_client_setup",
+        N_(
+            "The mail program could not log in to the mail server: usually the password, the user "
+            "name (the whole address) or the server settings."
+        ),
+    ),
+    ErrorHint(
+        r"could not connect to server|connection timed out after \d+ seconds of inactivity|"
+        r"econnrefused|permission denied \(publickey",
+        "login",
+        N_(
+            "The FTP or SSH program could not get in: a wrong server name or port, a firewall, or a "
+            "key or password the server does not accept."
+        ),
+    ),
+    ErrorHint(
         r"530 login|login incorrect|access denied for user|incorrect password",
         "login",
         N_("The login was refused: usually the user name or password."),
@@ -57,7 +152,7 @@ _HINTS: tuple[ErrorHint, ...] = (
         N_("The receiving server says this mailbox does not exist."),
     ),
     ErrorHint(
-        r"\b552\b|\b5\.2\.2\b|mailbox (is )?full|over quota|quota exceeded",
+        r"\b552\b|\b5\.2\.2\b|\b4\.2\.2\b|mailbox (is )?full|over quota|quota exceeded",
         "mail_receiving",
         N_("The mailbox is full: it has reached its size limit."),
     ),

@@ -105,6 +105,45 @@ def test_billing_contact_filing_a_technical_problem_is_told() -> None:
         ("Error establishing a database connection", "site_down"),
         ("503 Service Unavailable", "site_down"),
         ("530 Login authentication failed", "login"),
+        # texts as customers paste them from browsers, mail programs, bounces and FTP clients
+        ("This site can’t be reached. The domain example.gr has expired", "domain_registration"),
+        ("Account Suspended. This Account has been suspended. Contact your hosting provider", "billing"),
+        ("Briefly unavailable for scheduled maintenance. Check back in a minute.", "site_down"),
+        (
+            "PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate "
+            "20480 bytes) in /home/u/public_html/wp-includes/class-wp.php on line 12",
+            "site_down",
+        ),
+        (
+            "This page isn’t working. example.gr redirected you too many times. ERR_TOO_MANY_REDIRECTS",
+            "site_down",
+        ),
+        ("This site can’t provide a secure connection. ERR_SSL_PROTOCOL_ERROR", "certificate"),
+        (
+            "550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender and "
+            "Gmail users, and has been blocked.",
+            "mail_sending",
+        ),
+        (
+            "554 5.7.1 Service unavailable; Client host [203.0.113.5] blocked using zen.spamhaus.org",
+            "mail_sending",
+        ),
+        ("550 5.7.606 Access denied, banned sending IP [203.0.113.5]", "mail_sending"),
+        (
+            "Your server does not support the connection encryption type you have specified. "
+            "(Account: 'info@example.gr', Error Number: 0x800CCC1A)",
+            "mail_client_setup",
+        ),
+        (
+            "Cannot Get Mail. The user name or password for “mail.example.gr” is incorrect.",
+            "mail_client_setup",
+        ),
+        ("Login to server mail.example.gr with username info@example.gr failed.", "mail_client_setup"),
+        (
+            "Error: Connection timed out after 20 seconds of inactivity\nError: Could not connect to server",
+            "login",
+        ),
+        ("452 4.2.2 The email account that you tried to reach is over quota.", "mail_receiving"),
     ],
 )
 def test_error_texts_suggest_the_category(error: str, category: str) -> None:
@@ -115,6 +154,10 @@ def test_error_texts_suggest_the_category(error: str, category: str) -> None:
 def test_nothing_recognisable_suggests_nothing() -> None:
     assert suggest_category(Request(error_text="it is weird"), PROFILE) is None
     assert explain_error("hello there") == []
+    # an expired certificate is not an expired domain
+    assert [
+        h.category for h in explain_error("NET::ERR_CERT_DATE_INVALID: the domain's certificate has expired")
+    ] == ["certificate"]
 
 
 def test_outage_signs_raise_the_urgency() -> None:
