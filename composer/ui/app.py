@@ -17,6 +17,7 @@ from composer.store import Store
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
+from composer.ui.qt_translations import QtTranslations
 from composer.ui.settings_dialog import load_diagnostics_settings
 
 __all__ = ["create_window", "main"]
@@ -55,6 +56,7 @@ def main(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("request-composer")
     GuiThreadCollector(app)  # parented to the application, lives as long as it
+    QtTranslations(app)  # Qt's own buttons (OK, Cancel, …) in the app's language, where Qt has it
     if not getattr(args, "language", None):
         saved = QSettings().value("language", "")
         i18n.set_language(str(saved) if saved else None)

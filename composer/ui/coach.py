@@ -8,7 +8,7 @@ the review can jump to the field.
 from __future__ import annotations
 
 from composer.errors import Problem
-from composer.i18n import _
+from composer.i18n import N_, _
 from composer.model import Request
 from composer.profile import ProviderProfile
 from composer.quality import advice_text
@@ -43,6 +43,17 @@ def step_of(field: str) -> str:
     return FIELD_PLACES.get(field, ("happens", ""))[0]
 
 
+DAY_NAMES = {
+    "mon": N_("Mon"),
+    "tue": N_("Tue"),
+    "wed": N_("Wed"),
+    "thu": N_("Thu"),
+    "fri": N_("Fri"),
+    "sat": N_("Sat"),
+    "sun": N_("Sun"),
+}
+
+
 def coach_html(items: list[Problem], *, limit: int = 6) -> str:
     """The advice for one step, each with why the support team needs it."""
     if not items:
@@ -67,7 +78,7 @@ def support_hours_text(profile: ProviderProfile, request: Request) -> str:
         )
     if support.phone and support.phone_hours is not None:
         hours = support.phone_hours
-        days = ", ".join(day.capitalize() for day in hours.days)
+        days = ", ".join(_(DAY_NAMES[day]) for day in hours.days)
         parts.append(
             _("Phone: {phone}, {days} {opens}–{closes} ({zone}).").format(
                 phone=escape(support.phone),

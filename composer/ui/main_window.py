@@ -159,6 +159,8 @@ class MainWindow(QMainWindow):
         layout.addLayout(main, 1)
         self.setCentralWidget(central)
 
+        for step in self.steps:
+            step.reload()  # the widgets show the new draft's values, not their own defaults
         self._build_menus()
         self._unsubscribe = i18n.on_language_changed(lambda _code: self.retranslate())
         self.retranslate()

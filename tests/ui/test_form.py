@@ -335,3 +335,37 @@ def test_open_a_saved_request_from_the_command_line(qtbot: QtBot, store: Store, 
     assert opened.store.load_draft(request.id) is not None
     opened.close()
     opened.store.close()
+
+
+def test_the_urgency_shown_is_the_request_s_and_follows_the_category(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    urgency = window.findChild(QComboBox, "field.urgency")
+    assert urgency is not None
+    assert urgency.currentData() == window.controller.request.urgency.value == "normal"
+    category = window.findChild(QComboBox, "field.category")
+    assert category is not None
+    category.setCurrentIndex(category.findData("site_down"))
+    assert window.controller.request.urgency.value == "critical"
+    assert urgency.currentData() == "critical"
+
+
+def test_qt_s_own_buttons_follow_the_language(qtbot: QtBot, qapp: QApplication) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from composer.ui.qt_translations import QtTranslations
+
+    def cancel_text() -> str:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        qtbot.addWidget(box)
+        button = box.button(QDialogButtonBox.StandardButton.Cancel)
+        assert button is not None
+        return button.text().replace("&", "")
+
+    translations = QtTranslations(qapp)
+    assert cancel_text() == "Cancel"
+    assert translations.load("de")  # Qt ships German
+    assert cancel_text() == "Abbrechen"
+    assert not translations.load("xx")  # and not every language: then Qt's English stays
+    assert cancel_text() == "Cancel"
+    translations.deleteLater()

@@ -201,6 +201,13 @@ class HappensStep(Step):
 
     def _sync_questions(self) -> None:
         request = self.controller.request
+        index = self.urgency.findData(request.urgency.value)
+        if index != self.urgency.currentIndex():  # the category or the checks set it
+            self.loading = True
+            try:
+                self.urgency.setCurrentIndex(index)
+            finally:
+                self.loading = False
         self._show_urgency_hint()
         if request.category == self._questions_for:
             return

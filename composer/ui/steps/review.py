@@ -150,7 +150,7 @@ class ReviewStep(Step):
                 )
             )
         self.sent_with.setText(
-            _("Sent with it: {what}").format(what="; ".join(parts)) if parts else _("Nothing is attached.")
+            _("Sent with it: {what}").format(what=" · ".join(parts)) if parts else _("Nothing is attached.")
         )
         self.remove_report.setVisible(request.report is not None)
         self.remove_attachment.setVisible(bool(request.attachments))
