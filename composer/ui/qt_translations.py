@@ -19,7 +19,7 @@ class QtTranslations(QObject):
         super().__init__(app)
         self._app = app
         self._translator: QTranslator | None = None
-        self._unsubscribe = i18n.on_language_changed(self.load)
+        self._unsubscribe = i18n.on_language_changed(lambda code: None if self.load(code) else None)
         self.destroyed.connect(lambda *_args: self._unsubscribe())
         self.load(i18n.current_language())
 
