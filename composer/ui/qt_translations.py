@@ -19,9 +19,12 @@ class QtTranslations(QObject):
         super().__init__(app)
         self._app = app
         self._translator: QTranslator | None = None
-        self._unsubscribe = i18n.on_language_changed(lambda code: None if self.load(code) else None)
+        self._unsubscribe = i18n.on_language_changed(self._follow)
         self.destroyed.connect(lambda *_args: self._unsubscribe())
         self.load(i18n.current_language())
+
+    def _follow(self, code: str) -> None:
+        self.load(code)
 
     def load(self, code: str) -> bool:
         """Install Qt's catalogue for ``code``; False when Qt has none."""
