@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from shiboken6 import isValid
 
 __all__ = ["Bridge", "run_task"]
 
@@ -30,7 +31,8 @@ class Bridge(QObject):
         """A thread-safe stand-in for ``callback`` that runs it on the GUI thread."""
 
         def relay(*args: Any) -> None:
-            self.call.emit(callback, args)
+            if isValid(self):  # a late report for a window that is gone is dropped
+                self.call.emit(callback, args)
 
         return relay
 
