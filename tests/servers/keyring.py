@@ -33,10 +33,25 @@ class SecretService:
             raise SecretServiceUnavailable(
                 "dbus-daemon or gnome-keyring-daemon is not installed: run scripts/setup --dev"
             )
-        home = self.folder / "home"
-        runtime = self.folder / "run"
-        for folder in (home, runtime):
-            folder.mkdir(parents=True, exist_ok=True)
+        # Now and then gnome-keyring comes up without the login keyring it was asked to
+        # create; a fresh bus and daemon then works, so a few attempts are made.
+        problem = ""
+        for attempt in range(3):
+            folder = self.folder / f"attempt-{attempt}"
+            self._launch(folder)
+            problem = self._wait_ready(seconds=8)
+            if not problem:
+                return self
+            log = folder / "gnome-keyring.log"
+            problem += " / " + (log.read_text(errors="replace").strip()[-300:] if log.exists() else "")
+            self.stop()
+        raise SecretServiceUnavailable(f"the Secret Service did not come up: {problem}")
+
+    def _launch(self, folder: Path) -> None:
+        home = folder / "home"
+        runtime = folder / "run"
+        for path in (home, runtime):
+            path.mkdir(parents=True, exist_ok=True)
         runtime.chmod(0o700)
         env = {
             **os.environ,
@@ -58,27 +73,28 @@ class SecretService:
             self.stop()
             raise SecretServiceUnavailable("dbus-daemon did not start")
         env["DBUS_SESSION_BUS_ADDRESS"] = address
-        daemon = subprocess.Popen(
-            ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
+        with open(folder / "gnome-keyring.log", "wb") as log:
+            daemon = subprocess.Popen(
+                ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=log,
+                env=env,
+            )
         self._processes.append(daemon)
         assert daemon.stdin is not None
         daemon.stdin.write(b"keyring-unlock-for-tests")
         daemon.stdin.close()
         for name in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"):
-            self._saved[name] = os.environ.get(name)
+            self._saved.setdefault(name, os.environ.get(name))
             os.environ[name] = env[name]
-        self._wait_ready()
-        return self
 
-    def _wait_ready(self) -> None:
+    def _wait_ready(self, *, seconds: float) -> str:
+        """ "" when the default collection is there and unlocked, else what was last seen."""
         import secretstorage
 
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + seconds
+        last: Exception | None = None
         while time.monotonic() < deadline:
             try:
                 connection = secretstorage.dbus_init()
@@ -88,14 +104,13 @@ class SecretService:
                     # login keyring, and that needs a prompt nobody can answer here.
                     collection = secretstorage.Collection(connection)
                     if not collection.is_locked():
-                        return
+                        return ""
                 finally:
                     connection.close()
-            except Exception:  # not up yet: no bus, no service, no default collection
-                pass
+            except Exception as exc:  # not up yet: no bus, no service, no default collection
+                last = exc
             time.sleep(0.1)
-        self.stop()
-        raise SecretServiceUnavailable("the Secret Service did not come up")
+        return repr(last)
 
     def backend(self) -> Any:
         """The ``keyring`` backend that talks to this service."""
