@@ -267,6 +267,10 @@ class ProviderProfile(BaseModel):
 
         return self.categories or builtin_categories()
 
+    def sends_directly(self) -> bool:
+        """Whether requests can be sent some way other than saving a file."""
+        return any(channel.kind != "file" for channel in self.channels)
+
     def priority(self, name: str) -> Priority | None:
         return next((p for p in self.support.priorities if p.name == name), None)
 

@@ -95,7 +95,7 @@ def support_hours_text(profile: ProviderProfile, request: Request) -> str:
                 "in writing, like this request."
             )
         )
-    if any(channel.kind != "file" for channel in profile.channels):
+    if profile.sends_directly():
         parts.append(
             _("Keep the reference code you get back: quote it whenever you call or write about this problem.")
         )

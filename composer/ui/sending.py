@@ -30,7 +30,7 @@ __all__ = ["Sending", "known_secrets", "sends_directly"]
 
 def sends_directly(profile: ProviderProfile) -> bool:
     """Whether the profile has a way to send other than saving a file."""
-    return any(channel.kind != "file" for channel in profile.channels)
+    return profile.sends_directly()
 
 
 def known_secrets(channels: Any, profile: ProviderProfile, request: Request) -> list[str]:
