@@ -27,7 +27,7 @@ __all__ = ["COMMANDS", "main", "print_error"]
 # help line for ``--help`` (the module gives the same line when it registers). In the
 # order ``--help`` lists them. A module may register several subcommands.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "open": ("composer.commands", N_("open a saved request file as a draft")),
+    "open": ("composer.commands", N_("open a saved request file or a pre-filled link")),
     "drafts": ("composer.commands", N_("list unfinished requests")),
     "diagnose": (
         "composer.diagnostics.cli",
@@ -63,6 +63,12 @@ def chosen_command(argv: Sequence[str]) -> str | None:
             continue
         return token
     return None
+
+
+def _is_openable(token: str) -> bool:
+    """A pre-fill link or a request/pre-fill file, as a desktop hands it to the app."""
+    lowered = token.lower()
+    return lowered.startswith(("request-composer:", "https://")) or lowered.endswith((".zip", ".prefill"))
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -108,6 +114,10 @@ def print_error(error: ComposerError) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     set_language(None)
     arguments = list(sys.argv[1:] if argv is None else argv)
+    chosen = chosen_command(arguments)
+    if chosen is not None and chosen not in COMMANDS and _is_openable(chosen):
+        # what a desktop passes when a link or file is opened: `request-composer %u`
+        arguments.insert(arguments.index(chosen), "open")
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
     if args.language:

@@ -28,8 +28,8 @@ def register(subparsers: Any) -> None:
     schema = profile_commands.add_parser("schema", help=_("print the JSON Schema of provider profiles"))
     schema.set_defaults(handler=_profile_schema)
 
-    open_parser = subparsers.add_parser("open", help=_("open a saved request file as a draft"))
-    open_parser.add_argument("bundle", type=Path, metavar="FILE.zip")
+    open_parser = subparsers.add_parser("open", help=_("open a saved request file or a pre-filled link"))
+    open_parser.add_argument("target", metavar="FILE.zip|LINK|FILE.prefill")
     open_parser.add_argument(
         "--no-gui", action="store_true", help=_("only import it as a draft and print its id")
     )
@@ -57,10 +57,50 @@ def _profile_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prefill_text(target: str) -> str | None:
+    """The pre-fill in ``target`` (a link, or a .prefill file's text); None for a request file.
+
+    Raises:
+        PrefillError: ``prefill.not_found`` or ``prefill.malformed`` for a file that cannot be read.
+    """
+    from composer.prefill import PrefillError
+
+    if target.lower().startswith(("request-composer:", "https://")):
+        return target
+    if not target.lower().endswith(".prefill"):
+        return None
+    try:
+        return Path(target).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PrefillError("prefill.not_found", path=target) from None
+    except (OSError, UnicodeDecodeError):
+        raise PrefillError("prefill.malformed") from None
+
+
+def _open_prefill_without_window(args: argparse.Namespace, text: str) -> int:
+    from composer.model import Request
+    from composer.prefill import apply_prefill, read_prefill
+    from composer.store import Store
+
+    profile = load_profile(args.profile)
+    verified = read_prefill(text, profile.prefill.public_key)
+    categories = {category.id for category in profile.effective_categories()}
+    request, _ignored = apply_prefill(Request(provider=profile.provider.id), verified, categories=categories)
+    with Store(args.data_dir) as store:
+        store.save_draft(request)
+    print(request.id)
+    return 0
+
+
 def _open_bundle(args: argparse.Namespace) -> int:
     from composer.render import read_bundle
     from composer.store import Store
 
+    prefill_text = _prefill_text(args.target)
+    args.bundle = None if prefill_text is not None else Path(args.target)
+    args.prefill_text = prefill_text
+    if prefill_text is not None:
+        return _open_prefill_without_window(args, prefill_text) if args.no_gui else run_gui(args)
     if args.no_gui:
         with Store(args.data_dir) as store:
             request = read_bundle(args.bundle, store)

@@ -29,6 +29,7 @@ __all__ = [
     "CheckResult",
     "CheckStatus",
     "Finding",
+    "PreparedBy",
     "Receipt",
     "Report",
     "Request",
@@ -201,6 +202,19 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class PreparedBy(BaseModel):
+    """Who at the provider prepared this request with a signed pre-fill (see ``composer.prefill``)."""
+
+    model_config = _FROZEN
+
+    staff: str
+    provider: str = ""
+    issued_at: datetime
+    note: str = ""
+    key: str = Field(default="", description="Fingerprint of the key that signed it.")
+    diagnostics: tuple[str, ...] = ()
+
+
 class Request(BaseModel):
     """A support request, complete or still a draft."""
 
@@ -238,6 +252,7 @@ class Request(BaseModel):
     report: Report | None = None
     receipt: Receipt | None = None
     follows_up: str = ""
+    prepared_by: PreparedBy | None = None
 
     def touched(self, **changes: Any) -> Request:
         """A copy with ``changes`` applied and ``updated_at`` set to now."""

@@ -50,7 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from composer.errors import ComposerError
 from composer.errors import ValidationError as FieldError
-from composer.model import Request, Urgency, normalise_domain, validate_email
+from composer.model import PreparedBy, Request, Urgency, normalise_domain, validate_email
 
 __all__ = [
     "MAX_LIFETIME",
@@ -150,6 +150,18 @@ class VerifiedPrefill(BaseModel):
     @property
     def staff(self) -> str:
         return self.payload.staff
+
+    def prepared_by(self) -> PreparedBy:
+        """What the draft keeps of it, so the agent sees who prepared the request."""
+        payload = self.payload
+        return PreparedBy(
+            staff=payload.staff,
+            provider=payload.provider,
+            issued_at=payload.issued_at,
+            note=payload.fields.note,
+            key=self.key_fingerprint,
+            diagnostics=payload.fields.diagnostics,
+        )
 
 
 # -- keys -----------------------------------------------------------------
@@ -382,12 +394,13 @@ def apply_prefill(
 ) -> tuple[Request, list[str]]:
     """The draft with the pre-filled fields set, and the names of fields left out.
 
-    Only the fields of :class:`PrefillFields` can change; what the customer
-    already filled in is kept. A domain or mailbox the form would refuse, or
-    a category the profile does not know, is left out rather than guessed.
+    Only the fields of :class:`PrefillFields` can change, and ``prepared_by``
+    records who prepared it; what the customer already filled in is kept. A
+    domain or mailbox the form would refuse, or a category the profile does
+    not know, is left out rather than guessed.
     """
     fields = prefill.fields
-    changes: dict[str, Any] = {}
+    changes: dict[str, Any] = {"prepared_by": prefill.prepared_by()}
     ignored: list[str] = []
     if fields.domain:
         try:
@@ -420,4 +433,4 @@ def apply_prefill(
             changes["category"] = fields.category
     if fields.urgency is not None:
         changes["urgency"] = fields.urgency
-    return (request.touched(**changes) if changes else request), ignored
+    return request.touched(**changes), ignored

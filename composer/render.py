@@ -110,6 +110,11 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
     lines.append(_line(N_("Urgency"), urgency))
     if request.follows_up:
         lines.append(_line(N_("Follows up"), request.follows_up))
+    if request.prepared_by is not None:
+        prepared = request.prepared_by
+        who = ", ".join(part for part in (prepared.staff, prepared.provider) if part)
+        stamp = prepared.issued_at.strftime("%Y-%m-%d %H:%M UTC")
+        lines.append(_line(N_("Prepared by"), f"{who} ({stamp}, key {prepared.key})"))
 
     requester = request.requester
     lines += ["", _("Who is asking")]

@@ -13,12 +13,13 @@ from PySide6.QtWidgets import QApplication
 from composer import __version__, i18n
 from composer.errors import ComposerError
 from composer.profile import ProviderProfile, load_profile
-from composer.store import Store
+from composer.store import Store, default_data_dir
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
 from composer.ui.qt_translations import QtTranslations
 from composer.ui.settings_dialog import load_diagnostics_settings
+from composer.ui.single_instance import InstanceServer, hand_to_running, instance_name
 
 __all__ = ["create_window", "main"]
 
@@ -45,7 +46,22 @@ def create_window(args: argparse.Namespace) -> MainWindow:
     bundle: Path | None = getattr(args, "bundle", None)
     if bundle is not None:
         window.import_bundle(bundle)
+    prefill_text: str | None = getattr(args, "prefill_text", None)
+    if prefill_text:
+        # once the window is up: a refused link says why in a dialog over it
+        QTimer.singleShot(0, lambda: window.open_prefill(prefill_text))
     return window
+
+
+def _open_external(window: MainWindow, text: str) -> None:
+    """A link or request file handed over by a later start of the app."""
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+    if text.lower().endswith(".zip") and not text.lower().startswith(("request-composer:", "https://")):
+        window.import_bundle(Path(text))
+    else:
+        window.open_prefill(text)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -60,11 +76,17 @@ def main(args: argparse.Namespace) -> int:
     if not getattr(args, "language", None):
         saved = QSettings().value("language", "")
         i18n.set_language(str(saved) if saved else None)
+    handed = getattr(args, "prefill_text", None) or getattr(args, "bundle", None)
+    name = instance_name(Path(getattr(args, "data_dir", None) or default_data_dir()))
+    if handed and hand_to_running(name, str(Path(handed).resolve()) if isinstance(handed, Path) else handed):
+        return 0  # the running window opens it
     try:
         window = create_window(args)
     except ComposerError as error:
         show_error(None, error)
         return 1
+    instance = InstanceServer(name, window)
+    instance.received.connect(lambda text: _open_external(window, text))
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         window.controller.flush()
@@ -72,6 +94,6 @@ def main(args: argparse.Namespace) -> int:
 
     sys.excepthook = excepthook
     window.show()
-    if getattr(args, "bundle", None) is None:
+    if getattr(args, "bundle", None) is None and not getattr(args, "prefill_text", None):
         QTimer.singleShot(0, lambda: window.offer_drafts(on_start=True))
     return app.exec()

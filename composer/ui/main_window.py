@@ -40,6 +40,7 @@ from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
 from composer.ui.messages import show_error
+from composer.ui.prefill_open import PrefillNotice, open_prefill
 from composer.ui.scrub_dialog import scrub_request_fields
 from composer.ui.sending import Sending, sends_directly
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
@@ -133,6 +134,8 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         self.header.setFont(font)
         main.addWidget(self.header)
+        self.prefill_notice = PrefillNotice()  # "prepared by ...", shown when a pre-fill link is opened
+        main.addWidget(self.prefill_notice)
         self.pages = QStackedWidget()
         for step in self.steps:
             scroll = QScrollArea()
@@ -241,6 +244,7 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         profile = self.controller.profile
+        self.prefill_notice.retranslate()
         self.setWindowTitle(_("{provider} – Request Composer").format(provider=profile.provider.name))
         self.file_menu.setTitle(_("&File"))
         self.act_new.setText(_("&New request"))
@@ -476,6 +480,13 @@ class MainWindow(QMainWindow):
             return request
 
         run_task(load, on_result=self._resume, on_error=self._task_failed)
+
+    def open_prefill(self, text: str) -> bool:
+        """Open a signed pre-fill (link, file content or token) as a new draft, from step 1."""
+        opened = open_prefill(self, self.controller, self.prefill_notice, text)
+        if opened:
+            self.go(0)
+        return opened
 
     def open_profile(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(

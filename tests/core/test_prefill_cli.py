@@ -83,3 +83,36 @@ def test_refusals_say_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "no key for checking" in capsys.readouterr().err
     assert cli.main(["prefill", "show", str(tmp_path / "missing.prefill")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_opening_a_link_without_a_window_makes_a_draft(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from composer.store import Store
+
+    key = tmp_path / "staff.key"
+    cli.main(["prefill", "keygen", "--private", str(key)])
+    profile = _profile_with_key(tmp_path, capsys.readouterr().out.strip())
+    sign = [
+        "prefill",
+        "sign",
+        "--key",
+        str(key),
+        "--expires",
+        "1h",
+        "--staff",
+        "Ana",
+        "--provider",
+        "Hosting d.o.o.",
+    ]
+    cli.main([*sign, "--field", "domain=klijent.hr", "--field", "account=info@klijent.hr"])
+    link = capsys.readouterr().out.strip()
+    data = tmp_path / "data"
+    # a bare link, as a desktop passes it (`request-composer %u`)
+    assert cli.main(["--profile", str(profile), "--data-dir", str(data), link, "--no-gui"]) == 0
+    draft_id = capsys.readouterr().out.strip()
+    with Store(data) as store:
+        request = store.load_draft(draft_id)
+    assert request is not None
+    assert (request.domain, request.account) == ("klijent.hr", "info@klijent.hr")
+    assert request.prepared_by is not None and request.prepared_by.provider == "Hosting d.o.o."
