@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("composer.delivery_cli", N_("send a saved request file through the outbox")),
     "outbox": ("composer.delivery_cli", N_("show or resend what is in the outbox")),
     "profile": ("composer.commands", N_("check a provider profile or print its schema")),
+    "explain": (
+        "composer.explain_cli",
+        N_("say what a pasted error message means and which kind of problem it is"),
+    ),
     "prefill": ("composer.prefill_cli", N_("make and check signed pre-filled links (for staff)")),
 }
 
@@ -135,3 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`... | head`): no traceback, and no second error at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_ERROR

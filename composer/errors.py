@@ -292,6 +292,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("No sent request {id} is in the history."),
         N_("Search the history for the request first."),
     ),
+    "explain.empty": (
+        N_("There is no text to explain."),
+        N_("Paste the error message into standard input, for example: request-composer explain < error.txt"),
+    ),
+    "explain.not_found": (
+        N_("{path} does not exist."),
+        N_("Give the file that holds the error message, or paste it into standard input."),
+    ),
+    "explain.unreadable": (
+        N_("{path} cannot be read: {reason}"),
+        N_("Check that it is a file you may read."),
+    ),
     # signed pre-fill links (composer/prefill.py)
     "prefill.no_key": (
         N_("This provider profile has no key for checking pre-filled links."),
