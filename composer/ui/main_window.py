@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,21 +27,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer import i18n
+from composer import history, i18n
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ComposerError
+from composer.history import HistoryItem
 from composer.i18n import _
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
-from composer.render import read_bundle, write_bundle
+from composer.related import open_related
+from composer.render import read_bundle, render_text, write_bundle
 from composer.store import Store
 from composer.ui.bridge import run_task
 from composer.ui.coach import FIELD_PLACES, coach_html, step_of, support_hours_text
 from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
+from composer.ui.history_view import FollowUpDialog
 from composer.ui.messages import show_error
 from composer.ui.prefill_open import PrefillNotice, open_prefill
+from composer.ui.related_offer import RelatedChoice, RelatedOffer
 from composer.ui.scrub_dialog import scrub_request_fields
 from composer.ui.sending import Sending, sends_directly
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
@@ -415,8 +420,42 @@ class MainWindow(QMainWindow):
             return
         if not self.scrub_fields():
             return
+        request = self.controller.request
+        run_task(
+            lambda: open_related(self.store, request, now=datetime.now(UTC)),
+            on_result=self._related_checked,
+            on_error=self._task_failed,
+        )
+
+    def _related_checked(self, items: list[HistoryItem]) -> None:
+        """One request per problem: an open request about the same is offered a follow-up instead."""
+        if items:
+            choice = RelatedOffer(items, self.controller.profile, self).choose()
+            if choice is RelatedChoice.CANCEL:
+                return
+            if choice is RelatedChoice.FOLLOW_UP:
+                self._follow_up_instead(items[0])
+                return
         self.statusBar().showMessage(_("Putting the request in the outbox…"))
         self.sending.send()
+
+    def _follow_up_instead(self, item: HistoryItem) -> None:
+        request, profile = self.controller.request, self.controller.profile
+        files = [self.store.attachment_path(attachment) for attachment in request.attachments]
+
+        def loaded(found: tuple[Request, ProviderProfile] | None) -> None:
+            if found is None:
+                show_error(self, ComposerError("history.not_found", id=item.request_id))
+                return
+            dialog = FollowUpDialog(self.delivery, found[0], self)
+            dialog.text.setPlainText(render_text(request, profile))
+            dialog.add_files(files)
+            if dialog.exec() and dialog.entry is not None:
+                self._submitted(request.id)
+
+        run_task(
+            lambda: history.get(self.store, item.request_id), on_result=loaded, on_error=self._task_failed
+        )
 
     def _submitted(self, request_id: str) -> None:
         """The request is safely in the outbox: the form starts afresh while it is sent."""

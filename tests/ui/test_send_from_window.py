@@ -75,3 +75,83 @@ def test_send_from_the_review_step_shows_the_reference_and_keeps_it(
     window.delivery.follow_up(request.id, "It works again since 10:00, thank you.", on_result=done.append)
     qtbot.waitUntil(lambda: bool(intake.tickets["EX-00001"].messages), timeout=WAIT)
     assert "It works again" in str(intake.tickets["EX-00001"].messages[0])
+
+
+def _send_and_close_receipt(qtbot: QtBot, window: MainWindow) -> str:
+    window.go(len(window.steps) - 1)
+    send = window.findChild(QPushButton, "action.send")
+    assert send is not None
+    send.click()
+    qtbot.waitUntil(lambda: isinstance(window.prompts.current, ReceiptDialog), timeout=WAIT)
+    receipt = window.prompts.current
+    assert receipt is not None
+    reference = receipt.findChild(QLabel, "receipt.reference")
+    assert reference is not None
+    text = reference.text()
+    receipt.accept()
+    return text
+
+
+def test_a_second_request_for_the_same_problem_becomes_a_follow_up(
+    qtbot: QtBot, sending_window: MainWindow, store: Store, intake: IntakeServer
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from composer.ui.history_view import FollowUpDialog
+    from tests.ui.conftest import when_modal
+
+    window = sending_window
+    window.controller.load(make_request(store, seed=1))
+    assert _send_and_close_receipt(qtbot, window) == "EX-00001"
+
+    # the same domain, a related kind of problem: offered as a follow-up of EX-00001
+    again = make_request(store, seed=2, category="mail_receiving", description="Now nothing comes in either.")
+    window.controller.load(again)
+    seen: list[str] = []
+
+    def on_offer(dialog: QWidget) -> None:
+        seen.append(dialog.objectName())
+        follow = dialog.findChild(QPushButton, "related.follow_up")
+        assert follow is not None and "EX-00001" in follow.text()
+
+        def on_follow_up(editor: QWidget) -> None:
+            assert isinstance(editor, FollowUpDialog)
+            seen.append(editor.text.toPlainText())
+            editor.send.click()
+
+        when_modal(on_follow_up)
+        follow.click()
+
+    when_modal(on_offer)
+    window.go(len(window.steps) - 1)
+    send = window.findChild(QPushButton, "action.send")
+    assert send is not None
+    send.click()
+    qtbot.waitUntil(lambda: bool(intake.tickets["EX-00001"].messages), timeout=WAIT)
+    assert seen[0] == "dialog.related"
+    assert "Now nothing comes in either." in seen[1]
+    assert "Now nothing comes in either." in str(intake.tickets["EX-00001"].messages[0])
+    assert list(intake.tickets) == ["EX-00001"]  # no second ticket
+    qtbot.waitUntil(lambda: window.controller.request.id != again.id, timeout=WAIT)
+
+
+def test_a_new_request_can_still_be_sent_when_it_is_another_problem(
+    qtbot: QtBot, sending_window: MainWindow, store: Store, intake: IntakeServer
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from tests.ui.conftest import when_modal
+
+    window = sending_window
+    window.controller.load(make_request(store, seed=1))
+    assert _send_and_close_receipt(qtbot, window) == "EX-00001"
+    window.controller.load(make_request(store, seed=3, category="mailbox_full"))
+
+    def send_new(dialog: QWidget) -> None:
+        button = dialog.findChild(QPushButton, "related.new")
+        assert button is not None
+        button.click()
+
+    when_modal(send_new)
+    assert _send_and_close_receipt(qtbot, window) == "EX-00002"
+    assert sorted(intake.tickets) == ["EX-00001", "EX-00002"]
