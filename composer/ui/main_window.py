@@ -40,6 +40,7 @@ from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
 from composer.ui.messages import show_error
+from composer.ui.mnemonics import mnemonic_letter
 from composer.ui.scrub_dialog import scrub_request_fields
 from composer.ui.sending import Sending, sends_directly
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
@@ -209,6 +210,15 @@ class MainWindow(QMainWindow):
         )
         self.addAction(self.act_next)
         self.addAction(self.act_back)
+        # Alt+N / Alt+B in every language (see composer/ui/mnemonics.py)
+        self.act_next_latin = self._action(
+            "action.next_alt_n", lambda: self.go(self.pages.currentIndex() + 1), QKeySequence("Alt+N")
+        )
+        self.act_back_latin = self._action(
+            "action.back_alt_b", lambda: self.go(self.pages.currentIndex() - 1), QKeySequence("Alt+B")
+        )
+        self.addAction(self.act_next_latin)
+        self.addAction(self.act_back_latin)
 
         self.settings_menu = self.menuBar().addMenu("")
         self.act_network = self._action("action.network_settings", self.edit_network_settings)
@@ -260,6 +270,7 @@ class MainWindow(QMainWindow):
             self.language_actions[current].setChecked(True)
         self.readiness_label.setText(_("How complete your request is:"))
         self.back.setText(_("< &Back"))
+        self.act_back_latin.setEnabled(mnemonic_letter(self.back.text()) != "b")
         for step in self.steps:
             step.retranslate()
         self._refresh()
@@ -325,6 +336,7 @@ class MainWindow(QMainWindow):
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.steps) - 1)
         self.next.setText(_("&Next >"))
+        self.act_next_latin.setEnabled(mnemonic_letter(self.next.text()) != "n")
         self.next.setDefault(index < len(self.steps) - 1)
         self.readiness.setValue(readiness.score)
         self.readiness.setFormat(_("{score} %").format(score=readiness.score))

@@ -252,7 +252,7 @@ class ChecksStep(Step):
                 "servers. The results go into your request for the support team."
             )
         )
-        self.cancel.setText(_("&Stop"))
+        self.cancel.setText(_("S&top"))
         self.rerun.setText(_("Check &again"))
         self._update_status()
 

@@ -1,0 +1,81 @@
+"""Every language on the real window: Alt+N/Alt+B go Next/Back, and no two mnemonics clash on a step."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from composer import i18n
+from composer.ui.main_window import MainWindow
+from composer.ui.mnemonics import mnemonic_letter
+
+LANGUAGES = ["en", "el", "hr", "ru"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_alt_n_and_alt_b_go_next_and_back_in_every_language(
+    qtbot: QtBot, window: MainWindow, language: str
+) -> None:
+    i18n.set_language(language)
+    name = window.findChild(QLineEdit, "field.name")
+    assert name is not None
+    name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is name)
+    QTest.keyClick(name, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == 1, timeout=2000)
+    assert name.text() == ""  # the letter was not typed into the field
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    QTest.keyClick(focus, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.pages.currentIndex() == 0, timeout=2000)
+
+
+def _mnemonics_on_screen(window: MainWindow) -> dict[str, list[str]]:
+    """Letter -> what it triggers, for every mnemonic and Alt shortcut live on the current step."""
+    found: dict[str, list[str]] = defaultdict(list)
+
+    def add(text: str, what: str) -> None:
+        letter = mnemonic_letter(text)
+        if letter:
+            found[letter].append(f"{what} {text!r}")
+
+    for menu_action in window.menuBar().actions():
+        add(menu_action.text(), "menu")
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.window() is not window:
+            continue
+        if isinstance(widget, QAbstractButton):
+            add(widget.text(), widget.objectName() or type(widget).__name__)
+        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+            add(widget.text(), f"label of {widget.buddy().objectName()}")
+        elif isinstance(widget, QGroupBox):
+            add(widget.title(), widget.objectName() or "group")
+    for action in (window.act_next_latin, window.act_back_latin):
+        if action.isEnabled():
+            found[action.shortcut().toString().split("+")[-1].lower()].append(action.objectName())
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_two_mnemonics_clash_on_a_step(qtbot: QtBot, window: MainWindow, language: str) -> None:
+    """Walks every step at run time: what is on screen together must not share a letter."""
+    i18n.set_language(language)
+    category = window.findChild(QComboBox, "field.category")
+    assert category is not None
+    clashes = set()
+    # every kind of problem: the labels and questions of steps 2 and 4 follow it
+    for choice in range(category.count()):
+        window.go(1)
+        category.setCurrentIndex(choice)
+        for index in range(len(window.steps)):
+            window.go(index)
+            qtbot.waitUntil(lambda i=index: window.pages.currentIndex() == i)
+            for letter, targets in _mnemonics_on_screen(window).items():
+                if len(targets) > 1:
+                    clashes.add(f"step {index + 1}, Alt+{letter}: {targets}")
+    assert sorted(clashes) == [], "\n".join(sorted(clashes))
