@@ -58,9 +58,7 @@ class _Item:
         return next(meaning.value for meaning in self.meanings if meaning.kind == kind)
 
 
-def parse_started(
-    text: str, *, now: datetime, languages: Iterable[str] | None = None
-) -> ParsedTime | None:
+def parse_started(text: str, *, now: datetime, languages: Iterable[str] | None = None) -> ParsedTime | None:
     """Read ``text`` as a moment at or before ``now`` (which must be time-zone aware).
 
     ``languages`` are tried in order (default: the app's language, then every
@@ -156,7 +154,7 @@ def _parse_in(words: TimeWords, text: str, now: datetime) -> ParsedTime | None:
 
 
 def _relative(items: list[_Item], now: datetime, vague: bool) -> ParsedTime | None:
-    """"2 hours ago", "prije pola sata", "πριν από λίγα λεπτά"."""
+    """ "2 hours ago", "prije pola sata", "πριν από λίγα λεπτά"."""
     amount, unit = 1.0, None
     for item in items:
         if item.kind == "number" and item.text.isdigit():
@@ -187,7 +185,9 @@ def _absolute(words: TimeWords, items: list[_Item], now: datetime, vague: bool) 
     hour: int | None = None
     part: PartOfDay | None = None
     month = day_of_month = year = None
-    has_date = any(item.kind == "dotted" and item.text.count(".") + item.text.count("/") > 1 for item in items)
+    has_date = any(
+        item.kind == "dotted" and item.text.count(".") + item.text.count("/") > 1 for item in items
+    )
 
     def hour_context(position: int) -> bool:
         before = items[position - 1] if position else None
@@ -260,18 +260,18 @@ def _absolute(words: TimeWords, items: list[_Item], now: datetime, vague: bool) 
             except ValueError:  # 29 February
                 return None
     approximate = vague or day_vague
+    moment_time: time | None
     if clock is not None:
         moment_time = clock
     elif hour is not None:
-        moment_time = _read_hour(hour, part)
-        if moment_time is None:
-            return None
-        approximate = True
+        moment_time, approximate = _read_hour(hour, part), True
     elif part is not None and part.usual is not None:
         moment_time, approximate = part.usual, True
     elif day is not None:
         moment_time, approximate = time(0, 0), True
     else:
+        return None
+    if moment_time is None:
         return None
     moment = datetime.combine(day or today, moment_time, tzinfo=now.tzinfo)
     if day is None and moment > now:
@@ -293,9 +293,7 @@ def _read_hour(hour: int, part: PartOfDay | None) -> time | None:
         return None
     if hour <= 12:
         mode = part.hours if part is not None else ("pm" if 1 <= hour <= 6 else "am")
-        if mode == "pm" and hour < 12:
-            hour += 12
-        elif mode == "night" and 6 <= hour < 12:
+        if (mode == "pm" and hour < 12) or (mode == "night" and 6 <= hour < 12):
             hour += 12
         elif mode in {"am", "night"} and hour == 12:
             hour = 0

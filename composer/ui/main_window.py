@@ -30,6 +30,7 @@ from composer import i18n
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ComposerError
 from composer.i18n import _
+from composer.localefmt import format_time
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
 from composer.render import read_bundle, write_bundle
@@ -356,7 +357,7 @@ class MainWindow(QMainWindow):
         from datetime import datetime
 
         self.statusBar().showMessage(
-            _("Draft saved at {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+            _("Draft saved at {time}").format(time=format_time(datetime.now(), seconds=True))
         )
 
     def _save_failed(self, error: object) -> None:

@@ -33,6 +33,7 @@ from shiboken6 import isValid
 
 from composer.errors import ComposerError, describe
 from composer.i18n import N_, _
+from composer.localefmt import format_date_time
 from composer.outbox import Attempt, EntryKind, OutboxEntry, OutboxState, channel_label
 from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
@@ -352,7 +353,7 @@ class OutboxDialog(QDialog):
 
 
 def _attempt_line(attempt: Attempt) -> str:
-    when = attempt.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    when = format_date_time(attempt.started_at.astimezone())
     outcome = _OUTCOMES.get(attempt.outcome)
     text = _(outcome) if outcome else attempt.outcome
     line = f"{when}  {channel_name(attempt.channel)}: {text}"

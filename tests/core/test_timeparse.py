@@ -138,13 +138,16 @@ def test_phrases_in_each_language(language: str, text: str, expected: datetime, 
     assert (parsed.when, parsed.approximate) == (expected, approximate)
 
 
-@pytest.mark.parametrize("text", ["вчера около трёх", "jučer oko 15 h", "χθες το απόγευμα", "yesterday 15:00"])
+@pytest.mark.parametrize(
+    "text", ["вчера около трёх", "jučer oko 15 h", "χθες το απόγευμα", "yesterday 15:00"]
+)
 def test_any_language_is_understood_whatever_the_app_shows(text: str) -> None:
     assert parse_started(text, now=NOW) is not None  # the app's language first, then the others
 
 
 @pytest.mark.parametrize(
-    ("language", "text"), [("hr", "jučer nešto"), ("ru", "вчера что-то"), ("el", "χθες κάτι"), ("en", "2 hours")]
+    ("language", "text"),
+    [("hr", "jučer nešto"), ("ru", "вчера что-то"), ("el", "χθες κάτι"), ("en", "2 hours")],
 )
 def test_unknown_words_are_reported_in_each_language(language: str, text: str) -> None:
     with pytest.raises(ValidationError) as caught:

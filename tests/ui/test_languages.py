@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -11,10 +12,18 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QGroupBo
 from pytestqt.qtbot import QtBot
 
 from composer import i18n
+from composer.localefmt import format_long_moment
 from composer.ui.main_window import MainWindow
 from composer.ui.mnemonics import mnemonic_letter
 
 LANGUAGES = ["en", "el", "hr", "ru"]
+
+
+def paste_into(field: QLineEdit, text: str) -> None:
+    """As a user does (QTest types only ASCII): the text on the clipboard, then Ctrl+V."""
+    field.setFocus()
+    QApplication.clipboard().setText(text)
+    QTest.keyClick(field, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -79,3 +88,38 @@ def test_no_two_mnemonics_clash_on_a_step(qtbot: QtBot, window: MainWindow, lang
                 if len(targets) > 1:
                     clashes.add(f"step {index + 1}, Alt+{letter}: {targets}")
     assert sorted(clashes) == [], "\n".join(sorted(clashes))
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [
+        ("en", "yesterday around 3"),
+        ("el", "χθες γύρω στις 3"),
+        ("hr", "jučer oko 15 h"),
+        ("ru", "вчера около трёх"),
+    ],
+)
+def test_a_typed_time_shows_what_was_understood_in_the_users_words(
+    qtbot: QtBot, window: MainWindow, language: str, typed: str
+) -> None:
+    i18n.set_language(language)
+    started = window.findChild(QLineEdit, "field.started_at")
+    hint = window.findChild(QLabel, "hint.started_at")
+    assert started is not None and hint is not None
+    paste_into(started, typed)
+    yesterday = (datetime.now().astimezone() - timedelta(days=1)).replace(hour=15, minute=0, second=0)
+    expected = i18n._("Understood as about {moment}").format(moment=format_long_moment(yesterday))
+    qtbot.waitUntil(lambda: hint.text() == expected, timeout=2000)
+    assert window.controller.request.started_at is not None
+    assert window.controller.request.started_at.hour == 15
+    assert window.controller.request.started_text == typed
+
+
+def test_a_typed_future_year_is_refused_and_not_moved(qtbot: QtBot, window: MainWindow) -> None:
+    started = window.findChild(QLineEdit, "field.started_at")
+    hint = window.findChild(QLabel, "hint.started_at")
+    assert started is not None and hint is not None
+    next_year = datetime.now().year + 1
+    paste_into(started, f"31/12/{next_year}")
+    qtbot.waitUntil(lambda: "future" in hint.text(), timeout=2000)
+    assert window.controller.request.started_at is None

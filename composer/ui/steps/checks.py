@@ -35,6 +35,7 @@ from composer.diagnostics.runner import CancelToken, ProgressEvent, run_diagnost
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ValidationError
 from composer.i18n import N_, _
+from composer.localefmt import format_time
 from composer.model import CheckStatus, Finding, Report, Request, Severity, normalise_domain
 from composer.profile import ProviderProfile
 from composer.ui.bridge import Bridge
@@ -343,7 +344,7 @@ class ChecksStep(Step):
             problems = sum(1 for f in report.findings if f.severity.rank >= Severity.WARNING.rank)
             self.status.setText(
                 _("Checked at {time}: {count} thing(s) worth a look.").format(
-                    time=(report.finished_at or report.started_at).astimezone().strftime("%H:%M"),
+                    time=format_time((report.finished_at or report.started_at).astimezone()),
                     count=problems,
                 )
             )
