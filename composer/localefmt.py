@@ -21,7 +21,14 @@ from babel.units import format_unit
 
 from composer.i18n import current_language
 
-__all__ = ["format_date_time", "format_long_moment", "format_size", "format_time", "locale_name"]
+__all__ = [
+    "format_date_time",
+    "format_long_moment",
+    "format_milliseconds",
+    "format_size",
+    "format_time",
+    "locale_name",
+]
 
 _DEFAULT_REGIONS = {"en": "en_GB", "el": "el_GR", "hr": "hr_HR", "ru": "ru_RU"}
 _SIZE_UNITS = (
@@ -79,3 +86,9 @@ def format_size(size: int, *, language: str | None = None) -> str:
         if size >= factor:
             return str(format_unit(size / factor, unit, length="short", locale=locale, format="#,##0.#"))
     return str(format_unit(size, "digital-byte", length="long", locale=locale))
+
+
+def format_milliseconds(milliseconds: int, *, language: str | None = None) -> str:
+    """How long something took: "148 ms", "148 мс"."""
+    locale = locale_name(language)
+    return str(format_unit(milliseconds, "duration-millisecond", length="short", locale=locale))

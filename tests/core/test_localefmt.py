@@ -7,7 +7,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from composer import i18n
-from composer.localefmt import format_date_time, format_long_moment, format_size, format_time, locale_name
+from composer.localefmt import (
+    format_date_time,
+    format_long_moment,
+    format_milliseconds,
+    format_size,
+    format_time,
+    locale_name,
+)
 
 MOMENT = datetime(2026, 11, 21, 15, 4, 5, tzinfo=timezone(timedelta(hours=2)))
 
@@ -36,6 +43,8 @@ def test_each_language_writes_its_own_way(language: str, listed: str, long: str,
 
 
 def test_small_sizes_and_units() -> None:
+    assert format_milliseconds(148, language="ru") == "148 мс"
+    assert format_milliseconds(148, language="hr") == "148 ms"
     assert format_size(12, language="en") == "12 bytes"
     assert format_size(2048, language="ru") == "2 кБ"
     assert format_size(3 * 1024**3, language="hr") == "3 GB"

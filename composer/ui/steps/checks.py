@@ -35,7 +35,7 @@ from composer.diagnostics.runner import CancelToken, ProgressEvent, run_diagnost
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ValidationError
 from composer.i18n import N_, _
-from composer.localefmt import format_time
+from composer.localefmt import format_milliseconds, format_time
 from composer.model import CheckStatus, Finding, Report, Request, Severity, normalise_domain
 from composer.profile import ProviderProfile
 from composer.ui.bridge import Bridge
@@ -312,7 +312,7 @@ class ChecksStep(Step):
             row = QListWidgetItem()
             self._rows[event.check] = row
             self.checks.addItem(row)
-        duration = f" ({event.result.duration_ms} ms)" if event.result else ""
+        duration = f" ({format_milliseconds(event.result.duration_ms)})" if event.result else ""
         row.setText(f"{event.title}: {_(STATUS_LABELS[event.status])}{duration}")
         self.progress.setRange(0, max(event.total, 1))
         self.progress.setValue(event.done)
