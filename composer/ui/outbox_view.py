@@ -346,7 +346,7 @@ class OutboxDialog(QDialog):
         self.edit.setText(_("&Edit (back to drafts)"))
         self.save.setText(_("Save as &file…"))
         self.close_button.setText(_("&Close"))
-        self.log_title.setText(_("&Attempts of the selected request:"))
+        self.log_title.setText(_("A&ttempts of the selected request:"))
         self._label_next_way()
         for entry in list(self.entries.values()):
             self.update_entry(entry)

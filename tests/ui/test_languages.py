@@ -47,8 +47,8 @@ def test_alt_n_and_alt_b_go_next_and_back_in_every_language(
     qtbot.waitUntil(lambda: window.pages.currentIndex() == 0, timeout=2000)
 
 
-def _mnemonics_on_screen(window: MainWindow) -> dict[str, list[str]]:
-    """Letter -> what it triggers, for every mnemonic and Alt shortcut live on the current step."""
+def _mnemonics_in(root: QWidget) -> dict[str, list[str]]:
+    """Letter -> what it triggers, for every mnemonic live in ``root`` (a window or a dialog)."""
     found: dict[str, list[str]] = defaultdict(list)
 
     def add(text: str, what: str) -> None:
@@ -56,10 +56,8 @@ def _mnemonics_on_screen(window: MainWindow) -> dict[str, list[str]]:
         if letter:
             found[letter].append(f"{what} {text!r}")
 
-    for menu_action in window.menuBar().actions():
-        add(menu_action.text(), "menu")
-    for widget in window.findChildren(QWidget):
-        if not widget.isVisible() or widget.window() is not window:
+    for widget in root.findChildren(QWidget):
+        if not widget.isVisible() or widget.window() is not root:
             continue
         if isinstance(widget, QAbstractButton):
             add(widget.text(), widget.objectName() or type(widget).__name__)
@@ -67,6 +65,16 @@ def _mnemonics_on_screen(window: MainWindow) -> dict[str, list[str]]:
             add(widget.text(), f"label of {widget.buddy().objectName()}")
         elif isinstance(widget, QGroupBox):
             add(widget.title(), widget.objectName() or "group")
+    return found
+
+
+def _mnemonics_on_screen(window: MainWindow) -> dict[str, list[str]]:
+    """The step's mnemonics, the menu bar's and the Alt+N / Alt+B that are on."""
+    found = _mnemonics_in(window)
+    for menu_action in window.menuBar().actions():
+        letter = mnemonic_letter(menu_action.text())
+        if letter:
+            found[letter].append(f"menu {menu_action.text()!r}")
     for action in (window.act_next_latin, window.act_back_latin):
         if action.isEnabled():
             found[action.shortcut().toString().split("+")[-1].lower()].append(action.objectName())
@@ -171,3 +179,42 @@ def test_no_english_is_left_on_any_step(qtbot: QtBot, window: MainWindow, langua
                 if text in template and text not in same_in_every_language:
                     english.add(f"step {index + 1}: {text!r}")
     assert sorted(english) == [], "\n".join(sorted(english))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_two_mnemonics_clash_in_a_dialog(qtbot: QtBot, window: MainWindow, language: str) -> None:
+    from PySide6.QtGui import QImage
+
+    from composer.diagnostics.settings import DiagnosticsSettings
+    from composer.store import DraftInfo
+    from composer.ui.drafts import DraftsDialog
+    from composer.ui.history_view import HistoryDialog
+    from composer.ui.mail_settings import MailSettingsDialog
+    from composer.ui.outbox_view import OutboxDialog
+    from composer.ui.redaction_editor import RedactionEditor
+    from composer.ui.settings_dialog import NetworkSettingsDialog
+
+    i18n.set_language(language)
+    now = datetime.now().astimezone()
+    draft = DraftInfo(
+        id="d1", title="Mail", domain="example.com", category="", created_at=now, updated_at=now
+    )
+    image = QImage(320, 200, QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFF)
+    dialogs: list[QWidget] = [
+        NetworkSettingsDialog(DiagnosticsSettings(), window),
+        DraftsDialog([draft], on_start=True, parent=window),
+        RedactionEditor(image, window),
+        OutboxDialog(window.delivery, window),
+        HistoryDialog(window.delivery, window),
+        MailSettingsDialog(window.delivery, window.controller.profile, window),
+    ]
+    clashes = []
+    for dialog in dialogs:
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        for letter, targets in _mnemonics_in(dialog).items():
+            if len(targets) > 1:
+                clashes.append(f"{dialog.objectName()}, Alt+{letter}: {targets}")
+        dialog.close()
+    assert clashes == [], "\n".join(clashes)
