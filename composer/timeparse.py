@@ -1,18 +1,30 @@
-"""When did it start? Times as people say them, turned into a moment with a time zone.
+"""When did it start? Times as people say them, in any of the app's languages.
 
-"yesterday around 15:00", "2 hours ago", "this morning", "since Monday",
-"20.11.2026 14:30" and ISO dates are understood. Whatever is vague ("this
-morning", "around", a day without a time) is marked approximate, and the
-request shows both the user's own words and the moment they were read as.
+"yesterday around 15:00", "вчера около трёх", "jučer oko 15 h", "χθες το
+απόγευμα", "2 hours ago", "prije pola sata", numeric dates in the local order
+("31.12.2026.", "20/11") and ISO dates are understood. The words are data
+(``resources/lang/<language>/time.toml``, see :mod:`composer.timewords`); this
+module only knows how the pieces combine. Whatever is vague (a part of the
+day, "around", a bare hour, a day without a time) is marked approximate, and
+the request shows both the user's own words and the moment they were read as.
+
+A date is never changed behind the user's back: a typed year is kept (a date
+ahead of now is refused, not moved a year back); only a date typed without a
+year is read as the last such day, and :attr:`ParsedTime.assumed_year` says so.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from composer.errors import ValidationError
+from composer.i18n import current_language
+from composer.langdata import data_languages
+from composer.timewords import Meaning, PartOfDay, TimeWords, fold, time_words
 
 __all__ = ["ParsedTime", "parse_started"]
 
@@ -21,59 +33,36 @@ __all__ = ["ParsedTime", "parse_started"]
 class ParsedTime:
     when: datetime
     approximate: bool
+    assumed_year: bool = False
 
 
-_FILLER = re.compile(
-    r"\b(since|from|around|about|approximately|approx\.?|roughly|at|on|started|starting|"
-    r"it|ca\.?|circa|maybe|about|the)\b|~",
+_TOKEN = re.compile(
+    r"(?P<clock>\d{1,2}:\d{2})(?::\d{2})?"
+    r"|(?P<dotted>\d{1,4}[./-]\d{1,2}(?:[./-]\d{2,4})?\.?|\d{1,2}\.\d{1,2}\.)"
+    r"|(?P<number>\d+\.?)"
+    r"|(?P<word>[^\W\d_]+(?:['.\-][^\W\d_]+)*\.?|~)"
 )
-_VAGUE = re.compile(r"\b(around|about|approximately|approx|roughly|ca|circa|maybe)\b|~")
-
-_PARTS_OF_DAY = {
-    "morning": time(9, 0),
-    "noon": time(12, 0),
-    "midday": time(12, 0),
-    "lunchtime": time(12, 30),
-    "afternoon": time(15, 0),
-    "evening": time(19, 0),
-    "night": time(22, 0),
-    "midnight": time(0, 0),
-}
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-_UNITS = {
-    "minute": timedelta(minutes=1),
-    "min": timedelta(minutes=1),
-    "mins": timedelta(minutes=1),
-    "hour": timedelta(hours=1),
-    "hr": timedelta(hours=1),
-    "hrs": timedelta(hours=1),
-    "day": timedelta(days=1),
-    "week": timedelta(weeks=1),
-}
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "few": 3,
-    "couple": 2,
-    "several": 3,
-    "half": 0.5,
-}
+_SPACED_DATE = re.compile(r"\b(\d{1,2})\.\s+(\d{1,2})\.(?:\s*(\d{4})\b)?")
 
 
-def parse_started(text: str, *, now: datetime) -> ParsedTime | None:
+@dataclass
+class _Item:
+    kind: str  # clock, dotted, number, phrase
+    text: str
+    meanings: tuple[Meaning, ...] = ()
+
+    def has(self, kind: str) -> bool:
+        return any(meaning.kind == kind for meaning in self.meanings)
+
+    def value(self, kind: str) -> Any:
+        return next(meaning.value for meaning in self.meanings if meaning.kind == kind)
+
+
+def parse_started(text: str, *, now: datetime, languages: Iterable[str] | None = None) -> ParsedTime | None:
     """Read ``text`` as a moment at or before ``now`` (which must be time-zone aware).
 
+    ``languages`` are tried in order (default: the app's language, then every
+    other language with time phrases); numbers and dates read the same in all.
     Returns None for empty text.
 
     Raises:
@@ -85,7 +74,11 @@ def parse_started(text: str, *, now: datetime) -> ParsedTime | None:
         return None
     if now.tzinfo is None:
         raise ValueError("now must be time-zone aware")
-    result = _parse_iso(raw, now.tzinfo) or _parse_words(raw.lower(), now)
+    result = _parse_iso(raw, now.tzinfo)
+    for language in languages if languages is not None else _languages():
+        if result is not None:
+            break
+        result = _parse_in(time_words(language), raw, now)
     if result is None:
         raise ValidationError("started_at.unparsed", value=raw)
     if result.when > now + timedelta(minutes=5):
@@ -93,140 +86,246 @@ def parse_started(text: str, *, now: datetime) -> ParsedTime | None:
     return result
 
 
+def _languages() -> list[str]:
+    """The app's language first, then every other language with time phrases."""
+    current = current_language()
+    return [current, *[code for code in data_languages() if code != current]]
+
+
 def _parse_iso(text: str, zone: tzinfo) -> ParsedTime | None:
+    if not re.match(r"^\d{4}-\d\d-\d\d", text):
+        return None
     try:
-        value = datetime.fromisoformat(
-            text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text
-        )
+        value = datetime.fromisoformat(text.replace(" ", "T", 1))
     except ValueError:
         return None
-    if "T" not in text and " " not in text and ":" not in text:
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=zone)
-        return ParsedTime(value, approximate=True)
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
-    return ParsedTime(value, approximate=False)
+    return ParsedTime(value, approximate=len(text) == 10)
 
 
-def _parse_words(text: str, now: datetime) -> ParsedTime | None:
-    approximate = bool(_VAGUE.search(text))
-    text = re.sub(r"\ba (few|couple)( of)?\b", r"\1", text)
-    text = _FILLER.sub(" ", text)
-    text = re.sub(r"\s+", " ", text).strip(" ,.")
-    if text in {"now", "just now", "right now", "a moment ago", "moments ago"}:
-        return ParsedTime(now, approximate=False)
+def _items(words: TimeWords, text: str) -> list[_Item] | None:
+    """The text as numbers, dates and known phrases (longest first); None if a word is unknown."""
+    text = _SPACED_DATE.sub(lambda m: f"{m.group(1)}.{m.group(2)}.{m.group(3) or ''}", fold(text))
+    tokens: list[tuple[str, str]] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "word"
+        token = match.group(0)
+        if kind == "word" and token.endswith(".") and token not in words.words:
+            token = token[:-1]
+        tokens.append((kind, token))
+    leftover = _TOKEN.sub(" ", text)
+    if re.search(r"[^\s,;!?()\-–—]", leftover):
+        return None
+    items: list[_Item] = []
+    index = 0
+    while index < len(tokens):
+        kind, token = tokens[index]
+        if kind != "word":
+            items.append(_Item(kind, token))
+            index += 1
+            continue
+        for length in range(min(words.longest, len(tokens) - index), 0, -1):
+            run = tokens[index : index + length]
+            key = tuple(t for _k, t in run)
+            if all(k == "word" for k, _t in run) and key in words.phrases:
+                items.append(_Item("phrase", " ".join(key), words.phrases[key]))
+                index += length
+                break
+        else:
+            month = words.month(token)
+            if month is None:
+                return None
+            items.append(_Item("phrase", token, (Meaning("month", month),)))
+            index += 1
+    return items
 
-    ago = re.fullmatch(r"(?:(\d+(?:\.\d+)?)|([a-z]+))(?: of an| an)? ?([a-z]+?)s? ago", text)
-    if ago:
-        amount = float(ago.group(1)) if ago.group(1) else _NUMBER_WORDS.get(ago.group(2) or "")
-        unit = _UNITS.get(ago.group(3))
-        if amount is None or unit is None:
+
+def _parse_in(words: TimeWords, text: str, now: datetime) -> ParsedTime | None:
+    items = _items(words, text)
+    if not items:
+        return None
+    vague = any(item.has("around") for item in items)
+    if all(item.has("now") or item.has("filler") for item in items) and any(i.has("now") for i in items):
+        return ParsedTime(now, approximate=vague)
+    if any(item.has("ago_before") or item.has("ago_after") for item in items):
+        return _relative(items, now, vague)
+    return _absolute(words, items, now, vague)
+
+
+def _relative(items: list[_Item], now: datetime, vague: bool) -> ParsedTime | None:
+    """ "2 hours ago", "prije pola sata", "πριν από λίγα λεπτά"."""
+    amount, unit = 1.0, None
+    for item in items:
+        if item.kind == "number" and item.text.isdigit():
+            amount *= int(item.text)
+        elif item.has("unit_amount"):
+            unit, part = item.value("unit_amount")
+            amount *= part
+        elif item.has("unit") and unit is None:
+            unit = item.value("unit")
+        elif item.has("number"):
+            amount *= float(item.value("number"))
+        elif item.has("vague_number"):
+            amount *= float(item.value("vague_number"))
+            vague = True
+        elif not any(item.has(k) for k in ("ago_before", "ago_after", "filler", "around")):
             return None
-        vague = approximate or ago.group(2) in {"few", "couple", "several"}
-        return ParsedTime(now - unit * amount, approximate=vague)
-
-    clock, text = _take_clock(text)
-    part_of_day = None
-    for word, day_time in _PARTS_OF_DAY.items():
-        if re.search(rf"\b{word}\b", text):
-            part_of_day = day_time
-            text = re.sub(rf"\b(this |last |in the )?{word}\b", " ", text).strip()
-            break
-    if re.fullmatch(r"(last night)", text):
-        text = "yesterday"
-    day = _take_day(text.strip(" ,"), now)
-    if day is None:
+    if not isinstance(unit, timedelta):
         return None
-    chosen_day, day_vague = day
-    if "last night" in _FILLER.sub(" ", text):
-        chosen_day = now.date() - timedelta(days=1)
-    if clock is not None:
-        when_time, clock_vague = clock
-    elif part_of_day is not None:
-        when_time, clock_vague = part_of_day, True
-    else:
-        when_time, clock_vague = (time(0, 0), True) if day_vague is not None else (now.timetz(), True)
-    moment = datetime.combine(chosen_day, when_time.replace(tzinfo=None), tzinfo=now.tzinfo)
-    if day_vague is None and moment > now:
-        moment -= timedelta(days=1)  # "15:00" said in the morning means yesterday
-    if day_vague is None and clock is None and part_of_day is None:
-        return None
-    return ParsedTime(moment, approximate=approximate or clock_vague or bool(day_vague))
+    return ParsedTime(now - unit * amount, approximate=vague)
 
 
-def _take_clock(text: str) -> tuple[tuple[time, bool] | None, str]:
-    pattern = r"(?<![\d.:/-])(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?(?=\s|$|,)"
-    for match in re.finditer(pattern, text):
-        hour_text, minute_text, meridiem = match.group(1), match.group(2), match.group(3)
-        if minute_text is None and meridiem is None:
-            continue  # a bare number is a day or an amount, not a time
-        hour, minute = int(hour_text), int(minute_text or 0)
-        if meridiem:
-            if not 1 <= hour <= 12:
-                return None, text
-            hour = hour % 12 + (12 if meridiem.startswith("p") else 0)
-        if hour > 23 or minute > 59:
-            return None, text
-        rest = (text[: match.start()] + " " + text[match.end() :]).strip()
-        return (time(hour, minute), minute_text is None), rest
-    return None, text
-
-
-def _take_day(text: str, now: datetime) -> tuple[date, bool | None] | None:
-    """The day ``text`` names, and whether it is vague (None when no day was named)."""
+def _absolute(words: TimeWords, items: list[_Item], now: datetime, vague: bool) -> ParsedTime | None:
     today = now.date()
-    text = text.strip()
-    if text in {"", "this", "in the"}:
-        return today, None
-    if text in {"today", "this"}:
-        return today, False
-    if text in {"yesterday", "last night"}:
-        return today - timedelta(days=1), False
-    if text in {"day before yesterday"}:
-        return today - timedelta(days=2), False
-    if text in {"last week"}:
-        return today - timedelta(days=7), True
-    weekday = re.fullmatch(r"(?:last |this |since )?([a-z]+)", text)
-    if weekday:
-        name = weekday.group(1)
-        for index, day_name in enumerate(_WEEKDAYS):
-            if name in {day_name, day_name[:3]}:
-                back = (today.weekday() - index) % 7 or 7
-                return today - timedelta(days=back), False
-    numeric = re.fullmatch(r"(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2,4}))?", text)
-    if numeric:
-        day_n, month_n = int(numeric.group(1)), int(numeric.group(2))
-        year = _year(numeric.group(3), today)
-        return _safe_date(year, month_n, day_n, today)
-    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
-    if iso:
-        return _safe_date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)), today)
-    named = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?(?: (\d{4}))?", text) or re.fullmatch(
-        r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,?(?: (\d{4}))?", text
+    day: date | None = None
+    day_vague = False
+    assumed_year = False
+    clock: time | None = None
+    hour: int | None = None
+    part: PartOfDay | None = None
+    month = day_of_month = year = None
+    has_date = any(
+        item.kind == "dotted" and item.text.count(".") + item.text.count("/") > 1 for item in items
     )
-    if named:
-        first, second, year_text = named.groups()
-        day_text, month_text = (first, second) if first.isdigit() else (second, first)
-        month_n = next((i + 1 for i, m in enumerate(_MONTHS) if month_text.startswith(m)), 0)
-        if not month_n:
+
+    def hour_context(position: int) -> bool:
+        before = items[position - 1] if position else None
+        after = items[position + 1] if position + 1 < len(items) else None
+        return bool(
+            (before and (before.has("clock_words") or before.has("around")))
+            or (after and (after.has("hour_suffix") or after.has("part")))
+        )
+
+    for position, item in enumerate(items):
+        neighbours_month = any(
+            0 <= p < len(items) and items[p].has("month") for p in (position - 1, position + 1)
+        )
+        if item.kind == "clock":
+            clock = _valid_clock(item.text, ":")
+            if clock is None:
+                return None
+        elif item.kind == "dotted":
+            as_clock = _valid_clock(item.text, ".") if re.fullmatch(r"\d{1,2}\.\d{2}", item.text) else None
+            if as_clock is not None and (has_date or hour_context(position)):
+                clock = as_clock
+                continue
+            parsed = _numeric_date(item.text, words.date_order, today)
+            if parsed is None:
+                if as_clock is None:
+                    return None
+                clock = as_clock
+                continue
+            day, assumed_year = parsed
+        elif item.kind == "number":
+            number = int(item.text.rstrip("."))
+            if neighbours_month and len(item.text.rstrip(".")) == 4:
+                year = number
+            elif neighbours_month and 1 <= number <= 31:
+                day_of_month = number
+            elif hour_context(position) and number <= 24 and not item.text.endswith("."):
+                hour = number
+            else:
+                return None
+        elif item.has("number") and hour_context(position):
+            hour = int(float(item.value("number")))
+        elif item.has("day"):
+            day = today - timedelta(days=int(item.value("day")))
+        elif item.has("approximate_day"):
+            day = today - timedelta(days=int(item.value("approximate_day")))
+            day_vague = True
+        elif item.has("day_part"):
+            back, part = item.value("day_part")
+            day = today - timedelta(days=back)
+        elif item.has("part"):
+            part = item.value("part")
+        elif item.has("weekday"):
+            back = (today.weekday() - int(item.value("weekday"))) % 7 or 7
+            day = today - timedelta(days=back)
+        elif item.has("month"):
+            month = int(item.value("month"))
+        elif not any(item.has(k) for k in ("filler", "clock_words", "around", "hour_suffix")):
             return None
-        return _safe_date(_year(year_text, today), month_n, int(day_text), today)
-    return None
+
+    if month is not None:
+        if day_of_month is None:
+            return None
+        try:
+            day = date(year or today.year, month, day_of_month)
+        except ValueError:
+            return None
+        if year is None and day > today:
+            try:
+                day, assumed_year = day.replace(year=day.year - 1), True
+            except ValueError:  # 29 February
+                return None
+    approximate = vague or day_vague
+    moment_time: time | None
+    if clock is not None:
+        moment_time = clock
+    elif hour is not None:
+        moment_time, approximate = _read_hour(hour, part), True
+    elif part is not None and part.usual is not None:
+        moment_time, approximate = part.usual, True
+    elif day is not None:
+        moment_time, approximate = time(0, 0), True
+    else:
+        return None
+    if moment_time is None:
+        return None
+    moment = datetime.combine(day or today, moment_time, tzinfo=now.tzinfo)
+    if day is None and moment > now:
+        moment -= timedelta(days=1)  # "15:00" said in the morning means yesterday
+    return ParsedTime(moment, approximate=approximate, assumed_year=assumed_year)
 
 
-def _year(text: str | None, today: date) -> int:
-    if not text:
-        return today.year
-    year = int(text)
-    return year + 2000 if year < 100 else year
+def _valid_clock(text: str, separator: str) -> time | None:
+    hour_text, minute_text = text.split(separator)[:2]
+    hour, minute = int(hour_text), int(minute_text)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
 
 
-def _safe_date(year: int, month: int, day: int, today: date) -> tuple[date, bool] | None:
+def _read_hour(hour: int, part: PartOfDay | None) -> time | None:
+    """A bare hour: "3" in the afternoon is 15:00; with no part of the day, 1-6 are read as afternoon."""
+    if hour > 24:
+        return None
+    if hour <= 12:
+        mode = part.hours if part is not None else ("pm" if 1 <= hour <= 6 else "am")
+        if (mode == "pm" and hour < 12) or (mode == "night" and 6 <= hour < 12):
+            hour += 12
+        elif mode in {"am", "night"} and hour == 12:
+            hour = 0
+    return time(hour % 24, 0)
+
+
+def _numeric_date(text: str, order: str, today: date) -> tuple[date, bool] | None:
+    """A numeric date in the language's order; (date, year assumed) or None when impossible."""
+    parts = [int(p) for p in re.split(r"[./-]", text.strip(".")) if p]
+    if len(parts) == 3 and parts[0] > 31:
+        year, month, day_n = parts
+        return _date(year, month, day_n, today, year_given=True)
+    if len(parts) not in (2, 3):
+        return None
+    first, second = parts[0], parts[1]
+    day_n, month = (second, first) if order == "mdy" else (first, second)
+    if month > 12 and day_n <= 12:
+        day_n, month = month, day_n  # 12/31/2026 can only be month first
+    if len(parts) == 3:
+        year = parts[2] + 2000 if parts[2] < 100 else parts[2]
+        return _date(year, month, day_n, today, year_given=True)
+    return _date(today.year, month, day_n, today, year_given=False)
+
+
+def _date(year: int, month: int, day_n: int, today: date, *, year_given: bool) -> tuple[date, bool] | None:
     try:
-        value = date(year, month, day)
+        value = date(year, month, day_n)
     except ValueError:
         return None
-    if value > today and value.replace(year=value.year - 1) <= today and value.year == today.year:
-        value = value.replace(year=value.year - 1)  # "20/12" said in January
+    if not year_given and value > today:
+        try:
+            return value.replace(year=value.year - 1), True  # "20/12" said in January
+        except ValueError:  # 29 February
+            return None
     return value, False

@@ -1,9 +1,14 @@
 """Collects every translatable string into resources/locale/messages.pot.
 
-Strings are the first argument of ``_()``, ``N_()`` and ``ngettext()`` in
+Strings are the first argument of ``_()`` and ``N_()``, and the singular and
+plural of ``ngettext()`` (a ``msgid``/``msgid_plural`` entry), in
 ``composer/`` (core and UI), and the labels, descriptions, questions and
 options of the built-in categories. Run it after changing strings;
 ``tests/core/test_i18n.py`` fails while the template is out of date.
+
+Our own walker rather than Babel's extractor: the categories live in TOML,
+which Babel cannot read, and the walker is forty lines. References name files
+only, never line numbers, so moving code does not make the template stale.
 
     .venv/bin/python scripts/extract_messages.py [--check]
 """
@@ -20,8 +25,10 @@ TEMPLATE = ROOT / "resources" / "locale" / "messages.pot"
 FUNCTIONS = {"_", "N_", "ngettext"}
 
 
-def python_messages() -> dict[str, list[str]]:
+def python_messages() -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Every marked string with the files it appears in, and the plural of each ``ngettext``."""
     found: dict[str, list[str]] = {}
+    plurals: dict[str, str] = {}
     for path in sorted((ROOT / "composer").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
@@ -33,24 +40,33 @@ def python_messages() -> dict[str, list[str]]:
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                where = f"{path.relative_to(ROOT)}:{node.lineno}"
-                found.setdefault(node.args[0].value, []).append(where)
-    return found
+                where = str(path.relative_to(ROOT))
+                places = found.setdefault(node.args[0].value, [])
+                if where not in places:
+                    places.append(where)
+                if (
+                    node.func.id == "ngettext"
+                    and len(node.args) > 1
+                    and isinstance(node.args[1], ast.Constant)
+                    and isinstance(node.args[1].value, str)
+                ):
+                    plurals[node.args[0].value] = node.args[1].value
+    return found, plurals
 
 
 def category_messages() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     data = tomllib.loads((ROOT / "resources" / "categories.toml").read_text(encoding="utf-8"))
     for category in data["categories"]:
-        where = f"resources/categories.toml:{category['id']}"
+        where = "resources/categories.toml"
         texts = [category.get("label", ""), category.get("description", "")]
         for question in category.get("questions", []):
             texts += [question.get("label", ""), question.get("hint", ""), *question.get("options", [])]
         for text in texts:
-            if text:
-                found.setdefault(text, []).append(where)
+            if text and where not in found.setdefault(text, []):
+                found[text].append(where)
     for text in ("Yes", "No"):
-        found.setdefault(text, []).append("composer/ui/steps/happens.py:yes-no questions")
+        found.setdefault(text, []).append("composer/ui/steps/happens.py")
     return found
 
 
@@ -60,9 +76,9 @@ def _quote(text: str) -> str:
 
 
 def template() -> str:
-    messages = python_messages()
+    messages, plurals = python_messages()
     for text, places in category_messages().items():
-        messages.setdefault(text, []).extend(places)
+        messages.setdefault(text, []).extend(p for p in places if p not in messages.get(text, []))
     lines = [
         "# Request Composer: every translatable string. Made by scripts/extract_messages.py.",
         'msgid ""',
@@ -74,7 +90,11 @@ def template() -> str:
         lines += [f"#: {place}" for place in messages[text][:3]]
         if "{" in text:
             lines.append("#, python-brace-format")
-        lines += [f"msgid {_quote(text)}", 'msgstr ""', ""]
+        lines.append(f"msgid {_quote(text)}")
+        if text in plurals:
+            lines += [f"msgid_plural {_quote(plurals[text])}", 'msgstr[0] ""', 'msgstr[1] ""', ""]
+        else:
+            lines += ['msgstr ""', ""]
     return "\n".join(lines)
 
 

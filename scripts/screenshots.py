@@ -1,6 +1,8 @@
 """Regenerates docs/screenshots/: every step of the form, filled in as a customer would.
 
 Run: .venv/bin/python scripts/screenshots.py  (no display needed: Qt renders offscreen)
+     .venv/bin/python scripts/screenshots.py --language hr   (the steps in Croatian,
+     filled in by a Croatian customer, into docs/screenshots/hr/; el and ru likewise)
 
 The checks run for real against the loopback test bed of
 tests/servers/diagnostics_bed.py, so the checks step shows a real report of a
@@ -48,29 +50,73 @@ I'm sorry to have to inform you that your message could not be delivered.
 """
 
 
-def example_request() -> Request:
+# what a customer writing in each language types (the rest of the example stays as it is)
+CUSTOMER_WORDS: dict[str, dict[str, str]] = {
+    "en": {},
+    "el": {
+        "summary": "Δεν φτάνουν τα μηνύματα από Gmail στο sales@",
+        "started_text": "χθες γύρω στις 3",
+        "tried": "Επανεκκίνησα το Outlook. Μπήκα στο webmail: ούτε εκεί είναι τα μηνύματα.",
+        "description": "Όσοι πελάτες γράφουν από Gmail παίρνουν πίσω το μήνυμά τους με το παρακάτω σφάλμα. "
+        "Από άλλους αποστολείς τα μηνύματα φτάνουν.",
+        "device": "Φορητός υπολογιστής",
+    },
+    "hr": {
+        "summary": "Ne stiže pošta s Gmaila na prodaja@",
+        "started_text": "jučer oko 15 h",
+        "tried": "Ponovno sam pokrenula Outlook. Prijavila sam se u webmail: ni tamo nema poruka.",
+        "description": "Kupcima koji pišu s Gmaila poruka se vraća s greškom ispod. "
+        "Pošta od drugih pošiljatelja stiže.",
+        "device": "Prijenosno računalo",
+        "name": "Marija Horvat",
+        "email": "marija@primjer.hr",
+    },
+    "ru": {
+        "summary": "Не приходят письма с Gmail на sales@",
+        "started_text": "вчера около трёх",
+        "tried": "Перезапустила Outlook. Зашла в веб-почту: там писем тоже нет.",
+        "description": "Клиентам, которые пишут с Gmail, письмо возвращается с ошибкой ниже. "
+        "Письма от других отправителей приходят.",
+        "device": "Ноутбук",
+        "name": "Мария Иванова",
+        "email": "maria@primer.ru",
+    },
+}
+
+
+def example_request(language: str = "en") -> Request:
     from datetime import datetime
 
-    started = parse_started("yesterday around 15:00", now=datetime.now().astimezone())
+    words = CUSTOMER_WORDS[language]
+    started_text = words.get("started_text", "yesterday around 15:00")
+    started = parse_started(started_text, now=datetime.now().astimezone())
     return Request(
-        summary="Mail from Gmail senders to sales@ does not arrive",
+        summary=words.get("summary", "Mail from Gmail senders to sales@ does not arrive"),
         category="mail_receiving",
         domain="othermail.test",
         account="sales@othermail.test",
         requester=Requester(
-            name="Maria Papadopoulou", email="maria@example.gr", role=Role.OWNER, customer_id="C-10442"
+            name=words.get("name", "Maria Papadopoulou"),
+            email=words.get("email", "maria@example.gr"),
+            role=Role.OWNER,
+            customer_id="C-10442",
         ),
-        device="Laptop",
+        device=words.get("device", "Laptop"),
         operating_system="Windows 11",
         client="Outlook",
         client_version="2021",
         error_text="550 5.1.1 <sales@othermail.test>: Recipient address rejected: User unknown",
-        started_text="yesterday around 15:00",
+        started_text=started_text,
         started_at=started.when if started else None,
         worked_before=WorkedBefore.YES,
-        tried="Restarted Outlook. Logged in to webmail: the messages are not there either.",
-        description="Customers who write from Gmail get their message back with the error below. "
-        "Mail from other senders arrives.",
+        tried=words.get(
+            "tried", "Restarted Outlook. Logged in to webmail: the messages are not there either."
+        ),
+        description=words.get(
+            "description",
+            "Customers who write from Gmail get their message back with the error below. "
+            "Mail from other senders arrives.",
+        ),
         answers={
             "from_whom": "Only from Gmail / Outlook.com senders",
             "example_message": "anna@gmail.com to sales@παράδειγμα.gr, today at 10:15",
@@ -81,6 +127,7 @@ def example_request() -> Request:
 
 def save(widget: QWidget, name: str) -> None:
     QApplication.processEvents()
+    OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / name
     widget.grab().save(str(path))
     print(path.relative_to(ROOT))
@@ -177,14 +224,23 @@ def send_and_follow(app: QApplication, store: Store, demo: ProviderProfile) -> N
 
 
 def main() -> int:
+    import argparse
+
     from tests.servers.diagnostics_bed import diagnostics_bed
 
+    parser = argparse.ArgumentParser(description="Regenerate docs/screenshots/.")
+    parser.add_argument(
+        "--language", default="en", choices=sorted(CUSTOMER_WORDS), help="language of the app"
+    )
+    language = parser.parse_args().language
+    global OUT
+    if language != "en":
+        OUT = OUT / language  # the steps and the drafts list; sending is shown once, in English
     app = QApplication(sys.argv[:1])
     from composer.ui.gc_guard import GuiThreadCollector
 
     GuiThreadCollector(app)  # as in the app: no garbage collection on worker threads (parented to app)
-    set_language("en")
-    OUT.mkdir(parents=True, exist_ok=True)
+    set_language(language)
     with tempfile.TemporaryDirectory() as folder, diagnostics_bed(Path(folder)) as bed:
         store = Store(Path(folder) / "data")
         demo = load_profile()
@@ -193,7 +249,7 @@ def main() -> int:
         window.resize(1000, 760)
         window.show()
         save(window, "00-empty.png")
-        window.controller.load(example_request())
+        window.controller.load(example_request(language))
         window.go(window.steps.index(window.checks))
         run_checks(app, window)
         add_evidence(window, store)
@@ -206,7 +262,8 @@ def main() -> int:
         save(dialog, "drafts.png")
         dialog.close()
         window.close()
-        send_and_follow(app, store, profile)
+        if language == "en":
+            send_and_follow(app, store, profile)
         store.close()
     QTimer.singleShot(0, app.quit)
     app.exec()

@@ -671,7 +671,7 @@ class CapturePanel(QWidget):
             )
         self.start.setText(_("Take screensho&t"))
         self.start.setToolTip(_("The window hides while the screenshot is taken and comes back afterwards."))
-        self.attach.setText(_("Attach a screenshot &file…"))
+        self.attach.setText(_("Attach a screenshot f&ile…"))
         reason = capture_unavailable_reason()
         for widget in (self.mode, self.delay, self.start, self.mode_label, self.delay_label):
             widget.setVisible(not reason)

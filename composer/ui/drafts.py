@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from composer.i18n import _
+from composer.localefmt import format_date_time
 from composer.model import display_domain
 from composer.store import DraftInfo
 
@@ -52,7 +53,7 @@ class DraftsDialog(QDialog):
         self.list.setObjectName("drafts.list")
         for draft in drafts:
             title = draft.title or (display_domain(draft.domain) if draft.domain else _("(untitled)"))
-            changed = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            changed = format_date_time(draft.updated_at.astimezone())
             item = QListWidgetItem(_("{title} — changed {when}").format(title=title, when=changed))
             item.setData(Qt.ItemDataRole.UserRole, draft.id)
             self.list.addItem(item)

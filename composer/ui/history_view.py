@@ -35,6 +35,7 @@ from shiboken6 import isValid
 from composer.errors import ComposerError
 from composer.history import HistoryItem
 from composer.i18n import _
+from composer.localefmt import format_date_time
 from composer.model import Request
 from composer.outbox import OutboxEntry
 from composer.ui.delivery import DeliveryController, HistoryDetail, follow_language
@@ -183,7 +184,7 @@ class HistoryDialog(QDialog):
 
     def _item_text(self, item: HistoryItem) -> str:
         reference = item.reference or _("no reference yet")
-        when = item.sent_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = format_date_time(item.sent_at.astimezone())
         return f"{item.title or item.domain}\n{reference} · {channel_name(item.channel)} · {when}"
 
     def selected_id(self) -> str | None:
@@ -216,7 +217,7 @@ class HistoryDialog(QDialog):
             return
         parts = [detail.text.rstrip()]
         for message in detail.messages:
-            when = message.sent_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = format_date_time(message.sent_at.astimezone())
             parts.append(_("— Follow-up sent {time} —").format(time=when) + "\n" + message.text.rstrip())
         self.text.setPlainText("\n\n".join(parts))
         self.retranslate()

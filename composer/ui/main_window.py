@@ -32,6 +32,7 @@ from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ComposerError
 from composer.history import HistoryItem
 from composer.i18n import _
+from composer.localefmt import format_time
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
 from composer.related import open_related
@@ -44,6 +45,7 @@ from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
 from composer.ui.history_view import FollowUpDialog
 from composer.ui.messages import show_error
+from composer.ui.mnemonics import mnemonic_letter
 from composer.ui.prefill_open import PrefillNotice, open_prefill
 from composer.ui.related_offer import RelatedChoice, RelatedOffer
 from composer.ui.scrub_dialog import scrub_request_fields
@@ -217,6 +219,15 @@ class MainWindow(QMainWindow):
         )
         self.addAction(self.act_next)
         self.addAction(self.act_back)
+        # Alt+N / Alt+B in every language (see composer/ui/mnemonics.py)
+        self.act_next_latin = self._action(
+            "action.next_alt_n", lambda: self.go(self.pages.currentIndex() + 1), QKeySequence("Alt+N")
+        )
+        self.act_back_latin = self._action(
+            "action.back_alt_b", lambda: self.go(self.pages.currentIndex() - 1), QKeySequence("Alt+B")
+        )
+        self.addAction(self.act_next_latin)
+        self.addAction(self.act_back_latin)
 
         self.settings_menu = self.menuBar().addMenu("")
         self.act_network = self._action("action.network_settings", self.edit_network_settings)
@@ -269,6 +280,7 @@ class MainWindow(QMainWindow):
             self.language_actions[current].setChecked(True)
         self.readiness_label.setText(_("How complete your request is:"))
         self.back.setText(_("< &Back"))
+        self.act_back_latin.setEnabled(mnemonic_letter(self.back.text()) != "b")
         for step in self.steps:
             step.retranslate()
         self._refresh()
@@ -334,6 +346,7 @@ class MainWindow(QMainWindow):
         self.back.setEnabled(index > 0)
         self.next.setEnabled(index < len(self.steps) - 1)
         self.next.setText(_("&Next >"))
+        self.act_next_latin.setEnabled(mnemonic_letter(self.next.text()) != "n")
         self.next.setDefault(index < len(self.steps) - 1)
         self.readiness.setValue(readiness.score)
         self.readiness.setFormat(_("{score} %").format(score=readiness.score))
@@ -353,7 +366,7 @@ class MainWindow(QMainWindow):
         from datetime import datetime
 
         self.statusBar().showMessage(
-            _("Draft saved at {time}").format(time=datetime.now().strftime("%H:%M:%S"))
+            _("Draft saved at {time}").format(time=format_time(datetime.now(), seconds=True))
         )
 
     def _save_failed(self, error: object) -> None:

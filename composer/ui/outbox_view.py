@@ -33,6 +33,7 @@ from shiboken6 import isValid
 
 from composer.errors import ComposerError, describe
 from composer.i18n import N_, _
+from composer.localefmt import format_date_time
 from composer.outbox import Attempt, EntryKind, OutboxEntry, OutboxState, channel_label
 from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
@@ -345,14 +346,14 @@ class OutboxDialog(QDialog):
         self.edit.setText(_("&Edit (back to drafts)"))
         self.save.setText(_("Save as &file…"))
         self.close_button.setText(_("&Close"))
-        self.log_title.setText(_("&Attempts of the selected request:"))
+        self.log_title.setText(_("A&ttempts of the selected request:"))
         self._label_next_way()
         for entry in list(self.entries.values()):
             self.update_entry(entry)
 
 
 def _attempt_line(attempt: Attempt) -> str:
-    when = attempt.started_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    when = format_date_time(attempt.started_at.astimezone())
     outcome = _OUTCOMES.get(attempt.outcome)
     text = _(outcome) if outcome else attempt.outcome
     line = f"{when}  {channel_name(attempt.channel)}: {text}"

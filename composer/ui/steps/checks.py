@@ -35,6 +35,7 @@ from composer.diagnostics.runner import CancelToken, ProgressEvent, run_diagnost
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ValidationError
 from composer.i18n import N_, _
+from composer.localefmt import format_milliseconds, format_time
 from composer.model import CheckStatus, Finding, Report, Request, Severity, normalise_domain
 from composer.profile import ProviderProfile
 from composer.ui.bridge import Bridge
@@ -252,7 +253,7 @@ class ChecksStep(Step):
                 "servers. The results go into your request for the support team."
             )
         )
-        self.cancel.setText(_("&Stop"))
+        self.cancel.setText(_("S&top"))
         self.rerun.setText(_("Check &again"))
         self._update_status()
 
@@ -311,7 +312,7 @@ class ChecksStep(Step):
             row = QListWidgetItem()
             self._rows[event.check] = row
             self.checks.addItem(row)
-        duration = f" ({event.result.duration_ms} ms)" if event.result else ""
+        duration = f" ({format_milliseconds(event.result.duration_ms)})" if event.result else ""
         row.setText(f"{event.title}: {_(STATUS_LABELS[event.status])}{duration}")
         self.progress.setRange(0, max(event.total, 1))
         self.progress.setValue(event.done)
@@ -343,7 +344,7 @@ class ChecksStep(Step):
             problems = sum(1 for f in report.findings if f.severity.rank >= Severity.WARNING.rank)
             self.status.setText(
                 _("Checked at {time}: {count} thing(s) worth a look.").format(
-                    time=(report.finished_at or report.started_at).astimezone().strftime("%H:%M"),
+                    time=format_time((report.finished_at or report.started_at).astimezone()),
                     count=problems,
                 )
             )

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from composer.errors import ComposerError
 from composer.evidence import TextEvidence, check_limits, looks_like_text, read_text_evidence, scrubbed_bytes
 from composer.i18n import _
+from composer.localefmt import format_size
 from composer.model import Attachment, Request
 from composer.render import human_size
 from composer.ui.bridge import run_task
@@ -362,7 +363,7 @@ class EvidenceStep(Step):
     def _refresh(self) -> None:
         attachments = self.controller.request.attachments
         names = [
-            f"{a.name} ({human_size(a.size)})" + (f" – {a.description}" if a.description else "")
+            f"{a.name} ({format_size(a.size)})" + (f" – {a.description}" if a.description else "")
             for a in attachments
         ]
         if [self.list.item(i).text() for i in range(self.list.count())] != names:
@@ -378,7 +379,7 @@ class EvidenceStep(Step):
         limits = self.controller.profile.limits
         self.total.setText(
             _("{count} file(s), {size} of {limit} MB allowed").format(
-                count=len(attachments), size=human_size(total), limit=f"{limits.total_mb:g}"
+                count=len(attachments), size=format_size(total), limit=f"{limits.total_mb:g}"
             )
         )
         self._update_buttons()

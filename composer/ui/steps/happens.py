@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWid
 
 from composer.errors import ValidationError
 from composer.i18n import _
+from composer.localefmt import format_long_moment
 from composer.model import URGENCY_LABELS, WORKED_BEFORE_LABELS, Request, Urgency, WorkedBefore
 from composer.profile import Question
-from composer.render import format_moment
 from composer.timeparse import parse_started
 from composer.triage import explain_error, hint_meaning, suggest_urgency
 from composer.ui.controller import DraftController
@@ -164,7 +164,7 @@ class HappensStep(Step):
             self.started_hint.setText(error_sentence(error))
             return
         if parsed is not None:
-            moment = format_moment(parsed.when)
+            moment = format_long_moment(parsed.when)
             self.started_hint.setText(
                 _("Understood as about {moment}").format(moment=moment)
                 if parsed.approximate

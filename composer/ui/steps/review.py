@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from composer.i18n import _
+from composer.localefmt import format_size
 from composer.model import Attachment
 from composer.quality import advice_text
-from composer.render import human_size, render_text
+from composer.render import render_text
 from composer.triage import matching_articles
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
@@ -146,7 +147,7 @@ class ReviewStep(Step):
         if request.attachments:
             parts.append(
                 _("{count} file(s), {size}").format(
-                    count=len(request.attachments), size=human_size(sum(a.size for a in request.attachments))
+                    count=len(request.attachments), size=format_size(sum(a.size for a in request.attachments))
                 )
             )
         self.sent_with.setText(
@@ -157,7 +158,7 @@ class ReviewStep(Step):
         self.attachments.setVisible(bool(request.attachments))
         self.attachments.clear()
         for attachment in request.attachments:
-            item = QListWidgetItem(f"{attachment.name}\n{human_size(attachment.size)}")
+            item = QListWidgetItem(f"{attachment.name}\n{format_size(attachment.size)}")
             item.setToolTip(attachment.description or attachment.name)
             icon = self._thumbnails.get(attachment.sha256)
             if icon is None:
