@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from composer.errors import ComposerError
 from composer.model import Attachment, Receipt, Request
-from composer.profile import ProviderProfile
+
+if TYPE_CHECKING:
+    from composer.profile import ProviderProfile
 
 __all__ = [
     "Channel",

@@ -27,8 +27,8 @@ from PySide6.QtCore import QObject, Signal
 from shiboken6 import isValid
 
 from composer import history, i18n
-from composer.channels.email import MailSettings, smtp_identity
-from composer.channels.factory import ChannelFactory, load_mail_settings, save_mail_settings
+from composer.channels.email import MailSettings, load_mail_settings, save_mail_settings, smtp_identity
+from composer.channels.factory import ChannelFactory
 from composer.credentials import Credentials
 from composer.delivery import Backoff, CredentialNeeded, DeliveryListener, OutboxWorker
 from composer.errors import ComposerError

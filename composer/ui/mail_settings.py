@@ -1,7 +1,7 @@
 """Settings → Outgoing mail: the SMTP server requests go through when they are sent by e-mail.
 
 Host, port, encryption and user name are saved with
-:func:`~composer.channels.factory.save_mail_settings`; the password goes only
+:func:`~composer.channels.email.save_mail_settings`; the password goes only
 to the OS keyring (:class:`~composer.credentials.Credentials`). Without a
 keyring the dialog says that the password is kept until the app closes.
 Empty settings are pre-filled from the provider profile's mail client
