@@ -54,7 +54,7 @@ __all__ = [
 CHUNK_SIZE = 256 * 1024
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
 #: the longest wait a server's Retry-After can impose (a longer one is cut to this)
-MAX_RETRY_AFTER = 600.0
+MAX_RETRY_AFTER = 300.0
 
 
 @dataclass(frozen=True)
