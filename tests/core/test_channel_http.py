@@ -20,17 +20,19 @@ def body(data: bytes = b"{}") -> MultipartBody:
 
 
 def failure(server: ScriptedServer, **options: object) -> DeliveryError:
-    with HttpClient(server.url, verify=server.client_context(), **options) as client:  # type: ignore[arg-type]
-        with pytest.raises(DeliveryError) as caught:
-            client.post("requests", body())
+    client = HttpClient(server.url, verify=server.client_context(), **options)  # type: ignore[arg-type]
+    with client, pytest.raises(DeliveryError) as caught:
+        client.post("requests", body())
     return caught.value
 
 
 def test_json_answer_over_verified_tls() -> None:
-    with ScriptedServer(Answer(201, {"reference": "T-1"})) as server:
-        with HttpClient(server.url, verify=server.client_context(), token="t") as client:
-            assert client.post("requests", body()) == {"reference": "T-1"}
-            assert client.get("requests/T-1") == {"reference": "T-1"}
+    with (
+        ScriptedServer(Answer(201, {"reference": "T-1"})) as server,
+        HttpClient(server.url, verify=server.client_context(), token="t") as client,
+    ):
+        assert client.post("requests", body()) == {"reference": "T-1"}
+        assert client.get("requests/T-1") == {"reference": "T-1"}
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The channel registry: a channel registered in a test is validated, built and sent through, untouched code."""
+"""The channel registry: a channel registered in a test is validated, built and sent through."""
 
 from __future__ import annotations
 
