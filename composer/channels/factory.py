@@ -68,6 +68,16 @@ class ChannelFactory:
             return None
         return spec.credential.identity(config, request, self)
 
+    def known_secrets(self, profile: ProviderProfile, request: Request) -> list[str]:
+        """The secrets stored for this profile's channels, so the scrubber finds them in pasted text."""
+        found = []
+        for config in profile.channels:
+            who = self.credential_identity(config, request)
+            secret = self.credentials.get(profile.provider.id, who) if who else None
+            if secret:
+                found.append(secret)
+        return found
+
     def make(self, config: ChannelSettings, profile: ProviderProfile) -> Channel:
         """A channel for one entry of ``profile.channels``.
 

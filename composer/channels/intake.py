@@ -250,12 +250,13 @@ class IntakeChannel:
         Raises:
             DeliveryError: see :meth:`IntakeClient.create_request`.
         """
-        from composer.render import render_json
+        from composer.render import render_json, render_text
 
         files = self._files(request.attachments)
+        document = render_json(request, text=render_text(request, context.profile))
         with self._client(request) as client:
             created = client.create_request(
-                render_json(request),
+                document,
                 files,
                 idempotency_key=context.idempotency_key,
                 progress=context.progress,
