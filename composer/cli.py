@@ -34,8 +34,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("check a domain's DNS, registration, web site and mail server from here"),
     ),
     "scrub": ("composer.scrub_cli", N_("remove passwords, tokens and keys from files before you share them")),
+    "new": ("composer.compose_cli", N_("write a request file from fields given on the command line")),
     "send": ("composer.delivery_cli", N_("send a saved request file through the outbox")),
+    "follow-up": ("composer.compose_cli", N_("add a message to a sent request, in the same ticket")),
     "outbox": ("composer.delivery_cli", N_("show or resend what is in the outbox")),
+    "mail-settings": (
+        "composer.mail_settings_cli",
+        N_("show or set the outgoing mail server requests are e-mailed through"),
+    ),
     "profile": ("composer.commands", N_("check a provider profile or print its schema")),
 }
 

@@ -154,9 +154,12 @@ def _ensure_credential(worker: OutboxWorker, entry: OutboxEntry) -> None:
 
 def _send(args: argparse.Namespace) -> int:
     from composer.profile import load_profile
+    from composer.provenance import profile_for_bundle
     from composer.render import read_bundle
 
-    profile = load_profile(getattr(args, "profile", None))
+    # the bundle names its provider; --profile may name the same one (or must, for old files)
+    given = getattr(args, "profile", None)
+    profile = profile_for_bundle(args.file, load_profile(given) if given else None) or load_profile(None)
     printer = _Printer()
     with _store(args) as store:
         request = read_bundle(args.file, store)

@@ -325,6 +325,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("The request cannot be sent yet: {count} thing(s) to fix."),
         N_("Fix each one in the list, the same as the form asks, then run the command again."),
     ),
+    "cli.output_missing": (
+        N_("No file to write the request to was given."),
+        N_("Add --output FILE.zip, for example --output request.zip."),
+    ),
     "cli.follow_up_empty": (
         N_("The follow-up has no text."),
         N_("Write what you want to add with --text, or --text - to read it from standard input."),

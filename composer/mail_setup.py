@@ -21,12 +21,14 @@ from pydantic import ValidationError as PydanticValidationError
 from composer.channels.email import MailSettings, load_mail_settings, save_mail_settings, smtp_identity
 from composer.credentials import Credentials
 from composer.errors import ValidationError
+from composer.i18n import N_
 from composer.profile import MailEndpoint, ProviderProfile
 from composer.store import Store
 
 __all__ = [
     "DEFAULT_PORTS",
     "SECURITY_CHOICES",
+    "SECURITY_LABELS",
     "MailSetup",
     "check_password",
     "load_setup",
@@ -38,6 +40,11 @@ __all__ = [
 Security = Literal["starttls", "tls", "none"]
 SECURITY_CHOICES: tuple[Security, ...] = ("starttls", "tls", "none")
 DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
+SECURITY_LABELS: dict[str, str] = {
+    "starttls": N_("STARTTLS (usually port 587)"),
+    "tls": N_("TLS (usually port 465)"),
+    "none": N_("None (only for a server on this computer)"),
+}
 
 
 @dataclass(frozen=True)

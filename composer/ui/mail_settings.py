@@ -27,8 +27,15 @@ from shiboken6 import isValid
 
 from composer.channels.email import MailSettings
 from composer.errors import ComposerError, ValidationError, describe
-from composer.i18n import N_, _
-from composer.mail_setup import DEFAULT_PORTS, check_password, profile_outgoing, settings_from
+from composer.i18n import _
+from composer.mail_setup import (
+    DEFAULT_PORTS,
+    SECURITY_CHOICES,
+    SECURITY_LABELS,
+    check_password,
+    profile_outgoing,
+    settings_from,
+)
 from composer.profile import ProviderProfile
 from composer.ui.delivery import DeliveryController, MailSetup, follow_language
 from composer.ui.messages import show_error
@@ -37,11 +44,7 @@ __all__ = ["MailSettingsDialog", "profile_outgoing"]
 
 Security = Literal["starttls", "tls", "none"]
 
-_SECURITY: list[tuple[Security, str]] = [
-    ("starttls", N_("STARTTLS (usually port 587)")),
-    ("tls", N_("TLS (usually port 465)")),
-    ("none", N_("None (only for a server on this computer)")),
-]
+_SECURITY: list[tuple[Security, str]] = [(value, SECURITY_LABELS[value]) for value in SECURITY_CHOICES]
 _DEFAULT_PORTS = DEFAULT_PORTS
 
 
