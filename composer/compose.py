@@ -37,6 +37,7 @@ __all__ = [
     "attach_file",
     "fields_markdown",
     "form_fields",
+    "form_name",
     "scrub_fields",
 ]
 
@@ -67,12 +68,17 @@ class FormField:
     name: str
     target: str
     choices: tuple[str, ...] = ()
+    enum: type[StrEnum] | None = None
 
 
 def _choices(annotation: Any) -> tuple[str, ...]:
     if isinstance(annotation, type) and issubclass(annotation, StrEnum):
         return tuple(member.value for member in annotation)
     return ()
+
+
+def _enum(annotation: Any) -> type[StrEnum] | None:
+    return annotation if _choices(annotation) else None
 
 
 def _is_text(annotation: Any) -> bool:
@@ -84,15 +90,25 @@ def form_fields() -> list[FormField]:
     found: list[FormField] = []
     for name, info in Requester.model_fields.items():
         if _is_text(info.annotation):
-            found.append(FormField(name, f"requester.{name}", _choices(info.annotation)))
+            found.append(
+                FormField(name, f"requester.{name}", _choices(info.annotation), _enum(info.annotation))
+            )
     for name, info in Request.model_fields.items():
         if name in _INTERNAL:
             continue
         annotation = info.annotation
         is_moment = isinstance(annotation, types.UnionType) and datetime in typing.get_args(annotation)
         if _is_text(annotation) or is_moment:
-            found.append(FormField(_FORM_NAME.get(name, name), name, _choices(annotation)))
+            found.append(FormField(_FORM_NAME.get(name, name), name, _choices(annotation), _enum(annotation)))
     return found
+
+
+def form_name(target: str) -> str:
+    """The form's name of a model path that quality checks report (``requester.email`` -> ``email``)."""
+    if target.startswith("answers."):
+        return "question." + target.removeprefix("answers.")
+    name = target.removeprefix("requester.")
+    return _FORM_NAME.get(name, name)
 
 
 def _field_error(code: str, **params: Any) -> ValidationError:
@@ -128,16 +144,20 @@ def apply_fields(
         field = by_name.get(name)
         if field is None:
             raise _field_error("cli.field_unknown", name=name, names=", ".join(by_name))
-        if field.choices and value not in field.choices:
-            raise _field_error("cli.field_choice", name=name, value=value, choices=", ".join(field.choices))
+        choices = field.choices
+        if field.target == "category":
+            choices = tuple(c.id for c in profile.effective_categories())
+        if choices and value not in choices:
+            raise _field_error("cli.field_choice", name=name, value=value, choices=", ".join(choices))
+        typed: Any = field.enum(value) if field.enum is not None else value
         if field.target == "started_at":
             parsed = parse_started(value, now=now or datetime.now().astimezone())
             changes["started_text"] = value
             changes["started_at"] = parsed.when if parsed else None
         elif field.target.startswith("requester."):
-            requester[field.target.removeprefix("requester.")] = value
+            requester[field.target.removeprefix("requester.")] = typed
         else:
-            changes[field.target] = value
+            changes[field.target] = typed
     if requester:
         changes["requester"] = request.requester.model_copy(update=requester)
     updated = request.touched(**changes)
@@ -205,6 +225,8 @@ def fields_markdown() -> str:
             values = ", ".join(f"`{c}`" for c in field.choices)
         elif field.target == "started_at":
             values = "a time as the form takes it (`yesterday 15:00`, `2026-11-20 14:30`)"
+        elif field.target == "category":
+            values = "a category id of the profile (a wrong one is answered with the list)"
         else:
             values = "text"
         lines.append(f"| `{field.name}` | `{field.target}` | {values} |")

@@ -108,7 +108,7 @@ def _known_secrets(store: Any, profile: Any, request: Any) -> list[str]:
 
 
 def _new(args: argparse.Namespace) -> int:
-    from composer.compose import apply_fields, attach_file, fields_markdown, scrub_fields
+    from composer.compose import apply_fields, attach_file, fields_markdown, form_name, scrub_fields
     from composer.i18n import current_language
     from composer.model import Request
     from composer.profile import load_profile
@@ -138,7 +138,7 @@ def _new(args: argparse.Namespace) -> int:
             _removed(label, count)
         readiness = assess(request, profile)
         if readiness.problems:
-            errors = [(problem.field, problem.message()) for problem in readiness.problems]
+            errors = [(form_name(problem.field), problem.message()) for problem in readiness.problems]
             raise ComposerError("cli.not_ready", count=len(errors), errors=errors)
         for item in readiness.advice:
             message, why = advice_text(item)
