@@ -3,7 +3,8 @@
 ``show`` (the default) prints the server, port, encryption and user, and
 whether a password is stored, never the password. ``set`` changes them with
 the window's rules and words (:mod:`composer.mail_setup`): options not given
-keep their saved value, or the provider profile's recommendation. The
+keep their saved value, or (with no ``--host`` either) the provider
+profile's recommended server. The
 password is asked for on the terminal (``getpass``) or read from the first
 line of standard input with ``--password-stdin`` (for scripts), and goes only
 to the OS keyring, under the profile's entry, like in the window.
@@ -128,7 +129,8 @@ def _set(args: argparse.Namespace) -> int:
         base: tuple[str, int | None, str] = ("", None, "starttls")
         if before is not None:
             base = (before.host, before.port, before.security)
-        elif endpoint is not None:
+        elif endpoint is not None and args.host is None:
+            # the provider's recommendation, as a whole: it fits its own server only
             base = (endpoint.host, endpoint.port, endpoint.security)
         host = args.host if args.host is not None else base[0]
         security = args.security or base[2]
