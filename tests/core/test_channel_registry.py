@@ -154,3 +154,27 @@ def test_a_profile_without_channels_saves_files() -> None:
     profile = load_profile_text('[provider]\nid = "x"\nname = "X"\n')
     assert [c.key() for c in profile.channels] == ["file"]
     assert not profile.sends_directly()
+
+
+def test_channels_import_nothing_above_them() -> None:
+    """Imports point down: no channel module reaches up into the outbox, the worker or the UI."""
+    import ast
+
+    import composer.channels
+
+    above = ("composer.outbox", "composer.delivery", "composer.history", "composer.ui", "composer.cli")
+    for path in Path(composer.channels.__path__[0]).glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                node.body = []  # annotations only
+        for node in ast.walk(tree):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            for name in names:
+                assert not name.startswith(above), f"{path.name} imports {name}"
