@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from composer.cli import common_options
 from composer.errors import ComposerError
 from composer.i18n import _, ngettext
 
@@ -28,24 +29,6 @@ __all__ = ["register"]
 
 EXIT_OK = 0
 MIN_ID_PREFIX = 6
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    # the global options again, so they may also follow the subcommand
-    parser.add_argument(
-        "--profile",
-        metavar="FILE",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help=_("the provider profile to use"),
-    )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help=_("where drafts and the outbox are kept"),
-    )
 
 
 def register(subparsers: Any) -> None:
@@ -63,7 +46,7 @@ def register(subparsers: Any) -> None:
     )
     new.add_argument("--output", type=Path, metavar="FILE.zip", help=_("where to write the request file"))
     new.add_argument("--list-fields", action="store_true", help=_("list the field names and what they take"))
-    _common(new)
+    common_options(new)
     new.set_defaults(handler=_new)
 
     follow = subparsers.add_parser("follow-up", help=_("add a message to a sent request, in the same ticket"))
@@ -74,14 +57,7 @@ def register(subparsers: Any) -> None:
     follow.add_argument(
         "--attach", action="append", default=[], type=Path, metavar="FILE", help=_("a file to attach")
     )
-    follow.add_argument(
-        "--wait",
-        metavar="SECONDS",
-        type=float,
-        default=120.0,
-        help=_("how long to keep trying before leaving it in the outbox"),
-    )
-    _common(follow)
+    common_options(follow, wait=True)
     follow.set_defaults(handler=_follow_up)
 
 

@@ -15,32 +15,14 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from pathlib import Path
 from typing import Any
 
+from composer.cli import common_options
 from composer.i18n import _
 
 __all__ = ["register"]
 
 EXIT_OK = 0
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    # the global options again, so they may also follow the subcommand
-    parser.add_argument(
-        "--profile",
-        metavar="FILE",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help=_("the provider profile to use"),
-    )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help=_("where drafts and the outbox are kept"),
-    )
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +33,7 @@ def register(subparsers: Any) -> None:
     )
     actions = parser.add_subparsers(dest="mail_action", metavar="ACTION")
     show = actions.add_parser("show", help=_("show the outgoing mail server (never the password)"))
-    _common(show)
+    common_options(show)
     show.set_defaults(handler=_show)
     change = actions.add_parser(
         "set", help=_("set the outgoing mail server; the password goes to the keyring")
@@ -67,9 +49,9 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help=_("read the password from the first line of standard input instead of asking"),
     )
-    _common(change)
+    common_options(change)
     change.set_defaults(handler=_set)
-    _common(parser)
+    common_options(parser)
     parser.set_defaults(handler=_show)
 
 
