@@ -178,3 +178,19 @@ def test_channels_import_nothing_above_them() -> None:
             )
             for name in names:
                 assert not name.startswith(above), f"{path.name} imports {name}"
+
+
+def test_profile_check_lists_each_channel_with_what_it_can_do(
+    pigeon: list[tuple[str, str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from composer.cli import main
+
+    profile = tmp_path / "pigeon.toml"
+    profile.write_text(PROFILE + '[[channels]]\nkind = "helpdesk"\nhelpdesk = "zammad"\nurl = "https://z/"\n')
+    assert main(["profile", "check", str(profile)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == [
+        "  1. pigeon: carrier pigeon (create)",
+        "  2. file: a saved file (attachments, create, follow_up)",
+        "  3. zammad: zammad (not available yet)",
+    ]
