@@ -9,7 +9,8 @@ What the form would refuse is refused with the form's own sentences, and
 nothing is written.
 
 ``follow-up REFERENCE|ID --text TEXT --attach FILE...`` adds a message to a
-sent request, found by its reference code or the start of its id, through
+sent request, found by its reference code or the start of its id (or of its
+outbox entry's id, as ``outbox list`` shows it), through
 the outbox and the channel the request went by, into the same ticket or
 thread.
 """
@@ -127,15 +128,28 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _find_sent(store: Any, key: str) -> str:
-    """The id of the sent request whose reference is ``key``, or whose id starts with it."""
+    """The id of the sent request whose reference is ``key``, or whose id starts with it.
+
+    The id may be the request's or its outbox entry's (what ``outbox list`` shows).
+    """
     from composer import history
+    from composer.outbox import EntryKind, list_entries
 
     wanted = key.strip()
     items = history.search(store, "", limit=1_000_000)
     by_reference = [item for item in items if item.reference and item.reference == wanted]
     if len(by_reference) == 1:
         return by_reference[0].request_id
-    by_id = [item for item in items if len(wanted) >= MIN_ID_PREFIX and item.request_id.startswith(wanted)]
+    entries = {e.id: e.request_id for e in list_entries(store) if e.kind is EntryKind.REQUEST}
+
+    def matches(request_id: str) -> bool:
+        if len(wanted) < MIN_ID_PREFIX:
+            return False
+        return request_id.startswith(wanted) or any(
+            entry_id.startswith(wanted) and owner == request_id for entry_id, owner in entries.items()
+        )
+
+    by_id = [item for item in items if matches(item.request_id)]
     if len(by_id) == 1:
         return by_id[0].request_id
     if len(by_reference) + len(by_id) > 1:

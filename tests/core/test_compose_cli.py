@@ -196,6 +196,14 @@ def test_follow_up_by_reference_or_id_goes_into_the_same_ticket(
     assert first["text"] == "It works from webmail."
     assert [name for name, _data in first["files"]] == ["mail.log"]
     assert SECRET not in first["files"][0][1].decode() and SECRET not in second["text"]
+    # the id `outbox list` shows works too
+    from composer.outbox import list_entries
+    from composer.store import Store
+
+    with Store(env["data"]) as store:
+        entry_id = next(e.id for e in list_entries(store) if e.follow_up is None)
+    assert main(["follow-up", entry_id[:12], "--text", "Third note.", *data]) == 0
+    assert len(ticket.messages) == 3
     assert main(["follow-up", "EX-99999", "--text", "hello", *data]) == 1
     assert "No sent request EX-99999" in capsys.readouterr().err
     assert main(["follow-up", "EX-00001", "--text", " ", *data]) == 1
