@@ -78,14 +78,22 @@ class MultipartBody:
 
     Iterating yields the whole body; every iteration reads the files afresh,
     so a retry needs no copy in memory. ``finished`` turns True once the last
-    byte has been handed to the connection.
+    byte has been handed to the connection; ``before_last`` is called just
+    before it is (the outbox marks "the body may be out").
     """
 
-    def __init__(self, parts: list[Part], *, progress: ProgressCallback | None = None) -> None:
+    def __init__(
+        self,
+        parts: list[Part],
+        *,
+        progress: ProgressCallback | None = None,
+        before_last: Callable[[], None] | None = None,
+    ) -> None:
         self.boundary = uuid.uuid4().hex
         self._parts = [(self._head(p), p) for p in parts]
         self._tail = f"--{self.boundary}--\r\n".encode("ascii")
         self._progress = progress
+        self._before_last = before_last
         self.length = sum(len(h) + p.length + 2 for h, p in self._parts) + len(self._tail)
         self.finished = False
 
@@ -120,6 +128,8 @@ class MultipartBody:
             yield b"\r\n"
             sent += 2
             self._report(sent)
+        if self._before_last is not None:
+            self._before_last()
         yield self._tail
         sent += len(self._tail)
         self._report(sent)

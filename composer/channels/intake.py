@@ -114,6 +114,7 @@ class IntakeClient:
         *,
         idempotency_key: str,
         progress: ProgressCallback | None = None,
+        body_leaving: Callable[[], None] | None = None,
     ) -> Created:
         """POST /requests: ``document`` is :func:`composer.render.render_json` output.
 
@@ -123,7 +124,7 @@ class IntakeClient:
         """
         parts = [Part("request", "application/json", data=document.encode("utf-8"))]
         parts += _file_parts(files)
-        body = MultipartBody(parts, progress=progress)
+        body = MultipartBody(parts, progress=progress, before_last=body_leaving)
         data = self._http.post("requests", body, headers={"Idempotency-Key": idempotency_key})
         return Created(
             reference=str(data.get("reference", "")),
@@ -139,6 +140,7 @@ class IntakeClient:
         *,
         idempotency_key: str,
         progress: ProgressCallback | None = None,
+        body_leaving: Callable[[], None] | None = None,
     ) -> Created:
         """POST /requests/{reference}/messages.
 
@@ -147,7 +149,7 @@ class IntakeClient:
         """
         document = json.dumps(message, ensure_ascii=False).encode("utf-8")
         parts = [Part("message", "application/json", data=document), *_file_parts(files)]
-        body = MultipartBody(parts, progress=progress)
+        body = MultipartBody(parts, progress=progress, before_last=body_leaving)
         data = self._http.post(
             f"requests/{quote(reference, safe='')}/messages",
             body,
@@ -260,6 +262,7 @@ class IntakeChannel:
                 files,
                 idempotency_key=context.idempotency_key,
                 progress=context.progress,
+                body_leaving=context.body_leaving,
             )
         status_url = created.status_url
         if status_url and not urlsplit(status_url).scheme:
@@ -294,6 +297,7 @@ class IntakeChannel:
                 files,
                 idempotency_key=context.idempotency_key,
                 progress=context.progress,
+                body_leaving=context.body_leaving,
             )
         return Receipt(
             channel=self.name,

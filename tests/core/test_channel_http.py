@@ -187,3 +187,15 @@ def test_a_large_upload_streams_with_flat_memory(tmp_path: Path) -> None:
                 tracemalloc.stop()
     assert server.received[-1][2] == upload.length
     assert peak < size / 8, f"peak {peak} bytes for a {size} byte upload"
+
+
+def test_before_last_runs_once_just_before_the_closing_boundary() -> None:
+    chunks: list[bytes] = []
+    marks: list[int] = []
+    upload = MultipartBody(
+        [Part("request", "application/json", data=b"{}")], before_last=lambda: marks.append(len(chunks))
+    )
+    for chunk in upload:
+        chunks.append(chunk)
+    assert marks == [len(chunks) - 1]
+    assert chunks[-1] == f"--{upload.boundary}--\r\n".encode()
