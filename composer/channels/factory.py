@@ -15,6 +15,7 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -88,3 +89,12 @@ class ChannelFactory:
         if spec is None or spec.build is None:
             raise DeliveryError("delivery.unsupported_channel", kind=FailureKind.CONFIG, channel=config.key())
         return spec.build(config, profile, self)
+
+
+def __getattr__(name: str) -> Any:
+    # kept for callers from before the registry; the e-mail channel owns its settings now
+    if name in {"load_mail_settings", "save_mail_settings"}:
+        from composer.channels import email
+
+        return getattr(email, name)
+    raise AttributeError(name)
