@@ -62,18 +62,12 @@ class Created:
 
 
 class IntakeClient:
-    """A client of the intake API at ``base_url``, over the shared HTTP layer.
+    """A client of the intake API at ``base_url`` (the profile's URL, e.g. ``https://intake.example/api/v1``).
 
-    Args:
-        base_url: the URL from the provider profile, e.g. ``https://intake.example/api/v1``.
-        token: the bearer token, or None when the call needs none.
-        verify: the TLS context; the system's trust store by default.
-        transport: an httpx transport, for tests.
-        timeout: httpx timeouts.
-
-    Raises:
-        DeliveryError: ``delivery.insecure_url`` (CONFIG) for plain http:// to
-            anything but loopback, or a URL that is not http(s).
+    The arguments, and ``delivery.insecure_url``, are those of
+    :class:`~composer.channels.http.HttpClient`, which does the talking; a 409
+    ``idempotency.in_progress`` (a replay of a request still being created)
+    is retried like a 5xx.
     """
 
     def __init__(
