@@ -22,7 +22,7 @@ from composer import __version__
 from composer.errors import ComposerError, describe
 from composer.i18n import N_, _, set_language
 
-__all__ = ["COMMANDS", "main", "print_error"]
+__all__ = ["COMMANDS", "common_options", "main", "print_error"]
 
 # Every subcommand: the module whose ``register(subparsers)`` adds it, and its
 # help line for ``--help`` (the module gives the same line when it registers). In the
@@ -35,8 +35,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("check a domain's DNS, registration, web site and mail server from here"),
     ),
     "scrub": ("composer.scrub_cli", N_("remove passwords, tokens and keys from files before you share them")),
+    "new": ("composer.compose_cli", N_("write a request file from fields given on the command line")),
     "send": ("composer.delivery_cli", N_("send a saved request file through the outbox")),
+    "follow-up": ("composer.compose_cli", N_("add a message to a sent request, in the same ticket")),
     "outbox": ("composer.delivery_cli", N_("show or resend what is in the outbox")),
+    "mail-settings": (
+        "composer.mail_settings_cli",
+        N_("show or set the outgoing mail server requests are e-mailed through"),
+    ),
     "profile": ("composer.commands", N_("check a provider profile or print its schema")),
     "explain": (
         "composer.explain_cli",
@@ -105,6 +111,32 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         for name, (_module, help_line) in COMMANDS.items():
             subparsers.add_parser(name, help=_(help_line))
     return parser
+
+
+def common_options(parser: argparse.ArgumentParser, *, wait: bool = False) -> None:
+    """The global options again on a subcommand, so they may also follow it (and ``--wait``)."""
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help=_("the provider profile to use"),
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help=_("where drafts and the outbox are kept"),
+    )
+    if wait:
+        parser.add_argument(
+            "--wait",
+            metavar="SECONDS",
+            type=float,
+            default=120.0,
+            help=_("how long to keep trying before leaving it in the outbox"),
+        )
 
 
 def print_error(error: ComposerError) -> None:

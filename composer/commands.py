@@ -49,6 +49,13 @@ def _profile_check(args: argparse.Namespace) -> int:
             channels=len(profile.channels),
         )
     )
+    from composer.channels.registry import spec_for
+
+    for number, config in enumerate(profile.channels, start=1):
+        spec = spec_for(config)
+        assert spec is not None  # a validated profile names only registered channels
+        can = ", ".join(sorted(spec.capabilities)) if spec.available else _("not available yet")
+        print(f"  {number}. {config.key()}: {_(spec.label)} ({can})")
     return 0
 
 

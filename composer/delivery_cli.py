@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from composer.channels.factory import ChannelFactory
+from composer.cli import common_options
 from composer.credentials import Credentials
 from composer.delivery import DeliveryListener, FallbackOffer, OutboxWorker
 from composer.errors import ComposerError, describe
@@ -38,28 +39,7 @@ EXIT_LATER = 75  # EX_TEMPFAIL: still in the outbox, will be sent later
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    # the global options again, so they may also follow the subcommand
-    parser.add_argument(
-        "--profile",
-        metavar="FILE",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help=_("the provider profile to use"),
-    )
-    parser.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        type=Path,
-        default=argparse.SUPPRESS,
-        help=_("where drafts and the outbox are kept"),
-    )
-    parser.add_argument(
-        "--wait",
-        metavar="SECONDS",
-        type=float,
-        default=120.0,
-        help=_("how long to keep trying before leaving it in the outbox"),
-    )
+    common_options(parser, wait=True)
 
 
 def register(subparsers: Any) -> None:
@@ -154,9 +134,12 @@ def _ensure_credential(worker: OutboxWorker, entry: OutboxEntry) -> None:
 
 def _send(args: argparse.Namespace) -> int:
     from composer.profile import load_profile
+    from composer.provenance import profile_for_bundle
     from composer.render import read_bundle
 
-    profile = load_profile(getattr(args, "profile", None))
+    # the bundle names its provider; --profile may name the same one (or must, for old files)
+    given = getattr(args, "profile", None)
+    profile = profile_for_bundle(args.file, load_profile(given) if given else None) or load_profile(None)
     printer = _Printer()
     with _store(args) as store:
         request = read_bundle(args.file, store)

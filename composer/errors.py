@@ -378,6 +378,59 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("{path} does not exist."),
         N_("Give a pre-filled link, or the file that holds one."),
     ),
+    # -- command line: composer.compose, composer.provenance, composer.mail_setup --
+    "history.ambiguous": (
+        N_("“{id}” matches {count} sent requests."),
+        N_("Type more of the request's id, or its whole reference code."),
+    ),
+    "bundle.profile_mismatch": (
+        N_("{path} was made for {made_for} ({made_for_id}), not for {given} ({given_id})."),
+        N_("Send it without --profile, or with the profile of {made_for}."),
+    ),
+    "bundle.profile_unreadable": (
+        N_("The copy of {made_for}'s profile in {path} cannot be used by this version."),
+        N_("Send it with --profile and the profile your provider gave you."),
+    ),
+    "cli.field_syntax": (
+        N_("“{value}” is not NAME=VALUE."),
+        N_("Write each field as --field NAME=VALUE, for example --field domain=example.com."),
+    ),
+    "cli.field_unknown": (
+        N_("The form has no field “{name}”."),
+        N_("Use one of: {names}."),
+    ),
+    "cli.field_choice": (
+        N_("“{value}” is not a choice for {name}."),
+        N_("Use one of: {choices}."),
+    ),
+    "cli.question_unknown": (
+        N_("The chosen kind of problem asks no question “{name}”."),
+        N_("Its questions are: {names}. Set --field category=... first."),
+    ),
+    "cli.not_ready": (
+        N_("The request cannot be sent yet: {count} thing(s) to fix."),
+        N_("Fix each one in the list, the same as the form asks, then run the command again."),
+    ),
+    "cli.output_missing": (
+        N_("No file to write the request to was given."),
+        N_("Add --output FILE.zip, for example --output request.zip."),
+    ),
+    "cli.follow_up_empty": (
+        N_("The follow-up has no text."),
+        N_("Write what you want to add with --text, or --text - to read it from standard input."),
+    ),
+    "mail.host_missing": (
+        N_("The mail server is missing."),
+        N_("Type the name of your mail server, for example mail.example.com."),
+    ),
+    "mail.password_missing": (
+        N_("The password of your mailbox is missing."),
+        N_("Type the password of your mailbox, or leave the user name empty."),
+    ),
+    "mail.invalid": (
+        N_("The mail settings cannot be used: {reason}"),
+        N_("Check the port (1 to 65535) and the encryption: starttls, tls or none."),
+    ),
 }
 
 

@@ -28,14 +28,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from composer.channels.base import DeliveryError, FollowUp
 from composer.errors import ComposerError
 from composer.model import Attachment, Receipt, Request
 from composer.profile import Channel, ProviderProfile
+from composer.settings import load_setting, save_setting
 from composer.store import Store
 
 __all__ = [
@@ -131,9 +130,7 @@ def channel_label(channel: Channel | None) -> str:
     """A stable short name for a profile channel: ``intake``, ``email``, ``file``."""
     if channel is None:
         return ""
-    if channel.kind == "helpdesk":
-        return channel.helpdesk
-    return channel.kind
+    return channel.key()
 
 
 def _entry(row: sqlite3.Row) -> OutboxEntry:
@@ -480,23 +477,3 @@ def withdraw(store: Store, entry_id: str) -> Request:
     if entry.kind is EntryKind.REQUEST:
         store.save_draft(entry.request)
     return entry.request
-
-
-# -- settings ----------------------------------------------------------------
-
-SettingT = TypeVar("SettingT", bound=BaseModel)
-
-
-def save_setting(store: Store, key: str, value: BaseModel) -> None:
-    """Save delivery settings (never a secret: those go to :mod:`composer.credentials`)."""
-    with store.transaction() as db:
-        db.execute(
-            "INSERT INTO delivery_settings(key, body) VALUES (?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET body = excluded.body",
-            (key, value.model_dump_json()),
-        )
-
-
-def load_setting(store: Store, key: str, model: type[SettingT]) -> SettingT | None:
-    rows = store.query("SELECT body FROM delivery_settings WHERE key = ?", (key,))
-    return model.model_validate_json(rows[0]["body"]) if rows else None

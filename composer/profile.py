@@ -17,9 +17,16 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializeAsAny, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from composer.channels.registry import (
+    ChannelSettings,
+    default_settings,
+    settings_json_schema,
+    spec_for,
+    validate_settings,
+)
 from composer.errors import ProfileError
 from composer.resources import resource_path
 
@@ -140,32 +147,8 @@ class Expected(BaseModel):
         return [v.strip().lower().rstrip(".") for v in value]
 
 
-class HelpdeskChannel(BaseModel):
-    model_config = _STRICT
-
-    kind: Literal["helpdesk"]
-    helpdesk: Literal["intake", "rt", "osticket", "zammad", "freshdesk", "zendesk", "whmcs"]
-    url: str
-    departments: dict[str, int | str] = Field(default_factory=dict)
-
-
-class EmailChannel(BaseModel):
-    model_config = _STRICT
-
-    kind: Literal["email"]
-    to: str
-    subject_tag: str = Field(
-        default="", description="How the helpdesk tags replies, e.g. '[Example #{number}]'."
-    )
-
-
-class FileChannel(BaseModel):
-    model_config = _STRICT
-
-    kind: Literal["file"]
-
-
-Channel = Annotated[HelpdeskChannel | EmailChannel | FileChannel, Field(discriminator="kind")]
+Channel = Annotated[SerializeAsAny[ChannelSettings], BeforeValidator(validate_settings)]
+"""One ``[[channels]]`` entry: the model its channel registered, chosen by ``helpdesk`` or ``kind``."""
 
 
 class Limits(BaseModel):
@@ -237,8 +220,8 @@ class RoleRule(BaseModel):
     may_file: list[str] = Field(default_factory=list, description="Category ids; empty means all.")
 
 
-def _default_channels() -> list[Channel]:
-    return [FileChannel(kind="file")]
+def _default_channels() -> list[ChannelSettings]:
+    return default_settings()
 
 
 class ProviderProfile(BaseModel):
@@ -269,7 +252,7 @@ class ProviderProfile(BaseModel):
 
     def sends_directly(self) -> bool:
         """Whether requests can be sent some way other than saving a file."""
-        return any(channel.kind != "file" for channel in self.channels)
+        return any(not (spec := spec_for(c)) or not spec.local for c in self.channels)
 
     def priority(self, name: str) -> Priority | None:
         return next((p for p in self.support.priorities if p.name == name), None)
@@ -329,25 +312,23 @@ def _toml_position(message: str) -> tuple[int, int]:
 
 def _location(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
-    previous: Any = None
     for item in loc:
         if isinstance(item, int):
             parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
-        elif (
-            isinstance(previous, int)
-            and parts[-1].startswith("channels[")
-            and item in {"helpdesk", "email", "file"}
-        ):
-            pass  # pydantic names the union branch; the user does not need it
         else:
             parts.append(str(item))
-        previous = item
     return ".".join(parts)
 
 
 def profile_json_schema() -> str:
     """The JSON Schema that providers can validate their profile against."""
     schema = ProviderProfile.model_json_schema()
+    # channels come from the registry: one of the models the channel modules declare
+    entry, definitions = settings_json_schema()
+    schema.setdefault("$defs", {}).update(definitions)
+    schema["$defs"].pop("ChannelSettings", None)
+    schema["properties"]["channels"]["items"] = entry
+    schema["properties"]["channels"].pop("default", None)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Request Composer provider profile"
     return json.dumps(schema, indent=2, ensure_ascii=False)

@@ -36,6 +36,7 @@ from composer.model import (
     display_domain,
 )
 from composer.profile import ProviderProfile
+from composer.provenance import provider_record
 from composer.triage import explain_error, hint_meaning
 
 if TYPE_CHECKING:
@@ -214,14 +215,23 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_json(request: Request) -> str:
-    """The request model with its schema, as helpdesks and :func:`read_bundle` read it."""
+def render_json(request: Request, *, text: str = "", extra: dict[str, Any] | None = None) -> str:
+    """The request model with its schema, as helpdesks and :func:`read_bundle` read it.
+
+    Args:
+        request: the request.
+        text: :func:`render_text` output, for a helpdesk to put in the ticket's body.
+        extra: more top-level members (a bundle's ``provider``).
+    """
     document: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
         "schema_version": SCHEMA_VERSION,
         "generator": f"request-composer {__version__}",
-        "request": json.loads(request.model_dump_json()),
     }
+    if text:
+        document["text"] = text
+    document.update(extra or {})
+    document["request"] = json.loads(request.model_dump_json())
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -256,6 +266,10 @@ def atomic_file(target: Path, *, prefix: str) -> Iterator[IO[bytes]]:
 def write_bundle(request: Request, profile: ProviderProfile, store: Store, target: Path) -> Path:
     """Save the request, its text and its attachments as one zip file, atomically.
 
+    ``request.json`` also records the provider it was made for
+    (:func:`composer.provenance.provider_record`), so that sending it later
+    finds the profile again.
+
     Raises:
         BundleError: ``bundle.write_failed`` when the file cannot be written,
             ``attachment.missing`` when an attachment is gone from the store.
@@ -272,7 +286,8 @@ def write_bundle(request: Request, profile: ProviderProfile, store: Store, targe
             zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
         ):
             bundle.writestr("request.txt", render_text(request, profile))
-            bundle.writestr("request.json", render_json(request))
+            provider = {"provider": provider_record(profile)}
+            bundle.writestr("request.json", render_json(request, extra=provider))
             if request.report is not None:
                 bundle.writestr("diagnostics.json", request.report.model_dump_json(indent=2))
             for name, attachment in _attachment_names(request.attachments):

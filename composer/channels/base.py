@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from composer.errors import ComposerError
 from composer.model import Attachment, Receipt, Request
-from composer.profile import ProviderProfile
+
+if TYPE_CHECKING:
+    from composer.profile import ProviderProfile
 
 __all__ = [
     "Channel",
@@ -100,12 +102,17 @@ class SendContext:
         idempotency_key: the same for every attempt of one outbox entry.
         progress: called while bytes leave the machine.
         original: for a follow-up, the request it belongs to (with its receipt).
+        body_leaving: called just before the last byte of the body is written
+            (the final dot of SMTP's DATA, the end of an upload); it records
+            "the body may be out" durably, so a try cut off after it is never
+            resent blindly. When it raises, nothing more is written.
     """
 
     profile: ProviderProfile
     idempotency_key: str
     progress: ProgressCallback | None = None
     original: Request | None = None
+    body_leaving: Callable[[], None] | None = None
 
 
 class Channel(Protocol):

@@ -25,9 +25,9 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from composer.channels.base import (
     DeliveryError,
@@ -36,17 +36,28 @@ from composer.channels.base import (
     SendContext,
     is_loopback_host,
 )
+from composer.channels.registry import Capability, ChannelSettings, ChannelSpec, CredentialShape
 from composer.credentials import identity
+from composer.i18n import N_
 from composer.model import Attachment, Receipt, Request, Role, normalise_domain
 from composer.profile import ProviderProfile
+from composer.settings import load_setting, save_setting
+from composer.store import Store
+
+if TYPE_CHECKING:
+    from composer.channels.factory import ChannelFactory
 
 __all__ = [
+    "SPECS",
     "EmailChannel",
+    "EmailSettings",
     "MailSettings",
     "admin_address_warning",
     "build_follow_up",
     "build_message",
+    "load_mail_settings",
     "message_id_for",
+    "save_mail_settings",
     "smtp_identity",
     "tagged_subject",
 ]
@@ -382,3 +393,71 @@ def _smtp_status(host: str, code: int, reason: str) -> DeliveryError:
     return DeliveryError(
         "delivery.rejected", kind=FailureKind.REJECTED, host=host, status=code, reason=reason
     )
+
+
+# -- registration --------------------------------------------------------------
+
+
+def load_mail_settings(store: Store) -> MailSettings | None:
+    """The user's outgoing mail settings, if set up."""
+    return load_setting(store, SETTINGS_KEY, MailSettings)
+
+
+def save_mail_settings(store: Store, settings: MailSettings) -> None:
+    """Save the mail settings (the password goes to the keyring, not here)."""
+    save_setting(store, SETTINGS_KEY, settings)
+
+
+class EmailSettings(ChannelSettings):
+    """``[[channels]] kind = "email"``: the provider's support address."""
+
+    kind: Literal["email"]
+    to: str
+    subject_tag: str = Field(
+        default="",
+        description=(
+            "How the helpdesk tags its mail, with {number} for the ticket number, e.g. "
+            "'[Example #{number}]' (Request Tracker: '[rtname #{number}]'). The app reads the "
+            "number from the provider's answer by it, and follow-ups carry it."
+        ),
+    )
+
+    @field_validator("subject_tag")
+    @classmethod
+    def _tag_has_number(cls, value: str) -> str:
+        if value and "{number}" not in value:
+            raise ValueError("must contain {number} where the ticket number goes")
+        return value
+
+
+def _password_identity(_settings: EmailSettings, _request: Request, factory: ChannelFactory) -> str | None:
+    mail = load_mail_settings(factory.store)
+    return smtp_identity(mail) if mail and mail.username else None
+
+
+def _build(settings: EmailSettings, profile: ProviderProfile, factory: ChannelFactory) -> EmailChannel:
+    profile_id = profile.provider.id
+
+    def password(mail: MailSettings) -> str | None:
+        return factory.credentials.get(profile_id, smtp_identity(mail))
+
+    return EmailChannel(
+        settings.to,
+        subject_tag=settings.subject_tag,
+        settings=load_mail_settings(factory.store),
+        password=password,
+        attachment_path=factory.store.attachment_path,
+        ssl_context=factory.ssl_context,
+    )
+
+
+SPECS = (
+    ChannelSpec(
+        key="email",
+        settings=EmailSettings,
+        label=N_("e-mail"),
+        capabilities=frozenset({Capability.CREATE, Capability.ATTACHMENTS, Capability.FOLLOW_UP}),
+        build=_build,
+        credential=CredentialShape(label=N_("Password of your mailbox"), identity=_password_identity),
+    ),
+)

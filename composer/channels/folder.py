@@ -12,17 +12,21 @@ import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from composer.channels.base import DeliveryError, FailureKind, FollowUp, SendContext
+from composer.channels.registry import Capability, ChannelSettings, ChannelSpec
 from composer.errors import ComposerError
+from composer.i18n import N_
 from composer.model import Attachment, Receipt, Request
 from composer.render import atomic_file
 
 if TYPE_CHECKING:
+    from composer.channels.factory import ChannelFactory
+    from composer.profile import ProviderProfile
     from composer.store import Store
 
-__all__ = ["FolderChannel", "bundle_name"]
+__all__ = ["SPECS", "FileSettings", "FolderChannel", "bundle_name"]
 
 
 def bundle_name(request: Request) -> str:
@@ -92,3 +96,29 @@ def _write_zip(
         raise DeliveryError(
             "bundle.write_failed", kind=FailureKind.CONFIG, path=str(target), reason=exc.strerror or str(exc)
         ) from None
+
+
+# -- registration --------------------------------------------------------------
+
+
+class FileSettings(ChannelSettings):
+    """``[[channels]] kind = "file"``: save the request as a file to send by hand."""
+
+    kind: Literal["file"]
+
+
+def _build(_settings: FileSettings, _profile: ProviderProfile, factory: ChannelFactory) -> FolderChannel:
+    return FolderChannel(factory.bundle_folder, store=factory.store)
+
+
+SPECS = (
+    ChannelSpec(
+        key="file",
+        settings=FileSettings,
+        label=N_("a saved file"),
+        capabilities=frozenset({Capability.CREATE, Capability.ATTACHMENTS, Capability.FOLLOW_UP}),
+        build=_build,
+        local=True,
+        default=True,
+    ),
+)

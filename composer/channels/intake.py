@@ -1,128 +1,54 @@
 """The intake API: our own documented HTTP API for providers who take structured requests.
 
-``resources/openapi.yaml`` is the contract. :class:`IntakeClient` speaks it;
-:class:`IntakeChannel` plugs it into the outbox. Attachments are streamed from
-the attachment store in 256 KB pieces (:class:`MultipartBody`), so a 25 MB
-request costs a few hundred kilobytes of memory, and the same multipart body
-is produced again, byte for byte, for every retry. TLS trust is the system's
-(``ssl.create_default_context``), which honours ``SSL_CERT_FILE`` and
-``SSL_CERT_DIR``. Plain ``http://`` is refused unless the host is loopback.
+``resources/openapi.yaml`` is the contract. :class:`IntakeClient` speaks it
+over the shared HTTP layer (:mod:`composer.channels.http`: TLS, time-outs,
+status codes, Retry-After, streamed multipart bodies); :class:`IntakeChannel`
+plugs it into the outbox, and :data:`SPECS` registers it
+(``helpdesk = "intake"``). The request's own id travels in the JSON
+document (``request.id``, the API's field for it) and in the text.
 """
 
 from __future__ import annotations
 
 import json
 import ssl
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlsplit
 
 import httpx
+from pydantic import Field
 
-from composer import __version__
 from composer.channels.base import (
     DeliveryError,
     FailureKind,
     FollowUp,
     ProgressCallback,
     SendContext,
-    is_loopback_host,
 )
+from composer.channels.http import CHUNK_SIZE, DEFAULT_TIMEOUT, HttpClient, MultipartBody, Part
+from composer.channels.registry import Capability, ChannelSettings, ChannelSpec, CredentialShape
+from composer.credentials import identity
+from composer.i18n import N_
 from composer.model import Attachment, Receipt, Request
+
+if TYPE_CHECKING:
+    from composer.channels.factory import ChannelFactory
+    from composer.profile import ProviderProfile
 
 __all__ = [
     "CHUNK_SIZE",
+    "SPECS",
     "Created",
     "IntakeChannel",
     "IntakeClient",
+    "IntakeSettings",
     "MultipartBody",
     "Part",
 ]
-
-CHUNK_SIZE = 256 * 1024
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
-
-
-@dataclass(frozen=True)
-class Part:
-    """One part of a multipart body: bytes in memory or a file streamed from disk."""
-
-    name: str
-    content_type: str
-    data: bytes = b""
-    path: Path | None = None
-    size: int = 0
-    filename: str = ""
-
-    @property
-    def length(self) -> int:
-        return self.size if self.path is not None else len(self.data)
-
-
-class MultipartBody:
-    """A ``multipart/form-data`` body that streams files and can be sent again.
-
-    Iterating yields the whole body; every iteration reads the files afresh,
-    so a retry needs no copy in memory. ``finished`` turns True once the last
-    byte has been handed to the connection.
-    """
-
-    def __init__(self, parts: list[Part], *, progress: ProgressCallback | None = None) -> None:
-        self.boundary = uuid.uuid4().hex
-        self._parts = [(self._head(p), p) for p in parts]
-        self._tail = f"--{self.boundary}--\r\n".encode("ascii")
-        self._progress = progress
-        self.length = sum(len(h) + p.length + 2 for h, p in self._parts) + len(self._tail)
-        self.finished = False
-
-    @property
-    def content_type(self) -> str:
-        return f"multipart/form-data; boundary={self.boundary}"
-
-    def _head(self, part: Part) -> bytes:
-        disposition = f'form-data; name="{part.name}"'
-        if part.filename:
-            disposition += f'; filename="{_quote_filename(part.filename)}"'
-        return (
-            f"--{self.boundary}\r\nContent-Disposition: {disposition}\r\n"
-            f"Content-Type: {part.content_type}\r\n\r\n"
-        ).encode()
-
-    def __iter__(self) -> Iterator[bytes]:
-        self.finished = False
-        sent = 0
-        for head, part in self._parts:
-            yield head
-            sent += len(head)
-            if part.path is None:
-                yield part.data
-                sent += len(part.data)
-            else:
-                with open(part.path, "rb") as stream:
-                    while chunk := stream.read(CHUNK_SIZE):
-                        yield chunk
-                        sent += len(chunk)
-                        self._report(sent)
-            yield b"\r\n"
-            sent += 2
-            self._report(sent)
-        yield self._tail
-        sent += len(self._tail)
-        self._report(sent)
-        self.finished = True
-
-    def _report(self, sent: int) -> None:
-        if self._progress is not None:
-            self._progress(sent, self.length)
-
-
-def _quote_filename(name: str) -> str:
-    # what browsers do (HTML5): percent-escape the quote and line breaks, keep UTF-8
-    return name.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
 
 
 @dataclass(frozen=True)
@@ -136,18 +62,12 @@ class Created:
 
 
 class IntakeClient:
-    """A client of the intake API at ``base_url``.
+    """A client of the intake API at ``base_url`` (the profile's URL, e.g. ``https://intake.example/api/v1``).
 
-    Args:
-        base_url: the URL from the provider profile, e.g. ``https://intake.example/api/v1``.
-        token: the bearer token, or None when the call needs none.
-        verify: the TLS context; the system's trust store by default.
-        transport: an httpx transport, for tests.
-        timeout: httpx timeouts.
-
-    Raises:
-        DeliveryError: ``delivery.insecure_url`` (CONFIG) for plain http:// to
-            anything but loopback, or a URL that is not http(s).
+    The arguments, and ``delivery.insecure_url``, are those of
+    :class:`~composer.channels.http.HttpClient`, which does the talking; a 409
+    ``idempotency.in_progress`` (a replay of a request still being created)
+    is retried like a 5xx.
     """
 
     def __init__(
@@ -159,31 +79,19 @@ class IntakeClient:
         transport: httpx.BaseTransport | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
     ) -> None:
-        parts = urlsplit(base_url)
-        if parts.scheme not in {"https", "http"} or not parts.hostname:
-            raise DeliveryError("delivery.insecure_url", kind=FailureKind.CONFIG, url=base_url)
-        if parts.scheme == "http" and not is_loopback_host(parts.hostname):
-            raise DeliveryError("delivery.insecure_url", kind=FailureKind.CONFIG, url=base_url)
-        self.base_url = base_url.rstrip("/")
-        self.host = parts.hostname
-        headers = {"User-Agent": f"request-composer/{__version__}", "Accept": "application/json"}
-        self._token = token
-        if parts.scheme == "http":
-            trust: ssl.SSLContext | bool = False  # loopback only, and no TLS to check
-        else:
-            trust = verify if verify is not None else ssl.create_default_context()
-        self._client = httpx.Client(
-            base_url=self.base_url + "/",
-            headers=headers,
-            verify=trust,
+        self._http = HttpClient(
+            base_url,
+            token=token,
+            verify=verify,
             transport=transport,
             timeout=timeout,
-            trust_env=False,
-            follow_redirects=False,
+            retryable_problems={"idempotency.in_progress"},
         )
+        self.base_url = self._http.base_url
+        self.host = self._http.host
 
     def close(self) -> None:
-        self._client.close()
+        self._http.close()
 
     def __enter__(self) -> IntakeClient:
         return self
@@ -200,17 +108,18 @@ class IntakeClient:
         *,
         idempotency_key: str,
         progress: ProgressCallback | None = None,
+        body_leaving: Callable[[], None] | None = None,
     ) -> Created:
         """POST /requests: ``document`` is :func:`composer.render.render_json` output.
 
         Raises:
             DeliveryError: NETWORK, SERVER, REJECTED, AUTH or CONFIG (see
-                :mod:`composer.channels.base`).
+                :mod:`composer.channels.http`).
         """
         parts = [Part("request", "application/json", data=document.encode("utf-8"))]
         parts += _file_parts(files)
-        body = MultipartBody(parts, progress=progress)
-        data = self._post("requests", body, idempotency_key)
+        body = MultipartBody(parts, progress=progress, before_last=body_leaving)
+        data = self._http.post("requests", body, headers={"Idempotency-Key": idempotency_key})
         return Created(
             reference=str(data.get("reference", "")),
             status_url=str(data.get("status_url", "")),
@@ -225,6 +134,7 @@ class IntakeClient:
         *,
         idempotency_key: str,
         progress: ProgressCallback | None = None,
+        body_leaving: Callable[[], None] | None = None,
     ) -> Created:
         """POST /requests/{reference}/messages.
 
@@ -233,8 +143,12 @@ class IntakeClient:
         """
         document = json.dumps(message, ensure_ascii=False).encode("utf-8")
         parts = [Part("message", "application/json", data=document), *_file_parts(files)]
-        body = MultipartBody(parts, progress=progress)
-        data = self._post(f"requests/{quote(reference, safe='')}/messages", body, idempotency_key)
+        body = MultipartBody(parts, progress=progress, before_last=body_leaving)
+        data = self._http.post(
+            f"requests/{quote(reference, safe='')}/messages",
+            body,
+            headers={"Idempotency-Key": idempotency_key},
+        )
         return Created(
             reference=str(data.get("reference", reference)),
             message_id=str(data.get("message_id", "")),
@@ -246,7 +160,7 @@ class IntakeClient:
         Raises:
             DeliveryError: NETWORK, SERVER, REJECTED (404 is ``delivery.not_found``) or AUTH.
         """
-        return self._get(f"requests/{quote(reference, safe='')}")
+        return self._http.get(f"requests/{quote(reference, safe='')}")
 
     def fetch_prefill(self, code: str) -> dict[str, Any]:
         """GET /prefill/{code}: the fields staff prepared for a new draft.
@@ -255,98 +169,9 @@ class IntakeClient:
             DeliveryError: NETWORK, SERVER, REJECTED (404 or 410 are
                 ``delivery.not_found``) or AUTH.
         """
-        data = self._get(f"prefill/{quote(code.strip(), safe='')}")
+        data = self._http.get(f"prefill/{quote(code.strip(), safe='')}")
         fields = data.get("fields")
         return dict(fields) if isinstance(fields, dict) else {}
-
-    # -- plumbing ---------------------------------------------------------
-
-    def _auth(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self._token}"} if self._token else {}
-
-    def _post(self, path: str, body: MultipartBody, idempotency_key: str) -> dict[str, Any]:
-        headers = {
-            **self._auth(),
-            "Idempotency-Key": idempotency_key,
-            "Content-Type": body.content_type,
-            "Content-Length": str(body.length),
-        }
-        return self._call(lambda: self._client.post(path, content=body, headers=headers), body)
-
-    def _get(self, path: str) -> dict[str, Any]:
-        return self._call(lambda: self._client.get(path, headers=self._auth()), None)
-
-    def _call(self, send: Callable[[], httpx.Response], body: MultipartBody | None) -> dict[str, Any]:
-        try:
-            response = send()
-        except httpx.TimeoutException as exc:
-            raise self._network("delivery.timeout", exc, body) from None
-        except httpx.TransportError as exc:
-            if _tls_failure(exc):
-                raise DeliveryError(
-                    "delivery.tls", kind=FailureKind.CONFIG, host=self.host, reason=_tls_reason(exc)
-                ) from None
-            raise self._network("delivery.network", exc, body) from None
-        return self._interpret(response)
-
-    def _network(self, code: str, exc: Exception, body: MultipartBody | None) -> DeliveryError:
-        return DeliveryError(
-            code,
-            kind=FailureKind.NETWORK,
-            host=self.host,
-            reason=type(exc).__name__,
-            maybe_delivered=body is not None and body.finished,
-        )
-
-    def _interpret(self, response: httpx.Response) -> dict[str, Any]:
-        status = response.status_code
-        if 200 <= status < 300:
-            try:
-                data = response.json()
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                data = None
-            if not isinstance(data, dict):
-                raise DeliveryError(
-                    "delivery.bad_response", kind=FailureKind.SERVER, host=self.host, status=status
-                )
-            return data
-        problem = _problem(response)
-        reason = problem.get("detail") or problem.get("title") or response.reason_phrase
-        if status in {401, 403}:
-            raise DeliveryError("delivery.auth_failed", kind=FailureKind.AUTH, host=self.host, status=status)
-        if status in {404, 410}:
-            raise DeliveryError(
-                "delivery.not_found", kind=FailureKind.REJECTED, host=self.host, status=status
-            )
-        if (
-            status == 408
-            or status == 429
-            or status >= 500
-            or (status == 409 and problem.get("code") == "idempotency.in_progress")
-        ):
-            raise DeliveryError(
-                "delivery.server_error",
-                kind=FailureKind.SERVER,
-                host=self.host,
-                status=status,
-                reason=str(reason),
-                retry_after=_retry_after(response),
-                maybe_delivered=True,
-            )
-        errors = problem.get("errors")
-        fields = (
-            [(str(e.get("field", "")), str(e.get("message", ""))) for e in errors if isinstance(e, dict)]
-            if isinstance(errors, list)
-            else []
-        )
-        raise DeliveryError(
-            "delivery.rejected",
-            kind=FailureKind.REJECTED,
-            host=self.host,
-            status=status,
-            reason=str(reason),
-            errors=fields,
-        )
 
 
 def _file_parts(files: list[tuple[Attachment, Path]]) -> list[Part]:
@@ -360,42 +185,6 @@ def _file_parts(files: list[tuple[Attachment, Path]]) -> list[Part]:
         )
         for attachment, path in files
     ]
-
-
-def _problem(response: httpx.Response) -> dict[str, Any]:
-    try:
-        data = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "")
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
-
-
-def _tls_failure(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return True
-        if isinstance(seen, ssl.SSLError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
-
-
-def _tls_reason(exc: BaseException) -> str:
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return str(seen.verify_message or seen.reason or "certificate")
-        seen = seen.__cause__ or seen.__context__
-    return "TLS"
 
 
 class IntakeChannel:
@@ -457,15 +246,17 @@ class IntakeChannel:
         Raises:
             DeliveryError: see :meth:`IntakeClient.create_request`.
         """
-        from composer.render import render_json
+        from composer.render import render_json, render_text
 
         files = self._files(request.attachments)
+        document = render_json(request, text=render_text(request, context.profile))
         with self._client(request) as client:
             created = client.create_request(
-                render_json(request),
+                document,
                 files,
                 idempotency_key=context.idempotency_key,
                 progress=context.progress,
+                body_leaving=context.body_leaving,
             )
         status_url = created.status_url
         if status_url and not urlsplit(status_url).scheme:
@@ -500,6 +291,7 @@ class IntakeChannel:
                 files,
                 idempotency_key=context.idempotency_key,
                 progress=context.progress,
+                body_leaving=context.body_leaving,
             )
         return Receipt(
             channel=self.name,
@@ -507,3 +299,49 @@ class IntakeChannel:
             sent_at=datetime.now(UTC),
             message_id=created.message_id,
         )
+
+
+# -- registration --------------------------------------------------------------
+
+
+class IntakeSettings(ChannelSettings):
+    """``[[channels]] kind = "helpdesk", helpdesk = "intake"``: the provider's intake API."""
+
+    kind: Literal["helpdesk"]
+    helpdesk: Literal["intake"]
+    url: str = Field(description="Base URL of the intake API, e.g. https://support.example/api/v1.")
+    departments: dict[str, int | str] = Field(default_factory=dict)
+
+
+def _token_identity(settings: IntakeSettings, request: Request, _factory: ChannelFactory) -> str:
+    return identity(settings.helpdesk, request.requester.email)
+
+
+def _build(settings: IntakeSettings, profile: ProviderProfile, factory: ChannelFactory) -> IntakeChannel:
+    profile_id = profile.provider.id
+
+    def token(request: Request) -> str | None:
+        return factory.credentials.get(profile_id, _token_identity(settings, request, factory))
+
+    return IntakeChannel(
+        settings.url,
+        token=token,
+        attachment_path=factory.store.attachment_path,
+        verify=factory.trust(settings.url),
+        transport=factory.http_transport,
+        timeout=factory.http_timeout,
+    )
+
+
+SPECS = (
+    ChannelSpec(
+        key="intake",
+        settings=IntakeSettings,
+        label=N_("the provider's request service"),
+        capabilities=frozenset(
+            {Capability.CREATE, Capability.ATTACHMENTS, Capability.FOLLOW_UP, Capability.STATUS}
+        ),
+        build=_build,
+        credential=CredentialShape(label=N_("Access key"), identity=_token_identity),
+    ),
+)

@@ -27,12 +27,13 @@ from PySide6.QtCore import QObject, Signal
 from shiboken6 import isValid
 
 from composer import history, i18n
-from composer.channels.email import MailSettings, smtp_identity
-from composer.channels.factory import ChannelFactory, load_mail_settings, save_mail_settings
+from composer.channels.email import MailSettings
+from composer.channels.factory import ChannelFactory
 from composer.credentials import Credentials
 from composer.delivery import Backoff, CredentialNeeded, DeliveryListener, OutboxWorker
 from composer.errors import ComposerError
 from composer.history import HistoryItem, HistoryMessage
+from composer.mail_setup import MailSetup, load_setup, save_setup
 from composer.model import Request
 from composer.outbox import Attempt, OutboxEntry
 from composer.profile import ProviderProfile
@@ -94,15 +95,6 @@ class HistoryDetail:
     profile: ProviderProfile
     text: str
     messages: list[HistoryMessage]
-
-
-@dataclass(frozen=True)
-class MailSetup:
-    """The saved mail settings, whether a password is stored, and whether it can be kept."""
-
-    settings: MailSettings | None
-    has_password: bool
-    session_only: bool
 
 
 class DeliveryController(QObject):
@@ -371,10 +363,7 @@ class DeliveryController(QObject):
         """The saved mail settings and whether their password is stored (never the password)."""
 
         def load(worker: OutboxWorker) -> MailSetup:
-            settings = load_mail_settings(self.store)
-            secrets = worker.channels.credentials
-            stored = bool(settings and settings.username and secrets.get(profile_id, smtp_identity(settings)))
-            return MailSetup(settings, stored, secrets.session_only)
+            return load_setup(self.store, worker.channels.credentials, profile_id)
 
         self.run(load, on_result=on_result, **callbacks)
 
@@ -388,10 +377,7 @@ class DeliveryController(QObject):
         """
 
         def save(worker: OutboxWorker) -> bool:
-            save_mail_settings(self.store, settings)
-            if not password:
-                return not worker.channels.credentials.session_only
-            return worker.channels.credentials.set(profile_id, smtp_identity(settings), password)
+            return save_setup(self.store, worker.channels.credentials, profile_id, settings, password)
 
         self.run(save, **callbacks)
 

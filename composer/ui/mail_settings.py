@@ -1,7 +1,7 @@
 """Settings → Outgoing mail: the SMTP server requests go through when they are sent by e-mail.
 
 Host, port, encryption and user name are saved with
-:func:`~composer.channels.factory.save_mail_settings`; the password goes only
+:func:`~composer.channels.email.save_mail_settings`; the password goes only
 to the OS keyring (:class:`~composer.credentials.Credentials`). Without a
 keyring the dialog says that the password is kept until the app closes.
 Empty settings are pre-filled from the provider profile's mail client
@@ -10,9 +10,8 @@ settings. Loading and saving run off the GUI thread.
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import Literal
 
-from pydantic import ValidationError as PydanticValidationError
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,10 +25,18 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from composer.channels.email import MailSettings, smtp_identity
-from composer.errors import ComposerError
-from composer.i18n import N_, _
-from composer.profile import MailEndpoint, ProviderProfile
+from composer.channels.email import MailSettings
+from composer.errors import ComposerError, ValidationError, describe
+from composer.i18n import _
+from composer.mail_setup import (
+    DEFAULT_PORTS,
+    SECURITY_CHOICES,
+    SECURITY_LABELS,
+    check_password,
+    profile_outgoing,
+    settings_from,
+)
+from composer.profile import ProviderProfile
 from composer.ui.delivery import DeliveryController, MailSetup, follow_language
 from composer.ui.messages import show_error
 
@@ -37,20 +44,8 @@ __all__ = ["MailSettingsDialog", "profile_outgoing"]
 
 Security = Literal["starttls", "tls", "none"]
 
-_SECURITY: list[tuple[Security, str]] = [
-    ("starttls", N_("STARTTLS (usually port 587)")),
-    ("tls", N_("TLS (usually port 465)")),
-    ("none", N_("None (only for a server on this computer)")),
-]
-_DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
-
-
-def profile_outgoing(profile: ProviderProfile) -> MailEndpoint | None:
-    """The provider's recommended outgoing (SMTP) server, if the profile names one."""
-    for endpoint in profile.expected.mail_client.outgoing:
-        if endpoint.protocol == "smtp":
-            return endpoint
-    return None
+_SECURITY: list[tuple[Security, str]] = [(value, SECURITY_LABELS[value]) for value in SECURITY_CHOICES]
+_DEFAULT_PORTS = DEFAULT_PORTS
 
 
 def keyring_note(*, session_only: bool) -> str:
@@ -200,26 +195,28 @@ class MailSettingsDialog(QDialog):
     # -- saving -----------------------------------------------------------
 
     def settings(self) -> MailSettings:
-        """The settings as typed (raises pydantic's ValidationError when they are incomplete)."""
-        return MailSettings(
-            host=self.host.text().strip(),
-            port=self.port.value(),
-            security=cast(Security, self.security.currentData()),
-            username=self.username.text().strip(),
+        """The settings as typed (raises ValidationError ``mail.host_missing`` or ``mail.invalid``)."""
+        return settings_from(
+            self.host.text(), self.port.value(), str(self.security.currentData()), self.username.text()
         )
 
     def _save(self) -> None:
+        # the same rules, and the same words, as ``request-composer mail-settings set``
         try:
             settings = self.settings()
-        except PydanticValidationError:
-            self.error.setText(_("Type the name of your mail server, for example mail.example.com."))
+        except ValidationError as error:
+            self.error.setText(describe(error.code, error.params)[1])
             self.host.setFocus()
             return
-        before = self._loaded_settings
-        # the stored password belongs to user, server and port: a new one needs its own
-        same_account = before is not None and smtp_identity(before) == smtp_identity(settings)
-        if settings.username and not self.password.text() and not (self._has_password and same_account):
-            self.error.setText(_("Type the password of your mailbox, or leave the user name empty."))
+        try:
+            check_password(
+                settings,
+                self.password.text(),
+                before=self._loaded_settings,
+                has_password=self._has_password,
+            )
+        except ValidationError as error:
+            self.error.setText(describe(error.code, error.params)[1])
             self.password.setFocus()
             return
         self.error.clear()

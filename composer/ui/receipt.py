@@ -23,23 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.i18n import N_, _
+from composer.i18n import _
 from composer.outbox import EntryKind, OutboxEntry
 from composer.ui.delivery import follow_language
 
 __all__ = ["ReceiptDialog", "channel_name"]
 
-_CHANNEL_NAMES = {
-    "intake": N_("the provider's request service"),
-    "email": N_("e-mail"),
-    "file": N_("a saved file"),
-}
-
 
 def channel_name(label: str) -> str:
-    """A channel's stable label (``intake``, ``email``, ``file``) in words people use."""
-    name = _CHANNEL_NAMES.get(label)
-    return _(name) if name else label
+    """A channel's stable label (``intake``, ``email``, ``file``) in words people use (its registry label)."""
+    from composer.channels.registry import spec_for
+
+    spec = spec_for(label)
+    return _(spec.label) if spec else label
 
 
 def _escape(text: str) -> str:

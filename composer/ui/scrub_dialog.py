@@ -115,19 +115,15 @@ def scrub_request_fields(parent: QWidget, controller: DraftController) -> bool:
 
     Returns False when the user cancels, and nothing should be sent.
     """
-    labels = {
-        "summary": _("The one-line summary"),
-        "error_text": _("The error message"),
-        "description": _("The description"),
-        "tried": _("What you tried"),
-    }
+    from composer.compose import SCRUBBED_FIELDS
+
     secrets = controller.known_secrets()
-    for field, label in labels.items():
+    for field, label in SCRUBBED_FIELDS.items():
         text = getattr(controller.request, field)
         matches = find_secrets(text, extra_secrets=secrets)
         if not matches:
             continue
-        dialog = ScrubDialog(label, text, matches, parent)
+        dialog = ScrubDialog(_(label), text, matches, parent)
         if not dialog.exec():
             return False
         controller.update(**{field: apply_redactions(text, matches, keep=dialog.kept())})

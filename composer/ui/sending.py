@@ -35,12 +35,7 @@ def sends_directly(profile: ProviderProfile) -> bool:
 
 def known_secrets(channels: Any, profile: ProviderProfile, request: Request) -> list[str]:
     """The secrets stored for this profile that could turn up in a pasted log (worker thread)."""
-    found = []
-    for channel in profile.channels:
-        who = channels.credential_identity(channel, request)
-        secret = channels.credentials.get(profile.provider.id, who) if who else None
-        if secret:
-            found.append(secret)
+    found: list[str] = channels.known_secrets(profile, request)
     return found
 
 

@@ -14,8 +14,8 @@ import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
 from composer import outbox as box
-from composer.channels.email import MailSettings, smtp_identity
-from composer.channels.factory import ChannelFactory, save_mail_settings
+from composer.channels.email import MailSettings, save_mail_settings, smtp_identity
+from composer.channels.factory import ChannelFactory
 from composer.credentials import Credentials, identity
 from composer.delivery import Backoff, DeliveryListener, OutboxWorker
 from composer.outbox import OutboxState

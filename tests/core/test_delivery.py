@@ -19,8 +19,8 @@ from keyring.backends.fail import Keyring as FailKeyring
 
 from composer import history
 from composer import outbox as box
-from composer.channels.email import MailSettings, smtp_identity
-from composer.channels.factory import ChannelFactory, save_mail_settings
+from composer.channels.email import MailSettings, save_mail_settings, smtp_identity
+from composer.channels.factory import ChannelFactory
 from composer.credentials import Credentials, identity
 from composer.delivery import Backoff, CredentialNeeded, DeliveryListener, FallbackOffer, OutboxWorker
 from composer.outbox import OutboxEntry, OutboxState

@@ -15,9 +15,10 @@ from composer.channels.email import (
     EmailChannel,
     MailSettings,
     admin_address_warning,
+    load_mail_settings,
+    save_mail_settings,
     tagged_subject,
 )
-from composer.channels.factory import load_mail_settings, save_mail_settings
 from composer.model import Receipt, Report, Requester, Role
 from composer.render import render_subject, render_text
 from composer.store import Store

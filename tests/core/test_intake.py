@@ -13,7 +13,7 @@ import trustme
 from composer.channels.base import DeliveryError, FailureKind, SendContext
 from composer.channels.intake import IntakeChannel, IntakeClient, MultipartBody, Part
 from composer.model import Request
-from composer.render import render_json
+from composer.render import render_json, render_text
 from composer.store import Store
 from tests.servers.intake import TOKEN, IntakeServer, make_profile, make_request, parse_multipart
 
@@ -48,7 +48,11 @@ def test_create_request_delivers_model_and_files(server: IntakeServer, store: St
     assert receipt.reference == "EX-00001"
     assert receipt.url.endswith("/requests/EX-00001")
     ticket = server.tickets["EX-00001"]
-    assert ticket.document == json.loads(render_json(request))
+    # the model for the helpdesk's fields, and the text for the ticket's body, which ends with our id
+    assert ticket.document["request"] == json.loads(render_json(request))["request"]
+    assert ticket.document["request"]["id"] == request.id
+    assert ticket.document["text"] == render_text(request, context().profile)
+    assert f"request {request.id}" in ticket.document["text"].splitlines()[-1]
     for attachment, (name, data) in zip(request.attachments, ticket.files, strict=True):
         assert name == attachment.name
         assert data == store.attachment_path(attachment).read_bytes()

@@ -27,7 +27,7 @@ from shiboken6 import isValid
 
 from composer import history
 from composer import outbox as box
-from composer.channels.factory import load_mail_settings
+from composer.channels.email import load_mail_settings
 from composer.credentials import Credentials, identity
 from composer.delivery import Backoff
 from composer.model import Request
