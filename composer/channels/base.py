@@ -100,12 +100,17 @@ class SendContext:
         idempotency_key: the same for every attempt of one outbox entry.
         progress: called while bytes leave the machine.
         original: for a follow-up, the request it belongs to (with its receipt).
+        body_leaving: called just before the last byte of the body is written
+            (the final dot of SMTP's DATA, the end of an upload); it records
+            "the body may be out" durably, so a try cut off after it is never
+            resent blindly. When it raises, nothing more is written.
     """
 
     profile: ProviderProfile
     idempotency_key: str
     progress: ProgressCallback | None = None
     original: Request | None = None
+    body_leaving: Callable[[], None] | None = None
 
 
 class Channel(Protocol):

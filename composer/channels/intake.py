@@ -68,14 +68,22 @@ class MultipartBody:
 
     Iterating yields the whole body; every iteration reads the files afresh,
     so a retry needs no copy in memory. ``finished`` turns True once the last
-    byte has been handed to the connection.
+    byte has been handed to the connection; ``before_last`` is called just
+    before it is (the outbox marks "the body may be out").
     """
 
-    def __init__(self, parts: list[Part], *, progress: ProgressCallback | None = None) -> None:
+    def __init__(
+        self,
+        parts: list[Part],
+        *,
+        progress: ProgressCallback | None = None,
+        before_last: Callable[[], None] | None = None,
+    ) -> None:
         self.boundary = uuid.uuid4().hex
         self._parts = [(self._head(p), p) for p in parts]
         self._tail = f"--{self.boundary}--\r\n".encode("ascii")
         self._progress = progress
+        self._before_last = before_last
         self.length = sum(len(h) + p.length + 2 for h, p in self._parts) + len(self._tail)
         self.finished = False
 
@@ -110,6 +118,8 @@ class MultipartBody:
             yield b"\r\n"
             sent += 2
             self._report(sent)
+        if self._before_last is not None:
+            self._before_last()
         yield self._tail
         sent += len(self._tail)
         self._report(sent)
@@ -200,6 +210,7 @@ class IntakeClient:
         *,
         idempotency_key: str,
         progress: ProgressCallback | None = None,
+        body_leaving: Callable[[], None] | None = None,
     ) -> Created:
         """POST /requests: ``document`` is :func:`composer.render.render_json` output.
 
@@ -209,7 +220,7 @@ class IntakeClient:
         """
         parts = [Part("request", "application/json", data=document.encode("utf-8"))]
         parts += _file_parts(files)
-        body = MultipartBody(parts, progress=progress)
+        body = MultipartBody(parts, progress=progress, before_last=body_leaving)
         data = self._post("requests", body, idempotency_key)
         return Created(
             reference=str(data.get("reference", "")),
@@ -225,6 +236,7 @@ class IntakeClient:
         *,
         idempotency_key: str,
         progress: ProgressCallback | None = None,
+        body_leaving: Callable[[], None] | None = None,
     ) -> Created:
         """POST /requests/{reference}/messages.
 
@@ -233,7 +245,7 @@ class IntakeClient:
         """
         document = json.dumps(message, ensure_ascii=False).encode("utf-8")
         parts = [Part("message", "application/json", data=document), *_file_parts(files)]
-        body = MultipartBody(parts, progress=progress)
+        body = MultipartBody(parts, progress=progress, before_last=body_leaving)
         data = self._post(f"requests/{quote(reference, safe='')}/messages", body, idempotency_key)
         return Created(
             reference=str(data.get("reference", reference)),
@@ -466,6 +478,7 @@ class IntakeChannel:
                 files,
                 idempotency_key=context.idempotency_key,
                 progress=context.progress,
+                body_leaving=context.body_leaving,
             )
         status_url = created.status_url
         if status_url and not urlsplit(status_url).scheme:
@@ -500,6 +513,7 @@ class IntakeChannel:
                 files,
                 idempotency_key=context.idempotency_key,
                 progress=context.progress,
+                body_leaving=context.body_leaving,
             )
         return Receipt(
             channel=self.name,
