@@ -41,7 +41,8 @@ __all__ = [
     "settle_resend",
 ]
 
-_REFERENCE = re.compile(r"^[\w.#/-]{1,64}$", re.UNICODE)
+_REFERENCE = re.compile(r"^[\w./-]{1,64}$", re.UNICODE)
+_AFTER_HASH = re.compile(r"#\s*([A-Za-z0-9][A-Za-z0-9-]*)")
 
 
 def mark_body_out(store: Store, entry_id: str, owner: str, attempt_id: int) -> None:
@@ -69,12 +70,16 @@ def expected_message_id(entry: OutboxEntry) -> str:
 
 
 def normalise_reference(text: str) -> str:
-    """The provider's number as typed or pasted (``#``, brackets and spaces trimmed).
+    """The provider's number as typed or pasted: ``4711``, ``#4711``, or a whole tag.
+
+    From a pasted subject tag such as ``[Example #4711]`` the part after
+    ``#`` is taken; brackets and spaces are trimmed.
 
     Raises:
         ComposerError: ``reference.invalid``.
     """
-    number = text.strip().strip("[]").strip().lstrip("#").strip()
+    tagged = _AFTER_HASH.search(text)
+    number = tagged.group(1) if tagged else text.strip().strip("[]").strip()
     if not _REFERENCE.match(number):
         raise ComposerError("reference.invalid", reference=text.strip()[:80])
     return number
