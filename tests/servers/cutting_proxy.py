@@ -10,6 +10,7 @@ the body, before the dot, so the server drops the message. Only the first
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from typing import Literal
@@ -71,10 +72,8 @@ class _Connection:
 
     def _close(self) -> None:
         for sock in (self.client, self.server):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _upstream(self) -> None:
