@@ -99,7 +99,7 @@ def test_cut_before_the_dot_is_sent_again_by_itself_once(smtp: SmtpServer, store
         worker = make_worker(store, Events())
         worker.start()
         try:
-            entry = worker.submit(make_request(store, sizes=(300_000,)), PROFILE)
+            entry = worker.submit(make_request(store, sizes=(3_000_000,)), PROFILE)
             entry = wait_state(store, entry.id, OutboxState.SENT, OutboxState.FAILED, OutboxState.UNCERTAIN)
         finally:
             worker.stop()

@@ -3,8 +3,9 @@
 ``cut="after_dot"`` forwards the whole message including the final dot of
 DATA, so the server accepts it, then swallows the server's ``250`` and
 closes both sides: the client never learns that the message arrived (the
-lost reply of issue 8). ``cut="in_body"`` closes both sides halfway through
-the body, before the dot, so the server drops the message. Only the first
+lost reply of issue 8). ``cut="in_body"`` stops reading early in the body (so a
+body of a few megabytes blocks the client before its dot) and then resets
+both sides: the server drops the message. Only the first
 ``times`` connections that reach DATA are cut; later ones pass through.
 """
 
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
+import time
 from typing import Literal
 
 Cut = Literal["after_dot", "in_body"]
@@ -91,7 +94,10 @@ class _Connection:
                 if in_data:
                     body += len(chunk)
                     if self.proxy.cut == "in_body" and body > 1024 and self.proxy.take_cut():
-                        self._close()  # half the body went, the dot never will
+                        # stop reading, so a big body blocks the client before its dot, then reset
+                        time.sleep(0.3)
+                        self.client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        self._close()
                         return
                     if b"\r\n.\r\n" in seen:
                         in_data = False
