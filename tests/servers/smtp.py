@@ -65,6 +65,8 @@ class _Handler:
 class SmtpServer:
     """Use as a context manager; ``security`` is ``starttls``, ``tls`` or ``none``."""
 
+    handler_class: type[_Handler] = _Handler
+
     def __init__(
         self,
         *,
@@ -116,7 +118,7 @@ class SmtpServer:
             options["tls_context"] = server_context
             options["require_starttls"] = True
         self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, ready_timeout=10, **options
+            self.handler_class(self), hostname="127.0.0.1", port=self.port, ready_timeout=10, **options
         )
         self._controller.start()
         return self
