@@ -214,8 +214,9 @@ def _deliver(worker: OutboxWorker, entry: OutboxEntry, wait: float, printer: _Pr
     store = worker.store
     watcher = _reply_watcher(worker)
     deadline = time.monotonic() + wait
+    if entry.state is not OutboxState.SENT or watcher is not None:
+        _ensure_credential(worker, entry)  # the mailbox password is the SMTP one
     if entry.state not in {OutboxState.SENT, OutboxState.UNCERTAIN}:
-        _ensure_credential(worker, entry)
         worker.start()
         try:
             entry = _wait_for(

@@ -7,15 +7,18 @@ requires STARTTLS before login (:attr:`DovecotServer.starttls_port`). The
 certificate is minted by ``trustme``; :meth:`client_context` trusts it. It
 never touches the system's Dovecot (``/etc/dovecot``, its sockets or ports).
 
-The mailbox is the Maildir given (for example the folder Request Tracker's
-outgoing mail is captured into), so what the app reads is exactly what the
-helpdesk sent. Dovecot refuses to open mail as root: when the tests run as
-root, mail is accessed as the ``dovecot`` system user and the Maildir's
-folders are opened up to it.
+The mailbox is a Maildir the server's own folder holds; :meth:`link_from`
+puts it where another writer files mail (for example the folder Request
+Tracker's outgoing mail is captured into), so what the app reads is
+exactly what the helpdesk sent. Dovecot refuses to open mail as root: when the tests run as
+root, mail is accessed as the ``dovecot`` system user, and a small thread
+opens up to it what other root processes file into the Maildir (RT writes
+its mail with mode 0600).
 """
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
@@ -24,6 +27,7 @@ import socket
 import ssl
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -87,21 +91,22 @@ class DovecotServer:
     """Use as a context manager.
 
     Args:
-        maildir: the Maildir to serve as INBOX (made when missing).
         user, password: the one account (the passwd-file holds it in plain text:
             a throw-away test password).
     """
 
-    def __init__(self, maildir: Path | None = None, *, user: str = USER, password: str = PASSWORD) -> None:
+    def __init__(self, *, user: str = USER, password: str = PASSWORD) -> None:
         self._temp = tempfile.TemporaryDirectory(prefix="rc-dovecot-")
         self.root = Path(self._temp.name)
-        self.maildir = Path(maildir) if maildir is not None else self.root / "Maildir"
+        self.maildir = self.root / "Maildir"
         self.user = user
         self.password = password
         self.ca = trustme.CA()
         self.port = _free_port()
         self.starttls_port = _free_port()
         self._process: subprocess.Popen[bytes] | None = None
+        self._stopping = threading.Event()
+        self._opener: threading.Thread | None = None
 
     def client_context(self) -> ssl.SSLContext:
         """A client TLS context that trusts this server's certificate."""
@@ -133,7 +138,14 @@ class DovecotServer:
         if os.geteuid() == 0:
             for sub in ("new", "cur"):
                 for item in (self.maildir / sub).iterdir():
-                    item.chmod(0o666)
+                    with contextlib.suppress(OSError):  # Dovecot may be moving it to cur/
+                        if item.stat().st_mode & 0o777 != 0o666:
+                            item.chmod(0o666)
+
+    def _keep_open(self) -> None:
+        while not self._stopping.wait(0.05):
+            with contextlib.suppress(OSError):
+                self.open_maildir()
 
     def start(self) -> DovecotServer:
         if not Path(DOVECOT).exists():
@@ -175,9 +187,14 @@ class DovecotServer:
                 raise RuntimeError(f"Dovecot did not start: {output}{self.log()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
+                    pass
             except OSError:
                 time.sleep(0.05)
+                continue
+            if os.geteuid() == 0:
+                self._opener = threading.Thread(target=self._keep_open, name="maildir-opener", daemon=True)
+                self._opener.start()
+            return self
         self.stop()
         raise RuntimeError(f"Dovecot did not listen on {self.port}: {self.log()}")
 
@@ -186,6 +203,17 @@ class DovecotServer:
             return (self.root / "dovecot.log").read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
+
+    def link_from(self, path: Path) -> None:
+        """Make ``path`` (say, the folder RT files a requester's mail into) this Maildir.
+
+        Dovecot opens mail as an unprivileged user, who cannot reach into a
+        private temporary folder such as pytest's; a symbolic link from there
+        to this server's own (reachable) Maildir lets the writer keep its path.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(self.maildir, target_is_directory=True)
 
     def deliver(self, message: bytes) -> Path:
         """Put a message into the Maildir's ``new`` folder, as a delivery agent does."""
@@ -198,6 +226,9 @@ class DovecotServer:
         return target
 
     def stop(self) -> None:
+        self._stopping.set()
+        if self._opener is not None:
+            self._opener.join(5)
         if self._process is not None:
             self._process.terminate()
             try:
