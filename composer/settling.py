@@ -114,10 +114,11 @@ def settle_arrived(store: Store, entry_id: str, *, reference: str = "") -> Outbo
         if row is None or row[0] != OutboxState.UNCERTAIN:
             raise ComposerError("outbox.not_uncertain", id=entry_id[:12])
         box.mark_sent(db, entry_id, receipt)
-        db.execute(
-            "UPDATE delivery_attempts SET outcome = 'settled', finished_at = ?"
-            " WHERE id = (SELECT MAX(id) FROM delivery_attempts WHERE outbox_id = ?)",
-            (box.now_utc().isoformat(timespec="microseconds"), entry_id),
+        moment = box.now_utc().isoformat(timespec="microseconds")
+        db.execute(  # logged beside the tries, which keep their outcome
+            "INSERT INTO delivery_attempts(outbox_id, channel, idempotency_key, started_at, finished_at,"
+            " outcome, detail) VALUES (?, ?, ?, ?, ?, 'settled', ?)",
+            (entry_id, receipt.channel, entry.idempotency_key, moment, moment, reference),
         )
         if entry.follow_up is None:
             history.record(db, entry.request, entry.profile, receipt)
