@@ -290,8 +290,6 @@ class OutboxWorker:
         else:
             entry = settling.settle_resend(self.store, entry_id)
         self._notify(entry)
-        if arrived:
-            _call(self.listener.on_sent, entry)
         self.wake()
         return entry
 
@@ -301,11 +299,8 @@ class OutboxWorker:
         Raises:
             ComposerError: ``reference.invalid``, ``outbox.not_found``, ``outbox.not_sent_yet``.
         """
-        before = box.get_entry(self.store, entry_id)
         entry = settling.keep_reference(self.store, entry_id, reference)
         self._notify(entry)
-        if before is not None and before.state is OutboxState.UNCERTAIN:
-            _call(self.listener.on_sent, entry)
         return entry
 
     def entries(self, *states: OutboxState) -> list[OutboxEntry]:

@@ -135,6 +135,7 @@ class ReplyWatcher:
         self.on_found = on_found
         self.on_error = on_error
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     # -- one look ---------------------------------------------------------
@@ -231,18 +232,24 @@ class ReplyWatcher:
 
         def run() -> None:
             while not self._stop.is_set():
+                self._wake.clear()
                 try:
                     self.check_once()
                 except Exception:
                     log.exception("reply watcher failed")
                 wait = interval if interval is not None else load_reply_settings(self.store).interval
-                self._stop.wait(wait)
+                self._wake.wait(wait)
 
         self._thread = threading.Thread(target=run, name="reply-watcher", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """Look now (the user just said yes, or a request was just sent)."""
+        self._wake.set()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
 

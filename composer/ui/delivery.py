@@ -9,7 +9,9 @@ settings) runs on the thread pool through :func:`~composer.ui.bridge.run_task`;
 its result comes back to a callback on the GUI thread. Even building the
 worker (the keyring probe, recovering entries a crash left ``sending``)
 happens off the GUI thread, so that a slow Secret Service never freezes the
-window.
+window. The reply watcher (:mod:`composer.replies`), which reads the
+provider's number from its answer once the user agreed, runs on its own
+thread beside the worker.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from composer.history import HistoryItem, HistoryMessage
 from composer.model import Request
 from composer.outbox import Attempt, OutboxEntry
 from composer.profile import ProviderProfile
+from composer.replies import ReplySettings, ReplyWatcher, load_reply_settings, save_reply_settings
 from composer.store import Store
 from composer.ui.bridge import Bridge, run_task
 
@@ -67,12 +70,15 @@ class _Life:
         self.closed = False
         self.running = False
         self.worker: OutboxWorker | None = None
+        self.watcher: ReplyWatcher | None = None
 
-    def start(self, worker: OutboxWorker) -> None:
+    def start(self, worker: OutboxWorker, watcher: ReplyWatcher) -> None:
         with self.lock:
             self.worker = worker
+            self.watcher = watcher
             if not self.closed:
                 worker.start()  # recovers interrupted entries first
+                watcher.start()
                 self.running = True
         self.ready.set()
 
@@ -83,6 +89,8 @@ class _Life:
             worker = self.worker
         if running and worker is not None:
             worker.stop(timeout)
+        if running and self.watcher is not None:
+            self.watcher.stop(timeout)
         self.ready.set()
 
 
@@ -130,6 +138,8 @@ class DeliveryController(QObject):
         submitted(OutboxEntry): :meth:`send` or :meth:`follow_up` wrote the entry.
         error(ComposerError): an action failed and its caller gave no ``on_error``.
         ready(): the worker runs (entries a crash interrupted are pending again).
+        uncertain(OutboxEntry): a request may have arrived (cut off after it left);
+            the user says whether it did, or the provider's answer settles it.
     """
 
     state_changed = Signal(object)
@@ -140,6 +150,7 @@ class DeliveryController(QObject):
     submitted = Signal(object)
     error = Signal(object)
     ready = Signal()
+    uncertain = Signal(object)
 
     def __init__(
         self,
@@ -178,7 +189,9 @@ class DeliveryController(QObject):
             on_sent=self._bridge.wrap(self.sent.emit),
             on_fallback=self._bridge.wrap(self.fallback_offered.emit),
             on_credential_needed=self._bridge.wrap(self.credential_needed.emit),
+            on_uncertain=self._bridge.wrap(self.uncertain.emit),
         )
+        found_reply = self._bridge.wrap(self.state_changed.emit)
         factory_options: dict[str, Any] = {"ssl_context": ssl_context, "http_transport": http_transport}
         if http_timeout is not None:
             factory_options["http_timeout"] = http_timeout
@@ -189,7 +202,8 @@ class DeliveryController(QObject):
                 store, secrets, bundle_folder or store.folder / "bundles", **factory_options
             )
             worker = OutboxWorker(store, channels, listener, backoff=backoff or Backoff(), poll=poll)
-            life.start(worker)
+            watcher = ReplyWatcher(store, secrets, ssl_context=ssl_context, on_found=found_reply)
+            life.start(worker, watcher)
 
         run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected)
 
@@ -287,6 +301,30 @@ class DeliveryController(QObject):
     def continue_with_next(self, entry_id: str, **callbacks: Any) -> None:
         """Send an entry through the next channel of its profile (the user said yes)."""
         self.run(lambda w: w.continue_with_next(entry_id), **callbacks)
+
+    def settle(self, entry_id: str, *, arrived: bool, **callbacks: Any) -> None:
+        """The user's word on a request that may have arrived: it did, or send it again."""
+        self.run(lambda w: w.settle(entry_id, arrived=arrived), **callbacks)
+
+    def keep_reference(self, entry_id: str, reference: str, **callbacks: Any) -> None:
+        """Keep the provider's number for an entry (settles one that may have arrived)."""
+        self.run(lambda w: w.keep_reference(entry_id, reference), **callbacks)
+
+    def reply_settings(self, *, on_result: Callable[[ReplySettings], None], **callbacks: Any) -> None:
+        """Whether the user agreed to the app reading the provider's answers (None: not asked)."""
+        self.run(lambda _w: load_reply_settings(self.store), on_result=on_result, **callbacks)
+
+    def set_reply_consent(self, enabled: bool, **callbacks: Any) -> None:
+        """Save the user's answer; with yes, look in the mailbox at once."""
+
+        def save(_worker: OutboxWorker) -> ReplySettings:
+            settings = load_reply_settings(self.store).model_copy(update={"enabled": enabled})
+            save_reply_settings(self.store, settings)
+            if enabled and self._life.watcher is not None:
+                self._life.watcher.wake()
+            return settings
+
+        self.run(save, **callbacks)
 
     def edit(self, entry_id: str, **callbacks: Any) -> None:
         """Take an unsent entry back to the drafts; ``on_result`` gets its :class:`Request`."""

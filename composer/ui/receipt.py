@@ -3,12 +3,17 @@
 Shown when an outbox entry is sent. A helpdesk answers with a ticket number
 at once; an e-mail has none yet (the provider's answer carries it); the file
 channel leaves a bundle the user sends themselves; a follow-up went into an
-existing ticket. Each case says what happened and what to do next.
+existing ticket; a request cut off just after it left *may have arrived*
+(:class:`~composer.ui.settle_panel.SettlePanel` lets the user say whether it
+did). Each case says what happened and what to do next. When the provider's
+number comes later (read from its answer, or typed in), the receipt shows it
+at once.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
@@ -24,8 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from composer.i18n import N_, _
-from composer.outbox import EntryKind, OutboxEntry
-from composer.ui.delivery import follow_language
+from composer.outbox import EntryKind, OutboxEntry, OutboxState
+from composer.ui.delivery import DeliveryController, follow_language
+
+if TYPE_CHECKING:
+    from composer.ui.settle_panel import SettlePanel
 
 __all__ = ["ReceiptDialog", "channel_name"]
 
@@ -50,11 +58,16 @@ class ReceiptDialog(QDialog):
     """What was sent where, and the code to quote.
 
     Args:
-        entry: the sent outbox entry (its ``receipt`` is set).
+        entry: the sent outbox entry (its ``receipt`` is set), or one that may
+            have arrived (``uncertain``).
         parent: the window it belongs to.
+        controller: when given, the receipt follows the entry (the number
+            appears when it comes) and offers to settle it or keep its number.
     """
 
-    def __init__(self, entry: OutboxEntry, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, entry: OutboxEntry, parent: QWidget | None = None, controller: DeliveryController | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dialog.receipt")
         self.entry = entry
@@ -95,6 +108,14 @@ class ReceiptDialog(QDialog):
         self.copied = QLabel()
         self.copied.setObjectName("receipt.copied")
         layout.addWidget(self.copied)
+        self.settle: SettlePanel | None = None
+        if controller is not None:
+            from composer.ui.settle_panel import SettlePanel
+
+            self.settle = SettlePanel(controller, self)
+            layout.addWidget(self.settle)
+            self.settle.show_entry(entry)
+            controller.state_changed.connect(self.update_entry)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -104,13 +125,25 @@ class ReceiptDialog(QDialog):
         self.retranslate()
         self.setMinimumWidth(420)
 
+    def update_entry(self, entry: OutboxEntry) -> None:
+        """The entry changed (settled, or its number came): show it."""
+        if entry.id != self.entry.id:
+            return
+        self.entry = entry
+        self.reference_code = entry.receipt.reference if entry.receipt else ""
+        self.reference.setText(self.reference_code)
+        self.reference.setVisible(bool(self.reference_code))
+        self.copy.setVisible(bool(self.reference_code))
+        self.retranslate()
+
     def copy_reference(self) -> None:
         """Put the reference code on the clipboard."""
         QGuiApplication.clipboard().setText(self.reference_code)
         self.copied.setText(_("Copied."))
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("Request sent"))
+        uncertain = self.entry.state is OutboxState.UNCERTAIN
+        self.setWindowTitle(_("Request may have arrived") if uncertain else _("Request sent"))
         self.copy.setText(_("&Copy"))
         self.copy.setToolTip(_("Copy the reference code"))
         if self.copied.text():
@@ -125,6 +158,10 @@ class ReceiptDialog(QDialog):
         channel = receipt.channel if receipt else ""
         provider = _escape(entry.profile.provider.name)
         quote = _("Quote this code when you call or chat about this problem.")
+        if entry.state is OutboxState.UNCERTAIN:
+            return _("Your request may have reached {provider} already.").format(
+                provider=entry.profile.provider.name
+            ), ""
         if entry.kind is EntryKind.FOLLOW_UP:
             if self.reference_code:
                 return _("Your message was added to your request."), f"<p>{_escape(quote)}</p>"
