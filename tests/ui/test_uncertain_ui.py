@@ -1,4 +1,4 @@
-"""A request that may have arrived, in the window: the receipt and the outbox say so and let the user settle it.
+"""A request that may have arrived, in the window: receipt and outbox say so; the user settles it.
 
 Real parts: aiosmtpd on loopback behind a proxy that loses the answer to the
 end of DATA, a real DeliveryController, its worker and SQLite.
@@ -23,17 +23,13 @@ from composer.ui.receipt import ReceiptDialog
 from tests.servers.cutting_proxy import CuttingProxy
 from tests.servers.intake import make_profile, make_request
 from tests.servers.smtp import SmtpServer
-from tests.ui.test_delivery_ui import (  # noqa: F401 (fixtures)
-    WAIT,
-    Factory,
-    cell,
-    click,
-    make_controller,
-    parent,
-    secrets,
-    wait_dialog,
-    wait_state,
-)
+from tests.ui import test_delivery_ui as _ui
+from tests.ui.test_delivery_ui import WAIT, Factory, cell, click, wait_dialog, wait_state
+
+# the delivery UI tests' fixtures: a real controller with a session-only keyring
+make_controller = _ui.make_controller
+parent = _ui.parent
+secrets = _ui.secrets
 
 PROFILE = make_profile(
     {"kind": "email", "to": "support@hosting.example", "subject_tag": "[Example #{number}]"}
