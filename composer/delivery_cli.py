@@ -35,7 +35,8 @@ from composer.credentials import Credentials
 from composer.delivery import DeliveryListener, FallbackOffer, OutboxWorker
 from composer.errors import ComposerError, describe
 from composer.i18n import N_, _, ngettext
-from composer.outbox import EntryKind, OutboxEntry, OutboxState, channel_label, get_entry, list_entries
+from composer.outbox import OutboxEntry, OutboxState, channel_label, get_entry, list_entries
+from composer.settling import look_for, needs_number
 from composer.store import Store
 
 if TYPE_CHECKING:
@@ -224,11 +225,11 @@ def _deliver(worker: OutboxWorker, entry: OutboxEntry, wait: float, printer: _Pr
             )
         finally:
             worker.stop()
-    if watcher is not None and _needs_reply(entry):
+    if watcher is not None and needs_number(entry):
         print(_("Waiting for the provider's confirmation mail…"), flush=True)
         watcher.start(interval=1.0)
         try:
-            entry = _wait_for(store, entry, deadline, set(), until=lambda e: not _needs_reply(e))
+            entry = _wait_for(store, entry, deadline, set(), until=lambda e: not needs_number(e))
         finally:
             watcher.stop()
     if entry.state is OutboxState.SENT:
@@ -275,14 +276,6 @@ def _wait_for(
     return entry
 
 
-def _needs_reply(entry: OutboxEntry) -> bool:
-    if channel_label(entry.channel) != "email" or entry.kind is not EntryKind.REQUEST:
-        return False
-    if entry.state is OutboxState.UNCERTAIN:
-        return True
-    return entry.state is OutboxState.SENT and entry.receipt is not None and not entry.receipt.reference
-
-
 def _reply_watcher(worker: OutboxWorker) -> ReplyWatcher | None:
     from composer.replies import ReplyWatcher, load_reply_settings
 
@@ -317,23 +310,8 @@ def _print_sent(entry: OutboxEntry) -> int:
 def _print_uncertain(entry: OutboxEntry) -> None:
     message, next_step = describe("outbox.uncertain", {"id": entry.id[:12]})
     print(message, file=sys.stderr)
-    print(_look_for(entry), file=sys.stderr)
+    print(look_for(entry), file=sys.stderr)
     print(next_step, file=sys.stderr)
-
-
-def _look_for(entry: OutboxEntry) -> str:
-    """What the provider's confirmation looks like, so the user can find it."""
-    from composer.render import render_subject
-
-    tag = getattr(entry.channel, "subject_tag", "")
-    subject = render_subject(entry.request, entry.profile)
-    if tag:
-        return _(
-            "Look in your mailbox for an answer from {provider} with “{tag}” and “{subject}” in its subject."
-        ).format(provider=entry.profile.provider.name, tag=tag.replace("{number}", "…"), subject=subject)
-    return _("Look in your mailbox for an answer from {provider} about “{subject}”.").format(
-        provider=entry.profile.provider.name, subject=subject
-    )
 
 
 def _find(store: Store, prefix: str) -> OutboxEntry:

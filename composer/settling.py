@@ -35,7 +35,9 @@ __all__ = [
     "awaiting_reference",
     "expected_message_id",
     "keep_reference",
+    "look_for",
     "mark_body_out",
+    "needs_number",
     "normalise_reference",
     "settle_arrived",
     "settle_resend",
@@ -67,6 +69,23 @@ def expected_message_id(entry: OutboxEntry) -> str:
     from composer.channels.email import message_id_for
 
     return message_id_for(entry.idempotency_key, entry.request.requester.email)
+
+
+def look_for(entry: OutboxEntry) -> str:
+    """What the provider's confirmation looks like, so that the user can find it in the mailbox."""
+    from composer.i18n import _
+    from composer.render import render_subject
+
+    tag = getattr(entry.channel, "subject_tag", "")
+    subject = render_subject(entry.request, entry.profile)
+    provider = entry.profile.provider.name
+    if tag:
+        return _(
+            "Look in your mailbox for an answer from {provider} with “{tag}” and “{subject}” in its subject."
+        ).format(provider=provider, tag=tag.replace("{number}", "…"), subject=subject)
+    return _("Look in your mailbox for an answer from {provider} about “{subject}”.").format(
+        provider=provider, subject=subject
+    )
 
 
 def normalise_reference(text: str) -> str:
@@ -191,16 +210,16 @@ def keep_reference(store: Store, entry_id: str, reference: str) -> OutboxEntry:
     return kept
 
 
+def needs_number(entry: OutboxEntry) -> bool:
+    """An e-mail request that may have arrived, or went out and has no ticket number yet."""
+    if channel_label(entry.channel) != "email" or entry.kind is not EntryKind.REQUEST:
+        return False
+    if entry.state is OutboxState.UNCERTAIN:
+        return True
+    return entry.state is OutboxState.SENT and entry.receipt is not None and not entry.receipt.reference
+
+
 def awaiting_reference(store: Store) -> list[OutboxEntry]:
     """E-mail requests whose provider's number is not known yet (and those that may have arrived)."""
     entries = box.list_entries(store, states=(OutboxState.SENT, OutboxState.UNCERTAIN))
-    return [
-        entry
-        for entry in entries
-        if channel_label(entry.channel) == "email"
-        and entry.kind is EntryKind.REQUEST
-        and (
-            entry.state is OutboxState.UNCERTAIN
-            or (entry.receipt is not None and not entry.receipt.reference)
-        )
-    ]
+    return [entry for entry in entries if needs_number(entry)]

@@ -206,6 +206,7 @@ class DeliveryController(QObject):
             life.start(worker, watcher)
 
         run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected)
+        self.sent.connect(self._look_for_answer)
 
     # -- life cycle -------------------------------------------------------
 
@@ -226,6 +227,12 @@ class DeliveryController(QObject):
         Blocks for at most ``timeout`` seconds; call it when the window closes.
         """
         self._life.close(timeout)
+
+    def _look_for_answer(self, entry: OutboxEntry) -> None:
+        # an e-mail just went out: the provider's automatic reply usually follows within seconds
+        watcher = self._life.watcher
+        if watcher is not None and entry.receipt is not None and not entry.receipt.reference:
+            watcher.wake()
 
     def _emit_ready(self) -> None:
         if isValid(self) and not self._life.closed:

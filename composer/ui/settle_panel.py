@@ -23,34 +23,13 @@ from shiboken6 import isValid
 
 from composer.errors import ComposerError
 from composer.i18n import _
-from composer.outbox import EntryKind, OutboxEntry, OutboxState, channel_label
+from composer.outbox import OutboxEntry, OutboxState
 from composer.replies import ReplySettings
+from composer.settling import look_for, needs_number
 from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
 
-__all__ = ["SettlePanel", "look_for", "needs_number"]
-
-
-def needs_number(entry: OutboxEntry) -> bool:
-    """An e-mail request that may have arrived, or went out and has no ticket number yet."""
-    if channel_label(entry.channel) != "email" or entry.kind is not EntryKind.REQUEST:
-        return False
-    if entry.state is OutboxState.UNCERTAIN:
-        return True
-    return entry.state is OutboxState.SENT and entry.receipt is not None and not entry.receipt.reference
-
-
-def look_for(entry: OutboxEntry) -> str:
-    """What the provider's confirmation looks like, so that the user can find it."""
-    tag = getattr(entry.channel, "subject_tag", "")
-    provider = entry.profile.provider.name
-    if tag:
-        return _("Look in your mailbox for an answer from {provider} with “{tag}” in its subject.").format(
-            provider=provider, tag=tag.replace("{number}", "…")
-        )
-    return _("Look in your mailbox for an answer from {provider} about this request.").format(
-        provider=provider
-    )
+__all__ = ["SettlePanel"]
 
 
 class SettlePanel(QWidget):
