@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -107,6 +107,7 @@ class ReceiptDialog(QDialog):
         layout.addWidget(self.explanation)
         self.copied = QLabel()
         self.copied.setObjectName("receipt.copied")
+        self.copied.setVisible(False)
         layout.addWidget(self.copied)
         self.settle: SettlePanel | None = None
         if controller is not None:
@@ -123,7 +124,7 @@ class ReceiptDialog(QDialog):
         layout.addWidget(buttons)
         follow_language(self, self.retranslate)
         self.retranslate()
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(520 if self.settle is not None and self.settle.isVisibleTo(self) else 420)
 
     def update_entry(self, entry: OutboxEntry) -> None:
         """The entry changed (settled, or its number came): show it."""
@@ -135,11 +136,29 @@ class ReceiptDialog(QDialog):
         self.reference.setVisible(bool(self.reference_code))
         self.copy.setVisible(bool(self.reference_code))
         self.retranslate()
+        if self.isVisible():
+            self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        # wrapped labels need the height their width gives them; Qt's size hint guesses too short
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        height = layout.totalHeightForWidth(width)
+        if height > 0:
+            self.resize(width, height)
 
     def copy_reference(self) -> None:
         """Put the reference code on the clipboard."""
         QGuiApplication.clipboard().setText(self.reference_code)
         self.copied.setText(_("Copied."))
+        self.copied.setVisible(True)
 
     def retranslate(self) -> None:
         uncertain = self.entry.state is OutboxState.UNCERTAIN
@@ -151,6 +170,7 @@ class ReceiptDialog(QDialog):
         headline, explanation = self._texts()
         self.headline.setText(headline)
         self.explanation.setText(explanation)
+        self.explanation.setVisible(bool(explanation))
 
     def _texts(self) -> tuple[str, str]:
         entry = self.entry
