@@ -139,7 +139,7 @@ class ReceiptDialog(QDialog):
         if self.isVisible():
             self._fit()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit()
 
