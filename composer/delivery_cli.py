@@ -49,6 +49,8 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_UNCERTAIN = 4  # may have arrived: the user (or the reply watcher) settles it
 EXIT_LATER = 75  # EX_TEMPFAIL: still in the outbox, will be sent later
+#: how long ``send`` waits for the provider's automatic reply to a delivered e-mail
+NUMBER_WAIT = 20.0
 
 _STATE_WORDS = {
     OutboxState.PENDING: N_("waiting"),
@@ -228,6 +230,8 @@ def _deliver(worker: OutboxWorker, entry: OutboxEntry, wait: float, printer: _Pr
     if watcher is not None and needs_number(entry):
         print(_("Waiting for the provider's confirmation mail…"), flush=True)
         watcher.start(interval=1.0)
+        if entry.state is OutboxState.SENT:  # only nice to have: not worth a long wait
+            deadline = min(deadline, time.monotonic() + NUMBER_WAIT)
         try:
             entry = _wait_for(store, entry, deadline, set(), until=lambda e: not needs_number(e))
         finally:

@@ -155,8 +155,20 @@ class EmailChannel(BaseModel):
     kind: Literal["email"]
     to: str
     subject_tag: str = Field(
-        default="", description="How the helpdesk tags replies, e.g. '[Example #{number}]'."
+        default="",
+        description=(
+            "How the helpdesk tags its mail, with {number} for the ticket number, e.g. "
+            "'[Example #{number}]' (Request Tracker: '[rtname #{number}]'). The app reads the "
+            "number from the provider's answer by it, and follow-ups carry it."
+        ),
     )
+
+    @field_validator("subject_tag")
+    @classmethod
+    def _tag_has_number(cls, value: str) -> str:
+        if value and "{number}" not in value:
+            raise ValueError("must contain {number} where the ticket number goes")
+        return value
 
 
 class FileChannel(BaseModel):

@@ -36,7 +36,7 @@ from composer.delivery import Backoff, CredentialNeeded, DeliveryListener, Outbo
 from composer.errors import ComposerError
 from composer.history import HistoryItem, HistoryMessage
 from composer.model import Request
-from composer.outbox import Attempt, OutboxEntry
+from composer.outbox import Attempt, OutboxEntry, OutboxState, entry_for_request
 from composer.profile import ProviderProfile
 from composer.replies import ReplySettings, ReplyWatcher, load_reply_settings, save_reply_settings
 from composer.store import Store
@@ -405,8 +405,22 @@ class DeliveryController(QObject):
         self.run(lambda _w: history.reopen_as_template(self.store, request_id), **callbacks)
 
     def set_reference(self, request_id: str, reference: str, **callbacks: Any) -> None:
-        """Keep the ticket number the provider answered later (e-mail sends have none at first)."""
-        self.run(lambda _w: history.set_reference(self.store, request_id, reference), **callbacks)
+        """Keep the ticket number the provider answered later (e-mail sends have none at first).
+
+        ``on_result`` gets the request with its receipt. The number also goes on
+        the outbox entry, so the reply watcher stops looking for it.
+        """
+
+        def keep(worker: OutboxWorker) -> Request:
+            entry = entry_for_request(self.store, request_id)
+            if entry is not None and entry.state is OutboxState.SENT:
+                worker.keep_reference(entry.id, reference)
+                found = history.get(self.store, request_id)
+                if found is not None:
+                    return found[0]
+            return history.set_reference(self.store, request_id, reference)
+
+        self.run(keep, **callbacks)
 
     # -- settings and secrets ---------------------------------------------
 

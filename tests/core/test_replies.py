@@ -154,3 +154,14 @@ def test_replies_command_switches_consent(store: Store, capsys: pytest.CaptureFi
     assert load_reply_settings(store) == ReplySettings(enabled=True, host="imap.example.gr")
     assert main(["outbox", "replies", "off", "--data-dir", data]) == 0
     assert load_reply_settings(store).enabled is False
+
+
+def test_a_subject_tag_without_the_number_is_refused() -> None:
+    from composer.errors import ProfileError
+    from composer.profile import load_profile_text
+
+    text = '[provider]\nid = "x"\nname = "X"\n[[channels]]\nkind = "email"\nto = "s@x.example"\n'
+    assert load_profile_text(text + 'subject_tag = "[X #{number}]"\n').channels
+    with pytest.raises(ProfileError) as raised:
+        load_profile_text(text + 'subject_tag = "[X #]"\n')
+    assert "{number}" in str(raised.value.params["errors"])
