@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,7 +38,7 @@ from composer.outbox import Attempt, EntryKind, OutboxEntry, OutboxState, channe
 from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
 from composer.ui.receipt import channel_name
-from composer.ui.settle_panel import SettlePanel
+from composer.ui.settle_panel import SettlePanel, add_button
 
 __all__ = ["OutboxDialog", "choose_bundle_path", "entry_details", "entry_title"]
 
@@ -142,12 +141,12 @@ class OutboxDialog(QDialog):
         layout.addWidget(self.empty)
 
         actions = QHBoxLayout()
-        self.retry = self._button("action.outbox_retry", self._retry, actions)
-        self.next_way = self._button("action.outbox_next", self._next_way, actions)
-        self.edit = self._button("action.outbox_edit", self._edit, actions)
-        self.save = self._button("action.outbox_save", self._save, actions)
+        self.retry = add_button("action.outbox_retry", self._retry, actions)
+        self.next_way = add_button("action.outbox_next", self._next_way, actions)
+        self.edit = add_button("action.outbox_edit", self._edit, actions)
+        self.save = add_button("action.outbox_save", self._save, actions)
         actions.addStretch(1)
-        self.close_button = self._button("action.outbox_close", self.accept, actions)
+        self.close_button = add_button("action.outbox_close", self.accept, actions)
         layout.addLayout(actions)
 
         self.settle = SettlePanel(controller, self)
@@ -169,13 +168,6 @@ class OutboxDialog(QDialog):
         self.retranslate()
         self.resize(860, 520)
         self.reload()
-
-    def _button(self, name: str, handler: object, row: QHBoxLayout) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.clicked.connect(handler)
-        row.addWidget(button)
-        return button
 
     def _disconnect(self) -> None:
         self.controller.state_changed.disconnect(self.update_entry)

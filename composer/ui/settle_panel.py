@@ -29,7 +29,16 @@ from composer.settling import look_for, needs_number
 from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
 
-__all__ = ["SettlePanel"]
+__all__ = ["SettlePanel", "add_button"]
+
+
+def add_button(name: str, handler: object, row: QHBoxLayout) -> QPushButton:
+    """A push button with a stable objectName, added to ``row``."""
+    button = QPushButton()
+    button.setObjectName(name)
+    button.clicked.connect(handler)
+    row.addWidget(button)
+    return button
 
 
 class SettlePanel(QWidget):
@@ -50,8 +59,8 @@ class SettlePanel(QWidget):
         layout.addWidget(self.explanation)
 
         decide = QHBoxLayout()
-        self.arrived = self._button("settle.arrived", lambda: self._settle(True), decide)
-        self.resend = self._button("settle.resend", lambda: self._settle(False), decide)
+        self.arrived = add_button("settle.arrived", lambda: self._settle(True), decide)
+        self.resend = add_button("settle.resend", lambda: self._settle(False), decide)
         decide.addStretch(1)
         layout.addLayout(decide)
 
@@ -63,7 +72,7 @@ class SettlePanel(QWidget):
         self.reference.returnPressed.connect(self._keep)
         self.reference_label.setBuddy(self.reference)
         number.addWidget(self.reference, 1)
-        self.keep = self._button("settle.keep", self._keep, number)
+        self.keep = add_button("settle.keep", self._keep, number)
         layout.addLayout(number)
 
         self.question = QLabel()
@@ -71,8 +80,8 @@ class SettlePanel(QWidget):
         self.question.setWordWrap(True)
         layout.addWidget(self.question)
         answers = QHBoxLayout()
-        self.consent_yes = self._button("settle.replies_yes", lambda: self._consent(True), answers)
-        self.consent_no = self._button("settle.replies_no", lambda: self._consent(False), answers)
+        self.consent_yes = add_button("settle.replies_yes", lambda: self._consent(True), answers)
+        self.consent_no = add_button("settle.replies_no", lambda: self._consent(False), answers)
         answers.addStretch(1)
         layout.addLayout(answers)
 
@@ -81,13 +90,6 @@ class SettlePanel(QWidget):
         self.retranslate()
         self.show_entry(None)
         controller.reply_settings(on_result=self._consent_loaded, on_error=lambda _e: None)
-
-    def _button(self, name: str, handler: object, row: QHBoxLayout) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.clicked.connect(handler)
-        row.addWidget(button)
-        return button
 
     # -- contents ---------------------------------------------------------
 
