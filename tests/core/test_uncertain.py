@@ -230,3 +230,18 @@ def test_send_command_reports_may_have_arrived(
         assert "may have arrived" in err and "[Example #…]" in err
         assert main(args) == 4  # sending the file again sends nothing
     assert len(smtp.messages) == 1
+
+
+def test_intake_upload_marks_the_body_out_just_before_its_last_bytes() -> None:
+    from composer.channels.intake import MultipartBody, Part
+
+    seen: list[str] = []
+    body = MultipartBody(
+        [Part("request", "application/json", data=b"{}"), Part("note", "text/plain", data=b"x" * 10)],
+        before_last=lambda: seen.append(f"mark after {sum(len(c) for c in chunks)}"),
+    )
+    chunks: list[bytes] = []
+    for chunk in body:
+        chunks.append(chunk)
+    assert seen == [f"mark after {body.length - len(chunks[-1])}"]
+    assert chunks[-1].endswith(b"--\r\n") and body.finished
