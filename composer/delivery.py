@@ -8,6 +8,11 @@ its :class:`~composer.channels.base.FailureKind`:
 
 * network down, timeout, 5xx, SMTP 4xx: back to ``pending`` with exponential
   backoff (also after a restart), up to :attr:`Backoff.max_attempts`;
+* cut off after the body may have left (a lost answer, a time-out, a killed
+  process): resent with the same key only where that key settles it (the
+  intake API); an e-mail goes to ``uncertain`` and waits for the provider's
+  confirmation (:mod:`composer.replies`) or the user's word
+  (:meth:`OutboxWorker.settle`), never resent blindly;
 * rejected (4xx), authentication, configuration, or too many tries: ``failed``
   with the reason code. The worker never moves on to the next channel by
   itself: it tells the UI (:attr:`DeliveryListener.on_fallback`), which asks
@@ -15,8 +20,8 @@ its :class:`~composer.channels.base.FailureKind`:
   :meth:`edit` or :meth:`save_as_file`.
 
 Callbacks are plain callables run on the worker thread; the UI wraps them
-into Qt signals. Starting a worker recovers entries left ``sending`` by a
-process that died; they go out again with the same key.
+into Qt signals. Starting a worker, and every few seconds after, takes over
+entries left ``sending`` by a process that died or whose lease ran out.
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from composer import history
+from composer import history, settling
 from composer import outbox as box
 from composer.channels.base import DeliveryError, FailureKind, FollowUp, SendContext, is_retryable
 from composer.channels.factory import ChannelFactory
@@ -113,6 +119,7 @@ class DeliveryListener:
     on_sent: Callable[[OutboxEntry], None] | None = None
     on_fallback: Callable[[FallbackOffer], None] | None = None
     on_credential_needed: Callable[[CredentialNeeded], None] | None = None
+    on_uncertain: Callable[[OutboxEntry], None] | None = None
 
 
 def _call(callback: Callable[..., None] | None, *args: Any) -> None:
@@ -133,22 +140,25 @@ class OutboxWorker:
         channels: builds channels from profile entries.
         listener: callbacks (called on the worker thread).
         backoff: the retry policy.
-        lease: how long a claim holds against other processes on other hosts.
+        lease: how long a claim holds against other processes (renewed while sending).
         poll: how often to look for entries other processes added.
+        recover_every: how often to take over entries of senders that died.
     """
 
     store: Store
     channels: ChannelFactory
     listener: DeliveryListener = field(default_factory=DeliveryListener)
     backoff: Backoff = field(default_factory=Backoff)
-    lease: timedelta = timedelta(minutes=15)
+    lease: timedelta = timedelta(minutes=5)
     poll: float = 1.0
+    recover_every: float = 15.0
 
     def __post_init__(self) -> None:
         self._owner = box.new_owner()
         self._wake = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self._last_recover = 0.0
 
     # -- life cycle -------------------------------------------------------
 
@@ -172,7 +182,13 @@ class OutboxWorker:
         """Entries left ``sending`` by a dead process go back to ``pending``."""
         recovered = box.recover(self.store)
         for entry_id in recovered:
-            log.info("outbox entry %s was interrupted; it will be sent again", entry_id)
+            entry = box.get_entry(self.store, entry_id)
+            if entry is None:
+                continue
+            log.info("outbox entry %s was interrupted; now %s", entry_id, entry.state)
+            self._notify(entry)
+            if entry.state is OutboxState.UNCERTAIN:
+                _call(self.listener.on_uncertain, entry)
         return recovered
 
     def wake(self) -> None:
@@ -263,6 +279,30 @@ class OutboxWorker:
             raise ComposerError("outbox.not_found", id=entry_id)
         return write_bundle(entry.request, entry.profile, self.store, target)
 
+    def settle(self, entry_id: str, *, arrived: bool) -> OutboxEntry:
+        """The user's word on a request that may have arrived: it did, or send it again.
+
+        Raises:
+            ComposerError: ``outbox.not_found``, ``outbox.not_uncertain``.
+        """
+        if arrived:
+            entry = settling.settle_arrived(self.store, entry_id)
+        else:
+            entry = settling.settle_resend(self.store, entry_id)
+        self._notify(entry)
+        self.wake()
+        return entry
+
+    def keep_reference(self, entry_id: str, reference: str) -> OutboxEntry:
+        """Store the provider's number (settles an entry that may have arrived).
+
+        Raises:
+            ComposerError: ``reference.invalid``, ``outbox.not_found``, ``outbox.not_sent_yet``.
+        """
+        entry = settling.keep_reference(self.store, entry_id, reference)
+        self._notify(entry)
+        return entry
+
     def entries(self, *states: OutboxState) -> list[OutboxEntry]:
         return box.list_entries(self.store, states=states)
 
@@ -274,6 +314,9 @@ class OutboxWorker:
     def _run(self) -> None:
         while not self._stopping:
             try:
+                if time.monotonic() - self._last_recover >= self.recover_every:
+                    self._last_recover = time.monotonic()
+                    self.recover()
                 worked = self.run_once()
             except Exception:
                 log.exception("outbox worker failed; trying again shortly")
@@ -319,17 +362,27 @@ class OutboxWorker:
         if config is None:
             raise DeliveryError("delivery.no_next_channel", kind=FailureKind.CONFIG)
         channel = self.channels.make(config, entry.profile)
+        renewed = time.monotonic()
 
         def progress(sent: int, total: int) -> None:
+            nonlocal renewed
+            if time.monotonic() - renewed > self.lease.total_seconds() / 4:
+                renewed = time.monotonic()
+                box.renew_lease(self.store, entry.id, self._owner, lease=self.lease)
             _call(self.listener.on_progress, entry.id, sent, total)
 
+        def body_leaving() -> None:
+            settling.mark_body_out(self.store, entry.id, self._owner, attempt_id)
+
         if entry.follow_up is None:
-            context = SendContext(entry.profile, entry.idempotency_key, progress)
+            context = SendContext(entry.profile, entry.idempotency_key, progress, body_leaving=body_leaving)
             receipt = channel.send(entry.request, context)
         else:
             found = history.get(self.store, entry.request_id)
             original = found[0] if found else entry.request
-            context = SendContext(entry.profile, entry.idempotency_key, progress, original)
+            context = SendContext(
+                entry.profile, entry.idempotency_key, progress, original, body_leaving=body_leaving
+            )
             receipt = channel.send_follow_up(entry.follow_up, context)
         with self.store.transaction() as db:
             box.finish_attempt(db, attempt_id, "sent", detail=receipt.reference)
@@ -346,7 +399,8 @@ class OutboxWorker:
 
     def _failed(self, entry: OutboxEntry, attempt_id: int, error: DeliveryError) -> None:
         label = channel_label(entry.channel)
-        retry = is_retryable(error.kind) and entry.attempts < self.backoff.max_attempts
+        uncertain = error.maybe_delivered and not box.resend_is_safe(label)
+        retry = not uncertain and is_retryable(error.kind) and entry.attempts < self.backoff.max_attempts
         next_at = None
         if retry:
             wait = self.backoff.delay(entry.attempts, error.retry_after)
@@ -359,18 +413,23 @@ class OutboxWorker:
             error.code,
             f"; retry in {(next_at - box.now_utc()).total_seconds():.1f}s" if next_at else "",
         )
-        with self.store.transaction() as db:
-            box.finish_attempt(db, attempt_id, str(error.kind), code=error.code)
-            box.mark_unsent(
-                db,
-                entry.id,
-                error,
-                state=OutboxState.PENDING if retry else OutboxState.FAILED,
-                next_attempt_at=next_at,
+        if uncertain:
+            state = OutboxState.UNCERTAIN
+            error = DeliveryError(
+                "delivery.maybe_delivered", kind=error.kind, maybe_delivered=True, cause=error.code
             )
+        else:
+            state = OutboxState.PENDING if retry else OutboxState.FAILED
+        with self.store.transaction() as db:
+            outcome = "uncertain" if uncertain else str(error.kind)
+            box.finish_attempt(db, attempt_id, outcome, code=error.params.get("cause", error.code))
+            box.mark_unsent(db, entry.id, error, state=state, next_attempt_at=next_at)
         updated = box.get_entry(self.store, entry.id)
         assert updated is not None
         self._notify(updated)
+        if uncertain:
+            _call(self.listener.on_uncertain, updated)
+            return
         if retry:
             return
         if error.kind is FailureKind.AUTH and entry.channel is not None:

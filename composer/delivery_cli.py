@@ -4,6 +4,14 @@
 same file again finds its entry) and sends it, printing progress and the
 reference code. A request that cannot go out yet stays in the outbox, and
 the app or ``outbox retry`` sends it later with the same idempotency key.
+One whose e-mail may have arrived (the connection was cut after the final
+dot) is never sent again by itself: ``outbox settle ID arrived|resend`` says
+what happened, ``outbox keep-reference ID NUMBER`` keeps the provider's
+number, and ``outbox replies on`` lets the app read that number from the
+provider's automatic reply in the user's mailbox.
+
+Exit codes: 0 sent, 1 failed, 4 may have arrived (settle it), 75 still in
+the outbox (sent later).
 
 Passwords and tokens come from the keyring; when there is none, the command
 asks on a terminal, or takes it from ``$REQUEST_COMPOSER_SECRET`` for this
@@ -18,24 +26,40 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from composer.channels.factory import ChannelFactory
 from composer.cli import common_options
 from composer.credentials import Credentials
 from composer.delivery import DeliveryListener, FallbackOffer, OutboxWorker
 from composer.errors import ComposerError, describe
-from composer.i18n import _
+from composer.i18n import N_, _, ngettext
 from composer.outbox import OutboxEntry, OutboxState, channel_label, get_entry, list_entries
+from composer.settling import look_for, needs_number
 from composer.store import Store
+
+if TYPE_CHECKING:
+    from composer.replies import ReplyWatcher
 
 __all__ = ["register"]
 
 SECRET_VARIABLE = "REQUEST_COMPOSER_SECRET"
 EXIT_OK = 0
 EXIT_FAILED = 1
+EXIT_UNCERTAIN = 4  # may have arrived: the user (or the reply watcher) settles it
 EXIT_LATER = 75  # EX_TEMPFAIL: still in the outbox, will be sent later
+#: how long ``send`` waits for the provider's automatic reply to a delivered e-mail
+NUMBER_WAIT = 20.0
+
+_STATE_WORDS = {
+    OutboxState.PENDING: N_("waiting"),
+    OutboxState.SENDING: N_("sending"),
+    OutboxState.SENT: N_("sent"),
+    OutboxState.FAILED: N_("not sent"),
+    OutboxState.UNCERTAIN: N_("MAY HAVE ARRIVED"),
+}
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +85,28 @@ def register(subparsers: Any) -> None:
     after.add_argument("id", metavar="ID")
     _common(after)
     after.set_defaults(handler=_next)
+    settle = actions.add_parser(
+        "settle", help=_("say whether a request that may have arrived did arrive, or send it again")
+    )
+    settle.add_argument("id", metavar="ID")
+    settle.add_argument("outcome", choices=["arrived", "resend"])
+    _common(settle)
+    settle.set_defaults(handler=_settle)
+    keep = actions.add_parser("keep-reference", help=_("keep the provider's ticket number for a request"))
+    keep.add_argument("id", metavar="ID")
+    keep.add_argument("reference", metavar="NUMBER")
+    _common(keep)
+    keep.set_defaults(handler=_keep_reference)
+    replies = actions.add_parser(
+        "replies", help=_("read the provider's number from its automatic reply in your mailbox (IMAP)")
+    )
+    replies.add_argument("switch", nargs="?", choices=["on", "off", "check"], default=None)
+    replies.add_argument("--host", help=_("the incoming mail server (the outgoing one when not given)"))
+    replies.add_argument("--port", type=int, help=_("its port (993 for TLS, 143 for STARTTLS)"))
+    replies.add_argument("--security", choices=["tls", "starttls"])
+    replies.add_argument("--mailbox", help=_("the folder to look in (INBOX when not given)"))
+    _common(replies)
+    replies.set_defaults(handler=_replies)
     _common(outbox)
     outbox.set_defaults(handler=_list)
 
@@ -152,34 +198,32 @@ def _send(args: argparse.Namespace) -> int:
 
 def _deliver(worker: OutboxWorker, entry: OutboxEntry, wait: float, printer: _Printer) -> int:
     store = worker.store
-    if entry.state is not OutboxState.SENT:
-        _ensure_credential(worker, entry)
+    watcher = _reply_watcher(worker)
+    deadline = time.monotonic() + wait
+    if entry.state is not OutboxState.SENT or watcher is not None:
+        _ensure_credential(worker, entry)  # the mailbox password is the SMTP one
+    if entry.state not in {OutboxState.SENT, OutboxState.UNCERTAIN}:
         worker.start()
-        deadline = time.monotonic() + wait
         try:
-            while time.monotonic() < deadline:
-                current = get_entry(store, entry.id)
-                assert current is not None
-                entry = current
-                if entry.state in {OutboxState.SENT, OutboxState.FAILED}:
-                    break
-                time.sleep(0.05)
+            entry = _wait_for(
+                store, entry, deadline, {OutboxState.SENT, OutboxState.FAILED, OutboxState.UNCERTAIN}
+            )
         finally:
             worker.stop()
+    if watcher is not None and needs_number(entry):
+        print(_("Waiting for the provider's confirmation mail…"), flush=True)
+        watcher.start(interval=1.0)
+        if entry.state is OutboxState.SENT:  # only nice to have: not worth a long wait
+            deadline = min(deadline, time.monotonic() + NUMBER_WAIT)
+        try:
+            entry = _wait_for(store, entry, deadline, set(), until=lambda e: not needs_number(e))
+        finally:
+            watcher.stop()
     if entry.state is OutboxState.SENT:
-        receipt = entry.receipt
-        assert receipt is not None
-        if receipt.reference:
-            print(_("Sent. Reference code: {reference}").format(reference=receipt.reference))
-        elif receipt.channel == "file":
-            print(_("Saved as {url}; send this file to your provider.").format(url=receipt.url))
-        else:
-            print(
-                _("Sent by {channel} ({message_id}).").format(
-                    channel=receipt.channel, message_id=receipt.message_id
-                )
-            )
-        return EXIT_OK
+        return _print_sent(entry)
+    if entry.state is OutboxState.UNCERTAIN:
+        _print_uncertain(entry)
+        return EXIT_UNCERTAIN
     if entry.state is OutboxState.FAILED:
         offer = next((o for o in printer.offers if o.entry_id == entry.id), None)
         message = offer.message() if offer else describe(entry.reason, entry.reason_params)[0]
@@ -201,6 +245,62 @@ def _deliver(worker: OutboxWorker, entry: OutboxEntry, wait: float, printer: _Pr
     return EXIT_LATER
 
 
+def _wait_for(
+    store: Store,
+    entry: OutboxEntry,
+    deadline: float,
+    states: set[OutboxState],
+    *,
+    until: Callable[[OutboxEntry], bool] | None = None,
+) -> OutboxEntry:
+    while time.monotonic() < deadline:
+        current = get_entry(store, entry.id)
+        assert current is not None
+        entry = current
+        if entry.state in states or (until is not None and until(entry)):
+            break
+        time.sleep(0.05)
+    return entry
+
+
+def _reply_watcher(worker: OutboxWorker) -> ReplyWatcher | None:
+    from composer.replies import ReplyWatcher, load_reply_settings
+
+    if not load_reply_settings(worker.store).enabled:
+        return None
+    return ReplyWatcher(worker.store, worker.channels.credentials, ssl_context=worker.channels.ssl_context)
+
+
+def _print_sent(entry: OutboxEntry) -> int:
+    receipt = entry.receipt
+    assert receipt is not None
+    if receipt.reference:
+        print(_("Sent. Reference code: {reference}").format(reference=receipt.reference))
+    elif receipt.channel == "file":
+        print(_("Saved as {url}; send this file to your provider.").format(url=receipt.url))
+    else:
+        print(
+            _("Sent by {channel} ({message_id}).").format(
+                channel=receipt.channel, message_id=receipt.message_id
+            )
+        )
+        if receipt.channel == "email":
+            print(
+                _(
+                    "The provider's answer will carry the ticket number; keep it with "
+                    "`request-composer outbox keep-reference {id} NUMBER`."
+                ).format(id=entry.id[:12])
+            )
+    return EXIT_OK
+
+
+def _print_uncertain(entry: OutboxEntry) -> None:
+    message, next_step = describe("outbox.uncertain", {"id": entry.id[:12]})
+    print(message, file=sys.stderr)
+    print(look_for(entry), file=sys.stderr)
+    print(next_step, file=sys.stderr)
+
+
 def _find(store: Store, prefix: str) -> OutboxEntry:
     matches = [e for e in list_entries(store) if e.id.startswith(prefix.strip())]
     if len(matches) != 1 or not prefix.strip():
@@ -209,22 +309,40 @@ def _find(store: Store, prefix: str) -> OutboxEntry:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from composer.outbox import recover
+
     with _store(args) as store:
+        recover(store)  # an entry whose sender died is never shown as "sending"
         entries = list_entries(store)
     if not entries:
         print(_("The outbox is empty."))
         return EXIT_OK
+    uncertain = 0
     for entry in entries:
         if entry.state is OutboxState.SENT and entry.receipt is not None:
-            note = entry.receipt.reference or entry.receipt.message_id or entry.receipt.url
+            if entry.receipt.reference:
+                note = _("number {reference}").format(reference=entry.receipt.reference)
+            else:
+                note = _("no number yet") + f" ({entry.receipt.message_id or entry.receipt.url})"
+        elif entry.state is OutboxState.UNCERTAIN:
+            uncertain += 1
+            note = _("settle it: outbox settle {id} arrived|resend").format(id=entry.id[:12])
         elif entry.reason:
             note = describe(entry.reason, entry.reason_params)[0]
         else:
             note = ""
         kind = _("follow-up") if entry.follow_up else _("request")
         print(
-            f"{entry.id[:12]}  {entry.state:<8} {channel_label(entry.channel):<7} "
+            f"{entry.id[:12]}  {_(_STATE_WORDS[entry.state]):<16} {channel_label(entry.channel):<7} "
             f"{entry.attempts:>2}  {kind}: {entry.request.title()}  {note}".rstrip()
+        )
+    if uncertain:
+        print(
+            ngettext(
+                "{count} request may have arrived already: look for the provider's confirmation mail.",
+                "{count} requests may have arrived already: look for the provider's confirmation mail.",
+                uncertain,
+            ).format(count=uncertain)
         )
     return EXIT_OK
 
@@ -243,3 +361,63 @@ def _next(args: argparse.Namespace) -> int:
         worker = _worker(store, printer)
         entry = worker.continue_with_next(_find(store, args.id).id)
         return _deliver(worker, entry, args.wait, printer)
+
+
+def _settle(args: argparse.Namespace) -> int:
+    printer = _Printer()
+    with _store(args) as store:
+        worker = _worker(store, printer)
+        entry = worker.settle(_find(store, args.id).id, arrived=args.outcome == "arrived")
+        if entry.state is OutboxState.SENT:
+            print(_("Kept as arrived."))
+            return _print_sent(entry)
+        return _deliver(worker, entry, args.wait, printer)
+
+
+def _keep_reference(args: argparse.Namespace) -> int:
+    printer = _Printer()
+    with _store(args) as store:
+        worker = _worker(store, printer)
+        entry = worker.keep_reference(_find(store, args.id).id, args.reference)
+    assert entry.receipt is not None
+    print(_("Kept. Reference code: {reference}").format(reference=entry.receipt.reference or args.reference))
+    return EXIT_OK
+
+
+def _replies(args: argparse.Namespace) -> int:
+    from composer.replies import ReplyWatcher, load_reply_settings, save_reply_settings
+
+    with _store(args) as store:
+        settings = load_reply_settings(store)
+        changes: dict[str, Any] = {
+            key: value
+            for key in ("host", "port", "security", "mailbox")
+            if (value := getattr(args, key)) is not None
+        }
+        if args.switch in {"on", "off"}:
+            changes["enabled"] = args.switch == "on"
+        if changes:
+            settings = settings.model_copy(update=changes)
+            settings = type(settings).model_validate(settings.model_dump())
+            save_reply_settings(store, settings)
+        if args.switch == "check":
+            errors: list[ComposerError] = []
+            watcher = ReplyWatcher(store, Credentials(), on_error=errors.append)
+            found = watcher.check_once()
+            if errors:
+                raise errors[0]
+            for entry in found:
+                number = entry.receipt.reference if entry.receipt else ""
+                print(f"{entry.id[:12]}  {number or _('arrived')}")
+    state = {None: _("not asked yet (off)"), True: _("on"), False: _("off")}[settings.enabled]
+    print(_("Reading the provider's answers: {state}").format(state=state))
+    if settings.enabled:
+        print(
+            _("Mailbox: {mailbox} on {host}:{port} ({security})").format(
+                mailbox=settings.mailbox,
+                host=settings.host or _("the outgoing mail server"),
+                port=settings.port,
+                security=settings.security,
+            )
+        )
+    return EXIT_OK

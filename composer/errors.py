@@ -288,6 +288,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("The request is in the outbox and not sent yet: {reason}"),
         N_("It is sent by itself while the app runs, or now with `request-composer outbox retry {id}`."),
     ),
+    "outbox.uncertain": (
+        N_("Request {id} may have arrived already: the connection was cut after it had left."),
+        N_(
+            "Look for the provider's confirmation mail. Then: "
+            "`request-composer outbox settle {id} arrived` if it came, or "
+            "`request-composer outbox settle {id} resend` to send it again."
+        ),
+    ),
+    "outbox.not_uncertain": (
+        N_("Entry {id} is not waiting for you to say whether it arrived."),
+        N_("`request-composer outbox list` shows the state of every entry."),
+    ),
+    "outbox.not_sent_yet": (
+        N_("Entry {id} has not reached the provider yet, so it has no number."),
+        N_("Keep the number once the request has been sent."),
+    ),
+    "reference.invalid": (
+        N_("“{reference}” does not look like a ticket number."),
+        N_("Copy the number from the provider's answer, for example 12345 or #12345."),
+    ),
+    "delivery.maybe_delivered": (
+        N_("The connection was cut after the request had left: it may have arrived."),
+        N_(
+            "Look for the provider's confirmation mail. If it came, say that it arrived; "
+            "if it does not come, send it again."
+        ),
+    ),
+    "replies.failed": (
+        N_("The app could not read your mailbox at {host} ({reason})."),
+        N_("Check the incoming mail settings; the app tries again later by itself."),
+    ),
     "history.not_found": (
         N_("No sent request {id} is in the history."),
         N_("Search the history for the request first."),

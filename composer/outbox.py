@@ -7,15 +7,27 @@ idempotency key every attempt sends. States::
 
     pending ──claim──► sending ──► sent
        ▲                  │
-       │ retry / backoff  ├──► pending  (network, 5xx: retried after a pause)
-       │                  └──► failed   (rejected, auth, config, too many tries)
+       │ retry / backoff  ├──► pending    (network, 5xx: retried after a pause; also a
+       │                  │                lost answer where the key makes a resend safe)
+       │                  ├──► uncertain  (the body may be out and a resend could make a
+       │                  │                second ticket: the user or the reply watcher settles it)
+       │                  └──► failed     (rejected, auth, config, too many tries)
        └──── retry / next channel ◄──┘
+    uncertain ──"it arrived" / the provider's number──► sent
+    uncertain ──"send it again"──► pending
+
+Just before the last byte of a body leaves (for SMTP the final dot of DATA),
+the channel calls back and the entry's ``maybe_delivered`` mark is committed
+(:func:`composer.settling.mark_body_out`). A try that then ends without an
+answer, by a lost reply, a time-out or a killed process, is resent by itself
+only through a channel whose idempotency key settles it on the provider's
+side (:func:`resend_is_safe`); any other goes to ``uncertain``.
 
 A process that dies while ``sending`` leaves the entry with its owner; the
-next worker puts it back to ``pending`` (:func:`recover`) and it goes out
-again with the same key. Claims are atomic (``BEGIN IMMEDIATE``), so two
-processes on one data folder never send the same entry at once. All times
-are UTC.
+next worker, or any command that touches the entry, takes it over once the
+owner is gone or its lease has expired (:func:`recover`). Claims are atomic
+(``BEGIN IMMEDIATE``), so two processes on one data folder never send the
+same entry at once; a long send renews its lease. All times are UTC.
 """
 
 from __future__ import annotations
@@ -46,6 +58,7 @@ __all__ = [
     "list_attempts",
     "list_entries",
     "load_setting",
+    "resend_is_safe",
     "save_setting",
 ]
 
@@ -55,6 +68,7 @@ class OutboxState(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    UNCERTAIN = "uncertain"
 
 
 class EntryKind(StrEnum):
@@ -315,31 +329,65 @@ def _owner_alive(owner: str) -> bool:
     return True
 
 
-def recover(store: Store, *, now: datetime | None = None) -> list[str]:
-    """Put entries whose sender died back to ``pending``; returns their ids.
+def resend_is_safe(label: str) -> bool:
+    """Whether a try whose outcome is unknown may be repeated without asking anyone.
 
-    Their unfinished attempts are logged as ``interrupted``. The entries keep
-    their idempotency key, so the provider recognises the retry.
+    The intake API takes the same ``Idempotency-Key`` again and answers with
+    the ticket it already made; a file is written under the same name. An
+    e-mail (and any channel not known here) may have made a ticket already,
+    and a second one is what providers ask customers never to cause.
+    """
+    return label in {"intake", "file"}
+
+
+def recover(store: Store, *, now: datetime | None = None, entry_id: str | None = None) -> list[str]:
+    """Take over entries whose sender died or whose lease ran out; returns their ids.
+
+    Each goes back to ``pending`` (and out again with the same key), or to
+    ``uncertain`` when its body may have left and its channel cannot tell a
+    resend from a new request. Their unfinished attempts are logged as
+    ``interrupted``. With ``entry_id``, only that entry is looked at.
     """
     moment = now or now_utc()
     recovered: list[str] = []
     with store.transaction() as db:
-        rows = db.execute("SELECT id, owner, lease_until FROM outbox WHERE state = 'sending'").fetchall()
-        for entry_id, owner, lease_until in rows:
+        sql = "SELECT id, owner, lease_until, maybe_delivered, channel_index, profile FROM outbox"
+        sql += " WHERE state = 'sending'"
+        params: tuple[str, ...] = ()
+        if entry_id is not None:
+            sql += " AND id = ?"
+            params = (entry_id,)
+        for row_id, owner, lease_until, maybe, index, profile_json in db.execute(sql, params).fetchall():
             expired = not lease_until or _dt(lease_until) <= moment
-            if expired or not _owner_alive(owner):
-                db.execute(
-                    "UPDATE outbox SET state = 'pending', owner = '', lease_until = '',"
-                    " next_attempt_at = ?, updated_at = ? WHERE id = ?",
-                    (_ts(moment), _ts(moment), entry_id),
-                )
-                db.execute(
-                    "UPDATE delivery_attempts SET outcome = 'interrupted', finished_at = ?"
-                    " WHERE outbox_id = ? AND outcome = 'started'",
-                    (_ts(moment), entry_id),
-                )
-                recovered.append(entry_id)
+            if not expired and _owner_alive(owner):
+                continue
+            channels = ProviderProfile.model_validate_json(profile_json).channels
+            label = channel_label(channels[index] if index < len(channels) else None)
+            uncertain = bool(maybe) and not resend_is_safe(label)
+            state = OutboxState.UNCERTAIN if uncertain else OutboxState.PENDING
+            db.execute(
+                "UPDATE outbox SET state = ?, owner = '', lease_until = '', next_attempt_at = ?,"
+                " reason = CASE WHEN ? THEN 'delivery.maybe_delivered' ELSE reason END,"
+                " reason_params = CASE WHEN ? THEN '{}' ELSE reason_params END,"
+                " updated_at = ? WHERE id = ?",
+                (str(state), _ts(moment), int(uncertain), int(uncertain), _ts(moment), row_id),
+            )
+            db.execute(
+                "UPDATE delivery_attempts SET outcome = 'interrupted', finished_at = ?"
+                " WHERE outbox_id = ? AND outcome IN ('started', 'body_out')",
+                (_ts(moment), row_id),
+            )
+            recovered.append(row_id)
     return recovered
+
+
+def renew_lease(store: Store, entry_id: str, owner: str, *, lease: timedelta) -> None:
+    """Extend the claim of an entry this owner is still sending."""
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE outbox SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'sending'",
+            (_ts(now_utc() + lease), entry_id, owner),
+        )
 
 
 def claim_due(
@@ -360,7 +408,7 @@ def claim_due(
         channels = ProviderProfile.model_validate_json(profile_json).channels
         label = channel_label(channels[index] if index < len(channels) else None)
         db.execute(
-            "UPDATE outbox SET state = 'sending', owner = ?, lease_until = ?,"
+            "UPDATE outbox SET state = 'sending', owner = ?, lease_until = ?, maybe_delivered = 0,"
             " attempts = attempts + 1, updated_at = ? WHERE id = ?",
             (owner, _ts(moment + lease), _ts(moment), entry_id),
         )
@@ -407,11 +455,11 @@ def mark_unsent(
     state: OutboxState,
     next_attempt_at: datetime | None = None,
 ) -> None:
-    """Record a failure: back to ``pending`` (with a due time) or ``failed``."""
+    """Record a failure: back to ``pending`` (with a due time), ``uncertain`` or ``failed``."""
     moment = now_utc()
     db.execute(
         "UPDATE outbox SET state = ?, reason = ?, reason_params = ?, failure_kind = ?,"
-        " maybe_delivered = maybe_delivered OR ?, next_attempt_at = ?, owner = '',"
+        " maybe_delivered = ?, next_attempt_at = ?, owner = '',"
         " lease_until = '', updated_at = ? WHERE id = ?",
         (
             str(state),
@@ -437,8 +485,9 @@ def reschedule(
 
     Raises:
         ComposerError: ``outbox.not_found``; ``outbox.busy`` while it is sending;
-            ``outbox.already_sent``.
+            ``outbox.already_sent``; ``outbox.uncertain`` when it may have arrived.
     """
+    recover(store, entry_id=entry_id)  # an owner that died must not keep it "sending"
     moment = _ts(now or now_utc())
     with store.transaction() as db:
         row = db.execute("SELECT state FROM outbox WHERE id = ?", (entry_id,)).fetchone()
@@ -460,14 +509,18 @@ def _check_changeable(entry_id: str, row: Any) -> None:
         raise ComposerError("outbox.busy", id=entry_id)
     if row[0] == OutboxState.SENT:
         raise ComposerError("outbox.already_sent", id=entry_id)
+    if row[0] == OutboxState.UNCERTAIN:
+        raise ComposerError("outbox.uncertain", id=entry_id[:12])
 
 
 def withdraw(store: Store, entry_id: str) -> Request:
     """Take an unsent entry out of the outbox and make its request a draft again.
 
     Raises:
-        ComposerError: ``outbox.not_found``, ``outbox.busy``, ``outbox.already_sent``.
+        ComposerError: ``outbox.not_found``, ``outbox.busy``, ``outbox.already_sent``,
+            ``outbox.uncertain``.
     """
+    recover(store, entry_id=entry_id)
     entry = get_entry(store, entry_id)
     with store.transaction() as db:
         row = db.execute("SELECT state FROM outbox WHERE id = ?", (entry_id,)).fetchone()

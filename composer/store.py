@@ -17,7 +17,6 @@ serialises them, and the GUI thread never calls them directly (see
 from __future__ import annotations
 
 import hashlib
-import mimetypes
 import os
 import shutil
 import sqlite3
@@ -33,6 +32,7 @@ from typing import IO
 import platformdirs
 
 from composer.errors import ComposerError
+from composer.mediatypes import media_type_for
 from composer.model import Attachment, Request
 
 __all__ = [
@@ -298,7 +298,7 @@ class Store:
             name=Path(name).name or "attachment",
             sha256=digest,
             size=size,
-            media_type=media_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
+            media_type=media_type_for(name, media_type),
             description=description,
         )
         target = self.attachment_path(attachment)

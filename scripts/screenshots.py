@@ -223,6 +223,68 @@ def send_and_follow(app: QApplication, store: Store, demo: ProviderProfile) -> N
         window.close()
 
 
+def email_cut_off(app: QApplication, store: Store, demo: ProviderProfile) -> None:
+    """E-mail whose answer to the end of DATA is lost: the receipt and outbox say it may have arrived."""
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from composer.channels.email import MailSettings
+    from composer.channels.factory import save_mail_settings
+    from composer.credentials import Credentials
+    from composer.outbox import OutboxState, entry_for_request
+    from composer.ui.delivery import DeliveryController
+    from composer.ui.outbox_view import OutboxDialog
+    from composer.ui.receipt import ReceiptDialog
+    from tests.servers.cutting_proxy import CuttingProxy
+    from tests.servers.smtp import SmtpServer
+
+    channels = [{"kind": "email", "to": "support@example.net", "subject_tag": "[Example #{number}]"}]
+    profile = demo.model_validate({**demo.model_dump(), "channels": channels})
+    with SmtpServer(security="none") as smtp, CuttingProxy(smtp.port, cut="after_dot") as proxy:
+        save_mail_settings(store, MailSettings(host="127.0.0.1", port=proxy.port, security="none"))
+        delivery = DeliveryController(store, credentials=Credentials(backend=FailKeyring()), poll=0.05)
+        window = MainWindow(profile, store, auto_checks=False, delivery=delivery)
+        window.resize(1000, 760)
+        window.show()
+        wait(app, lambda: delivery.is_ready)
+        request = example_request().model_copy(
+            update={
+                "id": "5a1e" + "0" * 28,
+                "provider": profile.provider.id,
+                "summary": "Mail to Gmail bounces",
+            }
+        )
+        window.controller.load(request)
+        window.send_request()
+        wait(app, lambda: isinstance(window.prompts.current, ReceiptDialog))
+        receipt = window.prompts.current
+        assert isinstance(receipt, ReceiptDialog)
+        wait(app, lambda: receipt.settle is not None and receipt.settle.isVisible())
+        save(receipt, "receipt-uncertain.png")
+        entry = entry_for_request(store, request.id)
+        assert entry is not None and entry.state is OutboxState.UNCERTAIN
+        outbox = OutboxDialog(delivery, window)
+        outbox.resize(900, 560)
+        outbox.show()
+        wait(app, lambda: outbox.row_of(entry.id) >= 0)
+        outbox.select(entry.id)
+        for _ in range(50):
+            app.processEvents()
+            time.sleep(0.01)
+        save(outbox, "outbox-uncertain.png")
+        outbox.close()
+        # the user pastes the number from the provider's confirmation: the receipt shows it large
+        assert receipt.settle is not None
+        receipt.settle.reference.setText("4711")
+        receipt.settle.keep.click()
+        wait(app, lambda: receipt.reference_code == "4711")
+        for _ in range(20):
+            app.processEvents()
+            time.sleep(0.01)
+        save(receipt, "receipt-email-number.png")
+        receipt.accept()
+        window.close()
+
+
 def main() -> int:
     import argparse
 
@@ -264,6 +326,7 @@ def main() -> int:
         window.close()
         if language == "en":
             send_and_follow(app, store, profile)
+            email_cut_off(app, store, profile)
         store.close()
     QTimer.singleShot(0, app.quit)
     app.exec()

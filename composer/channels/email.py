@@ -17,11 +17,13 @@ Plain ``none`` is allowed only to a loopback host.
 
 from __future__ import annotations
 
+import re
 import smtplib
 import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr
 from pathlib import Path
@@ -39,6 +41,7 @@ from composer.channels.base import (
 from composer.channels.registry import Capability, ChannelSettings, ChannelSpec, CredentialShape
 from composer.credentials import identity
 from composer.i18n import N_
+from composer.mediatypes import media_type_for
 from composer.model import Attachment, Receipt, Request, Role, normalise_domain
 from composer.profile import ProviderProfile
 from composer.settings import load_setting, save_setting
@@ -132,7 +135,13 @@ def _attach_files(
             raise DeliveryError(
                 "attachment.missing", kind=FailureKind.REJECTED, name=attachment.name
             ) from None
-        maintype, _, subtype = (attachment.media_type or "application/octet-stream").partition("/")
+        media_type = media_type_for(attachment.name, attachment.media_type)
+        if media_type == "message/rfc822":
+            # a saved e-mail travels as a message the agent's client opens (never base64)
+            inner = BytesParser(policy=SMTP).parsebytes(data)
+            message.add_attachment(inner, filename=attachment.name)
+            continue
+        maintype, _, subtype = media_type.partition("/")
         message.add_attachment(
             data, maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.name
         )
@@ -304,6 +313,8 @@ class EmailChannel:
         total = len(data)
         if context.progress is not None:
             context.progress(0, total)
+        # "data" while the body is written, "dot" once its final dot has been:
+        # only a try cut off after the dot may have made a ticket
         phase = "connect"
         try:
             smtp = self._connect(settings)
@@ -312,8 +323,14 @@ class EmailChannel:
                     phase = "auth"
                     assert password is not None
                     smtp.login(settings.username, password)
+                phase = "envelope"
+                _envelope(smtp, sender, self.to)
                 phase = "data"
-                smtp.sendmail(sender, [self.to], data)
+                _write_body(smtp, data, context)
+                phase = "dot"
+                code, reply = smtp.getreply()
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, reply)
                 phase = "done"
                 smtp.quit()
             finally:
@@ -341,27 +358,15 @@ class EmailChannel:
                 reason=str(exc.verify_message or exc.reason),
             ) from None
         except ssl.SSLError as exc:
+            if phase in {"dot", "done"}:
+                raise _cut_off(settings.host, exc, phase) from None
             raise DeliveryError(
                 "delivery.tls", kind=FailureKind.CONFIG, host=settings.host, reason=str(exc.reason)
-            ) from None
-        except TimeoutError as exc:
-            raise DeliveryError(
-                "delivery.timeout",
-                kind=FailureKind.NETWORK,
-                host=settings.host,
-                reason=type(exc).__name__,
-                maybe_delivered=phase == "data",
             ) from None
         except (OSError, smtplib.SMTPException) as exc:
             if phase == "done":
                 return
-            raise DeliveryError(
-                "delivery.network",
-                kind=FailureKind.NETWORK,
-                host=settings.host,
-                reason=type(exc).__name__,
-                maybe_delivered=phase == "data",
-            ) from None
+            raise _cut_off(settings.host, exc, phase) from None
         if context.progress is not None:
             context.progress(total, total)
 
@@ -461,3 +466,51 @@ SPECS = (
         credential=CredentialShape(label=N_("Password of your mailbox"), identity=_password_identity),
     ),
 )
+def _envelope(smtp: smtplib.SMTP, sender: str, to: str) -> None:
+    """MAIL FROM, RCPT TO and DATA, up to the server's 354."""
+    code, reply = smtp.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    code, reply = smtp.rcpt(to)
+    if code not in {250, 251}:
+        raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+    code, reply = smtp.docmd("DATA")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+
+
+_LINE_START_DOT = re.compile(rb"(?m)^\.")
+
+
+def _write_body(smtp: smtplib.SMTP, data: bytes, context: SendContext) -> None:
+    """The dot-stuffed body in pieces (with progress), then the mark, then the final dot.
+
+    The final ``.`` is what makes the server take the message; everything
+    before it is discarded if the connection ends. So "the body may be out"
+    is committed (``context.body_leaving``) after the body and before the dot.
+    """
+    body = _LINE_START_DOT.sub(b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    total = len(data)
+    for start in range(0, len(body), _PIECE):
+        smtp.send(body[start : start + _PIECE])
+        if context.progress is not None:
+            context.progress(min(total, start + _PIECE) * 99 // 100, total)
+    if context.body_leaving is not None:
+        context.body_leaving()
+    smtp.send(b".\r\n")
+
+
+_PIECE = 64 * 1024
+
+
+def _cut_off(host: str, exc: BaseException, phase: str) -> DeliveryError:
+    timed_out = isinstance(exc, TimeoutError) or "timed out" in str(exc)
+    return DeliveryError(
+        "delivery.timeout" if timed_out else "delivery.network",
+        kind=FailureKind.NETWORK,
+        host=host,
+        reason=type(exc).__name__,
+        maybe_delivered=phase == "dot",
+    )

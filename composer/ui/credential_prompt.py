@@ -232,6 +232,7 @@ class DeliveryPrompts(QObject):
         controller.state_changed.connect(self._remember)
         if receipts:
             controller.sent.connect(self._sent)
+            controller.uncertain.connect(self._sent)
         controller.fallback_offered.connect(self._offered)
         controller.credential_needed.connect(self._credential)
         controller.error.connect(lambda error: show_error(window, error))
@@ -267,7 +268,7 @@ class DeliveryPrompts(QObject):
     # -- receipts ---------------------------------------------------------
 
     def _sent(self, entry: OutboxEntry) -> None:
-        self._enqueue(lambda: ReceiptDialog(entry, self.window))
+        self._enqueue(lambda: ReceiptDialog(entry, self.window, self.controller))
 
     # -- credentials ------------------------------------------------------
 

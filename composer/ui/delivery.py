@@ -9,7 +9,9 @@ settings) runs on the thread pool through :func:`~composer.ui.bridge.run_task`;
 its result comes back to a callback on the GUI thread. Even building the
 worker (the keyring probe, recovering entries a crash left ``sending``)
 happens off the GUI thread, so that a slow Secret Service never freezes the
-window.
+window. The reply watcher (:mod:`composer.replies`), which reads the
+provider's number from its answer once the user agreed, runs on its own
+thread beside the worker.
 """
 
 from __future__ import annotations
@@ -35,8 +37,9 @@ from composer.errors import ComposerError
 from composer.history import HistoryItem, HistoryMessage
 from composer.mail_setup import MailSetup, load_setup, save_setup
 from composer.model import Request
-from composer.outbox import Attempt, OutboxEntry
+from composer.outbox import Attempt, OutboxEntry, OutboxState, entry_for_request
 from composer.profile import ProviderProfile
+from composer.replies import ReplySettings, ReplyWatcher, load_reply_settings, save_reply_settings
 from composer.store import Store
 from composer.ui.bridge import Bridge, run_task
 
@@ -68,12 +71,15 @@ class _Life:
         self.closed = False
         self.running = False
         self.worker: OutboxWorker | None = None
+        self.watcher: ReplyWatcher | None = None
 
-    def start(self, worker: OutboxWorker) -> None:
+    def start(self, worker: OutboxWorker, watcher: ReplyWatcher) -> None:
         with self.lock:
             self.worker = worker
+            self.watcher = watcher
             if not self.closed:
                 worker.start()  # recovers interrupted entries first
+                watcher.start()
                 self.running = True
         self.ready.set()
 
@@ -84,6 +90,8 @@ class _Life:
             worker = self.worker
         if running and worker is not None:
             worker.stop(timeout)
+        if running and self.watcher is not None:
+            self.watcher.stop(timeout)
         self.ready.set()
 
 
@@ -122,6 +130,8 @@ class DeliveryController(QObject):
         submitted(OutboxEntry): :meth:`send` or :meth:`follow_up` wrote the entry.
         error(ComposerError): an action failed and its caller gave no ``on_error``.
         ready(): the worker runs (entries a crash interrupted are pending again).
+        uncertain(OutboxEntry): a request may have arrived (cut off after it left);
+            the user says whether it did, or the provider's answer settles it.
     """
 
     state_changed = Signal(object)
@@ -132,6 +142,7 @@ class DeliveryController(QObject):
     submitted = Signal(object)
     error = Signal(object)
     ready = Signal()
+    uncertain = Signal(object)
 
     def __init__(
         self,
@@ -170,7 +181,9 @@ class DeliveryController(QObject):
             on_sent=self._bridge.wrap(self.sent.emit),
             on_fallback=self._bridge.wrap(self.fallback_offered.emit),
             on_credential_needed=self._bridge.wrap(self.credential_needed.emit),
+            on_uncertain=self._bridge.wrap(self.uncertain.emit),
         )
+        found_reply = self._bridge.wrap(self.state_changed.emit)
         factory_options: dict[str, Any] = {"ssl_context": ssl_context, "http_transport": http_transport}
         if http_timeout is not None:
             factory_options["http_timeout"] = http_timeout
@@ -181,9 +194,11 @@ class DeliveryController(QObject):
                 store, secrets, bundle_folder or store.folder / "bundles", **factory_options
             )
             worker = OutboxWorker(store, channels, listener, backoff=backoff or Backoff(), poll=poll)
-            life.start(worker)
+            watcher = ReplyWatcher(store, secrets, ssl_context=ssl_context, on_found=found_reply)
+            life.start(worker, watcher)
 
         run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected)
+        self.sent.connect(self._look_for_answer)
 
     # -- life cycle -------------------------------------------------------
 
@@ -204,6 +219,12 @@ class DeliveryController(QObject):
         Blocks for at most ``timeout`` seconds; call it when the window closes.
         """
         self._life.close(timeout)
+
+    def _look_for_answer(self, entry: OutboxEntry) -> None:
+        # an e-mail just went out: the provider's automatic reply usually follows within seconds
+        watcher = self._life.watcher
+        if watcher is not None and entry.receipt is not None and not entry.receipt.reference:
+            watcher.wake()
 
     def _emit_ready(self) -> None:
         if isValid(self) and not self._life.closed:
@@ -280,6 +301,30 @@ class DeliveryController(QObject):
         """Send an entry through the next channel of its profile (the user said yes)."""
         self.run(lambda w: w.continue_with_next(entry_id), **callbacks)
 
+    def settle(self, entry_id: str, *, arrived: bool, **callbacks: Any) -> None:
+        """The user's word on a request that may have arrived: it did, or send it again."""
+        self.run(lambda w: w.settle(entry_id, arrived=arrived), **callbacks)
+
+    def keep_reference(self, entry_id: str, reference: str, **callbacks: Any) -> None:
+        """Keep the provider's number for an entry (settles one that may have arrived)."""
+        self.run(lambda w: w.keep_reference(entry_id, reference), **callbacks)
+
+    def reply_settings(self, *, on_result: Callable[[ReplySettings], None], **callbacks: Any) -> None:
+        """Whether the user agreed to the app reading the provider's answers (None: not asked)."""
+        self.run(lambda _w: load_reply_settings(self.store), on_result=on_result, **callbacks)
+
+    def set_reply_consent(self, enabled: bool, **callbacks: Any) -> None:
+        """Save the user's answer; with yes, look in the mailbox at once."""
+
+        def save(_worker: OutboxWorker) -> ReplySettings:
+            settings = load_reply_settings(self.store).model_copy(update={"enabled": enabled})
+            save_reply_settings(self.store, settings)
+            if enabled and self._life.watcher is not None:
+                self._life.watcher.wake()
+            return settings
+
+        self.run(save, **callbacks)
+
     def edit(self, entry_id: str, **callbacks: Any) -> None:
         """Take an unsent entry back to the drafts; ``on_result`` gets its :class:`Request`."""
         self.run(lambda w: w.edit(entry_id), **callbacks)
@@ -352,8 +397,22 @@ class DeliveryController(QObject):
         self.run(lambda _w: history.reopen_as_template(self.store, request_id), **callbacks)
 
     def set_reference(self, request_id: str, reference: str, **callbacks: Any) -> None:
-        """Keep the ticket number the provider answered later (e-mail sends have none at first)."""
-        self.run(lambda _w: history.set_reference(self.store, request_id, reference), **callbacks)
+        """Keep the ticket number the provider answered later (e-mail sends have none at first).
+
+        ``on_result`` gets the request with its receipt. The number also goes on
+        the outbox entry, so the reply watcher stops looking for it.
+        """
+
+        def keep(worker: OutboxWorker) -> Request:
+            entry = entry_for_request(self.store, request_id)
+            if entry is not None and entry.state is OutboxState.SENT:
+                worker.keep_reference(entry.id, reference)
+                found = history.get(self.store, request_id)
+                if found is not None:
+                    return found[0]
+            return history.set_reference(self.store, request_id, reference)
+
+        self.run(keep, **callbacks)
 
     # -- settings and secrets ---------------------------------------------
 

@@ -3,7 +3,9 @@
 Each entry shows its state (a progress bar while it uploads, the reference
 code once sent, the translated reason when it failed) and the log of its
 attempts. The actions are the worker's: send again, send another way (the
-next channel of the profile), back to the drafts, save as a file. Nothing
+next channel of the profile), back to the drafts, save as a file; for a
+request that may have arrived, "It arrived" / "Send it again", and for an
+e-mail, the provider's ticket number once it is known. Nothing
 here reads the database on the GUI thread: the list comes from
 :meth:`DeliveryController.entries` and is kept current by its signals.
 """
@@ -23,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,6 +39,7 @@ from composer.outbox import Attempt, EntryKind, OutboxEntry, OutboxState, channe
 from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
 from composer.ui.receipt import channel_name
+from composer.ui.settle_panel import SettlePanel, add_button
 
 __all__ = ["OutboxDialog", "choose_bundle_path", "entry_details", "entry_title"]
 
@@ -46,9 +48,13 @@ _STATES = {
     OutboxState.SENDING: N_("Sending"),
     OutboxState.SENT: N_("Sent"),
     OutboxState.FAILED: N_("Not sent"),
+    OutboxState.UNCERTAIN: N_("May have arrived"),
 }
 _OUTCOMES = {
     "started": N_("started"),
+    "body_out": N_("the request had left; waiting for the answer"),
+    "uncertain": N_("cut off after the request had left: it may have arrived"),
+    "settled": N_("it arrived (confirmed)"),
     "sent": N_("sent"),
     "interrupted": N_("interrupted (the app was closed or stopped)"),
     "network": N_("no connection"),
@@ -74,6 +80,8 @@ def entry_details(entry: OutboxEntry) -> str:
         if entry.receipt.reference:
             return _("Reference code: {reference}").format(reference=entry.receipt.reference)
         return _("Sent; the provider's answer will carry the ticket number.")
+    if entry.state is OutboxState.UNCERTAIN:
+        return _("The connection was cut after it had left. Did the provider's confirmation come?")
     if not entry.reason:
         return ""
     reason, next_step = describe(entry.reason, entry.reason_params)
@@ -134,13 +142,16 @@ class OutboxDialog(QDialog):
         layout.addWidget(self.empty)
 
         actions = QHBoxLayout()
-        self.retry = self._button("action.outbox_retry", self._retry, actions)
-        self.next_way = self._button("action.outbox_next", self._next_way, actions)
-        self.edit = self._button("action.outbox_edit", self._edit, actions)
-        self.save = self._button("action.outbox_save", self._save, actions)
+        self.retry = add_button("action.outbox_retry", self._retry, actions)
+        self.next_way = add_button("action.outbox_next", self._next_way, actions)
+        self.edit = add_button("action.outbox_edit", self._edit, actions)
+        self.save = add_button("action.outbox_save", self._save, actions)
         actions.addStretch(1)
-        self.close_button = self._button("action.outbox_close", self.accept, actions)
+        self.close_button = add_button("action.outbox_close", self.accept, actions)
         layout.addLayout(actions)
+
+        self.settle = SettlePanel(controller, self)
+        layout.addWidget(self.settle)
 
         self.log_title = QLabel()
         layout.addWidget(self.log_title)
@@ -158,13 +169,6 @@ class OutboxDialog(QDialog):
         self.retranslate()
         self.resize(860, 520)
         self.reload()
-
-    def _button(self, name: str, handler: object, row: QHBoxLayout) -> QPushButton:
-        button = QPushButton()
-        button.setObjectName(name)
-        button.clicked.connect(handler)
-        row.addWidget(button)
-        return button
 
     def _disconnect(self) -> None:
         self.controller.state_changed.disconnect(self.update_entry)
@@ -216,6 +220,12 @@ class OutboxDialog(QDialog):
                 self.table.setCellWidget(row, 3, bar)
         else:
             self.table.removeCellWidget(row, 3)
+        font = title.font()
+        font.setBold(entry.state is OutboxState.UNCERTAIN)
+        for column in range(4):
+            item = self.table.item(row, column)
+            if item is not None:
+                item.setFont(font)
         if entry.id == self.selected_id():
             self._update_actions()
             self._load_attempts(entry.id)
@@ -259,6 +269,7 @@ class OutboxDialog(QDialog):
     def _selection_changed(self) -> None:
         self._update_actions()
         entry_id = self.selected_id()
+        self.settle.show_entry(self.selected())
         self.log.clear()
         if entry_id is not None:
             self._load_attempts(entry_id)

@@ -3,16 +3,21 @@
 Shown when an outbox entry is sent. A helpdesk answers with a ticket number
 at once; an e-mail has none yet (the provider's answer carries it); the file
 channel leaves a bundle the user sends themselves; a follow-up went into an
-existing ticket. Each case says what happened and what to do next.
+existing ticket; a request cut off just after it left *may have arrived*
+(:class:`~composer.ui.settle_panel.SettlePanel` lets the user say whether it
+did). Each case says what happened and what to do next. When the provider's
+number comes later (read from its answer, or typed in), the receipt shows it
+at once.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,9 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.i18n import _
-from composer.outbox import EntryKind, OutboxEntry
-from composer.ui.delivery import follow_language
+from composer.i18n import N_, _
+from composer.outbox import EntryKind, OutboxEntry, OutboxState
+from composer.ui.delivery import DeliveryController, follow_language
+
+if TYPE_CHECKING:
+    from composer.ui.settle_panel import SettlePanel
 
 __all__ = ["ReceiptDialog", "channel_name"]
 
@@ -46,11 +54,16 @@ class ReceiptDialog(QDialog):
     """What was sent where, and the code to quote.
 
     Args:
-        entry: the sent outbox entry (its ``receipt`` is set).
+        entry: the sent outbox entry (its ``receipt`` is set), or one that may
+            have arrived (``uncertain``).
         parent: the window it belongs to.
+        controller: when given, the receipt follows the entry (the number
+            appears when it comes) and offers to settle it or keep its number.
     """
 
-    def __init__(self, entry: OutboxEntry, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, entry: OutboxEntry, parent: QWidget | None = None, controller: DeliveryController | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("dialog.receipt")
         self.entry = entry
@@ -90,7 +103,16 @@ class ReceiptDialog(QDialog):
         layout.addWidget(self.explanation)
         self.copied = QLabel()
         self.copied.setObjectName("receipt.copied")
+        self.copied.setVisible(False)
         layout.addWidget(self.copied)
+        self.settle: SettlePanel | None = None
+        if controller is not None:
+            from composer.ui.settle_panel import SettlePanel
+
+            self.settle = SettlePanel(controller, self)
+            layout.addWidget(self.settle)
+            self.settle.show_entry(entry)
+            controller.state_changed.connect(self.update_entry)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -98,15 +120,45 @@ class ReceiptDialog(QDialog):
         layout.addWidget(buttons)
         follow_language(self, self.retranslate)
         self.retranslate()
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(520 if self.settle is not None and self.settle.isVisibleTo(self) else 420)
+
+    def update_entry(self, entry: OutboxEntry) -> None:
+        """The entry changed (settled, or its number came): show it."""
+        if entry.id != self.entry.id:
+            return
+        self.entry = entry
+        self.reference_code = entry.receipt.reference if entry.receipt else ""
+        self.reference.setText(self.reference_code)
+        self.reference.setVisible(bool(self.reference_code))
+        self.copy.setVisible(bool(self.reference_code))
+        self.retranslate()
+        if self.isVisible():
+            self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        # wrapped labels need the height their width gives them; Qt's size hint guesses too short
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        height = layout.totalHeightForWidth(width)
+        if height > 0:
+            self.resize(width, height)
 
     def copy_reference(self) -> None:
         """Put the reference code on the clipboard."""
         QGuiApplication.clipboard().setText(self.reference_code)
         self.copied.setText(_("Copied."))
+        self.copied.setVisible(True)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("Request sent"))
+        uncertain = self.entry.state is OutboxState.UNCERTAIN
+        self.setWindowTitle(_("Request may have arrived") if uncertain else _("Request sent"))
         self.copy.setText(_("&Copy"))
         self.copy.setToolTip(_("Copy the reference code"))
         if self.copied.text():
@@ -114,6 +166,7 @@ class ReceiptDialog(QDialog):
         headline, explanation = self._texts()
         self.headline.setText(headline)
         self.explanation.setText(explanation)
+        self.explanation.setVisible(bool(explanation))
 
     def _texts(self) -> tuple[str, str]:
         entry = self.entry
@@ -121,6 +174,10 @@ class ReceiptDialog(QDialog):
         channel = receipt.channel if receipt else ""
         provider = _escape(entry.profile.provider.name)
         quote = _("Quote this code when you call or chat about this problem.")
+        if entry.state is OutboxState.UNCERTAIN:
+            return _("Your request may have reached {provider} already.").format(
+                provider=entry.profile.provider.name
+            ), ""
         if entry.kind is EntryKind.FOLLOW_UP:
             if self.reference_code:
                 return _("Your message was added to your request."), f"<p>{_escape(quote)}</p>"

@@ -3,7 +3,8 @@
 Certificates are minted by ``trustme``; :attr:`SmtpServer.ca` is the CA to
 trust. Messages that arrive are kept in :attr:`SmtpServer.messages` with
 their envelope. ``faults`` makes the next DATA commands fail: ``"451"``
-(temporary), ``"554"`` (rejected).
+(temporary), ``"554"`` (rejected). ``security="none"`` serves plain SMTP
+without AUTH (loopback only), so a proxy can watch the protocol.
 """
 
 from __future__ import annotations
@@ -62,14 +63,14 @@ class _Handler:
 
 
 class SmtpServer:
-    """Use as a context manager; ``security`` is ``starttls`` or ``tls``."""
+    """Use as a context manager; ``security`` is ``starttls``, ``tls`` or ``none``."""
 
     handler_class: type[_Handler] = _Handler
 
     def __init__(
         self,
         *,
-        security: Literal["starttls", "tls"] = "starttls",
+        security: Literal["starttls", "tls", "none"] = "starttls",
         user: str = USER,
         password: str = PASSWORD,
     ) -> None:
@@ -108,7 +109,9 @@ class SmtpServer:
             "auth_required": True,
             "auth_require_tls": True,
         }
-        if self.security == "tls":
+        if self.security == "none":
+            options.update(auth_required=False, auth_require_tls=False)
+        elif self.security == "tls":
             # aiosmtpd does not count implicit TLS as TLS for AUTH; the whole session is TLS here
             options.update(ssl_context=server_context, auth_required=False, auth_require_tls=False)
         else:
