@@ -23,6 +23,7 @@ from composer.diagnostics.net import close, connect, describe_error, tls_outcome
 from composer.diagnostics.runner import CheckContext, CheckOutput
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.diagnostics.tls import TlsOutcome, judge
+from composer.diagnostics.words import time_left
 from composer.model import Finding, display_domain
 
 __all__ = ["Hop", "check_web", "fetch_chain", "web_findings"]
@@ -70,7 +71,15 @@ async def check_web(context: CheckContext, url: str) -> CheckOutput:
     )
     dates = [(h.url, h.date, h.received_at) for h in chain.hops if h.date]
     reached = None if chain.hops and chain.hops[0].no_address else any(h.status for h in chain.hops)
-    return CheckOutput(tuple(findings), {"server_dates": dates}, reached)
+    last = chain.hops[-1] if chain.hops else Hop(url)
+    facts = {
+        "server_dates": dates,
+        "final_url": last.url,
+        "final_status": last.status,
+        "loop": chain.loop,
+        "url": url,
+    }
+    return CheckOutput(tuple(findings), facts, reached)
 
 
 async def fetch_chain(url: str, settings: DiagnosticsSettings) -> Chain:
@@ -184,7 +193,8 @@ def web_findings(
         return []
     first, last = chain.hops[0], chain.hops[-1]
     url = _shown(first.url)
-    base: dict[str, Any] = {"url": url, "domain": display_domain(domain)}
+    site = display_domain(urlsplit(first.url).hostname or domain)
+    base: dict[str, Any] = {"url": url, "urls": url, "site": site, "domain": display_domain(domain)}
     steps = " -> ".join(f"{_shown(h.url)} [{h.status or h.error}]" for h in chain.hops)
     findings: list[Finding] = []
     for hop in chain.hops:
@@ -216,8 +226,8 @@ def web_findings(
                 check=check,
                 detail=steps,
                 ip=last.ip or "?",
-                reason=last.error,
-                **{**base, "url": _shown(last.url)},
+                variant=_unreachable_variant(last.error),
+                **{**base, "url": _shown(last.url), "urls": _shown(last.url)},
             )
         )
     elif last.status >= 400:
@@ -246,12 +256,23 @@ def web_findings(
     return findings
 
 
+def _unreachable_variant(error: str) -> str:
+    if error.startswith("connection refused"):
+        return "refused"
+    if error.startswith("TLS"):
+        return "tls"
+    if error.startswith("connection closed"):
+        return "closed"
+    return ""
+
+
 def _cert_findings(hop: Hop, check: str, warning_days: int, now: datetime) -> list[Finding]:
     assert hop.tls is not None
     host = urlsplit(hop.url).hostname or ""
     cert = hop.tls.certificate
     params: dict[str, Any] = {
         "host": display_domain(host),
+        "site": display_domain(host),
         "expires": cert.not_after.date().isoformat() if cert else "?",
         "issuer": cert.issuer if cert else "?",
         "names": ", ".join(cert.names) if cert else "?",
@@ -273,7 +294,7 @@ def _cert_findings(hop: Hop, check: str, warning_days: int, now: datetime) -> li
             check=check,
             detail=detail,
             days=p.days_left,
-            reason=hop.tls.verify_message or p.kind,
+            left=time_left(cert.not_after - now) if cert else "?",
             **params,
         )
         for p in problems

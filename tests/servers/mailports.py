@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 
 from tests.servers.web import Certificates, free_port
 
-__all__ = ["MailPorts", "mail_ports"]
+__all__ = ["MailPorts", "mail_ports", "silent_port", "smtp_server"]
 
 
 class _Sink:
@@ -165,3 +165,33 @@ def mail_ports(certificates: Certificates, **options: Any) -> Iterator[MailPorts
         yield servers
     finally:
         servers.stop()
+
+
+@contextmanager
+def smtp_server(certificates: Certificates, address: str, port: int) -> Iterator[int]:
+    """One SMTP server (STARTTLS) on ``address:port``: a host that answers on port 25 only."""
+    context = _sni_context(certificates, {}, "mail.default.invalid")
+    controller = Controller(
+        _Sink(), hostname=address, port=port, server_hostname="mx.test", ready_timeout=5, tls_context=context
+    )
+    try:
+        controller.start()
+    except (OSError, RuntimeError) as exc:
+        raise OSError(f"cannot listen on {address}:{port} for the port-25-only mail host: {exc}") from exc
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def silent_port() -> Iterator[int]:
+    """A loopback port that accepts connections and never says a word.
+
+    That is what a connection looks like through an internet provider that
+    drops outgoing port 25: the client waits until its time limit.
+    """
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield int(listener.getsockname()[1])
