@@ -145,19 +145,6 @@ KINDS: tuple[FindingKind, ...] = (
         N_("Correct it so that it starts with “v=DMARC1; p=” and a policy."),
         variants=_DMARC_VARIANTS,
     ),
-    FindingKind(
-        "mail.dmarc_reports_refused",
-        WARNING,
-        N_("DMARC reports go to a domain that has not agreed to take them"),
-        N_(
-            "The DMARC record of {name} sends reports to {addresses}. That domain has not said it "
-            "accepts reports for {name}, so receivers do not send them."
-        ),
-        N_(
-            "Ask whoever runs {addresses} to add the record {record}, or send the reports to an "
-            "address at {name}."
-        ),
-    ),
     # --- Mail servers ------------------------------------------------------------
     FindingKind(
         "mail.mx_ok",

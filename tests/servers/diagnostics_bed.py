@@ -124,6 +124,7 @@ DOMAINS: dict[str, str] = {
     "backupmx.test": _child_zone("backupmx.test", mx="mail.provider.test,mx2.provider.test"),
     "mxcname.test": _child_zone("mxcname.test", mx="alias.provider.test"),
     "mxip.test": _child_zone("mxip.test", mx="127.0.0.1"),
+    "unregistered.test": _child_zone("unregistered.test"),
     "nullmx.test": _child_zone("nullmx.test", mx=None, extra=("@ 300 IN MX 0 .",)),
     "wwwonly.test": _child_zone("wwwonly.test", a=None, extra=("www.@ 300 IN A 127.0.0.1",)),
     "spfdeep.test": _child_zone("spfdeep.test", txt=(f"v=spf1 {_DEEP_SPF} -all",)),
@@ -255,6 +256,7 @@ def _registrations() -> dict[str, dict[str, object]]:
     now = datetime.now(UTC)
     year = now + timedelta(days=400)
     entries = {d: rdap_domain(d, expires=year) for d in [*DOMAINS, *PROVIDER_READY, "elsewhere.test"]}
+    del entries["unregistered.test"]  # in the DNS, but the registry has no record of it
     entries["regexpired.test"] = rdap_domain(
         "regexpired.test", expires=now - timedelta(days=3), statuses=("active",)
     )
