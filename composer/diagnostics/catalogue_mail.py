@@ -203,6 +203,16 @@ KINDS: tuple[FindingKind, ...] = (
             "Check whether sites open. If they do, the mail server may be down: say in your "
             "request when you tried."
         ),
+        variants={
+            "no_address": Variant(
+                N_(
+                    "Your network could not find the address of {host}, so the app could not try "
+                    "to connect to it."
+                ),
+                N_("Run the checks again on another network, for example your phone's mobile data."),
+                N_("The mail server {host} could not be looked up"),
+            )
+        },
     ),
     FindingKind(
         "mail.client_ports_closed",

@@ -118,6 +118,17 @@ def client_findings(
     if not working:
         if smtp25 is not None and smtp25.connected:
             return [make_finding("mail.client_ports_closed", check=check, detail=detail, **base)]
+        if all(r.error.startswith("no address") for r in results):  # the name, not the server, failed
+            return [
+                make_finding(
+                    "mail.host_unreachable",
+                    check=check,
+                    detail=detail,
+                    severity=Severity.WARNING,
+                    variant="no_address",
+                    **base,
+                )
+            ]
         return [make_finding("mail.host_unreachable", check=check, detail=detail, **base)]
     findings: list[Finding] = []
     if failed:

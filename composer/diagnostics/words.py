@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -12,6 +13,9 @@ __all__ = ["human_duration", "join", "local_time", "time_left"]
 
 def human_duration(seconds: float) -> str:
     """``"40 minutes"``, ``"3 hours"``, ``"9 days"``: the largest unit that reads naturally."""
+    if 0 < seconds < 120:
+        value = math.ceil(seconds)  # "took 0.5 s" is "1 second", never "0 seconds"
+        return ngettext("{n} second", "{n} seconds", value).format(n=value)
     value = max(0, round(seconds))
     if value < 120:
         return ngettext("{n} second", "{n} seconds", value).format(n=value)
