@@ -48,8 +48,8 @@ KINDS: tuple[FindingKind, ...] = (
                     "answer."
                 ),
                 N_(
-                    "Try on another network, for example your phone's mobile data. If the site "
-                    "opens there, tell your internet provider or the person who runs your network."
+                    "Try on another network, such as your phone's data. If the site opens there, "
+                    "tell your internet provider or the person who runs your network."
                 ),
             ),
         },
@@ -67,7 +67,7 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "dns.nameservers_ok",
         OK,
-        N_("The domain uses {provider}'s nameservers"),
+        N_("The domain uses the name servers of {provider}"),
         N_("{domain} is linked to the right nameservers: {nameservers}."),
     ),
     FindingKind(

@@ -174,7 +174,7 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "mail.port25_blocked",
         WARNING,
-        N_("Your internet connection blocks port 25"),
+        N_("Your internet line blocks port 25"),
         N_(
             "No mail server answered on port 25 from here, while other servers do answer. Many "
             "internet providers block port 25 for homes. So the app could not check whether {hosts} "

@@ -22,7 +22,7 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "registration.ok",
         OK,
-        N_("The domain is registered until {expires}"),
+        N_("The domain is yours until {expires}"),
         N_("It was bought through {registrar}."),
         variants={_NO_REGISTRAR: Variant(N_("The registry did not say who sold it."))},
     ),
@@ -42,8 +42,8 @@ KINDS: tuple[FindingKind, ...] = (
         CRITICAL,
         N_("The domain is on hold"),
         N_(
-            "The company you bought {domain} from has taken it off the internet ({statuses}). This "
-            "happens after an unpaid bill, a dispute or missing owner details."
+            "The seller of {domain} has taken it off the net ({statuses}). This happens when a "
+            "bill is not paid, in a dispute, or when owner details are missing."
         ),
         N_("Contact {registrar} today: they can tell you why, and what they need from you."),
         variants={
@@ -52,15 +52,15 @@ KINDS: tuple[FindingKind, ...] = (
             ),
             "server": Variant(
                 N_(
-                    "The registry of .{tld} has taken {domain} off the internet ({statuses}). This "
-                    "happens after a legal order, a dispute or a fault in the owner details."
+                    "The registry of .{tld} has taken {domain} off the net ({statuses}). This happens "
+                    "after a court order, a dispute or a fault in the owner details."
                 ),
                 N_("Contact {registrar} today: only they can ask the registry why."),
             ),
             "server_no_registrar": Variant(
                 N_(
-                    "The registry of .{tld} has taken {domain} off the internet ({statuses}). This "
-                    "happens after a legal order, a dispute or a fault in the owner details."
+                    "The registry of .{tld} has taken {domain} off the net ({statuses}). This happens "
+                    "after a court order, a dispute or a fault in the owner details."
                 ),
                 N_("Contact the company you bought it from today: only they can ask the registry why."),
             ),
@@ -90,8 +90,8 @@ KINDS: tuple[FindingKind, ...] = (
             "then anyone can buy it."
         ),
         N_(
-            "Contact {registrar} today to be sure. Be ready to buy the domain again as soon as it "
-            "is free."
+            "Ask {registrar} today to be sure. Be ready to buy the domain again as soon as it is "
+            "free."
         ),
         variants={
             _NO_REGISTRAR: Variant(
@@ -170,7 +170,7 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "web.http_error",
         PROBLEM,
-        N_("{site} answers with an error ({status})"),
+        N_("{site} shows an error ({status})"),
         N_("The server can be reached, but it answered “{status}” instead of the page ({urls})."),
         N_("Say the error number in your request. If you changed the site lately, say what you changed."),
     ),
@@ -200,13 +200,13 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "web.cert_ok",
         OK,
-        N_("The security certificate of {host} is valid"),
+        N_("The certificate of {host} is good"),
         N_("It is valid until {expires}, and was issued by {issuer}."),
     ),
     FindingKind(
         "web.cert_expired",
         CRITICAL,
-        N_("The security certificate of {host} ran out"),
+        N_("The certificate of {host} ran out"),
         N_(
             "It was valid until {expires}. Browsers warn visitors that the site is not safe, and "
             "most will leave."
@@ -219,21 +219,21 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "web.cert_expiring_soon",
         WARNING,
-        N_("The security certificate of {host} runs out on {expires}"),
+        N_("The certificate of {host} runs out on {expires}"),
         N_("It runs out in {left}. After that, browsers warn visitors."),
         N_("It should renew by itself before then. If the date gets close, ask your provider's support."),
     ),
     FindingKind(
         "web.cert_name_mismatch",
         PROBLEM,
-        N_("The security certificate is not for {host}"),
+        N_("The certificate is not for {host}"),
         N_("The server shows a certificate for {names}. So browsers warn the visitors of {host}."),
         N_("Ask your provider's support for a certificate that includes {host}."),
     ),
     FindingKind(
         "web.cert_untrusted",
         PROBLEM,
-        N_("The security certificate of {host} is not trusted"),
+        N_("The certificate of {host} is not trusted"),
         N_("It was issued by {issuer}, whom browsers do not trust."),
         N_("Ask your provider's support to put in a certificate from a trusted issuer, with its full chain."),
     ),
@@ -263,7 +263,7 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "env.offline",
         CRITICAL,
-        N_("Your computer is not connected to the internet"),
+        N_("Your computer is not on the internet"),
         N_("No server could be reached: not the name service, and no site or mail server."),
         N_("Check the cable or Wi-Fi and restart your router. Then run the checks again."),
     ),
