@@ -19,10 +19,7 @@ KINDS: tuple[FindingKind, ...] = (
         "dns.domain_not_found",
         CRITICAL,
         N_("The domain {domain} does not exist"),
-        N_(
-            "The registry of .{tld} names has no domain {domain}. No one can open a site or "
-            "send mail to it."
-        ),
+        N_("The registry of .{tld} names has no domain {domain}. No one can open a site or send mail to it."),
         N_(
             "Check the spelling. If it is right, the domain may have run out or may never have "
             "been bought: ask the company you bought it from."
@@ -213,10 +210,7 @@ KINDS: tuple[FindingKind, ...] = (
         "dns.apex_without_address",
         PROBLEM,
         N_("{domain} without www has no address"),
-        N_(
-            "{www} works, but {domain} points to no server. Visitors who leave out the www see "
-            "an error."
-        ),
+        N_("{www} works, but {domain} points to no server. Visitors who leave out the www see an error."),
         N_(
             "Add an A record for {domain} that points to {addresses}, or ask your provider's "
             "support to do it."

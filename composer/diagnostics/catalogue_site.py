@@ -89,10 +89,7 @@ KINDS: tuple[FindingKind, ...] = (
             "{domain} can no longer be saved ({statuses}). Within days it will be deleted, and "
             "then anyone can buy it."
         ),
-        N_(
-            "Ask {registrar} today to be sure. Be ready to buy the domain again as soon as it is "
-            "free."
-        ),
+        N_("Ask {registrar} today to be sure. Be ready to buy the domain again as soon as it is free."),
         variants={
             _NO_REGISTRAR: Variant(
                 next_step=N_(
@@ -135,7 +132,10 @@ KINDS: tuple[FindingKind, ...] = (
                 N_("The app knows no registry service for .{tld} domains. So the end date is not known.")
             ),
             "unreadable": Variant(
-                N_("The registry of .{tld} gave an answer the app could not read. So the end date is not known.")
+                N_(
+                    "The registry of .{tld} gave an answer the app could not read. So the end date "
+                    "is not known."
+                )
             ),
         },
     ),

@@ -30,7 +30,10 @@ INPUT_ERRORS: dict[str, tuple[str, str]] = {
     ),
     "diagnose.resolver_invalid": (
         N_("“{value}” is not the address of a name server."),
-        N_("Give an IP address, with a port from 1 to 65535 if needed, for example 192.0.2.53 or 192.0.2.53:5353."),
+        N_(
+            "Give an IP address, with a port from 1 to 65535 if needed, for example 192.0.2.53 "
+            "or 192.0.2.53:5353."
+        ),
     ),
 }
 _DEFAULT_PUBLIC = "1.1.1.1, 8.8.8.8, 9.9.9.9"
@@ -146,7 +149,9 @@ def _describe(error: InputError) -> tuple[str, str]:
 def _fail(error: InputError, as_json: bool) -> int:
     message, next_step = _describe(error)
     if as_json:
-        body = {"error": {"code": error.code, "message": message, "next_step": next_step, "params": error.params}}
+        body = {
+            "error": {"code": error.code, "message": message, "next_step": next_step, "params": error.params}
+        }
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
         print(_("Error: {message}").format(message=message), file=sys.stderr)

@@ -226,7 +226,9 @@ def _nameserver_findings(obs: DnsObservations, profile: ProviderProfile, finding
             where = f"{ns.name} ({ns.address or 'no address'})"
             variant = failure if failure in {"refused", "REFUSED", "SERVFAIL", "lame", "unresolvable"} else ""
             findings.append(
-                finding("dns.nameserver_unreachable", f"{where}: {failure}", nameserver=ns.name, variant=variant)
+                finding(
+                    "dns.nameserver_unreachable", f"{where}: {failure}", nameserver=ns.name, variant=variant
+                )
             )
         elif ns.view is not None:
             soa = ns.view.records(zone, "SOA")

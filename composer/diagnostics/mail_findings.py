@@ -55,7 +55,12 @@ def _ports(results: Sequence[PortResult]) -> str:
 
 
 def mx_port_findings(
-    name: str, results: Mapping[str, PortResult], *, check: str, warning_days: int, now: datetime | None = None
+    name: str,
+    results: Mapping[str, PortResult],
+    *,
+    check: str,
+    warning_days: int,
+    now: datetime | None = None,
 ) -> list[Finding]:
     """The MX hosts on port 25: all answer, some do not (a backup carries the mail), or none."""
     if not results:
@@ -95,7 +100,9 @@ def mx_port_findings(
     for host in working:
         findings += cert_findings(host, [results[host]], check, warning_days, now)
     if not findings:
-        findings.append(make_finding("mail.mx_ok", check=check, detail=detail, hosts=", ".join(working), **base))
+        findings.append(
+            make_finding("mail.mx_ok", check=check, detail=detail, hosts=", ".join(working), **base)
+        )
     return findings
 
 
@@ -147,7 +154,9 @@ def client_findings(
             )
     findings += cert_findings(host, results, check, warning_days, now)
     if not findings:
-        findings.append(make_finding("mail.ports_ok", check=check, detail=detail, **{**base, "ports": _ports(working)}))
+        findings.append(
+            make_finding("mail.ports_ok", check=check, detail=detail, **{**base, "ports": _ports(working)})
+        )
     return findings
 
 
@@ -192,16 +201,25 @@ def port25_analysis(outputs: Mapping[str, Any], findings: list[Finding]) -> list
     internet provider that blocks outgoing port 25.
     """
     others = any(
-        out.reached_network for name, out in outputs.items() if name != "mail.mx" and name.startswith(("web.", "mail."))
+        out.reached_network
+        for name, out in outputs.items()
+        if name != "mail.mx" and name.startswith(("web.", "mail."))
     )
     if not others:
         return findings
     result: list[Finding] = []
     for finding in findings:
-        if finding.code == "mail.mx_unreachable" and finding.params.get("all_failed") and finding.params.get("timed_out"):
+        if (
+            finding.code == "mail.mx_unreachable"
+            and finding.params.get("all_failed")
+            and finding.params.get("timed_out")
+        ):
             result.append(
                 make_finding(
-                    "mail.port25_blocked", check=finding.check, detail=finding.detail, hosts=finding.params["hosts"]
+                    "mail.port25_blocked",
+                    check=finding.check,
+                    detail=finding.detail,
+                    hosts=finding.params["hosts"],
                 )
             )
         else:

@@ -95,7 +95,12 @@ def spf_findings(
 ) -> list[Finding]:
     """Findings for the SPF record(s) among a name's TXT records."""
     suggestion = f"v=spf1 include:{include} ~all" if include else "v=spf1 mx a ~all"
-    params: dict[str, Any] = {"name": name, "provider": provider, "include": include, "suggestion": suggestion}
+    params: dict[str, Any] = {
+        "name": name,
+        "provider": provider,
+        "include": include,
+        "suggestion": suggestion,
+    }
     records = spf_records(txt_records)
     if not records:
         return [make_finding("mail.spf_missing", check=check, **params)]
@@ -103,13 +108,20 @@ def spf_findings(
         detail = "\n".join(records)
         return [
             make_finding(
-                "mail.spf_invalid", check=check, detail=detail, variant="several", count=len(records), **params
+                "mail.spf_invalid",
+                check=check,
+                detail=detail,
+                variant="several",
+                count=len(records),
+                **params,
             )
         ]
     record = records[0]
     variant, term = spf_problem(record)
     if variant:
-        return [make_finding("mail.spf_invalid", check=check, detail=record, variant=variant, term=term, **params)]
+        return [
+            make_finding("mail.spf_invalid", check=check, detail=record, variant=variant, term=term, **params)
+        ]
     tree_text = tree.text() if tree else record
     lookups = tree.lookups if tree else own_lookups(record)
     findings: list[Finding] = []

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from composer.diagnostics.refresh import cached_copy, fetch_text
 from composer.diagnostics.registration_parse import (
     RegistrationInfo,
     parse_bootstrap,
@@ -26,8 +27,7 @@ from composer.diagnostics.registration_parse import (
     registration_findings,
     whois_referral,
 )
-from composer.diagnostics.refresh import cached_copy, fetch_text
-from composer.diagnostics.runner import CheckContext, CheckOutput, fan_out
+from composer.diagnostics.runner import CheckContext, CheckOutput
 from composer.diagnostics.settings import DiagnosticsSettings, split_host_port
 from composer.diagnostics.tls import tls_context
 from composer.resources import resource_path
@@ -43,10 +43,12 @@ async def check_registration(context: CheckContext) -> CheckOutput:
     """The ``registration`` check (never raises for network failures)."""
     from composer.diagnostics.suffixes import refresh
 
-    found, _refreshed = await fan_out([lookup(context.registrable, context.settings), refresh(context.settings)])
-    if isinstance(found, BaseException):
-        raise found
-    info, facts = found
+    # the public suffix list is refreshed for next time while the registry is asked
+    refreshing = asyncio.ensure_future(refresh(context.settings))
+    try:
+        info, facts = await lookup(context.registrable, context.settings)
+    finally:
+        await asyncio.gather(refreshing, return_exceptions=True)
     findings = registration_findings(
         info,
         context.registrable,

@@ -47,7 +47,9 @@ class SpfTree:
     void: list[str] = field(default_factory=list)
 
     def text(self) -> str:
-        lines = [f"DNS lookups: {self.lookups} (limit {MAX_LOOKUPS}); void: {len(self.void)} (limit {MAX_VOID})"]
+        lines = [
+            f"DNS lookups: {self.lookups} (limit {MAX_LOOKUPS}); void: {len(self.void)} (limit {MAX_VOID})"
+        ]
 
         def walk(node: SpfNode, depth: int) -> None:
             shown = node.record or node.error

@@ -76,7 +76,10 @@ def texts() -> Iterator[tuple[str, str, str]]:
     """``(code, variant, text)`` for the title, explanation and next step of every variant."""
     for code, kind in CATALOGUE.items():
         for variant in ("", *kind.variants):
-            params = {**PARAMS, "name": PARAMS["name_of_check"] if code.startswith("diagnostics.") else PARAMS["name"]}
+            params = {
+                **PARAMS,
+                "name": PARAMS["name_of_check"] if code.startswith("diagnostics.") else PARAMS["name"],
+            }
             for template in kind.texts(variant):
                 if template:
                     yield code, variant, template.format_map(params)

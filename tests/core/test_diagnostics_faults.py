@@ -67,7 +67,9 @@ def test_a_resolver_that_says_no_such_name_for_everything_is_not_a_missing_domai
 def test_a_lying_resolver_is_told_when_the_registry_knows_the_domain(bed: Bed) -> None:
     dead = closed_address()
     with dns_server("", recursive=True) as liar:
-        report = diagnose(bed, "good.test", resolvers=(liar.address,), public_resolvers=(dead,), nameserver_addresses={})
+        report = diagnose(
+            bed, "good.test", resolvers=(liar.address,), public_resolvers=(dead,), nameserver_addresses={}
+        )
     finding = next(f for f in report.findings if f.code == "dns.domain_not_found_unconfirmed")
     assert finding.params["variant"] == "registry_knows"
     assert "wrong answer" in finding.explanation
@@ -176,13 +178,22 @@ def test_bad_input_is_a_clear_error_in_json_too(
     assert text.out == "" and "Error:" in text.err and "Traceback" not in text.err
 
 
-def test_an_unfinished_check_changes_the_exit_code(bed: Bed, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    with dns_server("", recursive=True, silent=True) as silent:
-        with dns_server("", recursive=True) as empty:
-            result = _run(
-                bed, tmp_path, "good.test", "--resolver", silent.address, "--public-resolver", empty.address,
-                "--timeout", "0.5", "--json",
-            )
+def test_an_unfinished_check_changes_the_exit_code(
+    bed: Bed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with dns_server("", recursive=True, silent=True) as silent, dns_server("", recursive=True) as empty:
+        result = _run(
+            bed,
+            tmp_path,
+            "good.test",
+            "--resolver",
+            silent.address,
+            "--public-resolver",
+            empty.address,
+            "--timeout",
+            "0.5",
+            "--json",
+        )
     output = json.loads(capsys.readouterr().out)
     statuses = {c["name"]: c["status"] for c in output["checks"]}
     assert statuses["dns"] == "timeout"

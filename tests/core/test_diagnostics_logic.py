@@ -211,7 +211,10 @@ def test_only_the_parent_zone_can_say_a_domain_does_not_exist() -> None:
     nx = {key: () for key in GOOD_RECORDS}
     lying = View("192.0.2.53", {k: Answer("192.0.2.53", k[0], k[1], "NXDOMAIN") for k in nx})
     obs = _observations(
-        delegation=Delegation("com", error="nameservers of com: NXDOMAIN"), nameservers=(), system=lying, public=()
+        delegation=Delegation("com", error="nameservers of com: NXDOMAIN"),
+        nameservers=(),
+        system=lying,
+        public=(),
     )
     findings = evaluate(obs, PROFILE)
     assert [f.code for f in findings] == ["dns.domain_not_found_unconfirmed"]
@@ -346,7 +349,11 @@ def test_registration_deadlines() -> None:
     assert codes(29) == ["registration.expiring_soon"]
     assert codes(31) == ["registration.ok"]
     soon = registration_findings(
-        RegistrationInfo("rdap", expires=NOW + timedelta(days=9.3)), "example.com", now=NOW, warning_days=30, check="r"
+        RegistrationInfo("rdap", expires=NOW + timedelta(days=9.3)),
+        "example.com",
+        now=NOW,
+        warning_days=30,
+        check="r",
     )[0]
     assert "runs out in 9 days." in soon.explanation
     assert "day(s)" not in soon.explanation
@@ -377,7 +384,9 @@ def test_client_port_logic() -> None:
     def codes(*working: int, on25: bool = False) -> list[str]:
         results = [_port(p, p in working) for p in (465, 587, 993, 995)]
         smtp25 = _port(25, on25) if not working else None
-        found = client_findings("mail.example", results, check="m", warning_days=14, provider="P", smtp25=smtp25)
+        found = client_findings(
+            "mail.example", results, check="m", warning_days=14, provider="P", smtp25=smtp25
+        )
         return [f.code for f in found]
 
     assert codes() == ["mail.host_unreachable"]

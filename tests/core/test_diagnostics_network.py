@@ -13,10 +13,9 @@ import pytest
 from composer.diagnostics import CancelToken, ProgressEvent, run_diagnostics
 from composer.diagnostics.cli import register
 from composer.model import CheckStatus, Report, Severity
-from composer.profile import ProviderProfile
+from composer.profile import MailClientSettings, MailEndpoint, ProviderProfile
 from tests.servers.diagnostics_bed import Bed, bed_profile, closed_address, diagnostics_bed
 from tests.servers.dns import dns_server
-from composer.profile import MailClientSettings, MailEndpoint
 from tests.servers.mailports import mail_ports, silent_port
 from tests.servers.web import Site, web_server
 
@@ -192,7 +191,9 @@ def test_registration_lookup_unavailable(bed: Bed) -> None:
 
 def test_a_blocked_port_25_is_told_apart_from_a_down_server(bed: Bed) -> None:
     with silent_port() as dropped:  # what an internet provider's block looks like: no answer at all
-        blocked = diagnose(bed, "good.test", port_map={**bed.settings.port_map, 25: dropped}, query_timeout=0.5)
+        blocked = diagnose(
+            bed, "good.test", port_map={**bed.settings.port_map, 25: dropped}, query_timeout=0.5
+        )
     assert "mail.port25_blocked" in codes(blocked)
     assert {"mail.host_unreachable", "mail.mx_unreachable"} & codes(blocked) == set()
     down = diagnose(
@@ -213,7 +214,9 @@ def test_a_backup_mx_that_answers_only_on_port_25_is_healthy(bed: Bed) -> None:
 def test_mail_programs_that_cannot_connect_are_one_problem(bed: Bed) -> None:
     client = MailClientSettings(
         incoming=[MailEndpoint(protocol="imap", host="smtponly.provider.test", port=993)],
-        outgoing=[MailEndpoint(protocol="smtp", host="smtponly.provider.test", port=587, security="starttls")],
+        outgoing=[
+            MailEndpoint(protocol="smtp", host="smtponly.provider.test", port=587, security="starttls")
+        ],
     )
     report = diagnose(bed, "good.test", profile=bed_profile(mail_client=client))
     mail = [f for f in report.findings if f.check == "mail.smtponly.provider.test"]
@@ -229,7 +232,9 @@ def test_one_closed_mail_port(bed: Bed) -> None:
 
 
 def test_a_mail_server_with_an_expired_certificate(bed: Bed) -> None:
-    client = MailClientSettings(incoming=[MailEndpoint(protocol="imap", host="mail-expired.provider.test", port=993)])
+    client = MailClientSettings(
+        incoming=[MailEndpoint(protocol="imap", host="mail-expired.provider.test", port=993)]
+    )
     report = diagnose(bed, "good.test", profile=bed_profile(mail_client=client))
     finding = next(f for f in report.findings if f.code == "mail.cert_problem")
     assert "ran out" in finding.explanation

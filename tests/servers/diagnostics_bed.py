@@ -112,8 +112,10 @@ WEB_DOMAINS = (
     "plainhttp.test",
 )
 # longer than one TXT string can hold: published as two strings, which receivers join
-_DEEP_SPF = " ".join(f"include:s{i}.provider.test" for i in range(6)) + '" " ' + " ".join(
-    f"include:s{i}.provider.test" for i in range(6, 11)
+_DEEP_SPF = (
+    " ".join(f"include:s{i}.provider.test" for i in range(6))
+    + '" " '
+    + " ".join(f"include:s{i}.provider.test" for i in range(6, 11))
 )
 # domain -> zone text on the provider's nameservers
 DOMAINS: dict[str, str] = {
