@@ -111,5 +111,8 @@ def scored() -> list[tuple[float, str, str, str]]:
 
 
 if __name__ == "__main__":
-    for score, code, variant, sentence in scored()[:10]:
-        print(f"| {score:.0f} | `{code}`{' (' + variant + ')' if variant else ''} | {sentence} |")
+    shown: list[str] = []
+    for score, code, variant, sentence in scored():
+        if sentence not in shown and len(shown) < 10:
+            shown.append(sentence)
+            print(f"| {score:.0f} | `{code}`{' (' + variant + ')' if variant else ''} | {sentence} |")

@@ -17,7 +17,13 @@ import pytest
 from composer.diagnostics import run_diagnostics
 from composer.diagnostics.cli import register
 from composer.model import Report, Severity
-from tests.servers.diagnostics_bed import PROFILE_TOML, Bed, closed_address, diagnostics_bed
+from tests.servers.diagnostics_bed import (
+    PROFILE_TOML,
+    Bed,
+    closed_address,
+    diagnostics_bed,
+    fresh_suffix_list,
+)
 from tests.servers.dns import dns_server
 
 
@@ -143,6 +149,7 @@ def test_spf_includes_are_followed_and_counted(bed: Bed) -> None:
 def _run(bed: Bed, tmp_path: Path, *extra: str) -> int:
     profile = tmp_path / "profile.toml"
     profile.write_text(PROFILE_TOML, encoding="utf-8")
+    fresh_suffix_list(tmp_path)
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", type=Path)
     parser.add_argument("--data-dir", type=Path, default=tmp_path)

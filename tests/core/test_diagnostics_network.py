@@ -14,7 +14,7 @@ from composer.diagnostics import CancelToken, ProgressEvent, run_diagnostics
 from composer.diagnostics.cli import register
 from composer.model import CheckStatus, Report, Severity
 from composer.profile import MailClientSettings, MailEndpoint, ProviderProfile
-from tests.servers.diagnostics_bed import Bed, bed_profile, closed_address, diagnostics_bed
+from tests.servers.diagnostics_bed import Bed, bed_profile, closed_address, diagnostics_bed, fresh_suffix_list
 from tests.servers.dns import dns_server
 from tests.servers.mailports import mail_ports, silent_port
 from tests.servers.web import Site, web_server
@@ -344,6 +344,7 @@ def test_the_diagnose_command_prints_json(
     profile_file.write_text(PROFILE_TOML, encoding="utf-8")
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--data-dir", type=Path, default=fresh_suffix_list(tmp_path))
     register(parser.add_subparsers(dest="command"))
     s = bed.settings
     argv = [

@@ -34,7 +34,7 @@ from tests.servers.registry import (
 )
 from tests.servers.web import Certificates, Response, Site, WebServer, web_server
 
-__all__ = ["IDN", "PROFILE_TOML", "Bed", "bed_profile", "diagnostics_bed"]
+__all__ = ["IDN", "PROFILE_TOML", "Bed", "bed_profile", "diagnostics_bed", "fresh_suffix_list"]
 
 IDN = "xn--hxajbheg2az3al.test"  # παράδειγμα.test
 GOOD = ("good.test", IDN)
@@ -350,6 +350,16 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
             mail,
             folder,
         )
+
+
+def fresh_suffix_list(data_dir: Path) -> Path:
+    """A data folder whose public suffix list is fresh, so no test ever fetches one."""
+    from composer.diagnostics.suffixes import CACHE_NAME, SNAPSHOT
+
+    cache = data_dir / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / CACHE_NAME).write_text(SNAPSHOT.read_text(encoding="utf-8"), encoding="utf-8")
+    return data_dir
 
 
 def closed_address() -> str:
