@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-from composer.diagnostics.findings import FindingKind, Variant
+from composer.diagnostics.findings import CRITICAL, OK, PROBLEM, WARNING, FindingKind, Variant
 from composer.i18n import N_
-from composer.model import Severity
-
-OK, INFO, WARNING, PROBLEM, CRITICAL = (
-    Severity.OK,
-    Severity.INFO,
-    Severity.WARNING,
-    Severity.PROBLEM,
-    Severity.CRITICAL,
-)
 
 # mailauth.spf_problem() kinds: whole sentences, never a pasted fragment
 _SPF_BROKEN_NEXT = N_(

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-from composer.diagnostics.findings import FindingKind, Variant
+from composer.diagnostics.findings import CRITICAL, INFO, OK, PROBLEM, WARNING, FindingKind, Variant
 from composer.i18n import N_
-from composer.model import Severity
-
-OK, INFO, WARNING, PROBLEM, CRITICAL = (
-    Severity.OK,
-    Severity.INFO,
-    Severity.WARNING,
-    Severity.PROBLEM,
-    Severity.CRITICAL,
-)
 
 # Where the registrar's name is unknown, the sentence says "the company you bought it from".
 _NO_REGISTRAR = "no_registrar"

@@ -25,6 +25,15 @@ from composer.model import Finding, Severity
 
 __all__ = ["CATALOGUE", "FindingKind", "Variant", "make_finding", "retranslate", "sort_findings"]
 
+# Short names for the catalogue modules' tables.
+OK, INFO, WARNING, PROBLEM, CRITICAL = (
+    Severity.OK,
+    Severity.INFO,
+    Severity.WARNING,
+    Severity.PROBLEM,
+    Severity.CRITICAL,
+)
+
 
 @dataclass(frozen=True)
 class Variant:
