@@ -13,7 +13,6 @@ each other. :func:`composer.diagnostics.dns_findings.evaluate` does the rest.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
-from dataclasses import replace
 
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
 from composer.diagnostics.dns_query import Answer, Server, ask, is_ip_address, resolve, system_resolvers
@@ -81,13 +80,14 @@ async def observe(
     zone = zone or domain
     system = system_resolvers(settings)
     publics = [Server.parse(t, KNOWN_RESOLVERS.get(t, "")) for t in settings.public_resolvers]
-    system_task = _view_recursive(system, domain, zone, settings)
+    system_task = _system_view_and_records(system, domain, zone, settings)
     delegation_task = _delegation(zone, system, settings)
     public_tasks = [_view_recursive([server], domain, zone, settings) for server in publics]
     everything: list[Awaitable[object]] = [system_task, delegation_task, *public_tasks]
-    system_view, delegation_result, *public_views = await fan_out(everything)
-    if not isinstance(system_view, View):
-        raise _unexpected(system_view)
+    system_result, delegation_result, *public_views = await fan_out(everything)
+    if not isinstance(system_result, tuple):
+        raise _unexpected(system_result)
+    system_view, mx_hosts, tree = system_result
     if not isinstance(delegation_result, tuple):
         raise _unexpected(delegation_result)
     delegation, glue = delegation_result
@@ -116,29 +116,32 @@ async def observe(
         public=tuple(v for v in public_views if isinstance(v, View)),
         public_configured=tuple(str(p) for p in publics),
         provider_view=provider_view.view if isinstance(provider_view, NameserverView) else None,
+        mx_hosts=mx_hosts,
+        spf=tree,
     )
-    return await _follow_records(observations, system, settings)
+    return observations
 
 
-async def _follow_records(
-    obs: DnsObservations, system: Sequence[Server], settings: DiagnosticsSettings
-) -> DnsObservations:
-    """The second round: what the MX hosts are, and the SPF record's tree."""
-    truth = obs.authority() or obs.system
-    mx = [r.split(" ", 1)[-1] for r in truth.records(obs.domain, "MX")]
+async def _system_view_and_records(
+    system: Sequence[Server], domain: str, zone: str, settings: DiagnosticsSettings
+) -> tuple[View, dict[str, Answer], SpfTree | None]:
+    """The system's view, then at once (while the delegation is walked) the second round:
+    what the MX hosts are, and the SPF record's tree."""
+    view = await _view_recursive(system, domain, zone, settings)
+    mx = [r.split(" ", 1)[-1] for r in view.records(domain, "MX")]
     hosts = [h for h in mx if h and h != "." and not is_ip_address(h)][:MAX_MX_HOSTS]
-    spf = [t for t in truth.records(obs.domain, "TXT") if t.lower().startswith("v=spf1")]
+    spf = [t for t in view.records(domain, "TXT") if t.lower().startswith("v=spf1")]
 
     async def ask_system(name: str, rtype: str) -> Answer:
         return await resolve(system, name, rtype, timeout=settings.query_timeout)
 
     jobs: list[Awaitable[object]] = [ask_system(h, "A") for h in hosts]
     if len(spf) == 1:
-        jobs.append(expand(obs.domain, spf[0], ask_system))
+        jobs.append(expand(domain, spf[0], ask_system))
     results = await fan_out(jobs)
     mx_hosts = {h: a for h, a in zip(hosts, results, strict=False) if isinstance(a, Answer)}
     tree = results[-1] if len(spf) == 1 and isinstance(results[-1], SpfTree) else None
-    return replace(obs, mx_hosts=mx_hosts, spf=tree)
+    return view, mx_hosts, tree
 
 
 async def _view_recursive(

@@ -52,7 +52,9 @@ class _LineHandler(socketserver.BaseRequestHandler):
         try:
             if self.server.implicit_tls:
                 sock = self.server.context.wrap_socket(sock, server_side=True)
-            self._send(sock, "* OK IMAP4rev1 ready" if proto == "imap" else "+OK POP3 ready")
+            self._send(
+                sock, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready" if proto == "imap" else "+OK POP3 ready"
+            )
             buffer = b""
             while True:
                 data = sock.recv(4096)
@@ -62,14 +64,17 @@ class _LineHandler(socketserver.BaseRequestHandler):
                 while b"\r\n" in buffer:
                     line, buffer = buffer.split(b"\r\n", 1)
                     command = line.decode("ascii", "replace").upper()
+                    tag = line.decode("ascii", "replace").split(" ", 1)[0] if proto == "imap" else ""
                     if command.endswith("STARTTLS") or command == "STLS":
-                        self._send(sock, "z OK begin TLS" if proto == "imap" else "+OK begin TLS")
+                        self._send(sock, f"{tag} OK begin TLS" if proto == "imap" else "+OK begin TLS")
                         sock = self.server.context.wrap_socket(sock, server_side=True)
                     elif command.endswith("LOGOUT") or command == "QUIT":
-                        self._send(sock, "* BYE\r\nz OK" if proto == "imap" else "+OK bye")
+                        self._send(sock, f"* BYE\r\n{tag} OK" if proto == "imap" else "+OK bye")
                         return
+                    elif proto == "imap" and command.endswith(" CAPABILITY"):
+                        self._send(sock, f"* CAPABILITY IMAP4rev1 STARTTLS\r\n{tag} OK")
                     else:
-                        self._send(sock, "z BAD" if proto == "imap" else "-ERR")
+                        self._send(sock, f"{tag} BAD" if proto == "imap" else "-ERR")
         except (OSError, ssl.SSLError):
             return
         finally:
