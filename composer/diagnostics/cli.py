@@ -28,6 +28,13 @@ INPUT_ERRORS: dict[str, tuple[str, str]] = {
         N_("“{value}” is not a time limit."),
         N_("Give the seconds each check may take as a number above 0, for example --timeout 20."),
     ),
+    "diagnose.settings_invalid": (
+        N_("The network settings file {path} cannot be used."),
+        N_(
+            "Give a JSON file with the fields of the diagnostics settings (see docs/diagnostics.md), "
+            "or leave out --settings."
+        ),
+    ),
     "diagnose.resolver_invalid": (
         N_("“{value}” is not the address of a name server."),
         N_(
@@ -85,6 +92,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--whois-server", metavar="HOST[:PORT]", help=_("WHOIS server for domains without RDAP")
     )
+    parser.add_argument(
+        "--settings",
+        metavar="FILE",
+        type=Path,
+        help=_("JSON file with network targets (resolvers, ports, ...); the options above override it"),
+    )
     parser.add_argument("--timeout", metavar="S", help=_("seconds each check may take (default: 20)"))
     parser.add_argument("--json", action="store_true", help=_("print one JSON object"))
     parser.set_defaults(handler=run)
@@ -121,6 +134,11 @@ def settings_from_args(args: argparse.Namespace) -> Any:
     from composer.store import default_data_dir
 
     values: dict[str, Any] = {}
+    if getattr(args, "settings", None) is not None:
+        try:
+            values.update(DiagnosticsSettings.model_validate_json(args.settings.read_bytes()).model_dump())
+        except (OSError, ValueError):
+            raise InputError("diagnose.settings_invalid", path=str(args.settings)) from None
     if args.resolver:
         values["resolvers"] = tuple(_server(t) for t in args.resolver)
     if args.public_resolver:
@@ -133,7 +151,8 @@ def settings_from_args(args: argparse.Namespace) -> Any:
         values["timeout"] = _timeout(args.timeout)
         values["query_timeout"] = min(4.0, values["timeout"])
     # the IANA bootstrap and the public suffix list, refreshed at most weekly, stay with the user's data
-    values["rdap_cache_dir"] = (getattr(args, "data_dir", None) or default_data_dir()) / "cache"
+    if values.get("rdap_cache_dir") is None:
+        values["rdap_cache_dir"] = (getattr(args, "data_dir", None) or default_data_dir()) / "cache"
     return DiagnosticsSettings(**values)
 
 

@@ -19,16 +19,13 @@ __all__ = ["cached_copy", "fetch_text", "local_copy"]
 
 async def fetch_text(url: str, settings: DiagnosticsSettings) -> str | None:
     """The body of ``url`` when it answers 200, else None (never raises for the network)."""
-    import httpx
-
-    from composer.diagnostics.tls import tls_context
+    from composer.diagnostics.http_get import HttpFailure, http_get
 
     try:
-        async with httpx.AsyncClient(timeout=settings.query_timeout, verify=tls_context(settings)) as client:
-            response = await client.get(url)
-    except httpx.HTTPError:
+        response = await http_get(url, settings)
+    except HttpFailure:
         return None
-    return response.text if response.status_code == 200 else None
+    return response.text if response.status == 200 else None
 
 
 def local_copy(folder: Path | None, name: str, snapshot: Path) -> str:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import ssl
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
+from composer.diagnostics.http_get import HttpFailure, http_get
 from composer.diagnostics.refresh import cached_copy, fetch_text
 from composer.diagnostics.registration_parse import (
     RegistrationInfo,
@@ -29,7 +29,6 @@ from composer.diagnostics.registration_parse import (
 )
 from composer.diagnostics.runner import CheckContext, CheckOutput
 from composer.diagnostics.settings import DiagnosticsSettings, split_host_port
-from composer.diagnostics.tls import tls_context
 from composer.resources import resource_path
 
 __all__ = ["check_registration", "load_bootstrap", "lookup", "query_whois"]
@@ -108,25 +107,17 @@ async def _rdap(
     url = f"{base}domain/{domain}"
     source = f"RDAP {url}"
     try:
-        async with httpx.AsyncClient(
-            timeout=settings.query_timeout,
-            verify=tls_context(settings),
-            follow_redirects=True,
-            headers={"Accept": "application/rdap+json"},
-        ) as client:
-            response = await client.get(url)
-    except httpx.TimeoutException:
-        return RegistrationInfo(source, error="no answer in time")
-    except httpx.HTTPError as exc:
-        return RegistrationInfo(source, error=f"no answer: {type(exc).__name__}")
+        response = await http_get(url, settings, accept="application/rdap+json")
+    except HttpFailure as exc:
+        return RegistrationInfo(source, error="no answer in time" if exc.timeout else f"no answer: {exc}")
     if "date" in response.headers:
         facts["server_dates"] = [(url, response.headers["date"], time.time())]
-    if response.status_code == 404:
+    if response.status == 404:
         return RegistrationInfo(source, found=False)
-    if response.status_code != 200:
-        return RegistrationInfo(source, error=f"HTTP {response.status_code}")
+    if response.status != 200:
+        return RegistrationInfo(source, error=f"HTTP {response.status}")
     try:
-        data = response.json()
+        data = json.loads(response.body)
     except ValueError:
         return RegistrationInfo(source, error="the answer is not JSON")
     return parse_rdap(data, source)
