@@ -189,6 +189,19 @@ KINDS: tuple[FindingKind, ...] = (
         N_("Turn on “redirect to HTTPS” in your hosting panel or site, or ask your provider's support."),
     ),
     FindingKind(
+        "web.ipv6_unreachable",
+        PROBLEM,
+        N_("{site} does not answer over IPv6"),
+        N_(
+            "{host} has an IPv6 address ({ipv6}), but nothing answers there, while its IPv4 address "
+            "works. Visitors on newer networks, such as many phones, may not reach the site."
+        ),
+        N_(
+            "Ask your provider's support to fix the site's IPv6 address, or to remove the AAAA "
+            "record if the server has no IPv6."
+        ),
+    ),
+    FindingKind(
         "web.cert_ok",
         OK,
         N_("The certificate of {host} is good"),

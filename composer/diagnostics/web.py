@@ -69,6 +69,7 @@ async def check_web(context: CheckContext, url: str) -> CheckOutput:
     findings = web_findings(
         chain, domain=context.domain, check=context.name, warning_days=context.settings.cert_warning_days
     )
+    findings += await _ipv6_findings(chain, context)
     dates = [(h.url, h.date, h.received_at) for h in chain.hops if h.date]
     reached = None if chain.hops and chain.hops[0].no_address else any(h.status for h in chain.hops)
     last = chain.hops[-1] if chain.hops else Hop(url)
@@ -99,12 +100,40 @@ async def fetch_chain(url: str, settings: DiagnosticsSettings) -> Chain:
     return Chain(tuple(hops), loop=True)
 
 
-async def _request(url: str, settings: DiagnosticsSettings) -> Hop:
+async def _ipv6_findings(chain: Chain, context: CheckContext) -> list[Finding]:
+    """The first address answered over IPv4: does its IPv6 address (AAAA) answer too?"""
+    first = chain.hops[0] if chain.hops else None
+    if first is None or not first.status or ":" in first.ip:
+        return []
+    host = urlsplit(first.url).hostname or ""
+    addresses, _error = await lookup_addresses(host, context.settings)
+    ipv6 = [a for a in addresses if ":" in a]
+    if not ipv6:
+        return []
+    hop = await _request(first.url, context.settings, only=ipv6[0])
+    if hop.status:
+        return []
+    return [
+        make_finding(
+            "web.ipv6_unreachable",
+            check=context.name,
+            detail=f"{first.url}: IPv4 {first.ip} [{first.status}]; IPv6 {ipv6[0]}: {hop.error}",
+            site=display_domain(host),
+            host=display_domain(host),
+            ipv6=ipv6[0],
+            ip=ipv6[0],
+            url=_shown(first.url),
+            urls=_shown(first.url),
+        )
+    ]
+
+
+async def _request(url: str, settings: DiagnosticsSettings, *, only: str = "") -> Hop:
     parts = urlsplit(url)
     host = parts.hostname or ""
     secure = parts.scheme == "https"
     port = parts.port or settings.port(443 if secure else 80)
-    addresses, lookup_error = await lookup_addresses(host, settings)
+    addresses, lookup_error = ([only], "") if only else await lookup_addresses(host, settings)
     if not addresses:
         return Hop(url, error=f"no address ({lookup_error})", no_address=True)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

@@ -20,11 +20,13 @@ from composer.model import Report, Severity
 from tests.servers.diagnostics_bed import (
     PROFILE_TOML,
     Bed,
+    bed_profile,
     closed_address,
     diagnostics_bed,
     fresh_suffix_list,
 )
 from tests.servers.dns import dns_server
+from tests.servers.web import web_server
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +209,19 @@ def test_an_unfinished_check_changes_the_exit_code(
     assert result in (3, 4)
     if not any(f["severity"] in ("problem", "critical") for f in output["findings"]):
         assert result == 4
+
+
+def test_ipv6_is_checked_where_the_site_has_an_ipv6_address(bed: Bed) -> None:
+    broken = diagnose(bed, "v6.test")
+    v6 = [f for f in broken.findings if f.code == "web.ipv6_unreachable"]
+    assert len(v6) == 1 and v6[0].params["ipv6"] == "::1"  # http and https: one finding
+    assert "IPv4 127.0.0.1" in v6[0].detail
+    sites = bed.https.sites
+    with (
+        web_server(sites=sites, certificates=bed.certificates, tls=True, host="::1", port=bed.https.port),
+        web_server(sites=sites, host="::1", port=bed.http.port),
+    ):
+        profile = bed_profile(web_ips=["127.0.0.1", "::1"])
+        working = run_diagnostics("v6.test", profile, bed.settings)
+    assert "web.ipv6_unreachable" not in codes(working)
+    assert working.worst().rank < Severity.WARNING.rank

@@ -109,6 +109,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
     ("dns.apex_without_address", "wwwonly.test", {}),
     ("mail.spf_void_lookups", "spfvoid.test", {}),
     ("web.no_https_redirect", "plainhttp.test", {}),
+    ("web.ipv6_unreachable", "v6.test", {}),
     ("web.unreachable", "down.test", {}),
     ("web.http_error", "broken.test", {}),
     ("web.redirect_loop", "loop.test", {}),
