@@ -466,6 +466,8 @@ SPECS = (
         credential=CredentialShape(label=N_("Password of your mailbox"), identity=_password_identity),
     ),
 )
+
+
 def _envelope(smtp: smtplib.SMTP, sender: str, to: str) -> None:
     """MAIL FROM, RCPT TO and DATA, up to the server's 354."""
     code, reply = smtp.mail(sender)

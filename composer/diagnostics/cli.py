@@ -1,30 +1,58 @@
-"""``request-composer diagnose DOMAIN``: the diagnostics on the command line."""
+"""``request-composer diagnose DOMAIN``: the diagnostics on the command line.
+
+Exit codes: 0 nothing worse than a warning, 3 a problem or worse, 4 nothing
+worse than a warning but a check could not finish (so the all-clear is not
+complete), 2 the command's input cannot be used (a translated error, as JSON
+with ``--json``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
-from composer.diagnostics.runner import ProgressEvent, run_diagnostics
-from composer.diagnostics.settings import DEFAULT_PUBLIC_RESOLVERS, DiagnosticsSettings
-from composer.i18n import _
-from composer.model import CheckStatus, Report, Severity, display_domain
-from composer.profile import load_profile
-from composer.store import default_data_dir
+from composer.i18n import N_, _
 
 __all__ = ["register"]
 
-EXIT_OK, EXIT_PROBLEMS = 0, 3
-_MARKS = {
-    Severity.OK: "ok",
-    Severity.INFO: "info",
-    Severity.WARNING: "warning",
-    Severity.PROBLEM: "PROBLEM",
-    Severity.CRITICAL: "CRITICAL",
+EXIT_OK, EXIT_USAGE, EXIT_PROBLEMS, EXIT_INCOMPLETE = 0, 2, 3, 4
+_MARKS = {"ok": "ok", "info": "info", "warning": "warning", "problem": "PROBLEM", "critical": "CRITICAL"}
+# The diagnose command's own input errors: code -> (what happened, what to do next).
+INPUT_ERRORS: dict[str, tuple[str, str]] = {
+    "diagnose.timeout_invalid": (
+        N_("“{value}” is not a time limit."),
+        N_("Give the seconds each check may take as a number above 0, for example --timeout 20."),
+    ),
+    "diagnose.settings_invalid": (
+        N_("The network settings file {path} cannot be used."),
+        N_(
+            "Give a JSON file with the fields of the diagnostics settings (see docs/diagnostics.md), "
+            "or leave out --settings."
+        ),
+    ),
+    "diagnose.resolver_invalid": (
+        N_("“{value}” is not the address of a name server."),
+        N_(
+            "Give an IP address, with a port from 1 to 65535 if needed, for example 192.0.2.53 "
+            "or 192.0.2.53:5353."
+        ),
+    ),
 }
+_DEFAULT_PUBLIC = "1.1.1.1, 8.8.8.8, 9.9.9.9"
+
+
+class InputError(Exception):
+    """An option or the domain cannot be used: a code from ``INPUT_ERRORS`` or ``composer.errors``."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
 
 
 def register(subparsers: Any) -> None:
@@ -54,8 +82,7 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="IP[:PORT]",
-        help=_("public resolver to compare with (repeatable; default: %s)")
-        % ", ".join(DEFAULT_PUBLIC_RESOLVERS),
+        help=_("public resolver to compare with (repeatable; default: %s)") % _DEFAULT_PUBLIC,
     )
     parser.add_argument(
         "--rdap-bootstrap",
@@ -66,70 +93,156 @@ def register(subparsers: Any) -> None:
         "--whois-server", metavar="HOST[:PORT]", help=_("WHOIS server for domains without RDAP")
     )
     parser.add_argument(
-        "--timeout", metavar="S", type=float, help=_("seconds each check may take (default: 20)")
+        "--settings",
+        metavar="FILE",
+        type=Path,
+        help=_("JSON file with network targets (resolvers, ports, ...); the options above override it"),
     )
+    parser.add_argument("--timeout", metavar="S", help=_("seconds each check may take (default: 20)"))
     parser.add_argument("--json", action="store_true", help=_("print one JSON object"))
     parser.set_defaults(handler=run)
 
 
-def settings_from_args(args: argparse.Namespace) -> DiagnosticsSettings:
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError("diagnose.timeout_invalid", value=text) from None
+    if not math.isfinite(value) or value <= 0:
+        raise InputError("diagnose.timeout_invalid", value=text)
+    return value
+
+
+def _server(text: str) -> str:
+    from composer.diagnostics.settings import split_host_port
+
+    try:
+        host, _port = split_host_port(text, 53)
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise InputError("diagnose.resolver_invalid", value=text) from None
+    return text
+
+
+def settings_from_args(args: argparse.Namespace) -> Any:
+    """The settings the options describe.
+
+    Raises:
+        InputError: an option's value cannot be used.
+    """
+    from composer.diagnostics.settings import DiagnosticsSettings
+    from composer.store import default_data_dir
+
     values: dict[str, Any] = {}
+    if getattr(args, "settings", None) is not None:
+        try:
+            values.update(DiagnosticsSettings.model_validate_json(args.settings.read_bytes()).model_dump())
+        except (OSError, ValueError):
+            raise InputError("diagnose.settings_invalid", path=str(args.settings)) from None
     if args.resolver:
-        values["resolvers"] = tuple(args.resolver)
+        values["resolvers"] = tuple(_server(t) for t in args.resolver)
     if args.public_resolver:
-        values["public_resolvers"] = tuple(args.public_resolver)
+        values["public_resolvers"] = tuple(_server(t) for t in args.public_resolver)
     if args.rdap_bootstrap:
         values["rdap_bootstrap"] = args.rdap_bootstrap
     if args.whois_server:
         values["whois_server"] = args.whois_server
-    if args.timeout:
-        values["timeout"] = args.timeout
-        values["query_timeout"] = min(4.0, args.timeout)
-    # the IANA bootstrap, refreshed at most weekly, is kept with the user's data
-    values["rdap_cache_dir"] = (getattr(args, "data_dir", None) or default_data_dir()) / "cache"
+    if args.timeout is not None:
+        values["timeout"] = _timeout(args.timeout)
+        values["query_timeout"] = min(4.0, values["timeout"])
+    # the IANA bootstrap and the public suffix list, refreshed at most weekly, stay with the user's data
+    if values.get("rdap_cache_dir") is None:
+        values["rdap_cache_dir"] = (getattr(args, "data_dir", None) or default_data_dir()) / "cache"
     return DiagnosticsSettings(**values)
 
 
+def _describe(error: InputError) -> tuple[str, str]:
+    if error.code in INPUT_ERRORS:
+        message, next_step = INPUT_ERRORS[error.code]
+        return _(message).format(**error.params), _(next_step).format(**error.params)
+    from composer.errors import describe
+
+    return describe(error.code, error.params)
+
+
+def _fail(error: InputError, as_json: bool) -> int:
+    message, next_step = _describe(error)
+    if as_json:
+        body = {
+            "error": {"code": error.code, "message": message, "next_step": next_step, "params": error.params}
+        }
+        print(json.dumps(body, ensure_ascii=False, indent=2))
+    else:
+        print(_("Error: {message}").format(message=message), file=sys.stderr)
+        print(next_step, file=sys.stderr)
+    return EXIT_USAGE
+
+
 def run(args: argparse.Namespace) -> int:
-    """Diagnose, print, and exit 3 when anything is a problem or worse."""
+    """Diagnose and print; the exit code is in the module docstring."""
+    from composer.errors import ValidationError
+    from composer.model import normalise_domain
+
+    try:
+        settings = settings_from_args(args)
+        normalise_domain(args.domain)
+    except InputError as error:
+        return _fail(error, args.json)
+    except ValidationError as error:
+        return _fail(InputError(error.code, **error.params), args.json)
+
+    from composer.diagnostics.runner import ProgressEvent, run_diagnostics
+    from composer.model import CheckStatus, Severity
+    from composer.profile import load_profile
+
     profile = load_profile(args.diagnose_profile or getattr(args, "profile", None))
-    settings = settings_from_args(args)
 
     def progress(event: ProgressEvent) -> None:
         if not args.json and event.status is not CheckStatus.RUNNING:
             print(f"  {event.done}/{event.total} {event.title}: {event.status.value}", file=sys.stderr)
 
     report = run_diagnostics(args.domain, profile, settings, on_progress=progress)
-    if args.json:
-        print(json.dumps(report_json(report), ensure_ascii=False, indent=2))
-    else:
-        print(render_text(report))
-    return EXIT_PROBLEMS if report.worst().rank >= Severity.PROBLEM.rank else EXIT_OK
+    print(json.dumps(report_json(report), ensure_ascii=False, indent=2) if args.json else render_text(report))
+    if report.worst().rank >= Severity.PROBLEM.rank:
+        return EXIT_PROBLEMS
+    unfinished = {CheckStatus.TIMEOUT, CheckStatus.FAILED}
+    return EXIT_INCOMPLETE if any(c.status in unfinished for c in report.checks) else EXIT_OK
 
 
-def report_json(report: Report) -> dict[str, Any]:
+def report_json(report: Any) -> dict[str, Any]:
+    """Everything the text shows, and the technical rest: one JSON object."""
+    from composer.model import display_domain
+
     return {
         "domain": report.domain,
+        "shown_domain": display_domain(report.domain),
+        "worst": report.worst().value,
         "findings": [
             {
                 "code": f.code,
                 "severity": f.severity.value,
                 "title": f.title,
+                "explanation": f.explanation,
+                "next_step": f.next_step,
                 "detail": f.detail,
                 "check": f.check,
+                "params": {k: v for k, v in f.params.items() if isinstance(v, str | int | float | bool)},
             }
             for f in report.findings
         ],
         "checks": [
-            {"name": c.name, "status": c.status.value, "duration_ms": c.duration_ms} for c in report.checks
+            {"name": c.name, "status": c.status.value, "duration_ms": c.duration_ms, "error": c.error}
+            for c in report.checks
         ],
     }
 
 
-def render_text(report: Report) -> str:
+def render_text(report: Any) -> str:
+    from composer.model import display_domain
+
     lines = [_("Diagnosis of {domain}").format(domain=display_domain(report.domain)), ""]
     for finding in report.findings:
-        lines.append(f"[{_MARKS[finding.severity]}] {finding.title}")
+        lines.append(f"[{_MARKS[finding.severity.value]}] {finding.title}")
         for text in (finding.explanation, finding.next_step):
             if text:
                 lines.append(f"    {text}")

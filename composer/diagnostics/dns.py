@@ -15,13 +15,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Sequence
 
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
-from composer.diagnostics.dns_query import Answer, Server, ask, resolve, system_resolvers
+from composer.diagnostics.dns_query import Answer, Server, ask, is_ip_address, resolve, system_resolvers
 from composer.diagnostics.runner import CheckContext, CheckOutput, fan_out
 from composer.diagnostics.settings import DiagnosticsSettings
+from composer.diagnostics.spf import SpfTree, expand
+from composer.profile import ProviderProfile
 
 __all__ = ["check_dns", "observe", "questions"]
 
 MAX_PARENT_SERVERS = 3
+MAX_MX_HOSTS = 5
 # Names users recognise for the default public resolvers.
 KNOWN_RESOLVERS = {
     "1.1.1.1": "Cloudflare",
@@ -33,11 +36,12 @@ KNOWN_RESOLVERS = {
 }
 
 
-def questions(domain: str) -> list[tuple[str, str]]:
-    """What every view is asked about ``domain``."""
-    return [
-        (domain, "SOA"),
-        (domain, "NS"),
+def questions(domain: str, zone: str = "") -> list[tuple[str, str]]:
+    """What every view is asked: the zone's SOA and NS, the typed name's records."""
+    zone = zone or domain
+    asked = [
+        (zone, "SOA"),
+        (zone, "NS"),
         (domain, "A"),
         (domain, "AAAA"),
         (domain, "MX"),
@@ -45,11 +49,16 @@ def questions(domain: str) -> list[tuple[str, str]]:
         (f"_dmarc.{domain}", "TXT"),
         (f"www.{domain}", "A"),
     ]
+    if zone != domain:
+        asked.append((f"_dmarc.{zone}", "TXT"))
+    return asked
 
 
 async def check_dns(context: CheckContext) -> CheckOutput:
     """The ``dns`` check (never raises for network failures; they are findings)."""
-    observations = await observe(context.domain, context.settings)
+    observations = await observe(
+        context.domain, context.settings, zone=context.registrable, profile=context.profile
+    )
     findings = evaluate(observations, context.profile, check=context.name)
     reached = (
         observations.system.answered
@@ -60,39 +69,88 @@ async def check_dns(context: CheckContext) -> CheckOutput:
     return CheckOutput(findings=tuple(findings), facts={"mx": mx}, reached_network=reached)
 
 
-async def observe(domain: str, settings: DiagnosticsSettings) -> DnsObservations:
-    """Ask everything, concurrently where possible."""
+async def observe(
+    domain: str,
+    settings: DiagnosticsSettings,
+    *,
+    zone: str = "",
+    profile: ProviderProfile | None = None,
+) -> DnsObservations:
+    """Ask everything, concurrently where possible; ``zone`` is the registrable domain."""
+    zone = zone or domain
     system = system_resolvers(settings)
     publics = [Server.parse(t, KNOWN_RESOLVERS.get(t, "")) for t in settings.public_resolvers]
-    system_task = _view_recursive(system, domain, settings)
-    delegation_task = _delegation(domain, system, settings)
-    public_tasks = [_view_recursive([server], domain, settings) for server in publics]
+    system_task = _system_view_and_records(system, domain, zone, settings)
+    delegation_task = _delegation(zone, system, settings)
+    public_tasks = [_view_recursive([server], domain, zone, settings) for server in publics]
     everything: list[Awaitable[object]] = [system_task, delegation_task, *public_tasks]
-    system_view, delegation_result, *public_views = await fan_out(everything)
-    if not isinstance(system_view, View):
-        raise _unexpected(system_view)
+    system_result, delegation_result, *public_views = await fan_out(everything)
+    if not isinstance(system_result, tuple):
+        raise _unexpected(system_result)
+    system_view, mx_hosts, tree = system_result
     if not isinstance(delegation_result, tuple):
         raise _unexpected(delegation_result)
     delegation, glue = delegation_result
     names = list(delegation.nameservers)
-    names += [n for n in system_view.records(domain, "NS") if n not in names]
+    names += [n for n in system_view.records(zone, "NS") if n not in names]
+    expected = list(profile.expected.nameservers) if profile else []
+    elsewhere = bool(expected) and bool(set(names) - set(expected))
     nameservers: list[NameserverView] = []
+    provider_view: NameserverView | BaseException | None = None
     if delegation.rcode != "NXDOMAIN":
-        found = await fan_out(_ask_nameserver(name, domain, glue, system, settings) for name in names)
+        asked: list[Awaitable[NameserverView]] = [
+            _ask_nameserver(name, domain, zone, glue, system, settings) for name in names
+        ]
+        if elsewhere:  # does the provider's own zone already have the right address?
+            asked.append(_ask_nameserver(expected[0], domain, zone, {}, system, settings))
+        found = await fan_out(asked)
+        if elsewhere:
+            provider_view = found.pop()
         nameservers = [ns for ns in found if isinstance(ns, NameserverView)]
-    return DnsObservations(
+    observations = DnsObservations(
         domain=domain,
+        zone=zone,
         delegation=delegation,
         nameservers=tuple(nameservers),
         system=system_view,
         public=tuple(v for v in public_views if isinstance(v, View)),
+        public_configured=tuple(str(p) for p in publics),
+        provider_view=provider_view.view if isinstance(provider_view, NameserverView) else None,
+        mx_hosts=mx_hosts,
+        spf=tree,
     )
+    return observations
 
 
-async def _view_recursive(servers: Sequence[Server], domain: str, settings: DiagnosticsSettings) -> View:
+async def _system_view_and_records(
+    system: Sequence[Server], domain: str, zone: str, settings: DiagnosticsSettings
+) -> tuple[View, dict[str, Answer], SpfTree | None]:
+    """The system's view, then at once (while the delegation is walked) the second round:
+    what the MX hosts are, and the SPF record's tree."""
+    view = await _view_recursive(system, domain, zone, settings)
+    mx = [r.split(" ", 1)[-1] for r in view.records(domain, "MX")]
+    hosts = [h for h in mx if h and h != "." and not is_ip_address(h)][:MAX_MX_HOSTS]
+    spf = [t for t in view.records(domain, "TXT") if t.lower().startswith("v=spf1")]
+
+    async def ask_system(name: str, rtype: str) -> Answer:
+        return await resolve(system, name, rtype, timeout=settings.query_timeout)
+
+    jobs: list[Awaitable[object]] = [ask_system(h, "A") for h in hosts]
+    if len(spf) == 1:
+        jobs.append(expand(domain, spf[0], ask_system))
+    results = await fan_out(jobs)
+    mx_hosts = {h: a for h, a in zip(hosts, results, strict=False) if isinstance(a, Answer)}
+    tree = results[-1] if len(spf) == 1 and isinstance(results[-1], SpfTree) else None
+    return view, mx_hosts, tree
+
+
+async def _view_recursive(
+    servers: Sequence[Server], domain: str, zone: str, settings: DiagnosticsSettings
+) -> View:
     label = ", ".join(str(s) for s in servers)
     answers = await fan_out(
-        resolve(servers, qname, rtype, timeout=settings.query_timeout) for qname, rtype in questions(domain)
+        resolve(servers, qname, rtype, timeout=settings.query_timeout)
+        for qname, rtype in questions(domain, zone)
     )
     return View(label, _by_question(answers))
 
@@ -152,6 +210,7 @@ async def _addresses(
 async def _ask_nameserver(
     name: str,
     domain: str,
+    zone: str,
     glue: dict[str, str],
     system: Sequence[Server],
     settings: DiagnosticsSettings,
@@ -162,7 +221,7 @@ async def _ask_nameserver(
     server = found[0]
     answers = await fan_out(
         ask(server, qname, rtype, recursive=False, timeout=settings.query_timeout)
-        for qname, rtype in questions(domain)
+        for qname, rtype in questions(domain, zone)
     )
     where = server.address if server.port == 53 else f"{server.address}:{server.port}"
     return NameserverView(name, where, View(str(server), _by_question(answers)))

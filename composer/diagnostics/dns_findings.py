@@ -3,41 +3,36 @@
 :class:`DnsObservations` holds the three views (the system's resolver, the
 domain's authoritative nameservers as delegated by the parent zone, and the
 public resolvers); :func:`evaluate` compares them with each other and with the
-provider profile. Tests build observations by hand.
+provider profile. Registration and delegation concern the registrable domain
+(``zone``); addresses and mail the name the user typed (``name``). Tests build
+observations by hand.
+
+A domain is "not found" only when the parent zone says so. When only the
+user's own resolver says so, the finding says exactly that and that it could
+not be confirmed (a captive portal or a hijacking resolver answers "no such
+name" for everything).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from composer.diagnostics.dns_query import Answer
+from composer.diagnostics.dns_records import address_findings, mx_findings, propagation_findings
 from composer.diagnostics.findings import make_finding
 from composer.diagnostics.mailauth import dmarc_findings, spf_findings
-from composer.i18n import N_, _, ngettext
+from composer.diagnostics.spf import SpfTree
+from composer.diagnostics.words import join
+from composer.i18n import _
 from composer.model import Finding, display_domain
 from composer.profile import ProviderProfile
 
-__all__ = [
-    "Delegation",
-    "DnsObservations",
-    "NameserverView",
-    "View",
-    "evaluate",
-    "human_duration",
-]
+__all__ = ["Delegation", "DnsObservations", "NameserverView", "View", "evaluate"]
 
-NOT_ANSWERING = {
-    "timeout": N_("does not answer at all"),
-    "refused": N_("refuses connections"),
-    "REFUSED": N_("refuses to answer for the domain"),
-    "SERVFAIL": N_("fails to answer for the domain"),
-    "lame": N_("answers, but does not hold the domain's settings"),
-    "unresolvable": N_("has no address that can be found"),
-}
-COMPARED = (("", "A"), ("", "AAAA"), ("", "MX"), ("", "NS"), ("www.", "A"))
+Make = Callable[..., Finding]
 
 
 @dataclass(frozen=True)
@@ -79,14 +74,14 @@ class NameserverView:
     view: View | None = None
     error: str = ""
 
-    def failure(self, domain: str) -> str:
-        """Why it does not serve the domain (a key of ``NOT_ANSWERING``), ``""`` if it does."""
+    def failure(self, zone: str) -> str:
+        """Why it does not serve the zone (a variant of ``dns.nameserver_unreachable``), or ``""``."""
         if self.error:
             return self.error
         if self.view is None or not self.view.answered:
             errors = [a.error for a in self.view.answers.values()] if self.view else []
             return "refused" if "refused" in errors else "timeout"
-        soa = self.view.get(domain, "SOA")
+        soa = self.view.get(zone, "SOA")
         if soa is None or not soa.answered:
             return "timeout"
         if soa.rcode in {"REFUSED", "SERVFAIL"}:
@@ -98,44 +93,39 @@ class NameserverView:
 
 @dataclass(frozen=True)
 class DnsObservations:
+    """Everything the DNS check saw. ``domain`` is the typed name, ``zone`` its registrable domain."""
+
     domain: str
     delegation: Delegation
     nameservers: tuple[NameserverView, ...]
     system: View
     public: tuple[View, ...] = ()
     observed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    zone: str = ""
+    public_configured: tuple[str, ...] = ()
+    mx_hosts: Mapping[str, Answer] = field(default_factory=dict)
+    provider_view: View | None = None
+    spf: SpfTree | None = None
+
+    def __post_init__(self) -> None:
+        if not self.zone:
+            object.__setattr__(self, "zone", self.domain)
 
     def authority(self) -> View | None:
         """The first nameserver view that answered as an authority: the truth."""
         for ns in self.nameservers:
-            if ns.view is not None and not ns.failure(self.domain):
+            if ns.view is not None and not ns.failure(self.zone):
                 return ns.view
         return None
 
 
-def human_duration(seconds: int) -> str:
-    if seconds < 120:
-        return ngettext("{n} second", "{n} seconds", seconds).format(n=seconds)
-    if seconds < 2 * 3600:
-        minutes = round(seconds / 60)
-        return ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
-    if seconds < 2 * 86400:
-        hours = round(seconds / 3600)
-        return ngettext("{n} hour", "{n} hours", hours).format(n=hours)
-    days = round(seconds / 86400)
-    return ngettext("{n} day", "{n} days", days).format(n=days)
-
-
-def _join(items: Sequence[str]) -> str:
-    return ", ".join(items) if items else _("nothing")
-
-
 def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dns") -> list[Finding]:
-    """All DNS findings for one domain."""
-    domain = obs.domain
+    """All DNS findings for one name."""
+    domain, zone = obs.domain, obs.zone
     base: dict[str, Any] = {
-        "domain": display_domain(domain),
-        "tld": domain.rsplit(".", 1)[-1],
+        "domain": display_domain(zone),
+        "name": display_domain(domain),
+        "tld": zone.rsplit(".", 1)[-1],
         "provider": profile.provider.name,
     }
 
@@ -143,164 +133,108 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
         return make_finding(code, check=check, detail=detail, **{**base, **params})
 
     findings: list[Finding] = []
+    if domain != zone:
+        findings.append(finding("dns.registrable_domain", f"registrable domain: {zone}"))
     if not obs.system.answered:
         resolver = obs.system.server or _("none configured")
         errors = sorted({a.error for a in obs.system.answers.values() if a.error})
         findings.append(finding("dns.resolver_unreachable", "; ".join(errors), resolver=resolver))
-    if _not_found(obs):
-        detail = f"parent {obs.delegation.parent_server or '-'}: {obs.delegation.rcode or '-'}"
+    not_found = _not_found(obs)
+    if not_found == "confirmed":
+        detail = f"parent {obs.delegation.parent_server}: NXDOMAIN for {zone}"
         return [*findings, finding("dns.domain_not_found", detail)]
+    if not_found == "unconfirmed":
+        detail = (
+            f"{obs.system.server}: NXDOMAIN for {zone}\n"
+            f"parent zone: {obs.delegation.error or 'not asked'}\n"
+            f"public resolvers: {', '.join(v.server for v in obs.public if v.answered) or 'no answer'}"
+        )
+        return [*findings, finding("dns.domain_not_found_unconfirmed", detail, resolver=obs.system.server)]
 
-    findings += _nameserver_findings(obs, profile, finding)
-    truth = obs.authority() or (obs.system if obs.system.answered else None)
+    nameserver_findings = _nameserver_findings(obs, profile, finding)
+    findings += nameserver_findings
+    authority = obs.authority()
+    truth = authority or (obs.system if obs.system.answered else None)
     if truth is None:
         return findings
-    findings += _address_findings(obs, truth, profile, finding)
-    if obs.authority() is not None:
-        findings += _propagation_findings(obs, obs.authority() or truth, finding)
-    findings += _mx_findings(domain, truth, profile, finding)
+    ns_mismatch = any(f.code == "dns.nameservers_mismatch" for f in nameserver_findings)
+    findings += address_findings(obs, truth, profile, finding, nameservers_elsewhere=ns_mismatch)
+    if authority is not None:
+        findings += propagation_findings(obs, authority, finding)
+    findings += mx_findings(obs, truth, profile, finding)
     findings += spf_findings(
-        base["domain"],
+        base["name"],
         truth.records(domain, "TXT"),
         include=profile.expected.spf_include,
         provider=profile.provider.name,
         check=check,
+        tree=obs.spf,
     )
-    findings += dmarc_findings(base["domain"], truth.records(f"_dmarc.{domain}", "TXT"), check=check)
+    dmarc = truth.records(f"_dmarc.{domain}", "TXT")
+    if not dmarc and domain != zone:  # receivers fall back to the registrable domain's policy
+        dmarc = truth.records(f"_dmarc.{zone}", "TXT")
+    findings += dmarc_findings(base["name"], dmarc, check=check)
     return findings
 
 
-def _not_found(obs: DnsObservations) -> bool:
+def _not_found(obs: DnsObservations) -> str:
+    """``"confirmed"`` (the parent zone says NXDOMAIN), ``"unconfirmed"`` (only resolvers do), ``""``."""
     if obs.delegation.rcode == "NXDOMAIN":
-        return True
+        return "confirmed"
     if obs.delegation.nameservers:
-        return False
-    answers = [obs.system.get(obs.domain, t) for t in ("SOA", "NS", "A")]
-    return any(a is not None and a.rcode == "NXDOMAIN" for a in answers)
+        return ""
+    answers = [obs.system.get(obs.zone, t) for t in ("SOA", "NS")]
+    if any(a is not None and a.rcode == "NXDOMAIN" for a in answers):
+        return "unconfirmed"
+    return ""
 
 
-def _nameserver_findings(obs: DnsObservations, profile: ProviderProfile, finding: Any) -> list[Finding]:
+def _nameserver_findings(obs: DnsObservations, profile: ProviderProfile, finding: Make) -> list[Finding]:
     findings: list[Finding] = []
-    domain = obs.domain
+    zone = obs.zone
     authority = obs.authority()
-    zone_ns = sorted(authority.records(domain, "NS")) if authority else []
-    delegated = sorted(obs.delegation.nameservers) or zone_ns or sorted(obs.system.records(domain, "NS"))
+    zone_ns = sorted(authority.records(zone, "NS")) if authority else []
+    delegated = sorted(obs.delegation.nameservers) or zone_ns or sorted(obs.system.records(zone, "NS"))
     expected = profile.expected.nameservers
-    detail = f"delegation ({obs.delegation.parent_server or 'unavailable'}): {_join(delegated)}"
+    detail = f"delegation of {zone} ({obs.delegation.parent_server or 'unavailable'}): {join(delegated)}"
     if delegated:
         if not expected:
-            findings.append(finding("dns.nameservers_found", detail, nameservers=_join(delegated)))
+            findings.append(finding("dns.nameservers_found", detail, nameservers=join(delegated)))
         elif set(delegated) - set(expected):
             findings.append(
                 finding(
-                    "dns.nameservers_mismatch", detail, nameservers=_join(delegated), expected=_join(expected)
+                    "dns.nameservers_mismatch", detail, nameservers=join(delegated), expected=join(expected)
                 )
             )
         else:
-            findings.append(finding("dns.nameservers_ok", detail, nameservers=_join(delegated)))
+            findings.append(finding("dns.nameservers_ok", detail, nameservers=join(delegated)))
     if obs.delegation.error:
         findings.append(finding("dns.delegation_unavailable", obs.delegation.error))
     elif obs.delegation.nameservers and zone_ns and set(zone_ns) != set(obs.delegation.nameservers):
         findings.append(
             finding(
                 "dns.delegation_mismatch",
-                f"parent: {_join(delegated)}\nzone: {_join(zone_ns)}",
-                parent=_join(sorted(obs.delegation.nameservers)),
-                zone=_join(zone_ns),
+                f"parent: {join(delegated)}\nzone: {join(zone_ns)}",
+                parent=join(sorted(obs.delegation.nameservers)),
+                zone=join(zone_ns),
             )
         )
     serials: dict[str, str] = {}
     for ns in obs.nameservers:
-        failure = ns.failure(domain)
+        failure = ns.failure(zone)
         if failure:
             where = f"{ns.name} ({ns.address or 'no address'})"
+            variant = failure if failure in {"refused", "REFUSED", "SERVFAIL", "lame", "unresolvable"} else ""
             findings.append(
                 finding(
-                    "dns.nameserver_unreachable",
-                    f"{where}: {failure}",
-                    nameserver=ns.name,
-                    reason=_(NOT_ANSWERING.get(failure, NOT_ANSWERING["timeout"])),
+                    "dns.nameserver_unreachable", f"{where}: {failure}", nameserver=ns.name, variant=variant
                 )
             )
         elif ns.view is not None:
-            soa = ns.view.records(domain, "SOA")
+            soa = ns.view.records(zone, "SOA")
             if soa:
                 serials[ns.name] = soa[0].rsplit(" ", 1)[-1]
     if len(set(serials.values())) > 1:
         text = ", ".join(f"{name}: {serial}" for name, serial in sorted(serials.items()))
         findings.append(finding("dns.soa_serial_mismatch", text, serials=text))
     return findings
-
-
-def _address_findings(
-    obs: DnsObservations, truth: View, profile: ProviderProfile, finding: Any
-) -> list[Finding]:
-    domain = obs.domain
-    addresses = [*truth.records(domain, "A"), *truth.records(domain, "AAAA")]
-    www = truth.get(f"www.{domain}", "A")
-    chain = f"www.{domain} -> {' -> '.join(www.chain)}" if www and www.chain else ""
-    detail = "\n".join(x for x in (f"{domain}: {_join(addresses)} (from {truth.server})", chain) if x)
-    if not addresses:
-        return [finding("dns.no_web_address", detail)]
-    expected = profile.expected.web_ips
-    if not expected:
-        return [finding("dns.web_address_found", detail, addresses=_join(addresses))]
-    if set(addresses) - set(expected):
-        return [
-            finding("dns.web_address_mismatch", detail, addresses=_join(addresses), expected=_join(expected))
-        ]
-    return [finding("dns.web_address_ok", detail, addresses=_join(addresses))]
-
-
-def _propagation_findings(obs: DnsObservations, truth: View, finding: Any) -> list[Finding]:
-    findings: list[Finding] = []
-    compared: list[str] = []
-    for view in (obs.system, *obs.public):
-        if not view.answered:
-            continue
-        compared.append(view.server)
-        for prefix, rtype in COMPARED:
-            name = f"{prefix}{obs.domain}"
-            seen, real = view.get(name, rtype), truth.get(name, rtype)
-            if seen is None or real is None or not seen.answered or not real.answered:
-                continue
-            if "SERVFAIL" in {seen.rcode, real.rcode}:
-                continue
-            if set(seen.records) == set(real.records) and seen.rcode == real.rcode:
-                continue
-            ttl = seen.ttl if seen.ttl is not None else (real.ttl or 0)
-            settles = (obs.observed_at + timedelta(seconds=ttl)).astimezone()
-            fmt = "%H:%M" if ttl < 20 * 3600 else "%Y-%m-%d %H:%M"
-            findings.append(
-                finding(
-                    "dns.resolvers_disagree",
-                    f"{view.server}: {name} {rtype} = {_join(seen.records)} (TTL {ttl}); "
-                    f"{truth.server}: {_join(real.records)}",
-                    resolver=view.server,
-                    name=display_domain(name),
-                    rtype=rtype,
-                    seen=_join(seen.records),
-                    truth=_join(real.records),
-                    ttl=ttl,
-                    ttl_text=human_duration(ttl),
-                    settles=settles.strftime(fmt),
-                )
-            )
-    if not findings and compared:
-        findings.append(finding("dns.resolvers_agree", "", resolvers=_join(compared)))
-    return findings
-
-
-def _mx_findings(domain: str, truth: View, profile: ProviderProfile, finding: Any) -> list[Finding]:
-    records = truth.records(domain, "MX")
-    hosts = [r.split(" ", 1)[-1] for r in sorted(records, key=lambda r: int(r.split(" ", 1)[0]))]
-    hosts = [h for h in hosts if h and h != "."]  # "0 ." is a null MX: no mail by design
-    expected = profile.expected.mail_hosts
-    detail = f"MX: {_join(list(records))}"
-    if not hosts:
-        return [finding("dns.no_mx", detail, expected=_join(expected) if expected else "MX")]
-    if not expected:
-        return [finding("dns.mx_found", detail, mx=_join(hosts))]
-    if set(hosts) - set(expected):
-        return [finding("dns.mx_mismatch", detail, mx=_join(hosts), expected=_join(expected))]
-    return [finding("dns.mx_ok", detail, mx=_join(hosts))]

@@ -18,10 +18,10 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from composer import __version__
-from composer.diagnostics.dns_findings import human_duration
 from composer.diagnostics.dns_query import system_resolvers
 from composer.diagnostics.findings import make_finding
 from composer.diagnostics.runner import Analysis, CheckContext, CheckOutput
+from composer.diagnostics.words import human_duration, local_time
 from composer.model import Finding
 
 __all__ = [
@@ -29,14 +29,26 @@ __all__ = [
     "clock_analysis",
     "clock_skew",
     "consequence_analysis",
+    "not_found_analysis",
     "offline_analysis",
 ]
 
 # finding code -> codes it makes redundant (they follow from it)
 CONSEQUENCES: dict[str, tuple[str, ...]] = {
-    "dns.domain_not_found": ("web.www_missing", "web.unreachable"),
+    "dns.domain_not_found": ("web.www_missing", "web.unreachable", "registration.not_registered"),
+    "dns.domain_not_found_unconfirmed": ("web.www_missing", "web.unreachable"),
     "dns.no_web_address": ("web.www_missing",),
+    "dns.apex_without_address": ("web.unreachable",),
 }
+# registration findings that show the registry knows the domain
+_REGISTERED = (
+    "registration.ok",
+    "registration.expiring_soon",
+    "registration.expired",
+    "registration.on_hold",
+    "registration.redemption",
+    "registration.pending_delete",
+)
 
 
 async def check_environment(context: CheckContext) -> CheckOutput:
@@ -87,7 +99,16 @@ def clock_analysis(tolerance: float) -> Analysis:
         detail = "\n".join(f"{url}: Date: {header}" for url, header, _r in dates)
         seconds = round(abs(skew))
         if abs(skew) <= tolerance:
-            return [*findings, make_finding("env.clock_ok", check="environment", detail=detail, skew=seconds)]
+            return [
+                *findings,
+                make_finding(
+                    "env.clock_ok",
+                    check="environment",
+                    detail=detail,
+                    skew=seconds,
+                    skew_text=human_duration(max(seconds, 1)),
+                ),
+            ]
         now = datetime.now(UTC)
         server_time = datetime.fromtimestamp(now.timestamp() - skew, UTC).astimezone()
         added = make_finding(
@@ -96,8 +117,8 @@ def clock_analysis(tolerance: float) -> Analysis:
             detail=detail,
             skew=round(skew),
             skew_text=human_duration(seconds),
-            server_time=server_time.strftime("%Y-%m-%d %H:%M"),
-            local_time=now.astimezone().strftime("%Y-%m-%d %H:%M"),
+            server_time=local_time(server_time, with_date=True),
+            local_time=local_time(now, with_date=True),
         )
         return [*findings, added]
 
@@ -118,3 +139,34 @@ def consequence_analysis(outputs: Mapping[str, CheckOutput], findings: list[Find
     codes = {f.code for f in findings}
     moot = {code for cause, effects in CONSEQUENCES.items() if cause in codes for code in effects}
     return [f for f in findings if f.code not in moot]
+
+
+def not_found_analysis(outputs: Mapping[str, CheckOutput], findings: list[Finding]) -> list[Finding]:
+    """Settle "your network says the domain does not exist" with what the registry said.
+
+    The registry says it is not registered: the domain does not exist
+    (``dns.domain_not_found``). The registry knows it: the user's network
+    gives a wrong answer. The registry could not be asked: it stays unconfirmed.
+    """
+    unconfirmed = next((f for f in findings if f.code == "dns.domain_not_found_unconfirmed"), None)
+    if unconfirmed is None:
+        return findings
+    codes = {f.code for f in findings}
+    registration = "\n".join(f.detail for f in findings if f.code.startswith("registration."))
+    if "registration.not_registered" in codes:
+        replacement = make_finding(
+            "dns.domain_not_found",
+            check=unconfirmed.check,
+            detail=f"{unconfirmed.detail}\nregistry: {registration}",
+            **{k: v for k, v in unconfirmed.params.items() if k != "variant"},
+        )
+    elif codes & set(_REGISTERED):
+        replacement = make_finding(
+            "dns.domain_not_found_unconfirmed",
+            check=unconfirmed.check,
+            detail=f"{unconfirmed.detail}\nregistry: {registration}",
+            **{**unconfirmed.params, "variant": "registry_knows"},
+        )
+    else:
+        return findings
+    return [replacement if f is unconfirmed else f for f in findings]

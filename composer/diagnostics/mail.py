@@ -1,12 +1,15 @@
-"""The mail checks: can this computer talk to the mail server, and securely?
+"""The mail checks: can this computer talk to the mail servers, and securely?
 
-For each mail host (the provider's, else the domain's first MX) every port
-the profile lists is tried: connect, read the greeting, switch to TLS
-(STARTTLS on 25/587/143/110, TLS from the start on 465/993/995) and read the
-certificate. :func:`mail_findings` tells an internet provider that blocks
-outgoing port 25 (25 fails while 587 or 465 work) from a server that is down
-(nothing answers). :func:`compare_mail_settings` checks what the user typed
-into a mail program against the profile, offline.
+``mail.mx`` tries the domain's MX hosts on port 25 only: that is what other
+mail servers use, and a provider's backup MX often answers nothing else.
+``mail.<host>`` tries the provider's host for mail programs (the profile's
+mail client settings) on the client ports: connect, read the greeting,
+switch to TLS (STARTTLS on 587/143/110, TLS from the start on 465/993/995)
+and read the certificate; when none answers, port 25 is tried to tell "mail
+programs cannot connect" from "the server is down".
+:mod:`composer.diagnostics.mail_findings` judges the results;
+:func:`compare_mail_settings` checks what the user typed into a mail program
+against the profile, offline.
 """
 
 from __future__ import annotations
@@ -14,21 +17,19 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from composer.diagnostics.dns_query import lookup_addresses, resolve, system_resolvers
+from composer.diagnostics.dns_query import is_ip_address, lookup_addresses, resolve, system_resolvers
 from composer.diagnostics.findings import make_finding
+from composer.diagnostics.mail_findings import PortResult, client_findings, mx_port_findings
 from composer.diagnostics.net import Stream, close, connect, describe_error, tls_outcome, with_verification
 from composer.diagnostics.runner import CheckContext, CheckOutput, fan_out
 from composer.diagnostics.settings import DiagnosticsSettings
-from composer.diagnostics.tls import TlsOutcome, judge
 from composer.i18n import N_, _
-from composer.model import Finding, Severity
+from composer.model import Finding, display_domain
 from composer.profile import MailEndpoint, ProviderProfile
 
-__all__ = ["PortResult", "check_mail", "compare_mail_settings", "mail_findings", "probe"]
+__all__ = ["PortResult", "check_client_host", "check_mx", "client_hosts", "compare_mail_settings", "probe"]
 
 # port -> (protocol, security)
 PORTS: dict[int, tuple[str, str]] = {
@@ -40,61 +41,67 @@ PORTS: dict[int, tuple[str, str]] = {
     110: ("pop3", "starttls"),
     995: ("pop3", "tls"),
 }
-SUBMISSION = (587, 465)
-CERT_REASONS = {
-    "expired": N_("has an expired certificate"),
-    "not_yet_valid": N_("has a certificate that is not valid yet"),
-    "name": N_("has a certificate for another name ({names})"),
-    "untrusted": N_("has a certificate from an untrusted issuer ({issuer})"),
-    "other": N_("has a certificate that cannot be verified"),
-    "expiring": N_("has a certificate that expires in {days} day(s)"),
-}
+MAX_MX_HOSTS = 5
 SECURITY_NAMES = {"tls": N_("SSL/TLS"), "starttls": N_("STARTTLS"), "none": N_("no encryption")}
 
 
-@dataclass(frozen=True)
-class PortResult:
-    """One port of a mail host: did it answer, what did it say, how did TLS go."""
+def client_hosts(profile: ProviderProfile) -> dict[str, list[int]]:
+    """The provider's hosts for mail programs and the client ports to try on each.
 
-    port: int
-    ip: str = ""
-    greeting: str = ""
-    error: str = ""
-    starttls_offered: bool | None = None
-    tls: TlsOutcome | None = None
-
-    @property
-    def connected(self) -> bool:
-        return bool(self.greeting)
-
-
-def mail_hosts(profile: ProviderProfile) -> list[str]:
-    """The provider's mail hosts: the expected ones, then those of the client settings."""
+    A host gets the ports of its endpoints; when there is one host, it also
+    gets the profile's ``mail_ports`` except 25 (587, 465, 993, 995 by default,
+    143/110 where the profile lists them).
+    """
     client = profile.expected.mail_client
-    hosts = list(profile.expected.mail_hosts)
+    hosts: dict[str, list[int]] = {}
     for endpoint in [*client.incoming, *client.outgoing]:
-        name = endpoint.host.lower().rstrip(".")
-        if name not in hosts:
-            hosts.append(name)
-    return hosts
+        ports = hosts.setdefault(endpoint.host.lower().rstrip("."), [])
+        if endpoint.port not in ports:
+            ports.append(endpoint.port)
+    if len(hosts) == 1:
+        ports = next(iter(hosts.values()))
+        ports += [p for p in profile.expected.mail_ports if p != 25 and p not in ports]
+    return {h: [p for p in ports if p in PORTS and p != 25] for h, ports in hosts.items()}
 
 
-async def check_mail(context: CheckContext, host: str | None) -> CheckOutput:
-    """The ``mail.*`` check of one host; with no host, of the domain's first MX."""
+async def check_mx(context: CheckContext) -> CheckOutput:
+    """The ``mail.mx`` check: every MX host of the typed name on port 25."""
     settings = context.settings
-    if host is None:
-        answer = await resolve(
-            system_resolvers(settings), context.domain, "MX", timeout=settings.query_timeout
-        )
-        records = sorted(answer.records, key=lambda r: int(r.split(" ", 1)[0]))
-        hosts = [r.split(" ", 1)[1] for r in records if not r.endswith(" .")]
-        if not hosts:
-            return CheckOutput(reached_network=answer.answered)
-        host = hosts[0]
-    ports = [p for p in context.profile.expected.mail_ports if p in PORTS]
+    answer = await resolve(system_resolvers(settings), context.domain, "MX", timeout=settings.query_timeout)
+    records = sorted(answer.records, key=lambda r: int(r.split(" ", 1)[0]) if r[:1].isdigit() else 0)
+    hosts = [r.split(" ", 1)[-1] for r in records]
+    hosts = [h for h in hosts if h and h != "." and not is_ip_address(h)][:MAX_MX_HOSTS]
+    if not hosts:
+        return CheckOutput(reached_network=answer.answered)
+    probed = await fan_out(probe(host, [25], settings) for host in hosts)
+    results = {
+        host: found[0] if isinstance(found, list) else PortResult(25, error=describe_error(found))
+        for host, found in zip(hosts, probed, strict=True)
+    }
+    findings = mx_port_findings(
+        display_domain(context.domain), results, check=context.name, warning_days=settings.cert_warning_days
+    )
+    reached = answer.answered or any(r.connected for r in results.values())
+    return CheckOutput(tuple(findings), {"mx": hosts}, reached_network=reached)
+
+
+async def check_client_host(context: CheckContext, host: str, ports: Sequence[int]) -> CheckOutput:
+    """The ``mail.<host>`` check of the provider's host for mail programs."""
+    settings = context.settings
     results = await probe(host, ports, settings)
-    findings = mail_findings(host, results, check=context.name, warning_days=settings.cert_warning_days)
-    return CheckOutput(tuple(findings), {"host": host}, reached_network=any(r.connected for r in results))
+    smtp25 = None
+    if not any(r.connected for r in results):
+        smtp25 = (await probe(host, [25], settings))[0]
+    findings = client_findings(
+        host,
+        results,
+        check=context.name,
+        warning_days=settings.cert_warning_days,
+        provider=context.profile.provider.name,
+        smtp25=smtp25,
+    )
+    reached = any(r.connected for r in results) or bool(smtp25 and smtp25.connected)
+    return CheckOutput(tuple(findings), {"host": host}, reached_network=reached)
 
 
 async def probe(host: str, ports: Sequence[int], settings: DiagnosticsSettings) -> list[PortResult]:
@@ -195,93 +202,6 @@ async def _start_tls(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
     except ValueError:
         return False
     return True
-
-
-def mail_findings(
-    host: str, results: Sequence[PortResult], *, check: str, warning_days: int, now: datetime | None = None
-) -> list[Finding]:
-    """What the port results of one mail host mean."""
-    now = now or datetime.now(UTC)
-    detail = "\n".join(
-        f"{r.port}: "
-        + (f"{r.greeting.splitlines()[0]}" if r.connected else f"failed ({r.error})")
-        + (
-            f"; STARTTLS {'offered' if r.starttls_offered else 'not offered'}"
-            if r.starttls_offered is not None
-            else ""
-        )
-        for r in results
-    )
-    working = [r.port for r in results if r.connected]
-    failed = [r for r in results if not r.connected]
-    base: dict[str, Any] = {"host": host, "ports": ", ".join(str(r.port) for r in results)}
-    if not working:
-        return [make_finding("mail.host_unreachable", check=check, detail=detail, **base)]
-    findings: list[Finding] = []
-    working_text = ", ".join(str(p) for p in working)
-    for result in failed:
-        if result.port == 25 and any(p in working for p in SUBMISSION):
-            findings.append(
-                make_finding("mail.port25_blocked", check=check, detail=detail, working=working_text, **base)
-            )
-        else:
-            findings.append(
-                make_finding(
-                    "mail.port_unreachable",
-                    check=check,
-                    detail=detail,
-                    port=result.port,
-                    working=working_text,
-                    reason=result.error,
-                    **{**base, "host": host},
-                )
-            )
-    for result in results:
-        if result.connected and result.starttls_offered is False:
-            findings.append(
-                make_finding("mail.starttls_missing", check=check, detail=detail, port=result.port, **base)
-            )
-    findings += _cert_findings(host, results, check, warning_days, now)
-    if not findings:
-        findings.append(
-            make_finding("mail.ports_ok", check=check, detail=detail, **{**base, "ports": working_text})
-        )
-    return findings
-
-
-def _cert_findings(
-    host: str, results: Sequence[PortResult], check: str, warning_days: int, now: datetime
-) -> list[Finding]:
-    by_kind: dict[str, list[PortResult]] = {}
-    for result in results:
-        if result.tls is not None:
-            for problem in judge(result.tls, host, now=now, warning_days=warning_days):
-                by_kind.setdefault(problem.kind, []).append(result)
-    findings: list[Finding] = []
-    for kind, affected in by_kind.items():
-        tls = affected[0].tls
-        cert = tls.certificate if tls else None
-        values = {
-            "names": ", ".join(cert.names) if cert else "?",
-            "issuer": cert.issuer if cert else "?",
-            "days": (cert.not_after - now).days if cert else 0,
-        }
-        reason = _(CERT_REASONS[kind]).format(**values)
-        detail = (
-            f"{cert.subject}; issuer {cert.issuer}; valid until {cert.not_after.isoformat()}" if cert else ""
-        ) + (f"; {tls.verify_message}" if tls and tls.verify_message else "")
-        findings.append(
-            make_finding(
-                "mail.cert_problem",
-                check=check,
-                detail=detail,
-                host=host,
-                reason=reason,
-                port=", ".join(str(r.port) for r in affected),
-                severity=Severity.WARNING if kind == "expiring" else None,
-            )
-        )
-    return findings
 
 
 def compare_mail_settings(

@@ -1,10 +1,10 @@
 """SPF and DMARC records: parsing and judging, no I/O.
 
-Only what can be judged from the domain's own records: whether there is
-exactly one SPF record, whether its terms are well formed, whether it names
-the provider, and whether a DMARC policy exists. Following ``include:`` chains
-(and counting their lookups) would need more queries and is left to the
-provider's agent.
+What can be judged from the records themselves: exactly one SPF record, its
+terms well formed, the provider named, and (from the tree that
+:mod:`composer.diagnostics.spf` follows) the lookup limits; a DMARC policy
+and where its reports go. Problems are variant keys of the finding code, so
+every sentence is translated whole.
 """
 
 from __future__ import annotations
@@ -15,93 +15,136 @@ from collections.abc import Sequence
 from typing import Any
 
 from composer.diagnostics.findings import make_finding
+from composer.diagnostics.spf import MAX_LOOKUPS, MAX_VOID, SpfTree
 from composer.model import Finding
 
-__all__ = ["dmarc_findings", "parse_dmarc", "spf_findings", "spf_problem"]
+__all__ = ["dmarc_findings", "parse_dmarc", "report_domains", "spf_findings", "spf_problem", "spf_records"]
 
 _SPF_START = re.compile(r"^v=spf1(\s|$)", re.IGNORECASE)
 _DMARC_START = re.compile(r"^v\s*=\s*DMARC1\s*(;|$)", re.IGNORECASE)
 _MECHANISM = re.compile(r"^([+\-~?]?)([a-z0-9]+)(?::(.*?))?(/\d+)?(//\d+)?$", re.IGNORECASE)
 _MODIFIER = re.compile(r"^([a-z][a-z0-9_.\-]*)=(.*)$", re.IGNORECASE)
 _LOOKUP_TERMS = {"include", "a", "mx", "ptr", "exists", "redirect"}
-MAX_SPF_LOOKUPS = 10
+MAX_SPF_LOOKUPS = MAX_LOOKUPS
 
 
 def spf_records(txt_records: Sequence[str]) -> list[str]:
     return [text for text in txt_records if _SPF_START.match(text.strip())]
 
 
-def spf_problem(record: str) -> str:
-    """What is wrong with one SPF record, in a short technical phrase; ``""`` if nothing."""
-    terms = record.split()[1:]
-    lookups = 0
+def spf_problem(record: str) -> tuple[str, str]:
+    """What is wrong with one SPF record: ``(variant, term)``, or ``("", "")`` if nothing.
+
+    The variant is one of ``mail.spf_invalid``'s (``bad_term``, ``unknown_term``,
+    ``no_domain``, ``bad_address``, ``repeated``).
+    """
     modifiers: dict[str, int] = {}
-    for term in terms:
+    for term in record.split()[1:]:
         modifier = _MODIFIER.match(term)
         if modifier and ":" not in modifier.group(1):
             name = modifier.group(1).lower()
             modifiers[name] = modifiers.get(name, 0) + 1
-            if name == "redirect":
-                lookups += 1
             if name in {"redirect", "exp"} and not modifier.group(2):
-                return f"“{term}” has no domain"
+                return "no_domain", term
+            if modifiers[name] > 1 and name in {"redirect", "exp"}:
+                return "repeated", f"{name}="
             continue
         match = _MECHANISM.match(term)
         if not match:
-            return f"“{term}” is not a valid term"
+            return "bad_term", term
         mechanism, value = match.group(2).lower(), match.group(3)
         if mechanism not in {"all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"}:
-            return f"“{term}” is not a known mechanism"
-        if mechanism in _LOOKUP_TERMS:
-            lookups += 1
+            return "unknown_term", term
         if mechanism in {"include", "exists"} and not value:
-            return f"“{term}” has no domain"
+            return "no_domain", term
         if mechanism == "all" and (value or match.group(4)):
-            return f"“{term}” is not a valid term"
-        if mechanism in {"ip4", "ip6"}:
-            problem = _address_problem(mechanism, value, match.group(4), term)
-            if problem:
-                return problem
-    for name in ("redirect", "exp"):
-        if modifiers.get(name, 0) > 1:
-            return f"“{name}=” appears more than once"
-    if lookups > MAX_SPF_LOOKUPS:
-        return f"{lookups} terms need DNS lookups; at most {MAX_SPF_LOOKUPS} are allowed"
-    return ""
+            return "bad_term", term
+        if mechanism in {"ip4", "ip6"} and _address_problem(mechanism, value, match.group(4)):
+            return "bad_address", term
+    return "", ""
 
 
-def _address_problem(mechanism: str, value: str | None, prefix: str | None, term: str) -> str:
+def _address_problem(mechanism: str, value: str | None, prefix: str | None) -> bool:
     if not value:
-        return f"“{term}” has no address"
-    text = value + (prefix or "")
+        return True
     try:
-        network = ipaddress.ip_network(text, strict=False)
+        network = ipaddress.ip_network(value + (prefix or ""), strict=False)
     except ValueError:
-        return f"“{term}” is not a valid address"
-    if (mechanism == "ip4") != (network.version == 4):
-        return f"“{term}” has an address of the wrong kind"
-    return ""
+        return True
+    return (mechanism == "ip4") != (network.version == 4)
+
+
+def own_lookups(record: str) -> int:
+    """Lookup terms in the record itself (without following includes)."""
+    count = 0
+    for term in record.split()[1:]:
+        body = term.lstrip("+-~?").lower()
+        head = re.split(r"[:=/]", body, maxsplit=1)[0]
+        count += head in _LOOKUP_TERMS
+    return count
 
 
 def spf_findings(
-    domain: str, txt_records: Sequence[str], *, include: str, provider: str, check: str
+    name: str,
+    txt_records: Sequence[str],
+    *,
+    include: str,
+    provider: str,
+    check: str,
+    tree: SpfTree | None = None,
 ) -> list[Finding]:
-    """Findings for the SPF record(s) among a domain's TXT records."""
-    params: dict[str, Any] = {"domain": domain, "provider": provider, "include": include or "…"}
+    """Findings for the SPF record(s) among a name's TXT records."""
+    suggestion = f"v=spf1 include:{include} ~all" if include else "v=spf1 mx a ~all"
+    params: dict[str, Any] = {
+        "name": name,
+        "provider": provider,
+        "include": include,
+        "suggestion": suggestion,
+    }
     records = spf_records(txt_records)
     if not records:
         return [make_finding("mail.spf_missing", check=check, **params)]
     if len(records) > 1:
         detail = "\n".join(records)
-        reason = f"there are {len(records)} SPF records, only one is allowed"
-        return [make_finding("mail.spf_invalid", check=check, detail=detail, reason=reason, **params)]
+        return [
+            make_finding(
+                "mail.spf_invalid",
+                check=check,
+                detail=detail,
+                variant="several",
+                count=len(records),
+                **params,
+            )
+        ]
     record = records[0]
-    problem = spf_problem(record)
-    if problem:
-        return [make_finding("mail.spf_invalid", check=check, detail=record, reason=problem, **params)]
+    variant, term = spf_problem(record)
+    if variant:
+        return [
+            make_finding("mail.spf_invalid", check=check, detail=record, variant=variant, term=term, **params)
+        ]
+    tree_text = tree.text() if tree else record
+    lookups = tree.lookups if tree else own_lookups(record)
+    findings: list[Finding] = []
+    if lookups > MAX_LOOKUPS:
+        findings.append(
+            make_finding("mail.spf_too_many_lookups", check=check, detail=tree_text, count=lookups, **params)
+        )
+    if tree is not None and len(tree.void) > MAX_VOID:
+        findings.append(
+            make_finding(
+                "mail.spf_void_lookups",
+                check=check,
+                detail=tree_text,
+                count=len(tree.void),
+                names=", ".join(tree.void),
+                **params,
+            )
+        )
     if include and not _names(record, include):
-        return [make_finding("mail.spf_include_missing", check=check, detail=record, **params)]
-    return [make_finding("mail.spf_ok", check=check, record=record, **params)]
+        findings.append(make_finding("mail.spf_include_missing", check=check, detail=tree_text, **params))
+    if not findings:
+        findings.append(make_finding("mail.spf_ok", check=check, detail=tree_text, record=record, **params))
+    return findings
 
 
 def _names(record: str, include: str) -> bool:
@@ -114,41 +157,57 @@ def _names(record: str, include: str) -> bool:
     return False
 
 
-def parse_dmarc(record: str) -> tuple[dict[str, str], str]:
-    """The tags of a DMARC record and what is wrong with it (``""`` if nothing)."""
+def parse_dmarc(record: str) -> tuple[dict[str, str], str, str]:
+    """The tags of a DMARC record and what is wrong: ``(tags, variant, term)``."""
     tags: dict[str, str] = {}
     for part in record.split(";"):
-        name, sep, value = part.partition("=")
+        tag, sep, value = part.partition("=")
         if not part.strip():
             continue
         if not sep:
-            return tags, f"“{part.strip()}” is not a tag"
-        tags[name.strip().lower()] = value.strip()
+            return tags, "not_a_tag", part.strip()
+        tags[tag.strip().lower()] = value.strip()
     if "p" not in tags:
-        return tags, "the policy tag “p=” is missing"
+        return tags, "no_policy", ""
     if tags["p"].lower() not in {"none", "quarantine", "reject"}:
-        return tags, f"“p={tags['p']}” is not a policy (none, quarantine or reject)"
-    return tags, ""
+        return tags, "bad_policy", tags["p"]
+    return tags, "", ""
 
 
-def dmarc_findings(domain: str, txt_records: Sequence[str], *, check: str) -> list[Finding]:
-    """Findings for the TXT records found at ``_dmarc.<domain>``."""
+def report_domains(tags: dict[str, str], domain: str) -> list[str]:
+    """The domains outside ``domain`` that the ``rua``/``ruf`` reports go to."""
+    found: list[str] = []
+    for key in ("rua", "ruf"):
+        for uri in tags.get(key, "").split(","):
+            address = uri.strip().removeprefix("mailto:").split("!", 1)[0]
+            target = address.rsplit("@", 1)[-1].lower().rstrip(".") if "@" in address else ""
+            inside = target == domain or target.endswith("." + domain) or domain.endswith("." + target)
+            if target and not inside and target not in found:
+                found.append(target)
+    return found
+
+
+def dmarc_findings(name: str, txt_records: Sequence[str], *, check: str) -> list[Finding]:
+    """Findings for the TXT records found at ``_dmarc.<name>``."""
     records = [text for text in txt_records if _DMARC_START.match(text.strip())]
     if not records:
-        return [make_finding("mail.dmarc_missing", check=check, domain=domain)]
+        return [make_finding("mail.dmarc_missing", check=check, name=name)]
     if len(records) > 1:
         return [
             make_finding(
                 "mail.dmarc_invalid",
                 check=check,
-                domain=domain,
+                name=name,
                 detail="\n".join(records),
-                reason=f"there are {len(records)} DMARC records",
+                variant="several",
+                count=len(records),
             )
         ]
-    _tags, problem = parse_dmarc(records[0])
-    if problem:
+    _tags, variant, term = parse_dmarc(records[0])
+    if variant:
         return [
-            make_finding("mail.dmarc_invalid", check=check, domain=domain, detail=records[0], reason=problem)
+            make_finding(
+                "mail.dmarc_invalid", check=check, name=name, detail=records[0], variant=variant, term=term
+            )
         ]
-    return [make_finding("mail.dmarc_ok", check=check, domain=domain, record=records[0])]
+    return [make_finding("mail.dmarc_ok", check=check, name=name, record=records[0])]

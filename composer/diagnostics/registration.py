@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import ssl
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
-
+from composer.diagnostics.http_get import HttpFailure, http_get
+from composer.diagnostics.refresh import cached_copy, fetch_text
 from composer.diagnostics.registration_parse import (
     RegistrationInfo,
     parse_bootstrap,
@@ -28,7 +29,6 @@ from composer.diagnostics.registration_parse import (
 )
 from composer.diagnostics.runner import CheckContext, CheckOutput
 from composer.diagnostics.settings import DiagnosticsSettings, split_host_port
-from composer.diagnostics.tls import tls_context
 from composer.resources import resource_path
 
 __all__ = ["check_registration", "load_bootstrap", "lookup", "query_whois"]
@@ -40,10 +40,17 @@ MAX_WHOIS_BYTES = 256 * 1024
 
 async def check_registration(context: CheckContext) -> CheckOutput:
     """The ``registration`` check (never raises for network failures)."""
-    info, facts = await lookup(context.domain, context.settings)
+    from composer.diagnostics.suffixes import refresh
+
+    # the public suffix list is refreshed for next time while the registry is asked
+    refreshing = asyncio.ensure_future(refresh(context.settings))
+    try:
+        info, facts = await lookup(context.registrable, context.settings)
+    finally:
+        await asyncio.gather(refreshing, return_exceptions=True)
     findings = registration_findings(
         info,
-        context.domain,
+        context.registrable,
         now=datetime.now(UTC),
         warning_days=context.settings.registration_warning_days,
         check=context.name,
@@ -74,7 +81,7 @@ async def load_bootstrap(settings: DiagnosticsSettings) -> str:
     """
     source = settings.rdap_bootstrap
     if source.startswith(("http://", "https://")):
-        fetched = await _fetch_text(source, settings)
+        fetched = await fetch_text(source, settings)
         return fetched if fetched is not None else SNAPSHOT.read_text(encoding="utf-8")
     if source:
         try:
@@ -82,40 +89,16 @@ async def load_bootstrap(settings: DiagnosticsSettings) -> str:
         except OSError as exc:
             raise ValueError(f"{source}: {exc}") from None
     if settings.rdap_cache_dir is not None:
-        return await _cached_bootstrap(settings.rdap_cache_dir, settings)
+        return await cached_copy(
+            settings.rdap_cache_dir,
+            CACHE_NAME,
+            url=settings.rdap_refresh_url,
+            max_age_days=settings.rdap_refresh_days,
+            snapshot=SNAPSHOT,
+            validate=parse_bootstrap,
+            settings=settings,
+        )
     return SNAPSHOT.read_text(encoding="utf-8")
-
-
-async def _cached_bootstrap(folder: Path, settings: DiagnosticsSettings) -> str:
-    cached = folder / CACHE_NAME
-    try:
-        age_days = (time.time() - cached.stat().st_mtime) / 86400
-    except OSError:
-        age_days = float("inf")
-    if age_days > settings.rdap_refresh_days:
-        fetched = await _fetch_text(settings.rdap_refresh_url, settings)
-        if fetched is not None:
-            try:
-                parse_bootstrap(fetched)
-                folder.mkdir(parents=True, exist_ok=True)
-                cached.write_text(fetched, encoding="utf-8")
-            except (ValueError, OSError):
-                pass
-            else:
-                return fetched
-    try:
-        return cached.read_text(encoding="utf-8")
-    except OSError:
-        return SNAPSHOT.read_text(encoding="utf-8")
-
-
-async def _fetch_text(url: str, settings: DiagnosticsSettings) -> str | None:
-    try:
-        async with httpx.AsyncClient(timeout=settings.query_timeout, verify=tls_context(settings)) as client:
-            response = await client.get(url)
-    except httpx.HTTPError:
-        return None
-    return response.text if response.status_code == 200 else None
 
 
 async def _rdap(
@@ -124,25 +107,17 @@ async def _rdap(
     url = f"{base}domain/{domain}"
     source = f"RDAP {url}"
     try:
-        async with httpx.AsyncClient(
-            timeout=settings.query_timeout,
-            verify=tls_context(settings),
-            follow_redirects=True,
-            headers={"Accept": "application/rdap+json"},
-        ) as client:
-            response = await client.get(url)
-    except httpx.TimeoutException:
-        return RegistrationInfo(source, error="no answer in time")
-    except httpx.HTTPError as exc:
-        return RegistrationInfo(source, error=f"no answer: {type(exc).__name__}")
+        response = await http_get(url, settings, accept="application/rdap+json")
+    except HttpFailure as exc:
+        return RegistrationInfo(source, error="no answer in time" if exc.timeout else f"no answer: {exc}")
     if "date" in response.headers:
         facts["server_dates"] = [(url, response.headers["date"], time.time())]
-    if response.status_code == 404:
+    if response.status == 404:
         return RegistrationInfo(source, found=False)
-    if response.status_code != 200:
-        return RegistrationInfo(source, error=f"HTTP {response.status_code}")
+    if response.status != 200:
+        return RegistrationInfo(source, error=f"HTTP {response.status}")
     try:
-        data = response.json()
+        data = json.loads(response.body)
     except ValueError:
         return RegistrationInfo(source, error="the answer is not JSON")
     return parse_rdap(data, source)

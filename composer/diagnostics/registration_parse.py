@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from composer.diagnostics.findings import make_finding
+from composer.diagnostics.words import time_left
 from composer.model import Finding, display_domain
 
 __all__ = [
@@ -30,7 +31,8 @@ __all__ = [
 ]
 
 HOLD = {"clienthold", "serverhold", "inactive"}
-DELETING = {"redemptionperiod", "pendingdelete", "pendingrestore"}
+REDEMPTION = {"redemptionperiod", "pendingrestore"}
+DELETING = {"pendingdelete"}
 
 
 @dataclass(frozen=True)
@@ -219,19 +221,25 @@ def parse_date(text: str) -> datetime | None:
 def registration_findings(
     info: RegistrationInfo, domain: str, *, now: datetime, warning_days: int, check: str
 ) -> list[Finding]:
-    """What the registration data means for the user."""
+    """What the registration data means for the user, and what to do today."""
     params: dict[str, Any] = {
         "domain": display_domain(domain),
         "tld": domain.rsplit(".", 1)[-1],
-        "registrar": info.registrar or "your registrar",
+        "registrar": info.registrar.rstrip(". "),
     }
+    named = "" if info.registrar else "no_registrar"
     if info.error:
+        variant = ""
+        if info.error.startswith("no RDAP or WHOIS service"):
+            variant = "no_service"
+        elif not info.error.startswith("no answer"):
+            variant = "unreadable"
         return [
             make_finding(
                 "registration.lookup_unavailable",
                 check=check,
                 detail=f"{info.source}: {info.error}",
-                reason=info.error,
+                variant=variant,
                 **params,
             )
         ]
@@ -249,20 +257,23 @@ def registration_findings(
     params["statuses"] = ", ".join(info.statuses)
     statuses = {normalise_status(s) for s in info.statuses}
     findings: list[Finding] = []
-    if statuses & HOLD:
-        findings.append(make_finding("registration.on_hold", check=check, detail=detail, **params))
+
+    def add(code: str, variant: str = named, **extra: Any) -> None:
+        findings.append(make_finding(code, check=check, detail=detail, variant=variant, **params, **extra))
+
     if statuses & DELETING:
-        findings.append(make_finding("registration.pending_delete", check=check, detail=detail, **params))
-    if info.expires is not None:
+        add("registration.pending_delete")
+    elif statuses & REDEMPTION:
+        add("registration.redemption")
+    elif statuses & HOLD:
+        server = "serverhold" in statuses and "clienthold" not in statuses
+        add("registration.on_hold", ("server_no_registrar" if named else "server") if server else named)
+    if info.expires is not None and not findings:
         left = info.expires - now
         if left.total_seconds() < 0:
-            findings.append(make_finding("registration.expired", check=check, detail=detail, **params))
+            add("registration.expired")
         elif left.days < warning_days:
-            findings.append(
-                make_finding(
-                    "registration.expiring_soon", check=check, detail=detail, days=left.days, **params
-                )
-            )
+            add("registration.expiring_soon", days=left.days, left=time_left(left))
     if not findings:
-        findings.append(make_finding("registration.ok", check=check, detail=detail, **params))
+        add("registration.ok")
     return findings

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from composer.diagnostics.findings import make_finding, sort_findings
+from composer.diagnostics.words import human_duration
 from composer.i18n import _
 from composer.model import CheckResult, CheckStatus, Finding, Report
 
@@ -121,6 +122,11 @@ class CheckContext:
     profile: ProviderProfile
     settings: DiagnosticsSettings
     name: str
+    registrable: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.registrable:
+            object.__setattr__(self, "registrable", self.domain)
 
 
 CheckFunction = Callable[[CheckContext], Awaitable[CheckOutput]]
@@ -152,6 +158,7 @@ class DiagnosisPlan:
     settings: DiagnosticsSettings
     checks: tuple[Check, ...]
     analyses: tuple[Analysis, ...] = ()
+    registrable: str = ""
 
 
 @dataclass(frozen=True)
@@ -274,7 +281,7 @@ async def _run(plan: DiagnosisPlan, on_progress: ProgressCallback | None, token:
             task.cancel()
 
     async def run_one(check: Check) -> None:
-        context = CheckContext(plan.domain, plan.profile, plan.settings, check.name)
+        context = CheckContext(plan.domain, plan.profile, plan.settings, check.name, plan.registrable)
         title = check.display_title()
         if token.cancelled:
             status, output, error = CheckStatus.CANCELLED, CheckOutput(), ""
@@ -362,7 +369,16 @@ async def _guarded(
         async with asyncio.timeout(seconds):
             output = await check.run(context)
     except TimeoutError:
-        finding = make_finding("diagnostics.timeout", check=check.name, name=title, seconds=f"{seconds:g}")
+        family = check.name.split(".", 1)[0]
+        finding = make_finding(
+            "diagnostics.timeout",
+            check=check.name,
+            name=title,
+            seconds=f"{seconds:g}",
+            seconds_text=human_duration(seconds),
+            variant=family if family in {"dns", "registration", "web", "mail"} else "",
+            **{k: v for k, v in check.params.items() if k not in {"name", "variant"}},
+        )
         return CheckStatus.TIMEOUT, CheckOutput(findings=(finding,)), "timeout"
     except asyncio.CancelledError:
         return CheckStatus.CANCELLED, CheckOutput(), "cancelled"

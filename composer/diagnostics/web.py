@@ -23,6 +23,7 @@ from composer.diagnostics.net import close, connect, describe_error, tls_outcome
 from composer.diagnostics.runner import CheckContext, CheckOutput
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.diagnostics.tls import TlsOutcome, judge
+from composer.diagnostics.words import time_left
 from composer.model import Finding, display_domain
 
 __all__ = ["Hop", "check_web", "fetch_chain", "web_findings"]
@@ -68,9 +69,18 @@ async def check_web(context: CheckContext, url: str) -> CheckOutput:
     findings = web_findings(
         chain, domain=context.domain, check=context.name, warning_days=context.settings.cert_warning_days
     )
+    findings += await _ipv6_findings(chain, context)
     dates = [(h.url, h.date, h.received_at) for h in chain.hops if h.date]
     reached = None if chain.hops and chain.hops[0].no_address else any(h.status for h in chain.hops)
-    return CheckOutput(tuple(findings), {"server_dates": dates}, reached)
+    last = chain.hops[-1] if chain.hops else Hop(url)
+    facts = {
+        "server_dates": dates,
+        "final_url": last.url,
+        "final_status": last.status,
+        "loop": chain.loop,
+        "url": url,
+    }
+    return CheckOutput(tuple(findings), facts, reached)
 
 
 async def fetch_chain(url: str, settings: DiagnosticsSettings) -> Chain:
@@ -90,12 +100,40 @@ async def fetch_chain(url: str, settings: DiagnosticsSettings) -> Chain:
     return Chain(tuple(hops), loop=True)
 
 
-async def _request(url: str, settings: DiagnosticsSettings) -> Hop:
+async def _ipv6_findings(chain: Chain, context: CheckContext) -> list[Finding]:
+    """The first address answered over IPv4: does its IPv6 address (AAAA) answer too?"""
+    first = chain.hops[0] if chain.hops else None
+    if first is None or not first.status or ":" in first.ip:
+        return []
+    host = urlsplit(first.url).hostname or ""
+    addresses, _error = await lookup_addresses(host, context.settings)
+    ipv6 = [a for a in addresses if ":" in a]
+    if not ipv6:
+        return []
+    hop = await _request(first.url, context.settings, only=ipv6[0])
+    if hop.status:
+        return []
+    return [
+        make_finding(
+            "web.ipv6_unreachable",
+            check=context.name,
+            detail=f"{first.url}: IPv4 {first.ip} [{first.status}]; IPv6 {ipv6[0]}: {hop.error}",
+            site=display_domain(host),
+            host=display_domain(host),
+            ipv6=ipv6[0],
+            ip=ipv6[0],
+            url=_shown(first.url),
+            urls=_shown(first.url),
+        )
+    ]
+
+
+async def _request(url: str, settings: DiagnosticsSettings, *, only: str = "") -> Hop:
     parts = urlsplit(url)
     host = parts.hostname or ""
     secure = parts.scheme == "https"
     port = parts.port or settings.port(443 if secure else 80)
-    addresses, lookup_error = await lookup_addresses(host, settings)
+    addresses, lookup_error = ([only], "") if only else await lookup_addresses(host, settings)
     if not addresses:
         return Hop(url, error=f"no address ({lookup_error})", no_address=True)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -184,7 +222,8 @@ def web_findings(
         return []
     first, last = chain.hops[0], chain.hops[-1]
     url = _shown(first.url)
-    base: dict[str, Any] = {"url": url, "domain": display_domain(domain)}
+    site = display_domain(urlsplit(first.url).hostname or domain)
+    base: dict[str, Any] = {"url": url, "urls": url, "site": site, "domain": display_domain(domain)}
     steps = " -> ".join(f"{_shown(h.url)} [{h.status or h.error}]" for h in chain.hops)
     findings: list[Finding] = []
     for hop in chain.hops:
@@ -216,8 +255,8 @@ def web_findings(
                 check=check,
                 detail=steps,
                 ip=last.ip or "?",
-                reason=last.error,
-                **{**base, "url": _shown(last.url)},
+                variant=_unreachable_variant(last.error),
+                **{**base, "url": _shown(last.url), "urls": _shown(last.url)},
             )
         )
     elif last.status >= 400:
@@ -246,12 +285,23 @@ def web_findings(
     return findings
 
 
+def _unreachable_variant(error: str) -> str:
+    if error.startswith("connection refused"):
+        return "refused"
+    if error.startswith("TLS"):
+        return "tls"
+    if error.startswith("connection closed"):
+        return "closed"
+    return ""
+
+
 def _cert_findings(hop: Hop, check: str, warning_days: int, now: datetime) -> list[Finding]:
     assert hop.tls is not None
     host = urlsplit(hop.url).hostname or ""
     cert = hop.tls.certificate
     params: dict[str, Any] = {
         "host": display_domain(host),
+        "site": display_domain(host),
         "expires": cert.not_after.date().isoformat() if cert else "?",
         "issuer": cert.issuer if cert else "?",
         "names": ", ".join(cert.names) if cert else "?",
@@ -273,7 +323,7 @@ def _cert_findings(hop: Hop, check: str, warning_days: int, now: datetime) -> li
             check=check,
             detail=detail,
             days=p.days_left,
-            reason=hop.tls.verify_message or p.kind,
+            left=time_left(cert.not_after - now) if cert else "?",
             **params,
         )
         for p in problems

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.i18n import N_, _
+from composer.i18n import _
 from composer.outbox import EntryKind, OutboxEntry, OutboxState
 from composer.ui.delivery import DeliveryController, follow_language
 

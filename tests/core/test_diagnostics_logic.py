@@ -26,7 +26,7 @@ from composer.diagnostics import (
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
 from composer.diagnostics.dns_query import Answer
 from composer.diagnostics.environment import clock_skew
-from composer.diagnostics.mail import PortResult, mail_findings
+from composer.diagnostics.mail_findings import PortResult, client_findings, mx_port_findings
 from composer.diagnostics.mailauth import dmarc_findings, spf_findings, spf_problem
 from composer.diagnostics.registration_parse import (
     RegistrationInfo,
@@ -64,22 +64,38 @@ NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     ],
 )
 def test_valid_spf_records(record: str) -> None:
-    assert spf_problem(record) == ""
+    assert spf_problem(record) == ("", "")
 
 
 @pytest.mark.parametrize(
-    ("record", "words"),
+    ("record", "variant"),
     [
-        ("v=spf1 include -all", "has no domain"),
-        ("v=spf1 ip4:300.1.1.1 -all", "not a valid address"),
-        ("v=spf1 ip4:2001:db8::1 -all", "wrong kind"),
-        ("v=spf1 allow:everything -all", "not a known mechanism"),
-        ("v=spf1 redirect=a.example redirect=b.example", "more than once"),
-        ("v=spf1 " + " ".join(f"include:s{i}.example" for i in range(11)) + " -all", "at most 10"),
+        ("v=spf1 include -all", "no_domain"),
+        ("v=spf1 ip4:300.1.1.1 -all", "bad_address"),
+        ("v=spf1 ip4:2001:db8::1 -all", "bad_address"),
+        ("v=spf1 allow:everything -all", "unknown_term"),
+        ("v=spf1 redirect=a.example redirect=b.example", "repeated"),
     ],
 )
-def test_broken_spf_records(record: str, words: str) -> None:
-    assert words in spf_problem(record)
+def test_broken_spf_records(record: str, variant: str) -> None:
+    assert spf_problem(record)[0] == variant
+    finding = spf_findings("example.com", [record], include="", provider="P", check="dns")[0]
+    assert finding.code == "mail.spf_invalid" and finding.params["variant"] == variant
+    assert "{" not in finding.explanation
+
+
+def test_too_many_lookups_in_the_record_itself() -> None:
+    record = "v=spf1 " + " ".join(f"include:s{i}.example" for i in range(11)) + " -all"
+    finding = spf_findings("example.com", [record], include="", provider="P", check="dns")[0]
+    assert (finding.code, finding.params["count"]) == ("mail.spf_too_many_lookups", 11)
+
+
+def test_a_missing_spf_record_gets_a_record_that_can_be_copied() -> None:
+    with_include = spf_findings("example.com", [], include="spf.p.example", provider="P", check="dns")[0]
+    assert with_include.next_step.endswith("v=spf1 include:spf.p.example ~all")
+    without = spf_findings("example.com", [], include="", provider="P", check="dns")[0]
+    assert "…" not in without.next_step and "..." not in without.next_step
+    assert without.next_step.endswith("v=spf1 mx a ~all")
 
 
 def test_spf_findings() -> None:
@@ -162,7 +178,8 @@ def test_a_public_resolver_with_an_old_answer() -> None:
     finding = next(f for f in findings if f.code == "dns.resolvers_disagree")
     assert finding.params["ttl"] == 5400
     assert finding.params["ttl_text"] == "90 minutes"
-    assert finding.params["settles"] == (NOW + timedelta(seconds=5400)).astimezone().strftime("%H:%M")
+    local = (NOW + timedelta(seconds=5400)).astimezone()
+    assert finding.params["settles"] == f"{local:%H:%M} {local.tzname()}"  # the zone is shown
 
 
 def test_a_lame_nameserver() -> None:
@@ -187,7 +204,49 @@ def test_a_null_mx_is_no_mail_server() -> None:
         system=_view("s", records, aa=False),
         public=(),
     )
-    assert "dns.no_mx" in {f.code for f in evaluate(obs, PROFILE)}
+    assert "dns.null_mx" in {f.code for f in evaluate(obs, PROFILE)}
+
+
+def test_only_the_parent_zone_can_say_a_domain_does_not_exist() -> None:
+    nx = {key: () for key in GOOD_RECORDS}
+    lying = View("192.0.2.53", {k: Answer("192.0.2.53", k[0], k[1], "NXDOMAIN") for k in nx})
+    obs = _observations(
+        delegation=Delegation("com", error="nameservers of com: NXDOMAIN"),
+        nameservers=(),
+        system=lying,
+        public=(),
+    )
+    findings = evaluate(obs, PROFILE)
+    assert [f.code for f in findings] == ["dns.domain_not_found_unconfirmed"]
+    assert findings[0].severity.value == "warning"
+    assert "192.0.2.53" in findings[0].explanation
+
+
+def test_public_resolvers_that_refuse_are_one_sentence() -> None:
+    refused = View("8.8.8.8", {k: Answer("8.8.8.8", k[0], k[1], "REFUSED") for k in GOOD_RECORDS})
+    silent = View("1.1.1.1", {k: Answer("1.1.1.1", k[0], k[1], error="timeout") for k in GOOD_RECORDS})
+    obs = _observations(public=(refused, silent), public_configured=("8.8.8.8", "1.1.1.1"))
+    findings = evaluate(obs, PROFILE)
+    assert [f.code for f in findings if f.code.startswith("dns.resolvers")] == []
+    assert [f.code for f in findings].count("dns.public_comparison_unavailable") == 1
+    assert {f.severity.value for f in findings} <= {"ok", "info"}
+
+
+@pytest.mark.parametrize(
+    ("name", "registrable"),
+    [
+        ("shop.example.com", "example.com"),
+        ("www.example.co.uk", "example.co.uk"),
+        ("example.com.gr", "example.com.gr"),
+        ("a.b.example.gr", "example.gr"),
+        ("xn--hxajbheg2az3al.xn--qxam", "xn--hxajbheg2az3al.xn--qxam"),
+        ("shop.good.test", "good.test"),
+    ],
+)
+def test_the_registrable_domain_comes_from_the_public_suffix_list(name: str, registrable: str) -> None:
+    from composer.diagnostics.suffixes import load_local
+
+    assert load_local(DiagnosticsSettings()).registrable(name) == registrable
 
 
 # --- registration -------------------------------------------------------------------
@@ -255,6 +314,25 @@ def test_rdap_objects() -> None:
         for f in registration_findings(info, "example.com", now=NOW, warning_days=30, check="registration")
     ]
     assert codes == ["registration.on_hold"]
+    held = registration_findings(info, "example.com", now=NOW, warning_days=30, check="registration")[0]
+    assert held.params["variant"] == "server" and "registry of .com" in held.explanation
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        ("redemptionPeriod", "registration.redemption"),
+        ("pending restore", "registration.redemption"),
+        ("pendingDelete", "registration.pending_delete"),
+        ("clientHold", "registration.on_hold"),
+    ],
+)
+def test_each_registry_status_says_what_to_do_today(status: str, code: str) -> None:
+    info = RegistrationInfo("rdap", expires=NOW - timedelta(days=40), statuses=(status,))
+    found = registration_findings(info, "example.com", now=NOW, warning_days=30, check="registration")
+    assert [f.code for f in found] == [code]
+    assert "today" in found[0].next_step
+    assert "your registrar" not in found[0].next_step  # no registrar known: said in a whole sentence
 
 
 def test_registration_deadlines() -> None:
@@ -270,6 +348,15 @@ def test_registration_deadlines() -> None:
     assert codes(-1) == ["registration.expired"]
     assert codes(29) == ["registration.expiring_soon"]
     assert codes(31) == ["registration.ok"]
+    soon = registration_findings(
+        RegistrationInfo("rdap", expires=NOW + timedelta(days=9.3)),
+        "example.com",
+        now=NOW,
+        warning_days=30,
+        check="r",
+    )[0]
+    assert "runs out in 9 days." in soon.explanation
+    assert "day(s)" not in soon.explanation
 
 
 # --- TLS, mail, clock ---------------------------------------------------------------
@@ -289,18 +376,33 @@ def test_certificate_judgement() -> None:
     assert {p.kind for p in judge(untrusted, "other.example", now=NOW)} == {"name", "untrusted"}
 
 
-def test_mail_port_logic() -> None:
-    def codes(*working: int) -> list[str]:
-        results = [
-            PortResult(p, greeting="220 hi" if p in working else "", error="" if p in working else "timeout")
-            for p in (25, 465, 587, 993)
-        ]
-        return [f.code for f in mail_findings("mail.example", results, check="m", warning_days=14)]
+def _port(port: int, working: bool, error: str = "connection refused") -> PortResult:
+    return PortResult(port, greeting="220 hi" if working else "", error="" if working else error)
 
-    assert codes(465, 587, 993) == ["mail.port25_blocked"]
+
+def test_client_port_logic() -> None:
+    def codes(*working: int, on25: bool = False) -> list[str]:
+        results = [_port(p, p in working) for p in (465, 587, 993, 995)]
+        smtp25 = _port(25, on25) if not working else None
+        found = client_findings(
+            "mail.example", results, check="m", warning_days=14, provider="P", smtp25=smtp25
+        )
+        return [f.code for f in found]
+
     assert codes() == ["mail.host_unreachable"]
-    assert codes(25, 465, 587, 993) == ["mail.ports_ok"]
-    assert codes(25, 993) == ["mail.port_unreachable", "mail.port_unreachable"]
+    assert codes(on25=True) == ["mail.client_ports_closed"]
+    assert codes(465, 587, 993, 995) == ["mail.ports_ok"]
+    assert codes(587, 993) == ["mail.port_unreachable"]  # one finding for both closed ports
+
+
+def test_mx_port_logic() -> None:
+    def codes(**hosts: bool) -> list[str]:
+        results = {h: _port(25, up) for h, up in hosts.items()}
+        return [f.code for f in mx_port_findings("example.com", results, check="mail.mx", warning_days=14)]
+
+    assert codes(mx1=True, mx2=True) == ["mail.mx_ok"]
+    assert codes(mx1=True, mx2=False) == ["mail.mx_unreachable"]
+    assert codes(mx1=False) == ["mail.mx_unreachable"]
 
 
 def test_mail_client_settings_are_compared_with_the_profile() -> None:
@@ -407,8 +509,11 @@ def test_the_plan_is_a_pure_function_of_its_inputs() -> None:
         "web.https",
         "web.www_http",
         "web.www_https",
+        "mail.mx",
         "mail.mail.provider.test",
     ]
+    sub = build_checks("shop.example.com", bed_profile(), DiagnosticsSettings(), registrable="example.com")
+    assert "web.www_http" not in [c.name for c in sub]
 
 
 # --- texts, documentation, boundaries ------------------------------------------------------
@@ -438,9 +543,18 @@ PRODUCED_BY_OTHER_TESTS = {
     "web.ok",
     "web.cert_ok",
     "mail.ports_ok",
+    "mail.mx_ok",
     "env.info",
     "env.clock_ok",
     "dns.resolver_unreachable",
+    "dns.domain_not_found_unconfirmed",
+    "dns.public_comparison_unavailable",
+    "dns.registrable_domain",
+    "dns.web_address_mismatch",
+    "mail.mx_unreachable",
+    "mail.client_ports_closed",
+    "mail.spf_too_many_lookups",
+    "mail.spf_invalid",
     "dns.delegation_unavailable",
     "dns.nameservers_found",
     "dns.web_address_found",

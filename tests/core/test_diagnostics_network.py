@@ -13,10 +13,10 @@ import pytest
 from composer.diagnostics import CancelToken, ProgressEvent, run_diagnostics
 from composer.diagnostics.cli import register
 from composer.model import CheckStatus, Report, Severity
-from composer.profile import ProviderProfile
-from tests.servers.diagnostics_bed import Bed, bed_profile, closed_address, diagnostics_bed
+from composer.profile import MailClientSettings, MailEndpoint, ProviderProfile
+from tests.servers.diagnostics_bed import Bed, bed_profile, closed_address, diagnostics_bed, fresh_suffix_list
 from tests.servers.dns import dns_server
-from tests.servers.mailports import mail_ports
+from tests.servers.mailports import mail_ports, silent_port
 from tests.servers.web import Site, web_server
 
 PROBLEM_CODES_ON_HEALTHY = ("warning", "problem", "critical")
@@ -84,7 +84,7 @@ def test_the_web_check_reports_the_address_used_and_the_redirects(bed: Bed) -> N
 
 SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
     ("dns.domain_not_found", "missing.test", {}),
-    ("registration.not_registered", "missing.test", {}),
+    ("registration.not_registered", "unregistered.test", {}),
     ("dns.nameservers_mismatch", "elsewhere.test", {}),
     ("dns.delegation_mismatch", "split.test", {}),
     ("dns.nameserver_unreachable", "lame.test", {}),
@@ -101,7 +101,15 @@ SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
     ("registration.expired", "regexpired.test", {}),
     ("registration.on_hold", "reghold.test", {}),
     ("registration.expiring_soon", "regsoon.test", {}),
-    ("registration.pending_delete", "regdelete.test", {}),
+    ("registration.redemption", "regdelete.test", {}),
+    ("registration.pending_delete", "regpending.test", {}),
+    ("dns.mx_is_cname", "mxcname.test", {}),
+    ("dns.mx_is_address", "mxip.test", {}),
+    ("dns.null_mx", "nullmx.test", {}),
+    ("dns.apex_without_address", "wwwonly.test", {}),
+    ("mail.spf_void_lookups", "spfvoid.test", {}),
+    ("web.no_https_redirect", "plainhttp.test", {}),
+    ("web.ipv6_unreachable", "v6.test", {}),
     ("web.unreachable", "down.test", {}),
     ("web.http_error", "broken.test", {}),
     ("web.redirect_loop", "loop.test", {}),
@@ -155,8 +163,8 @@ def test_without_expectations_the_facts_are_told(bed: Bed) -> None:
     profile = bed_profile(nameservers=[], web_ips=[], mail_hosts=[], spf_include="")
     report = diagnose(bed, "good.test", profile=profile)
     assert {"dns.nameservers_found", "dns.web_address_found", "dns.mx_found"} <= codes(report)
-    mail = next(f for f in report.findings if f.code == "mail.ports_ok")
-    assert (mail.check, mail.params["host"]) == ("mail.mx", "mail.provider.test")  # the MX host
+    mail = next(f for f in report.findings if f.code == "mail.mx_ok")
+    assert (mail.check, mail.params["hosts"]) == ("mail.mx", "mail.provider.test")  # the MX host
 
 
 def test_an_spf_record_without_the_provider(bed: Bed) -> None:
@@ -183,27 +191,55 @@ def test_registration_lookup_unavailable(bed: Bed) -> None:
 
 
 def test_a_blocked_port_25_is_told_apart_from_a_down_server(bed: Bed) -> None:
-    blocked = diagnose(bed, "good.test", port_map={**bed.settings.port_map, **closed_ports(25)})
+    with silent_port() as dropped:  # what an internet provider's block looks like: no answer at all
+        blocked = diagnose(
+            bed, "good.test", port_map={**bed.settings.port_map, 25: dropped}, query_timeout=0.5
+        )
     assert "mail.port25_blocked" in codes(blocked)
-    assert "mail.host_unreachable" not in codes(blocked)
+    assert {"mail.host_unreachable", "mail.mx_unreachable"} & codes(blocked) == set()
     down = diagnose(
         bed, "good.test", port_map={**bed.settings.port_map, **closed_ports(25, 465, 587, 993, 995, 143, 110)}
     )
-    assert "mail.host_unreachable" in codes(down)
+    assert {"mail.host_unreachable", "mail.mx_unreachable"} <= codes(down)
     assert "mail.port25_blocked" not in codes(down)
 
 
+def test_a_backup_mx_that_answers_only_on_port_25_is_healthy(bed: Bed) -> None:
+    profile = bed_profile(mail_hosts=["mail.provider.test", "mx2.provider.test"])
+    report = diagnose(bed, "backupmx.test", profile=profile)
+    assert [f.code for f in report.findings if f.severity.rank >= Severity.WARNING.rank] == []
+    mx = next(f for f in report.findings if f.code == "mail.mx_ok")
+    assert mx.params["hosts"] == "mail.provider.test, mx2.provider.test"
+
+
+def test_mail_programs_that_cannot_connect_are_one_problem(bed: Bed) -> None:
+    client = MailClientSettings(
+        incoming=[MailEndpoint(protocol="imap", host="smtponly.provider.test", port=993)],
+        outgoing=[
+            MailEndpoint(protocol="smtp", host="smtponly.provider.test", port=587, security="starttls")
+        ],
+    )
+    report = diagnose(bed, "good.test", profile=bed_profile(mail_client=client))
+    mail = [f for f in report.findings if f.check == "mail.smtponly.provider.test"]
+    assert [f.code for f in mail] == ["mail.client_ports_closed"]
+    assert mail[0].severity is Severity.PROBLEM
+    assert "not on your computer" in mail[0].next_step
+
+
 def test_one_closed_mail_port(bed: Bed) -> None:
-    report = diagnose(bed, "good.test", port_map={**bed.settings.port_map, **closed_ports(993)})
-    finding = next(f for f in report.findings if f.code == "mail.port_unreachable")
-    assert finding.params["port"] == 993
+    report = diagnose(bed, "good.test", port_map={**bed.settings.port_map, **closed_ports(993, 995)})
+    closed = [f for f in report.findings if f.code == "mail.port_unreachable"]
+    assert [f.params["ports"] for f in closed] == ["993, 995"]
 
 
 def test_a_mail_server_with_an_expired_certificate(bed: Bed) -> None:
-    report = diagnose(bed, "good.test", profile=bed_profile(mail_hosts=["mail-expired.provider.test"]))
+    client = MailClientSettings(
+        incoming=[MailEndpoint(protocol="imap", host="mail-expired.provider.test", port=993)]
+    )
+    report = diagnose(bed, "good.test", profile=bed_profile(mail_client=client))
     finding = next(f for f in report.findings if f.code == "mail.cert_problem")
-    assert "expired" in finding.explanation
-    assert finding.params["port"] == "25, 465, 587, 993, 995, 143, 110"
+    assert "ran out" in finding.explanation
+    assert finding.params["port"] == "993, 465, 587, 995, 143, 110"
 
 
 def test_a_mail_server_without_starttls(bed: Bed) -> None:
@@ -309,6 +345,7 @@ def test_the_diagnose_command_prints_json(
     profile_file.write_text(PROFILE_TOML, encoding="utf-8")
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", type=Path)
+    parser.add_argument("--data-dir", type=Path, default=fresh_suffix_list(tmp_path))
     register(parser.add_subparsers(dest="command"))
     s = bed.settings
     argv = [
@@ -334,7 +371,9 @@ def test_the_diagnose_command_prints_json(
     assert exit_code == 3
     assert output["domain"] == "nomail.test"
     assert {"dns.no_mx", "mail.spf_missing"} <= {f["code"] for f in output["findings"]}
-    assert set(output["findings"][0]) == {"code", "severity", "title", "detail", "check"}
+    assert set(output["findings"][0]) >= {"code", "severity", "title", "explanation", "next_step", "detail"}
+    no_mx = next(f for f in output["findings"] if f["code"] == "dns.no_mx")
+    assert no_mx["explanation"] and no_mx["next_step"]
     assert {c["name"] for c in output["checks"]} >= {"dns", "registration", "web.https"}
 
 

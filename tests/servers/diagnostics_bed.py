@@ -23,7 +23,7 @@ from pathlib import Path
 from composer.diagnostics import DiagnosticsSettings
 from composer.profile import ProviderProfile, load_profile_text
 from tests.servers.dns import DnsServer, closed_port, dns_server
-from tests.servers.mailports import MailPorts, mail_ports
+from tests.servers.mailports import MailPorts, mail_ports, smtp_server
 from tests.servers.registry import (
     RdapServer,
     WhoisServer,
@@ -34,7 +34,7 @@ from tests.servers.registry import (
 )
 from tests.servers.web import Certificates, Response, Site, WebServer, web_server
 
-__all__ = ["IDN", "PROFILE_TOML", "Bed", "bed_profile", "diagnostics_bed"]
+__all__ = ["IDN", "PROFILE_TOML", "Bed", "bed_profile", "diagnostics_bed", "fresh_suffix_list"]
 
 IDN = "xn--hxajbheg2az3al.test"  # παράδειγμα.test
 GOOD = ("good.test", IDN)
@@ -51,7 +51,19 @@ web_ips = ["127.0.0.1"]
 mail_hosts = ["mail.provider.test"]
 spf_include = "spf.provider.test"
 mail_ports = [25, 465, 587, 993, 995, 143, 110]
+[[expected.mail_client.incoming]]
+protocol = "imap"
+host = "mail.provider.test"
+port = 993
+[[expected.mail_client.outgoing]]
+protocol = "smtp"
+host = "mail.provider.test"
+port = 587
+security = "starttls"
 """
+# mx2.provider.test and smtponly.provider.test live on 127.0.0.2, where only port 25 answers:
+# a provider's backup MX, and a host for mail programs whose client ports are all shut.
+ONLY_25 = "127.0.0.2"
 
 
 def bed_profile(**expected: object) -> ProviderProfile:
@@ -72,6 +84,7 @@ def _child_zone(
     txt: tuple[str, ...] = ("v=spf1 include:spf.provider.test ~all",),
     dmarc: str | None = "v=DMARC1; p=none",
     www: bool = True,
+    extra: tuple[str, ...] = (),
 ) -> str:
     lines = [f"{domain}. 300 IN SOA ns1.provider.test. hostmaster.provider.test. {serial} 3600 600 86400 300"]
     lines += [f"{domain}. 300 IN NS {n if '.' in n else n + '.provider.test'}." for n in ns]
@@ -80,10 +93,11 @@ def _child_zone(
         if www:
             lines.append(f"www.{domain}. 300 IN CNAME {domain}.")
     if mx:
-        lines.append(f"{domain}. 300 IN MX 10 {mx}.")
+        lines += [f"{domain}. 300 IN MX {10 * (i + 1)} {m}." for i, m in enumerate(mx.split(","))]
     lines += [f'{domain}. 300 IN TXT "{t}"' for t in txt]
     if dmarc:
         lines.append(f'_dmarc.{domain}. 300 IN TXT "{dmarc}"')
+    lines += [line.replace("@", f"{domain}.") for line in extra]
     return "\n".join(lines)
 
 
@@ -95,10 +109,33 @@ WEB_DOMAINS = (
     "loop.test",
     "broken.test",
     "down.test",
+    "plainhttp.test",
+)
+# longer than one TXT string can hold: published as two strings, which receivers join
+_DEEP_SPF = (
+    " ".join(f"include:s{i}.provider.test" for i in range(6))
+    + '" " '
+    + " ".join(f"include:s{i}.provider.test" for i in range(6, 11))
 )
 # domain -> zone text on the provider's nameservers
 DOMAINS: dict[str, str] = {
-    **{d: _child_zone(d) for d in GOOD},
+    "good.test": _child_zone(
+        "good.test", extra=("shop.@ 300 IN A 127.0.0.1", "shop.@ 300 IN MX 10 mail.provider.test.")
+    ),
+    IDN: _child_zone(IDN),
+    "backupmx.test": _child_zone("backupmx.test", mx="mail.provider.test,mx2.provider.test"),
+    "mxcname.test": _child_zone("mxcname.test", mx="alias.provider.test"),
+    "mxip.test": _child_zone("mxip.test", mx="127.0.0.1"),
+    "unregistered.test": _child_zone("unregistered.test"),
+    # an IPv6 address nothing answers on (the bed's web servers listen on 127.0.0.1 only)
+    "v6.test": _child_zone("v6.test", extra=("@ 300 IN AAAA ::1",)),
+    "nullmx.test": _child_zone("nullmx.test", mx=None, extra=("@ 300 IN MX 0 .",)),
+    "wwwonly.test": _child_zone("wwwonly.test", a=None, extra=("www.@ 300 IN A 127.0.0.1",)),
+    "spfdeep.test": _child_zone("spfdeep.test", txt=(f"v=spf1 {_DEEP_SPF} -all",)),
+    "spfvoid.test": _child_zone(
+        "spfvoid.test",
+        txt=("v=spf1 include:spf.provider.test include:gone1.test include:gone2.test a:gone3.test ~all",),
+    ),
     "split.test": _child_zone("split.test", ns=("ns1", "ns2", "ns3")),
     "lame.test": _child_zone("lame.test"),
     "moved.test": _child_zone("moved.test", a="127.0.0.3"),
@@ -121,7 +158,11 @@ PROVIDER_ZONE = "\n".join(
         "provider.test. 300 IN NS ns1.provider.test.",
         "provider.test. 300 IN NS ns2.provider.test.",
         *(f"{h}.provider.test. 300 IN A 127.0.0.1" for h in ("ns1", "ns2", "ns3", "mail", "mail-expired")),
+        f"mx2.provider.test. 300 IN A {ONLY_25}",
+        f"smtponly.provider.test. 300 IN A {ONLY_25}",
+        "alias.provider.test. 300 IN CNAME mail.provider.test.",
         'spf.provider.test. 300 IN TXT "v=spf1 ip4:127.0.0.0/8 -all"',
+        *(f's{i}.provider.test. 300 IN TXT "v=spf1 ip4:127.0.0.{i} -all"' for i in range(11)),
     ]
 )
 ELSEWHERE_ZONE = "\n".join(
@@ -130,8 +171,13 @@ ELSEWHERE_ZONE = "\n".join(
         "elsewhere.test. 300 IN NS ns1.elsewhere-dns.test.",
         "elsewhere.test. 300 IN A 127.0.0.1",
         "ns1.elsewhere-dns.test. 300 IN A 127.0.0.1",
+        # wrongaddr.test is delegated here, with an old address; the provider's zone has the right one
+        "wrongaddr.test. 300 IN SOA ns1.elsewhere-dns.test. admin.elsewhere-dns.test. 7 3600 600 86400 300",
+        "wrongaddr.test. 300 IN NS ns1.elsewhere-dns.test.",
+        "wrongaddr.test. 300 IN A 127.0.0.3",
     ]
 )
+PROVIDER_READY = {"wrongaddr.test": _child_zone("wrongaddr.test")}
 
 
 def _tld_zone() -> str:
@@ -144,6 +190,7 @@ def _tld_zone() -> str:
         lines += [f"{domain}. 3600 IN NS {n}.provider.test." for n in ("ns1", "ns2")]
     lines += [
         "elsewhere.test. 3600 IN NS ns1.elsewhere-dns.test.",
+        "wrongaddr.test. 3600 IN NS ns1.elsewhere-dns.test.",
         "elsewhere-dns.test. 3600 IN NS ns1.elsewhere-dns.test.",
         "ns1.elsewhere-dns.test. 3600 IN A 127.0.0.1",
         *(f"{h}.provider.test. 3600 IN A 127.0.0.1" for h in ("ns1", "ns2")),
@@ -201,6 +248,9 @@ def _sites() -> dict[str, Site]:
                 }
             ),
             "broken.test": Site(routes={("https", "/"): Response(500, body=b"boom")}),
+            "plainhttp.test": Site(routes={("http", "/"): Response(200)}),
+            "shop.good.test": Site(),
+            "wrongaddr.test": Site(),
         }
     )
     return sites
@@ -209,7 +259,8 @@ def _sites() -> dict[str, Site]:
 def _registrations() -> dict[str, dict[str, object]]:
     now = datetime.now(UTC)
     year = now + timedelta(days=400)
-    entries = {d: rdap_domain(d, expires=year) for d in [*DOMAINS, "elsewhere.test"]}
+    entries = {d: rdap_domain(d, expires=year) for d in [*DOMAINS, *PROVIDER_READY, "elsewhere.test"]}
+    del entries["unregistered.test"]  # in the DNS, but the registry has no record of it
     entries["regexpired.test"] = rdap_domain(
         "regexpired.test", expires=now - timedelta(days=3), statuses=("active",)
     )
@@ -220,6 +271,10 @@ def _registrations() -> dict[str, dict[str, object]]:
     entries["regdelete.test"] = rdap_domain(
         "regdelete.test", expires=now - timedelta(days=40), statuses=("redemption period",)
     )
+    entries["regpending.test"] = rdap_domain(
+        "regpending.test", expires=now - timedelta(days=70), statuses=("pending delete",)
+    )
+    entries["regserverhold.test"] = rdap_domain("regserverhold.test", expires=year, statuses=("server hold",))
     return entries
 
 
@@ -238,8 +293,8 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
     """Start every server of the bed; ``delay`` holds back every DNS and HTTP response."""
     with ExitStack() as stack:
         tld = stack.enter_context(dns_server(_tld_zone(), zones=["test"], delay=delay))
-        zones = [*DOMAINS, "provider.test"]
-        ns1_text = "\n".join([PROVIDER_ZONE, *DOMAINS.values()])
+        zones = [*DOMAINS, *PROVIDER_READY, "provider.test"]
+        ns1_text = "\n".join([PROVIDER_ZONE, *DOMAINS.values(), *PROVIDER_READY.values()])
         soa = "unsync.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test."
         ns2_text = ns1_text.replace(f"{soa} {SERIAL}", f"{soa} {SERIAL + 1}")  # out of step
         ns1 = stack.enter_context(dns_server(ns1_text, zones=zones, delay=delay))
@@ -247,7 +302,9 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
             dns_server(ns2_text, zones=[z for z in zones if z != "lame.test"], delay=delay)
         )
         other = stack.enter_context(
-            dns_server(ELSEWHERE_ZONE, zones=["elsewhere.test", "elsewhere-dns.test"], delay=delay)
+            dns_server(
+                ELSEWHERE_ZONE, zones=["elsewhere.test", "elsewhere-dns.test", "wrongaddr.test"], delay=delay
+            )
         )
         resolver = stack.enter_context(dns_server(_resolver_table(False), recursive=True, delay=delay))
         public = stack.enter_context(dns_server(_resolver_table(True), recursive=True, delay=delay))
@@ -260,6 +317,7 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
         mail = stack.enter_context(
             mail_ports(certificates, cert_kinds={"mail-expired.provider.test": "expired"})
         )
+        stack.enter_context(smtp_server(certificates, ONLY_25, mail.port_map[25]))
         bootstrap = bootstrap_file(folder, ["test"], rdap.base_url)
         settings = DiagnosticsSettings(
             resolvers=(resolver.address,),
@@ -294,6 +352,16 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
             mail,
             folder,
         )
+
+
+def fresh_suffix_list(data_dir: Path) -> Path:
+    """A data folder whose public suffix list is fresh, so no test ever fetches one."""
+    from composer.diagnostics.suffixes import CACHE_NAME, SNAPSHOT
+
+    cache = data_dir / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / CACHE_NAME).write_text(SNAPSHOT.read_text(encoding="utf-8"), encoding="utf-8")
+    return data_dir
 
 
 def closed_address() -> str:

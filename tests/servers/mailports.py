@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 
 from tests.servers.web import Certificates, free_port
 
-__all__ = ["MailPorts", "mail_ports"]
+__all__ = ["MailPorts", "mail_ports", "silent_port", "smtp_server"]
 
 
 class _Sink:
@@ -52,7 +52,9 @@ class _LineHandler(socketserver.BaseRequestHandler):
         try:
             if self.server.implicit_tls:
                 sock = self.server.context.wrap_socket(sock, server_side=True)
-            self._send(sock, "* OK IMAP4rev1 ready" if proto == "imap" else "+OK POP3 ready")
+            self._send(
+                sock, "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready" if proto == "imap" else "+OK POP3 ready"
+            )
             buffer = b""
             while True:
                 data = sock.recv(4096)
@@ -62,14 +64,17 @@ class _LineHandler(socketserver.BaseRequestHandler):
                 while b"\r\n" in buffer:
                     line, buffer = buffer.split(b"\r\n", 1)
                     command = line.decode("ascii", "replace").upper()
+                    tag = line.decode("ascii", "replace").split(" ", 1)[0] if proto == "imap" else ""
                     if command.endswith("STARTTLS") or command == "STLS":
-                        self._send(sock, "z OK begin TLS" if proto == "imap" else "+OK begin TLS")
+                        self._send(sock, f"{tag} OK begin TLS" if proto == "imap" else "+OK begin TLS")
                         sock = self.server.context.wrap_socket(sock, server_side=True)
                     elif command.endswith("LOGOUT") or command == "QUIT":
-                        self._send(sock, "* BYE\r\nz OK" if proto == "imap" else "+OK bye")
+                        self._send(sock, f"* BYE\r\n{tag} OK" if proto == "imap" else "+OK bye")
                         return
+                    elif proto == "imap" and command.endswith(" CAPABILITY"):
+                        self._send(sock, f"* CAPABILITY IMAP4rev1 STARTTLS\r\n{tag} OK")
                     else:
-                        self._send(sock, "z BAD" if proto == "imap" else "-ERR")
+                        self._send(sock, f"{tag} BAD" if proto == "imap" else "-ERR")
         except (OSError, ssl.SSLError):
             return
         finally:
@@ -165,3 +170,33 @@ def mail_ports(certificates: Certificates, **options: Any) -> Iterator[MailPorts
         yield servers
     finally:
         servers.stop()
+
+
+@contextmanager
+def smtp_server(certificates: Certificates, address: str, port: int) -> Iterator[int]:
+    """One SMTP server (STARTTLS) on ``address:port``: a host that answers on port 25 only."""
+    context = _sni_context(certificates, {}, "mail.default.invalid")
+    controller = Controller(
+        _Sink(), hostname=address, port=port, server_hostname="mx.test", ready_timeout=5, tls_context=context
+    )
+    try:
+        controller.start()
+    except (OSError, RuntimeError) as exc:
+        raise OSError(f"cannot listen on {address}:{port} for the port-25-only mail host: {exc}") from exc
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def silent_port() -> Iterator[int]:
+    """A loopback port that accepts connections and never says a word.
+
+    That is what a connection looks like through an internet provider that
+    drops outgoing port 25: the client waits until its time limit.
+    """
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        yield int(listener.getsockname()[1])

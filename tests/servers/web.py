@@ -145,7 +145,7 @@ class _Server(ThreadingHTTPServer):
 
 
 class WebServer:
-    """An HTTP or HTTPS server on 127.0.0.1 with an ephemeral port."""
+    """An HTTP or HTTPS server on 127.0.0.1 (or ``host``, e.g. ``::1``), ephemeral port unless given."""
 
     def __init__(
         self,
@@ -156,7 +156,11 @@ class WebServer:
         responder: Callable[[str, str, str], Response] | None = None,
         delay: float = 0.0,
         date_offset: float = 0.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
     ) -> None:
+        self.host = host
+        self.requested_port = port
         self.sites = sites or {}
         self.certificates = certificates
         self.scheme = "https" if tls else "http"
@@ -187,7 +191,11 @@ class WebServer:
             connection.context = self.certificates.context(name.lower(), site.cert)
 
     def start(self) -> WebServer:
-        server = _Server(("127.0.0.1", 0), _Handler)
+        if ":" in self.host:  # IPv6, e.g. ::1: the same sites on the other address family
+            server_class = type("_Server6", (_Server,), {"address_family": socket.AF_INET6})
+            server = server_class((self.host, self.requested_port), _Handler)
+        else:
+            server = _Server((self.host, self.requested_port), _Handler)
         server.owner = self
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)

@@ -1,0 +1,227 @@
+"""Faults that used to be misreported: false alarms, missed outages, noise, silent gaps.
+
+Each test runs the diagnostics against the loopback bed (``tests/servers``)
+and failed before the fix it describes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from composer.diagnostics import run_diagnostics
+from composer.diagnostics.cli import register
+from composer.model import Report, Severity
+from tests.servers.diagnostics_bed import (
+    PROFILE_TOML,
+    Bed,
+    bed_profile,
+    closed_address,
+    diagnostics_bed,
+    fresh_suffix_list,
+)
+from tests.servers.dns import dns_server
+from tests.servers.web import web_server
+
+
+@pytest.fixture(scope="module")
+def bed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bed]:
+    with diagnostics_bed(tmp_path_factory.mktemp("bed")) as started:
+        yield started
+
+
+def diagnose(bed: Bed, domain: str, **settings: Any) -> Report:
+    return run_diagnostics(domain, bed.profile, bed.settings.model_copy(update=settings))
+
+
+def codes(report: Report) -> set[str]:
+    return {f.code for f in report.findings}
+
+
+def _empty_bootstrap(folder: Path) -> str:
+    path = folder / "no-rdap.json"
+    path.write_text(json.dumps({"services": [], "version": "1.0"}), encoding="utf-8")
+    return str(path)
+
+
+def test_a_resolver_that_says_no_such_name_for_everything_is_not_a_missing_domain(
+    bed: Bed, tmp_path: Path
+) -> None:
+    """A captive portal or hijacking resolver, with the rest of the internet out of reach."""
+    dead = closed_address()
+    with dns_server("", recursive=True) as liar:  # knows nothing: NXDOMAIN for every name
+        report = diagnose(
+            bed,
+            "good.test",
+            resolvers=(liar.address,),
+            public_resolvers=(dead,),
+            nameserver_addresses={},
+            rdap_bootstrap=_empty_bootstrap(tmp_path),
+            whois_server=dead,
+            whois_referral_server=dead,
+        )
+    assert report.worst().rank < Severity.PROBLEM.rank
+    finding = next(f for f in report.findings if f.code == "dns.domain_not_found_unconfirmed")
+    assert liar.address in finding.explanation
+    assert "could not ask the registry" in finding.explanation
+    assert "dns.domain_not_found" not in codes(report)
+
+
+def test_a_lying_resolver_is_told_when_the_registry_knows_the_domain(bed: Bed) -> None:
+    dead = closed_address()
+    with dns_server("", recursive=True) as liar:
+        report = diagnose(
+            bed, "good.test", resolvers=(liar.address,), public_resolvers=(dead,), nameserver_addresses={}
+        )
+    finding = next(f for f in report.findings if f.code == "dns.domain_not_found_unconfirmed")
+    assert finding.params["variant"] == "registry_knows"
+    assert "wrong answer" in finding.explanation
+    assert "registration.ok" in codes(report)
+
+
+def test_a_domain_the_parent_zone_does_not_know_is_not_found(bed: Bed) -> None:
+    report = diagnose(bed, "missing.test")
+    assert [f.code for f in report.findings if f.severity is Severity.CRITICAL] == ["dns.domain_not_found"]
+
+
+def test_one_fault_on_four_addresses_is_one_finding(bed: Bed) -> None:
+    report = diagnose(bed, "down.test")
+    down = [f for f in report.findings if f.code == "web.unreachable"]
+    assert len(down) == 1
+    assert down[0].params["urls"].split(", ") == [
+        "http://down.test/",
+        "https://down.test/",
+        "http://www.down.test/",
+        "https://www.down.test/",
+    ]
+    assert "refuses to connect" in down[0].explanation
+
+
+def test_unreachable_public_resolvers_are_said_once(bed: Bed) -> None:
+    dead = [closed_address() for _ in range(3)]
+    with dns_server("", recursive=True, refuse=True) as refusing:
+        report = diagnose(bed, "good.test", public_resolvers=(*dead, refusing.address))
+    assert [f.code for f in report.findings].count("dns.public_comparison_unavailable") == 1
+    assert "dns.resolvers_disagree" not in codes(report)
+    assert report.worst().rank < Severity.WARNING.rank
+
+
+def test_a_check_that_runs_out_of_time_is_a_warning_that_says_what_is_unknown(bed: Bed) -> None:
+    with dns_server("", recursive=True, silent=True) as silent:
+        report = diagnose(bed, "good.test", resolvers=(silent.address,), timeout=0.5, query_timeout=5.0)
+    late = next(f for f in report.findings if f.code == "diagnostics.timeout" and f.check == "dns")
+    assert late.severity is Severity.WARNING
+    assert "DNS settings" in late.explanation
+    assert "0.5 seconds" not in late.explanation and "1 second" in late.explanation
+
+
+def test_a_subdomain_is_registered_as_its_registrable_domain(bed: Bed) -> None:
+    report = diagnose(bed, "shop.good.test")
+    said = next(f for f in report.findings if f.code == "dns.registrable_domain")
+    assert "good.test" in said.title and "shop.good.test" in said.explanation
+    registration = next(f for f in report.findings if f.code == "registration.ok")
+    assert registration.check == "registration"
+    assert "dns.domain_not_found" not in codes(report)
+    assert {c.name for c in report.checks} >= {"web.http", "web.https", "mail.mx"}
+    assert "web.www_http" not in {c.name for c in report.checks}
+
+
+def test_no_change_the_a_record_when_the_providers_zone_has_it(bed: Bed) -> None:
+    report = diagnose(bed, "wrongaddr.test")
+    finding = next(f for f in report.findings if f.code == "dns.web_address_mismatch")
+    assert "change the A record" not in finding.next_step
+    assert "already have the right address" in finding.next_step
+
+
+def test_spf_includes_are_followed_and_counted(bed: Bed) -> None:
+    report = diagnose(bed, "spfdeep.test")
+    finding = next(f for f in report.findings if f.code == "mail.spf_too_many_lookups")
+    assert finding.params["count"] == 11
+    assert "s10.provider.test: v=spf1 ip4:127.0.0.10 -all" in finding.detail  # the tree, joined strings
+
+
+# --- the command line -------------------------------------------------------------
+
+
+def _run(bed: Bed, tmp_path: Path, *extra: str) -> int:
+    profile = tmp_path / "profile.toml"
+    profile.write_text(PROFILE_TOML, encoding="utf-8")
+    fresh_suffix_list(tmp_path)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profile", type=Path)
+    parser.add_argument("--data-dir", type=Path, default=tmp_path)
+    register(parser.add_subparsers(dest="command"))
+    s = bed.settings
+    base = ["--profile", str(profile), "--rdap-bootstrap", s.rdap_bootstrap, "--whois-server", s.whois_server]
+    args = parser.parse_args(["diagnose", *extra, *base])
+    result: int = args.handler(args)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        (["good.test", "--timeout", "0"], "diagnose.timeout_invalid"),
+        (["good.test", "--timeout", "-1"], "diagnose.timeout_invalid"),
+        (["good.test", "--timeout", "soon"], "diagnose.timeout_invalid"),
+        (["good.test", "--resolver", "127.0.0.1:99999"], "diagnose.resolver_invalid"),
+        (["good.test", "--public-resolver", "dns.example"], "diagnose.resolver_invalid"),
+        (["not a domain"], "domain.invalid"),
+    ],
+)
+def test_bad_input_is_a_clear_error_in_json_too(
+    bed: Bed, tmp_path: Path, capsys: pytest.CaptureFixture[str], options: list[str], code: str
+) -> None:
+    assert _run(bed, tmp_path, *options, "--json") == 2
+    captured = capsys.readouterr()
+    error = json.loads(captured.out)["error"]
+    assert error["code"] == code and error["message"] and error["next_step"]
+    assert "Traceback" not in captured.err
+    assert _run(bed, tmp_path, *options) == 2
+    text = capsys.readouterr()
+    assert text.out == "" and "Error:" in text.err and "Traceback" not in text.err
+
+
+def test_an_unfinished_check_changes_the_exit_code(
+    bed: Bed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with dns_server("", recursive=True, silent=True) as silent, dns_server("", recursive=True) as empty:
+        result = _run(
+            bed,
+            tmp_path,
+            "good.test",
+            "--resolver",
+            silent.address,
+            "--public-resolver",
+            empty.address,
+            "--timeout",
+            "0.5",
+            "--json",
+        )
+    output = json.loads(capsys.readouterr().out)
+    statuses = {c["name"]: c["status"] for c in output["checks"]}
+    assert statuses["dns"] == "timeout"
+    assert result in (3, 4)
+    if not any(f["severity"] in ("problem", "critical") for f in output["findings"]):
+        assert result == 4
+
+
+def test_ipv6_is_checked_where_the_site_has_an_ipv6_address(bed: Bed) -> None:
+    broken = diagnose(bed, "v6.test")
+    v6 = [f for f in broken.findings if f.code == "web.ipv6_unreachable"]
+    assert len(v6) == 1 and v6[0].params["ipv6"] == "::1"  # http and https: one finding
+    assert "IPv4 127.0.0.1" in v6[0].detail
+    sites = bed.https.sites
+    with (
+        web_server(sites=sites, certificates=bed.certificates, tls=True, host="::1", port=bed.https.port),
+        web_server(sites=sites, host="::1", port=bed.http.port),
+    ):
+        profile = bed_profile(web_ips=["127.0.0.1", "::1"])
+        working = run_diagnostics("v6.test", profile, bed.settings)
+    assert "web.ipv6_unreachable" not in codes(working)
+    assert working.worst().rank < Severity.WARNING.rank
