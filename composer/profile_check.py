@@ -1,0 +1,397 @@
+"""Checking a profile the way a provider understands: each mistake with its line, value and an example.
+
+:func:`check_profile_text` parses the TOML, migrates format 1
+(:mod:`composer.profile_migrate`), validates the model, then checks what a
+schema cannot: ids that must refer to something (categories in ``may_file``,
+plans, priorities), duplicates, addresses that must fit their contact's kind,
+opening hours that make sense. Every message comes from
+:mod:`composer.profile_messages` (never pydantic's sentences) and carries
+the line it is about (:mod:`composer.profile_lines`). It also warns about
+keys that have no effect in this build, and says how to upgrade old files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
+
+from composer.errors import ProfileError
+from composer.i18n import _
+from composer.profile import PROFILE_FORMAT, ProviderProfile, builtin_category_data
+from composer.profile_lines import Path, key_lines, line_of
+from composer.profile_messages import EXAMPLES, MESSAGES
+from composer.profile_migrate import migrate_v1
+from composer.profile_support import ALL
+from composer.profile_values import EmailAddress, HttpsUrl, PhoneNumber
+
+__all__ = ["CheckedProfile", "ProfileIssue", "check_profile_text", "place"]
+
+SUPPORTED_HELPDESKS = frozenset({"intake"})
+
+
+@dataclass(frozen=True)
+class ProfileIssue:
+    """One mistake or warning: where (key path and line), which code, its parameters."""
+
+    path: Path
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    line: int = 0
+
+    def where(self) -> str:
+        return place(self.path, self.line)
+
+    def message(self) -> str:
+        """What is wrong and what to write instead, translated."""
+        problem, fix = MESSAGES.get(self.code, MESSAGES["invalid"])
+        values = _Params({"key": _key_name(self.path), "example": "", "example_value": "", **self.params})
+        return f"{_(problem).format_map(values)} {_(fix).format_map(values)}"
+
+
+@dataclass(frozen=True)
+class CheckedProfile:
+    """A valid profile, the format it was written in, and what ``profile check`` should warn about."""
+
+    profile: ProviderProfile
+    source_format: int
+    warnings: tuple[ProfileIssue, ...]
+
+
+class _Params(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def place(path: Path, line: int) -> str:
+    """``support.contacts[0].hours`` and its line, as the check prints them."""
+    dotted = _dotted(path)
+    return _("line {line}, {key}").format(line=line, key=dotted) if line else dotted
+
+
+def _dotted(path: Path) -> str:
+    text = ""
+    for item in path:
+        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else item)
+    return text
+
+
+def _key_name(path: Path) -> str:
+    return next((str(p) for p in reversed(path) if isinstance(p, str)), "")
+
+
+def check_profile_text(text: str, *, source: str = "<profile>") -> CheckedProfile:
+    """Parse, migrate and check a profile's text.
+
+    Raises:
+        ProfileError: ``profile.syntax``, ``profile.too_new`` or ``profile.invalid``
+            (``errors``: ``(place, message)`` pairs, in the order of the file).
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(exc, source) from None
+    lines = key_lines(text)
+    found = data.get("format", 1)
+    warnings: list[ProfileIssue] = []
+    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        issue = ProfileIssue(("format",), "literal_error", {"value": found, "choices": "1, 2"})
+        _raise(source, [_at(issue, lines)])
+    if found > PROFILE_FORMAT:
+        raise ProfileError("profile.too_new", path=source, found=found, supported=PROFILE_FORMAT)
+    if "format" not in data:
+        warnings.append(ProfileIssue(("format",), "effect.format_missing"))
+    if found == 1:
+        data, notes = migrate_v1(data)
+        warnings += [ProfileIssue(path, code, params) for path, code, params in notes]
+    try:
+        profile = ProviderProfile.model_validate(data)
+    except PydanticValidationError as exc:
+        reworded = add_key_suggestions(_reword(exc, data), data)
+        _raise(source, [_at(issue, lines) for issue in reworded])
+    problems = [_at(issue, lines) for issue in _cross_check(profile, data)]
+    if problems:
+        _raise(source, problems)
+    warnings += _no_effect(profile)
+    return CheckedProfile(profile, found, tuple(_at(w, lines) for w in warnings))
+
+
+def _at(issue: ProfileIssue, lines: dict[Path, int]) -> ProfileIssue:
+    params = issue.params
+    if "first_index" in params:  # a duplicate: say where the first one is
+        params = {**params, "first": line_of(lines, (*issue.path[:-2], params["first_index"]))}
+    return ProfileIssue(issue.path, issue.code, params, line_of(lines, issue.path))
+
+
+def _raise(source: str, issues: list[ProfileIssue]) -> Any:
+    issues.sort(key=lambda issue: issue.line)
+    errors = [(issue.where(), issue.message()) for issue in issues]
+    raise ProfileError("profile.invalid", path=source, count=len(errors), errors=errors)
+
+
+def _syntax_error(exc: tomllib.TOMLDecodeError, source: str) -> ProfileError:
+    import re
+
+    match = re.search(r"line (\d+), column (\d+)", str(exc))
+    line, column = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+    reason = str(exc).split(" (at ")[0]
+    where = _("line {line}, column {column}").format(line=line, column=column) if line else _("at the end of the file")
+    return ProfileError("profile.syntax", path=source, line=line, column=column, where=where, reason=reason)
+
+
+# -- pydantic's errors, in our words ---------------------------------------------
+
+_TYPES = {
+    "string_type": "type_text",
+    "dict_type": "type_text",
+    "int_type": "type_number",
+    "int_parsing": "type_number",
+    "int_from_float": "type_number",
+    "float_type": "type_number",
+    "float_parsing": "type_number",
+    "bool_type": "type_bool",
+    "bool_parsing": "type_bool",
+    "list_type": "type_list",
+    "model_type": "type_table",
+    "model_attributes_type": "type_table",
+    "greater_than": "too_small",
+    "greater_than_equal": "too_small",
+    "less_than": "too_large",
+    "less_than_equal": "too_large",
+}
+
+
+def _reword(exc: PydanticValidationError, data: dict[str, Any]) -> list[ProfileIssue]:
+    issues: dict[Path, ProfileIssue] = {}
+    for error in exc.errors():
+        path, value = _file_path(error["loc"], data, missing=error["type"] == "missing")
+        if path in issues:
+            continue  # the other branches of a union say the same thing
+        issues[path] = _issue(path, error, value)
+    return list(issues.values())
+
+
+def _file_path(loc: tuple[Any, ...], data: Any, *, missing: bool) -> tuple[Path, Any]:
+    """The error's location in the file's own keys (pydantic adds the names of union branches)."""
+    path: list[str | int] = []
+    current = data
+    for index, item in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(current, dict) and not last and item == current.get("kind"):
+            continue  # the name of the union branch chosen by ``kind``
+        if isinstance(current, dict) and item in current:
+            current = current[item]
+        elif isinstance(current, list) and isinstance(item, int) and item < len(current):
+            current = current[item]
+        elif last and (missing or isinstance(current, dict)):
+            path.append(item)
+            return tuple(path), None
+        else:
+            continue
+        path.append(item)
+    return tuple(path), current
+
+
+def _issue(path: Path, error: Any, value: Any) -> ProfileIssue:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    example = EXAMPLES.get(_key_name(path), "")
+    params: dict[str, Any] = {
+        "value": _show(value),
+        "example": _("; for example {key} = {value}").format(key=_key_name(path), value=example) if example else "",
+        "example_value": example.strip('"') or "example-hosting",
+    }
+    if kind.startswith("rc_"):
+        params.update({k: v for k, v in ctx.items() if k != "value"})
+        if kind == "rc_time_zone":
+            suggestion = ctx.get("suggestion", "")
+            params["suggestion"] = _(" (did you mean “{zone}”?)").format(zone=suggestion) if suggestion else ""
+        return ProfileIssue(path, kind, params)
+    if kind in {"literal_error", "union_tag_invalid", "union_tag_not_found"}:
+        params["choices"] = str(ctx.get("expected") or ctx.get("expected_tags", "")).replace("'", "")
+        if kind == "union_tag_invalid":
+            params["value"] = ctx.get("tag", params["value"])
+        return ProfileIssue(path, kind, params)
+    if kind == "extra_forbidden":
+        return ProfileIssue(path, kind, params)
+    if kind in _TYPES:
+        code = _TYPES[kind]
+        params["limit"] = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), "")
+        return ProfileIssue(path, code, params)
+    if kind in {"missing", "string_pattern_mismatch", "string_too_short"}:
+        return ProfileIssue(path, kind, params)
+    return ProfileIssue(path, "invalid", params)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{…}"
+    return str(value)
+
+
+def add_key_suggestions(issues: list[ProfileIssue], data: dict[str, Any]) -> list[ProfileIssue]:
+    """Fill ``choices`` and "did you mean" for keys that do not exist (needs the model's fields)."""
+    result = []
+    for issue in issues:
+        if issue.code != "extra_forbidden":
+            result.append(issue)
+            continue
+        allowed = _allowed_keys(issue.path[:-1], data)
+        close = difflib.get_close_matches(str(issue.path[-1]), allowed, n=1, cutoff=0.6)
+        suggestion = _("Did you mean “{key}”? ").format(key=close[0]) if close else ""
+        result.append(
+            ProfileIssue(issue.path, issue.code, {**issue.params, "choices": ", ".join(allowed), "suggestion": suggestion})
+        )
+    return result
+
+
+def _allowed_keys(path: Path, data: dict[str, Any]) -> list[str]:
+    model: Any = ProviderProfile
+    current: Any = data
+    for item in path:
+        current = current[item] if isinstance(current, (dict, list)) else None
+        if isinstance(item, int):
+            continue
+        info = model.model_fields.get(item) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if info is None:
+            return []
+        model = _model_of(info.annotation, current)
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return []
+    return [info.alias or name for name, info in model.model_fields.items()]
+
+
+def _model_of(annotation: Any, value: Any) -> Any:
+    """The model class inside ``list[X]``, ``X | None`` or a channel union (chosen by ``kind``)."""
+    from typing import get_args
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg, value)
+        if found is None:
+            continue
+        kind = value.get("kind") if isinstance(value, dict) else None
+        fields = getattr(found, "model_fields", {})
+        if kind is None or "kind" not in fields or kind in str(fields["kind"].annotation):
+            return found
+    return None
+
+
+# -- what a schema cannot check ----------------------------------------------------
+
+
+def _cross_check(profile: ProviderProfile, data: dict[str, Any]) -> list[ProfileIssue]:
+    issues: list[ProfileIssue] = []
+    support = profile.support
+    category_ids = [c.id for c in profile.effective_categories()]
+    known = set(category_ids) | {item["id"] for item in builtin_category_data()} | {
+        c.id for c in profile.categories
+    }
+    plan_ids = [p.id for p in support.plans]
+    priority_ids = [p.id for p in support.priorities]
+
+    def refs(path: Path, values: list[str], choices: list[str], code: str, *, star: bool = False) -> None:
+        for index, value in enumerate(values):
+            if star and value == ALL:
+                if len(values) > 1:
+                    issues.append(ProfileIssue((*path, index), "may_file.mixed"))
+                continue
+            if value not in choices and not (code == "ref.category" and value in known):
+                issues.append(
+                    ProfileIssue((*path, index), code, {"value": value, "choices": ", ".join(choices) or "—"})
+                )
+
+    _duplicates(issues, ("support", "contacts"), [c.id for c in support.contacts])
+    _duplicates(issues, ("support", "plans"), plan_ids)
+    _duplicates(issues, ("support", "priorities"), priority_ids)
+    _duplicates(issues, ("categories",), [c.id for c in profile.categories])
+    _duplicates(issues, ("roles",), [r.role for r in profile.roles], key="role")
+    seen: dict[str, int] = {}
+    for index, priority in enumerate(support.priorities):
+        for urgency in priority.urgencies:
+            if urgency in seen:
+                issues.append(
+                    ProfileIssue(
+                        ("support", "priorities", index, "urgencies"),
+                        "duplicate_urgency",
+                        {"value": urgency, "first_index": seen[urgency]},
+                    )
+                )
+            seen.setdefault(urgency, index)
+    if sum(1 for p in support.plans if p.default) > 1:
+        issues.append(ProfileIssue(("support", "plans"), "plan.two_defaults"))
+    for index, plan in enumerate(support.plans):
+        if plan.priority:
+            refs(("support", "plans", index, "priority"), [plan.priority], priority_ids, "ref.priority")
+    for index, contact in enumerate(support.contacts):
+        path: Path = ("support", "contacts", index)
+        refs((*path, "plans"), contact.plans, plan_ids, "ref.plan")
+        issues += _contact_address(path, contact.kind, contact.address)
+        if contact.always and contact.hours:
+            issues.append(ProfileIssue((*path, "always"), "hours.both"))
+        for number, window in enumerate(contact.hours):
+            if window.opens == window.closes:
+                issues.append(ProfileIssue((*path, "hours", number), "hours.empty", {"value": window.opens}))
+    for index, rule in enumerate(support.scope):
+        refs(("support", "scope", index, "categories"), rule.categories, category_ids, "ref.category")
+        refs(("support", "scope", index, "plans"), rule.plans, plan_ids, "ref.plan")
+    for index, role in enumerate(profile.roles):
+        refs(("roles", index, "may_file"), role.may_file, category_ids, "ref.category", star=True)
+        refs(("roles", index, "refuse"), role.refuse, category_ids, "ref.category", star=True)
+    for index, article in enumerate(profile.kb):
+        refs(("kb", index, "categories"), article.categories, category_ids, "ref.category")
+    builtin = {item["id"] for item in builtin_category_data()} if profile.builtin_categories else set()
+    for index, entry in enumerate(profile.categories):
+        if entry.id not in builtin and entry.label is None and not entry.hidden:
+            issues.append(ProfileIssue(("categories", index, "id"), "category.no_label", {"value": entry.id}))
+    return add_key_suggestions(issues, data)
+
+
+def _duplicates(issues: list[ProfileIssue], path: Path, ids: list[str], *, key: str = "id") -> None:
+    first: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if value in first:
+            issues.append(ProfileIssue((*path, index, key), "duplicate", {"value": value, "first_index": first[value]}))
+        first.setdefault(value, index)
+
+
+_ADDRESS: dict[str, tuple[TypeAdapter[str], str]] = {
+    "phone": (TypeAdapter(PhoneNumber), "Write a phone number in international form, like “+30 210 000 0000”."),
+    "email": (TypeAdapter(EmailAddress), "Write an e-mail address, like “support@example.net”."),
+    "ticket": (TypeAdapter(HttpsUrl), "Write the https:// address of the ticket form."),
+    "customer_area": (TypeAdapter(HttpsUrl), "Write the https:// address of the customer area."),
+}
+
+
+def _contact_address(path: Path, kind: str, address: str) -> list[ProfileIssue]:
+    if kind not in _ADDRESS or (not address and kind in {"ticket", "customer_area"}):
+        return []
+    adapter, expected = _ADDRESS[kind]
+    try:
+        adapter.validate_python(address)
+    except PydanticValidationError:
+        return [ProfileIssue((*path, "address"), "contact.address", {"value": address, "kind": kind, "expected": _(expected)})]
+    return []
+
+
+def _no_effect(profile: ProviderProfile) -> list[ProfileIssue]:
+    warnings: list[ProfileIssue] = []
+    for index, channel in enumerate(profile.channels):
+        if channel.kind == "helpdesk":
+            if channel.helpdesk not in SUPPORTED_HELPDESKS:
+                warnings.append(ProfileIssue(("channels", index, "helpdesk"), "effect.helpdesk", {"value": channel.helpdesk}))
+            if channel.departments:
+                warnings.append(ProfileIssue(("channels", index, "departments"), "effect.departments"))
+    if profile.prefill.public_key:
+        warnings.append(ProfileIssue(("prefill", "public_key"), "effect.prefill"))
+    for index, contact in enumerate(profile.support.contacts):
+        if not contact.always and not contact.hours:
+            warnings.append(ProfileIssue(("support", "contacts", index), "hours.none", {"value": contact.id}))
+    return warnings
