@@ -117,7 +117,8 @@ def check_profile_text(text: str, *, source: str = "<profile>") -> CheckedProfil
     if problems:
         _raise(source, problems)
     warnings += _no_effect(profile)
-    return CheckedProfile(profile, found, tuple(_at(w, lines) for w in warnings))
+    located = sorted((_at(w, lines) for w in warnings), key=lambda w: w.line)
+    return CheckedProfile(profile, found, tuple(located))
 
 
 def _at(issue: ProfileIssue, lines: dict[Path, int]) -> ProfileIssue:

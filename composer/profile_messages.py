@@ -63,10 +63,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # migration notes (format 1 -> 2)
     "migrate.format": (N_("The file is in format {found}; this build reads it as format 2."), N_("Upgrade it as the notes below say, then write format = 2.")),
     "migrate.logo": (N_("“provider.logo” no longer exists: this build shows no logo."), N_("Remove the key.")),
-    "migrate.office_hours": (N_("“support.office_hours” no longer exists: each contact has its own hours."), N_("Give the hours in [[support.contacts]], like hours = [{{ days = [\"mon\", \"fri\"], opens = \"09:00\", closes = \"17:00\" }}].")),
+    "migrate.office_hours": (N_("“support.office_hours” no longer exists: each contact has its own hours."), N_("Give the hours in [[support.contacts]], like hours = [{{ days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"], opens = \"09:00\", closes = \"17:00\" }}].")),
     "migrate.email": (N_("“support.email” became a contact."), N_("Write [[support.contacts]] with id = \"email\", kind = \"email\", address = \"…\", official = true, always = true.")),
     "migrate.phone": (N_("“support.phone” and “phone_hours” became a contact with its own hours."), N_("Write [[support.contacts]] with kind = \"phone\", address = \"…\" and hours = [...].")),
-    "migrate.phone_tier": (N_("“phone_tier” became plans: “standard” (the default) and “{tier}” with phone = true."), N_("Describe your plans in [[support.plans]] and list the phone's plans in its contact (plans = [\"{tier}\"]).")),
+    "migrate.phone_tier": (N_("“phone_tier” became plans: “standard” (the default) and “{tier}”, the only one that may call."), N_("Describe your plans in [[support.plans]] and list the phone's plans in its contact (plans = [\"{tier}\"]).")),
     "migrate.priorities": (N_("Priorities now have an id, a label, a target and the urgencies they take."), N_("Write id = \"…\", target = \"…\" (was response) and urgencies = [\"critical\"] (was name).")),
     "migrate.scope": (N_("“support.scope” lists became [[support.scope]] entries, shown as general information."), N_("Write one entry per kind of work with terms = \"free\", \"paid\", \"agreement\" or \"never\" and the categories it is about.")),
     "migrate.control_panel": (N_("“expected.control_panel” became a customer-area contact."), N_("Write [[support.contacts]] with kind = \"customer_area\" and address = \"https://…\".")),

@@ -84,7 +84,7 @@ def _support(support: dict[str, Any], new: dict[str, Any], notes: list[Note]) ->
     if tier:
         support["plans"] = [
             {"id": "standard", "name": "Standard", "default": True},
-            {"id": tier, "name": tier, "phone": True},
+            {"id": tier, "name": tier},
         ]
         notes.append((("support", "phone_tier"), "migrate.phone_tier", {"tier": tier}))
     for key in ("knowledge_base", "status_page"):

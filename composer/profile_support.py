@@ -85,7 +85,6 @@ class Plan(BaseModel):
     name: Text
     default: bool = Field(default=False, description="The plan assumed until the user picks one.")
     price: Text = Field(default="", description="What it costs, in the provider's words.")
-    phone: bool = Field(default=False, description="Whether phone support is included.")
     phone_allowance: Text = Field(default="", description="e.g. '12 hours a year, at most 1 hour a month'.")
     priority: str = Field(
         default="", description="Id of the priority every request of this plan gets, if any."
@@ -161,7 +160,9 @@ class Support(BaseModel):
     model_config = _STRICT
 
     contacts: list[Contact] = Field(default_factory=list, description="Every way to reach support.")
-    plans: list[Plan] = Field(default_factory=list, description="Support plans and what each includes.")
+    plans: list[Plan] = Field(
+        default_factory=list, description="Support plans; contacts and scope rules name the plans they hold for."
+    )
     priorities: list[Priority] = Field(default_factory=list, description="The provider's own tiers.")
     scope: list[ScopeRule] = Field(default_factory=list, description="What is free, paid, agreed or never.")
     critical_always_open: bool = Field(
