@@ -232,7 +232,7 @@ def _priority(profile: ProviderProfile, plan: Plan | None, urgency: str) -> Prio
         if planned is not None and (tier is None or _rank(profile, planned.id) < _rank(profile, tier.id)):
             tier, from_plan = planned, True
     plan_target = profile.text(plan.response) if plan is not None else ""
-    if tier is None and not plan_target and not support.overall_target:
+    if tier is None and not plan_target and not support.overall_target and not support.assigns_priority:
         return None
     return PriorityAdvice(
         label=profile.text(tier.label_text) if tier else "",

@@ -124,7 +124,8 @@ def check_profile_text(text: str, *, source: str = "<profile>") -> CheckedProfil
 def _at(issue: ProfileIssue, lines: dict[Path, int]) -> ProfileIssue:
     params = issue.params
     if "first_index" in params:  # a duplicate: say where the first one is
-        params = {**params, "first": line_of(lines, (*issue.path[:-2], params["first_index"]))}
+        first = (*issue.path[:-2], params["first_index"], issue.path[-1])
+        params = {**params, "first": line_of(lines, first)}
     return ProfileIssue(issue.path, issue.code, params, line_of(lines, issue.path))
 
 
@@ -216,6 +217,7 @@ def _issue(path: Path, error: Any, value: Any) -> ProfileIssue:
         params["choices"] = str(ctx.get("expected") or ctx.get("expected_tags", "")).replace("'", "")
         if kind == "union_tag_invalid":
             params["value"] = ctx.get("tag", params["value"])
+            path = (*path, "kind")
         return ProfileIssue(path, kind, params)
     if kind == "extra_forbidden":
         return ProfileIssue(path, kind, params)
@@ -300,13 +302,14 @@ def _cross_check(profile: ProviderProfile, data: dict[str, Any]) -> list[Profile
 
     def refs(path: Path, values: list[str], choices: list[str], code: str, *, star: bool = False) -> None:
         for index, value in enumerate(values):
+            where = path if len(values) == 1 and not star else (*path, index)
             if star and value == ALL:
                 if len(values) > 1:
-                    issues.append(ProfileIssue((*path, index), "may_file.mixed"))
+                    issues.append(ProfileIssue(where, "may_file.mixed"))
                 continue
             if value not in choices and not (code == "ref.category" and value in known):
                 issues.append(
-                    ProfileIssue((*path, index), code, {"value": value, "choices": ", ".join(choices) or "—"})
+                    ProfileIssue(where, code, {"value": value, "choices": ", ".join(choices) or "—"})
                 )
 
     _duplicates(issues, ("support", "contacts"), [c.id for c in support.contacts])
