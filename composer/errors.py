@@ -142,7 +142,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Fix each field in the list; `request-composer profile schema` prints what every field accepts."),
     ),
     "profile.too_new": (
-        N_("The provider profile {path} is written in format {found}; this version reads formats 1 to {supported}."),
+        N_(
+            "The provider profile {path} is written in format {found}; "
+            "this version reads formats 1 to {supported}."
+        ),
         N_("Update Request Composer, or ask your provider for a profile in format {supported}."),
     ),
     "bundle.not_found": (

@@ -198,7 +198,9 @@ _KIND_NAMES = {
 }
 
 
-def _contacts(profile: ProviderProfile, plan: Plan | None, now: datetime, zone: tzinfo) -> tuple[ContactStatus, ...]:
+def _contacts(
+    profile: ProviderProfile, plan: Plan | None, now: datetime, zone: tzinfo
+) -> tuple[ContactStatus, ...]:
     statuses = [
         ContactStatus(
             contact=contact,
@@ -215,7 +217,9 @@ def _contacts(profile: ProviderProfile, plan: Plan | None, now: datetime, zone: 
 
 
 def _scope(profile: ProviderProfile, plan: Plan | None, category: str) -> ScopeAnswer | None:
-    rules = [r for r in profile.support.scope if category and category in r.categories and _for_plan(r.plans, plan)]
+    rules = [
+        r for r in profile.support.scope if category and category in r.categories and _for_plan(r.plans, plan)
+    ]
     rules.sort(key=lambda r: not r.plans)  # a rule for this plan wins over one for every plan
     if not rules:
         return None
@@ -273,7 +277,9 @@ def _filing(
         return Filing(True, "filing.ok", params)
     if admin.strip():
         if sender.strip().lower() != admin.strip().lower():
-            return Filing(False, "filing.admin_mismatch", {**params, "admin": admin.strip(), "sender": sender.strip()})
+            return Filing(
+                False, "filing.admin_mismatch", {**params, "admin": admin.strip(), "sender": sender.strip()}
+            )
         return Filing(True, "filing.ok", params)
     if role != "owner":
         return Filing(False, "filing.admin_needed", params, advice)
@@ -303,7 +309,10 @@ FILING_MESSAGES: dict[str, tuple[str, str]] = {
         N_("Ask the owner or the administrator of the account to file it for you."),
     ),
     "filing.admin_mismatch": (
-        N_("{provider} acts on changes only from the account's administrator address, {admin}; you send from {sender}."),
+        N_(
+            "{provider} acts on changes only from the account's "
+            "administrator address, {admin}; you send from {sender}."
+        ),
         N_("Change your e-mail address in step 1 to {admin}, or ask its owner to send the request."),
     ),
     "filing.admin_needed": (

@@ -9,6 +9,7 @@ tested with fixed clocks.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -108,9 +109,10 @@ def describe_hours(contact: Contact, zone_name: str) -> str:
     return "{} ({})".format(", ".join(parts), contact.time_zone or zone_name)
 
 
-def _days(days: list[str]) -> str:
+def _days(days: Sequence[str]) -> str:
     """Runs of consecutive days as ranges: ``Mon–Fri``, ``Sat–Sun``, ``Mon, Wed``."""
-    indexes = sorted({WEEKDAYS.index(day) for day in days})  # type: ignore[arg-type]
+    order: list[str] = list(WEEKDAYS)
+    indexes = sorted({order.index(day) for day in days})
     runs: list[list[int]] = []
     for index in indexes:
         if runs and index == runs[-1][-1] + 1:
@@ -118,6 +120,4 @@ def _days(days: list[str]) -> str:
         else:
             runs.append([index])
     names = [_(DAY_NAMES[WEEKDAYS[i]]) for i in range(7)]
-    return ", ".join(
-        names[run[0]] if len(run) == 1 else f"{names[run[0]]}–{names[run[-1]]}" for run in runs
-    )
+    return ", ".join(names[run[0]] if len(run) == 1 else f"{names[run[0]]}–{names[run[-1]]}" for run in runs)

@@ -199,7 +199,9 @@ class Category(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     label_text: Text = Field(alias="label")
     description_text: Text = Field(default="", alias="description")
-    needs: list[Need] = Field(default_factory=list, description="Fields the agent needs for this kind of problem.")
+    needs: list[Need] = Field(
+        default_factory=list, description="Fields the agent needs for this kind of problem."
+    )
     account_is_mailbox: bool = False
     urgency: UrgencyName = "normal"
     keywords: list[str] = Field(
@@ -253,7 +255,7 @@ class ProviderProfile(BaseModel):
 
     model_config = _STRICT
 
-    format: Literal[2] = Field(default=PROFILE_FORMAT, description="Profile format version.")
+    format: Literal[2] = Field(default=2, description="Profile format version (see PROFILE_FORMAT).")
     provider: Provider
     support: Support = Support()
     expected: Expected = Expected()

@@ -141,7 +141,11 @@ def _syntax_error(exc: tomllib.TOMLDecodeError, source: str) -> ProfileError:
     match = re.search(r"line (\d+), column (\d+)", str(exc))
     line, column = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
     reason = str(exc).split(" (at ")[0]
-    where = _("line {line}, column {column}").format(line=line, column=column) if line else _("at the end of the file")
+    where = (
+        _("line {line}, column {column}").format(line=line, column=column)
+        if line
+        else _("at the end of the file")
+    )
     return ProfileError("profile.syntax", path=source, line=line, column=column, where=where, reason=reason)
 
 
@@ -185,9 +189,9 @@ def _file_path(loc: tuple[Any, ...], data: Any, *, missing: bool) -> tuple[Path,
         last = index == len(loc) - 1
         if isinstance(current, dict) and not last and item == current.get("kind"):
             continue  # the name of the union branch chosen by ``kind``
-        if isinstance(current, dict) and item in current:
-            current = current[item]
-        elif isinstance(current, list) and isinstance(item, int) and item < len(current):
+        in_table = isinstance(current, dict) and item in current
+        in_list = isinstance(current, list) and isinstance(item, int) and item < len(current)
+        if in_table or in_list:
             current = current[item]
         elif last and (missing or isinstance(current, dict)):
             path.append(item)
@@ -204,14 +208,18 @@ def _issue(path: Path, error: Any, value: Any) -> ProfileIssue:
     example = EXAMPLES.get(_key_name(path), "")
     params: dict[str, Any] = {
         "value": _show(value),
-        "example": _("; for example {key} = {value}").format(key=_key_name(path), value=example) if example else "",
+        "example": _("; for example {key} = {value}").format(key=_key_name(path), value=example)
+        if example
+        else "",
         "example_value": example.strip('"') or "example-hosting",
     }
     if kind.startswith("rc_"):
         params.update({k: v for k, v in ctx.items() if k != "value"})
         if kind == "rc_time_zone":
             suggestion = ctx.get("suggestion", "")
-            params["suggestion"] = _(" (did you mean “{zone}”?)").format(zone=suggestion) if suggestion else ""
+            params["suggestion"] = (
+                _(" (did you mean “{zone}”?)").format(zone=suggestion) if suggestion else ""
+            )
         return ProfileIssue(path, kind, params)
     if kind in {"literal_error", "union_tag_invalid", "union_tag_not_found"}:
         params["choices"] = str(ctx.get("expected") or ctx.get("expected_tags", "")).replace("'", "")
@@ -249,7 +257,11 @@ def add_key_suggestions(issues: list[ProfileIssue], data: dict[str, Any]) -> lis
         close = difflib.get_close_matches(str(issue.path[-1]), allowed, n=1, cutoff=0.6)
         suggestion = _("Did you mean “{key}”? ").format(key=close[0]) if close else ""
         result.append(
-            ProfileIssue(issue.path, issue.code, {**issue.params, "choices": ", ".join(allowed), "suggestion": suggestion})
+            ProfileIssue(
+                issue.path,
+                issue.code,
+                {**issue.params, "choices": ", ".join(allowed), "suggestion": suggestion},
+            )
         )
     return result
 
@@ -258,10 +270,13 @@ def _allowed_keys(path: Path, data: dict[str, Any]) -> list[str]:
     model: Any = ProviderProfile
     current: Any = data
     for item in path:
-        current = current[item] if isinstance(current, (dict, list)) else None
         if isinstance(item, int):
+            current = current[item] if isinstance(current, list) and item < len(current) else None
             continue
-        info = model.model_fields.get(item) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        current = current.get(item) if isinstance(current, dict) else None
+        info = (
+            model.model_fields.get(item) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        )
         if info is None:
             return []
         model = _model_of(info.annotation, current)
@@ -294,9 +309,11 @@ def _cross_check(profile: ProviderProfile, data: dict[str, Any]) -> list[Profile
     issues: list[ProfileIssue] = []
     support = profile.support
     category_ids = [c.id for c in profile.effective_categories()]
-    known = set(category_ids) | {item["id"] for item in builtin_category_data()} | {
-        c.id for c in profile.categories
-    }
+    known = (
+        set(category_ids)
+        | {item["id"] for item in builtin_category_data()}
+        | {c.id for c in profile.categories}
+    )
     plan_ids = [p.id for p in support.plans]
     priority_ids = [p.id for p in support.priorities]
 
@@ -362,12 +379,17 @@ def _duplicates(issues: list[ProfileIssue], path: Path, ids: list[str], *, key: 
     first: dict[str, int] = {}
     for index, value in enumerate(ids):
         if value in first:
-            issues.append(ProfileIssue((*path, index, key), "duplicate", {"value": value, "first_index": first[value]}))
+            issues.append(
+                ProfileIssue((*path, index, key), "duplicate", {"value": value, "first_index": first[value]})
+            )
         first.setdefault(value, index)
 
 
 _ADDRESS: dict[str, tuple[TypeAdapter[str], str]] = {
-    "phone": (TypeAdapter(PhoneNumber), "Write a phone number in international form, like “+30 210 000 0000”."),
+    "phone": (
+        TypeAdapter(PhoneNumber),
+        "Write a phone number in international form, like “+30 210 000 0000”.",
+    ),
     "email": (TypeAdapter(EmailAddress), "Write an e-mail address, like “support@example.net”."),
     "ticket": (TypeAdapter(HttpsUrl), "Write the https:// address of the ticket form."),
     "customer_area": (TypeAdapter(HttpsUrl), "Write the https:// address of the customer area."),
@@ -381,7 +403,13 @@ def _contact_address(path: Path, kind: str, address: str) -> list[ProfileIssue]:
     try:
         adapter.validate_python(address)
     except PydanticValidationError:
-        return [ProfileIssue((*path, "address"), "contact.address", {"value": address, "kind": kind, "expected": _(expected)})]
+        return [
+            ProfileIssue(
+                (*path, "address"),
+                "contact.address",
+                {"value": address, "kind": kind, "expected": _(expected)},
+            )
+        ]
     return []
 
 
@@ -390,7 +418,11 @@ def _no_effect(profile: ProviderProfile) -> list[ProfileIssue]:
     for index, channel in enumerate(profile.channels):
         if channel.kind == "helpdesk":
             if channel.helpdesk not in SUPPORTED_HELPDESKS:
-                warnings.append(ProfileIssue(("channels", index, "helpdesk"), "effect.helpdesk", {"value": channel.helpdesk}))
+                warnings.append(
+                    ProfileIssue(
+                        ("channels", index, "helpdesk"), "effect.helpdesk", {"value": channel.helpdesk}
+                    )
+                )
             if channel.departments:
                 warnings.append(ProfileIssue(("channels", index, "departments"), "effect.departments"))
     if profile.prefill.public_key:

@@ -63,9 +63,7 @@ class Contact(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9_-]+$", description="Short name other keys refer to.")
     kind: ContactKind
     name: Text = Field(default="", description="What the provider calls it, e.g. 'Live Chat' or 'Skype'.")
-    address: str = Field(
-        default="", description="Phone number, e-mail address or https:// address, by kind."
-    )
+    address: str = Field(default="", description="Phone number, e-mail address or https:// address, by kind.")
     official: bool = Field(
         default=False, description="Requests through it are official; the others are advice only."
     )
@@ -161,7 +159,8 @@ class Support(BaseModel):
 
     contacts: list[Contact] = Field(default_factory=list, description="Every way to reach support.")
     plans: list[Plan] = Field(
-        default_factory=list, description="Support plans; contacts and scope rules name the plans they hold for."
+        default_factory=list,
+        description="Support plans; contacts and scope rules name the plans they hold for.",
     )
     priorities: list[Priority] = Field(default_factory=list, description="The provider's own tiers.")
     scope: list[ScopeRule] = Field(default_factory=list, description="What is free, paid, agreed or never.")
@@ -197,4 +196,3 @@ class Support(BaseModel):
         """The phone's first opening window, for callers that show one."""
         contact = self.first("phone")
         return contact.hours[0] if contact and contact.hours else None
-

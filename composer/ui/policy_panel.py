@@ -119,7 +119,9 @@ class PolicyPanel(QFrame):
         now = self._clock()
         policy = self.policy()
         self.title.setText(
-            "<b>{}</b>".format(escape(_("How {provider} handles this request").format(provider=profile.provider.name)))
+            "<b>{}</b>".format(
+                escape(_("How {provider} handles this request").format(provider=profile.provider.name))
+            )
         )
         self._fill_plans(policy)
         self._show_filing(policy, request.requester.admin_address)
@@ -162,7 +164,11 @@ class PolicyPanel(QFrame):
         why, what = describe_filing(policy.filing)
         self.filing.setText(f"<b>{escape(why)}</b> {escape(what)}" if why else "")
         self.filing.setVisible(bool(why))
-        asks_admin = policy.filing.code in {"filing.admin_needed", "filing.admin_confirm", "filing.admin_mismatch"}
+        asks_admin = policy.filing.code in {
+            "filing.admin_needed",
+            "filing.admin_confirm",
+            "filing.admin_mismatch",
+        }
         self.admin_address.setVisible(asks_admin)
         self.admin_label.setVisible(asks_admin)
         if self.admin_address.text().strip() != admin:

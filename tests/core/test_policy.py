@@ -71,7 +71,9 @@ class TestWebartingIstanet:
         assert result.phone is not None and result.phone.contact.id == "phone" and result.phone.available
 
     def test_an_outage_at_night_is_handled_in_writing(self) -> None:
-        result = policy(example("webarting-istanet"), now=at("2026-12-09 23:00"), category="site_down", urgency="critical")
+        result = policy(
+            example("webarting-istanet"), now=at("2026-12-09 23:00"), category="site_down", urgency="critical"
+        )
         assert result.critical_written
         assert result.priority is not None and result.priority.always_open
         assert "site down" in result.priority.examples
@@ -140,7 +142,9 @@ class TestRuHosting:
 
     def test_closed_chat_opens_in_the_users_time(self) -> None:
         saturday_early = at("2026-12-05 01:30", MOSCOW)
-        chat = next(c for c in policy(example("ru-hosting"), now=saturday_early).contacts if c.contact.id == "chat")
+        chat = next(
+            c for c in policy(example("ru-hosting"), now=saturday_early).contacts if c.contact.id == "chat"
+        )
         assert not chat.state.open_now
         assert chat.state.opens_at == at("2026-12-05 09:00")  # 10:00 in Moscow
         assert chat.state.opens_at is not None and chat.state.opens_at.tzinfo == ATHENS
@@ -194,7 +198,10 @@ class TestPapaki:
         assert "owner@example.org" in why and "designer@example.org" in why
         assert "owner@example.org" in what
         same = policy(
-            profile, category="domain_registration", sender="Owner@Example.org", admin_address="owner@example.org"
+            profile,
+            category="domain_registration",
+            sender="Owner@Example.org",
+            admin_address="owner@example.org",
         )
         assert same.filing.allowed and same.filing.code == "filing.ok"
 

@@ -46,7 +46,11 @@ def test_profile_says_everything_providers_asked_for(tmp_path: Path) -> None:
     assert profile.expected.mail_client.outgoing[0].port == 587
     assert profile.category("wordpress") is not None
     billing = profile.category("billing")
-    assert billing is not None and billing.urgency == "low" and billing.label == "Invoices, payments and packages"
+    assert (
+        billing is not None
+        and billing.urgency == "low"
+        and billing.label == "Invoices, payments and packages"
+    )
 
 
 def test_a_provider_can_bring_its_own_categories_and_channels(tmp_path: Path) -> None:

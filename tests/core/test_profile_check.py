@@ -31,14 +31,22 @@ def mistakes(text: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("body", "place", "words"),
     [
-        ('time_zone = "Europe/Athen"\n', "line 5, provider.time_zone", ["“Europe/Athen”", "did you mean “Europe/Athens”"]),
+        (
+            'time_zone = "Europe/Athen"\n',
+            "line 5, provider.time_zone",
+            ["“Europe/Athen”", "did you mean “Europe/Athens”"],
+        ),
         (
             '[[support.contacts]]\nid = "p"\nkind = "phone"\naddress = "+30 210 000 0000"\n'
             'hours = [{ days = ["mon"], opens = "25:99", closes = "17:00" }]\n',
             "line 9, support.contacts[0].hours[0].opens",
             ["“25:99” is not a time of day", "“09:30”"],
         ),
-        ('[[channels]]\nkind = "email"\nto = "not an email"\n', "line 7, channels[0].to", ["“not an email” is not an e-mail", "support@example.net"]),
+        (
+            '[[channels]]\nkind = "email"\nto = "not an email"\n',
+            "line 7, channels[0].to",
+            ["“not an email” is not an e-mail", "support@example.net"],
+        ),
         ('[[channels]]\nkind = "email"\nto = "nobody"\n', "line 7, channels[0].to", ["“nobody”"]),
         (
             '[[channels]]\nkind = "helpdesk"\nhelpdesk = "intake"\nurl = "ftp://x"\n',
@@ -50,10 +58,26 @@ def mistakes(text: str) -> dict[str, str]:
             "line 8, channels[0].url",
             ["only https:// is accepted"],
         ),
-        ('[expected]\nweb_ips = ["not-an-ip"]\n', "line 6, expected.web_ips[0]", ["“not-an-ip” is not an IP address", "192.0.2.10"]),
-        ('[expected]\nmail_ports = [99999]\n', "line 6, expected.mail_ports[0]", ["99999 is too large", "at most 65535"]),
-        ('[[channels]]\nkind = "fax"\n', "line 6, channels[0].kind", ["“fax” is not a kind", "helpdesk, email, file"]),
-        ('[limits]\nattachment_mb = "ten"\n', "line 6, limits.attachment_mb", ["“ten” is not a number", "attachment_mb = 10"]),
+        (
+            '[expected]\nweb_ips = ["not-an-ip"]\n',
+            "line 6, expected.web_ips[0]",
+            ["“not-an-ip” is not an IP address", "192.0.2.10"],
+        ),
+        (
+            "[expected]\nmail_ports = [99999]\n",
+            "line 6, expected.mail_ports[0]",
+            ["99999 is too large", "at most 65535"],
+        ),
+        (
+            '[[channels]]\nkind = "fax"\n',
+            "line 6, channels[0].kind",
+            ["“fax” is not a kind", "helpdesk, email, file"],
+        ),
+        (
+            '[limits]\nattachment_mb = "ten"\n',
+            "line 6, limits.attachment_mb",
+            ["“ten” is not a number", "attachment_mb = 10"],
+        ),
         ('websit = "https://x.example.net"\n', "line 5, provider.websit", ["Did you mean “website”?"]),
         (
             '[[roles]]\nrole = "billing"\nmay_file = ["biling"]\n',
@@ -61,7 +85,8 @@ def mistakes(text: str) -> dict[str, str]:
             ["There is no category “biling”", "billing"],
         ),
         (
-            '[[support.priorities]]\nid = "first"\nlabel = "First"\n[[support.priorities]]\nid = "first"\nlabel = "Again"\n',
+            '[[support.priorities]]\nid = "first"\nlabel = "First"\n'
+            '[[support.priorities]]\nid = "first"\nlabel = "Again"\n',
             "line 9, support.priorities[1].id",
             ["“first” is given twice", "the first was on line 6"],
         ),
@@ -77,7 +102,11 @@ def mistakes(text: str) -> dict[str, str]:
             ["does not fit a contact of kind “email”"],
         ),
         ('[[categories]]\nid = "wordpress"\n', "line 6, categories[0].id", ["has no label"]),
-        ('[[support.plans]]\nid = "x"\nname = "X"\npriority = "gold"\n', "line 8, support.plans[0].priority", ["no priority “gold”"]),
+        (
+            '[[support.plans]]\nid = "x"\nname = "X"\npriority = "gold"\n',
+            "line 8, support.plans[0].priority",
+            ["no priority “gold”"],
+        ),
     ],
 )
 def test_a_typo_is_named_with_its_line_and_what_to_write(body: str, place: str, words: list[str]) -> None:
@@ -96,7 +125,13 @@ def test_pydantic_never_speaks() -> None:
     found = mistakes(text)
     assert len(found) >= 5
     for message in found.values():
-        for pydantic_words in ("Input should", "discriminator", "validation error", "Field required", "pydantic"):
+        for pydantic_words in (
+            "Input should",
+            "discriminator",
+            "validation error",
+            "Field required",
+            "pydantic",
+        ):
             assert pydantic_words not in message
 
 
@@ -122,7 +157,11 @@ def test_format_1_still_loads_and_says_how_to_upgrade() -> None:
     assert phone is not None and phone.plans == ["plus"] and phone.hours[0].opens == "09:30"
     assert [p.id for p in profile.support.plans] == ["standard", "plus"]
     critical = profile.priority("critical")
-    assert critical is not None and critical.response == "immediately, day and night" and critical.label == "Critical"
+    assert (
+        critical is not None
+        and critical.response == "immediately, day and night"
+        and critical.label == "Critical"
+    )
     assert {r.terms for r in profile.support.scope} == {"free", "paid", "never"}
     assert profile.support.first("customer_area") is not None  # was expected.control_panel
     codes = {w.code: w.line for w in checked.warnings}
@@ -155,7 +194,9 @@ def test_categories_extend_override_and_hide_builtin_ones() -> None:
     ids = [c.id for c in profile.effective_categories()]
     assert "wordpress" in ids and "other" not in ids and len(ids) == 12
     billing = profile.category("billing")
-    assert billing is not None and billing.urgency == "low" and "invoice" in billing.keywords  # the rest is kept
+    assert (
+        billing is not None and billing.urgency == "low" and "invoice" in billing.keywords
+    )  # the rest is kept
     wordpress = profile.category("wordpress")
     assert wordpress is not None and wordpress.label == "WordPress"
 
@@ -181,7 +222,9 @@ def test_key_lines_follow_tables_arrays_and_multiline_values() -> None:
     assert lines[("arr", 1, "sub", 0, "q")] == 15 and lines[("u", "v", "w")] == 17
 
 
-def test_cli_check_warns_about_keys_without_effect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_check_warns_about_keys_without_effect(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     file = tmp_path / "p.toml"
     file.write_text(
         HEAD + '[[channels]]\nkind = "helpdesk"\nhelpdesk = "whmcs"\nurl = "https://my.example.net/api"\n'
