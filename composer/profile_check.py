@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
 from composer.errors import ProfileError
-from composer.i18n import _
+from composer.i18n import N_, _
 from composer.profile import PROFILE_FORMAT, ProviderProfile, builtin_category_data
 from composer.profile_lines import Path, key_lines, line_of
 from composer.profile_messages import EXAMPLES, MESSAGES
