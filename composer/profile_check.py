@@ -388,11 +388,11 @@ def _duplicates(issues: list[ProfileIssue], path: Path, ids: list[str], *, key: 
 _ADDRESS: dict[str, tuple[TypeAdapter[str], str]] = {
     "phone": (
         TypeAdapter(PhoneNumber),
-        "Write a phone number in international form, like “+30 210 000 0000”.",
+        N_("Write a phone number in international form, like “+30 210 000 0000”."),
     ),
-    "email": (TypeAdapter(EmailAddress), "Write an e-mail address, like “support@example.net”."),
-    "ticket": (TypeAdapter(HttpsUrl), "Write the https:// address of the ticket form."),
-    "customer_area": (TypeAdapter(HttpsUrl), "Write the https:// address of the customer area."),
+    "email": (TypeAdapter(EmailAddress), N_("Write an e-mail address, like “support@example.net”.")),
+    "ticket": (TypeAdapter(HttpsUrl), N_("Write the https:// address of the ticket form.")),
+    "customer_area": (TypeAdapter(HttpsUrl), N_("Write the https:// address of the customer area.")),
 }
 
 
