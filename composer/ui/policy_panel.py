@@ -128,7 +128,7 @@ class PolicyPanel(QFrame):
         self.contacts.setText(self._contacts_html(policy, now))
         self.sent_with.setText(self._sent_with_text(policy))
         self.sent_with.setVisible(bool(self.sent_with.text()))
-        self.scope.setText(self._scope_html(policy))
+        self.scope.setText(self._scope_html(policy) + self._general_scope_html(policy))
         self.scope.setVisible(bool(self.scope.text()))
         self.priority.setText(self._priority_html(policy))
         self.priority.setVisible(bool(self.priority.text()))
@@ -205,6 +205,26 @@ class PolicyPanel(QFrame):
         price = f" ({escape(scope.price)})" if scope.price else ""
         return f"<b>{escape(terms)}</b>{price}: {escape(scope.what)}"
 
+    def _general_scope_html(self, policy: Policy) -> str:
+        """The provider's general statements of scope, under the answer for this category."""
+        if not policy.general_scope:
+            return ""
+        rows = "".join(
+            "<li>{}{}: {}</li>".format(
+                escape(_TERMS[s.terms]()), f" ({escape(s.price)})" if s.price else "", escape(s.what)
+            )
+            for s in policy.general_scope
+        )
+        return "<ul>" + rows + "</ul>"
+
+    def _plan_html(self, policy: Policy) -> str:
+        plan = policy.plan
+        if plan is None:
+            return ""
+        profile = self.controller.profile
+        parts = [profile.text(plan.phone_allowance), profile.text(plan.note)]
+        return " ".join(escape(p) for p in parts if p)
+
     def _priority_html(self, policy: Policy) -> str:
         advice = policy.priority
         if advice is None:
@@ -220,6 +240,8 @@ class PolicyPanel(QFrame):
             parts.append(_("Priority: <b>{label}</b>.").format(label=escape(advice.label or advice.target)))
         if advice.from_plan:
             parts.append(escape(_("Your plan gives this priority.")))
+        if advice.always_open:
+            parts.append(escape(_("Handled day and night when sent the official, written way.")))
         if advice.examples:
             parts.append(escape(_("For example: {examples}.").format(examples=", ".join(advice.examples))))
         if advice.overall_target:
@@ -228,6 +250,8 @@ class PolicyPanel(QFrame):
             parts.append(escape(_("Support sets the final priority; your urgency is a suggestion.")))
         if policy.plan is not None and policy.plan.after_hours:
             parts.append(escape(_("Your plan includes support outside office hours.")))
+        if plan := self._plan_html(policy):
+            parts.append(plan)
         return " ".join(parts)
 
 

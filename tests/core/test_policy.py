@@ -225,3 +225,13 @@ class TestPapaki:
 def test_the_demo_maps_every_urgency_to_a_tier(urgency: str) -> None:
     result = policy(load_profile(), urgency=urgency)
     assert result.priority is not None and result.priority.label
+
+
+def test_the_request_names_the_plan_the_user_picked() -> None:
+    from composer.model import Request
+    from composer.render import render_text
+
+    profile = example("webarting-istanet")
+    text = render_text(Request(plan="plus", category="wordpress"), profile)
+    assert "+Plus support" in text
+    assert "Support plan" not in render_text(Request(category="wordpress"), profile)

@@ -53,6 +53,9 @@ def test_webarting_wordpress_on_saturday_evening(make_panel) -> None:  # type: i
     assert "Ticket system" in official and "support@webarting.example.net" in official
     assert "closed now, opens on Monday at 09:00" in advice and "not in your plan" in advice
     assert "Paid extra" in text(panel, "policy.scope") and "with +Plus support" in text(panel, "policy.scope")
+    panel.controller.update(urgency=Urgency.CRITICAL)
+    assert "Handled day and night" in text(panel, "policy.priority")
+    panel.controller.update(urgency=Urgency.NORMAL)
     assert "no committed response time" in text(panel, "policy.priority")
     plan = panel.findChild(QComboBox, "policy.plan")
     assert plan is not None and plan.currentData() == "free"
@@ -72,6 +75,10 @@ def test_clickmedia_plugin_work_is_paid_at_its_price(make_panel) -> None:  # typ
     assert "Second priority" in priority and "within 1 week of receipt" in priority
     assert "3–4 working days" in priority and "Support sets the final priority" in priority
     assert "This app sends your request the official way." in text(panel, "policy.sent_with")
+    plan = panel.findChild(QComboBox, "policy.plan")
+    assert plan is not None and plan.findText("Phone support (120 EUR a year)") >= 0
+    plan.setCurrentIndex(plan.findData("phone"))
+    assert "12 hours a year, at most 1 hour a month" in text(panel, "policy.priority")
 
 
 def test_ru_hosting_says_email_is_advice_only(make_panel) -> None:  # type: ignore[no-untyped-def]
@@ -115,3 +122,5 @@ def test_the_review_step_shows_the_panel(window: MainWindow) -> None:
     panel = window.findChild(PolicyPanel, "review.policy")
     assert panel is not None
     assert "Demo Hosting" in panel.title.text()
+    scope = panel.findChild(QLabel, "policy.scope")
+    assert scope is not None and "Not done by support" in scope.text()  # the demo's general "never"
