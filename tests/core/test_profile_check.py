@@ -248,3 +248,13 @@ def test_schema_into_a_closed_pipe_is_not_a_traceback() -> None:
     run = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
     assert run.stdout.startswith("{")
     assert "Traceback" not in run.stderr and "BrokenPipe" not in run.stderr
+
+
+def test_the_readme_example_is_a_valid_profile() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Provider profiles") :]
+    example = section[
+        section.index("```toml") + len("```toml") : section.index("```", section.index("```toml") + 7)
+    ]
+    checked = check_profile_text(example)
+    assert checked.profile.category("wordpress") is not None and not checked.warnings
