@@ -24,12 +24,12 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from composer.errors import ProfileError
 from composer.i18n import current_language
 from composer.profile_support import Plan, Priority, RoleRule, Support
-from composer.profile_text import Text, check_language, pick
+from composer.profile_text import Text, check_language, order_texts, pick
 from composer.profile_values import EmailAddress, HostName, HttpsUrl, IpAddress, TimeZoneName
 from composer.resources import resource_path
 
@@ -271,6 +271,24 @@ class ProviderProfile(BaseModel):
         description="Each one adds a category or changes (or hides) a built-in one with the same id.",
     )
     roles: list[RoleRule] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provider_languages_first(cls, data: Any) -> Any:
+        """Order every text table by ``provider.languages``, so a missing language falls back in that order.
+
+        Texts are read through properties that know only the user's language
+        (``Category.label``); the first entry of a table is their fallback.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("provider"), dict):
+            return data
+        languages = data["provider"].get("languages")
+        if not isinstance(languages, list):
+            return data
+        return {
+            key: value if key in {"channels", "expected"} else order_texts(value, languages)
+            for key, value in data.items()
+        }
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.effective_categories() if c.id == category_id), None)

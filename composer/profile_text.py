@@ -14,13 +14,13 @@ sentence in English when the provider wrote it in Croatian.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Annotated
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Annotated, Any
 
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
-__all__ = ["LANGUAGE_CODE", "Text", "check_language", "pick"]
+__all__ = ["LANGUAGE_CODE", "Text", "check_language", "order_texts", "pick"]
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
@@ -57,3 +57,22 @@ def pick(text: str | Mapping[str, str], language: str, fallbacks: Iterable[str] 
         if code in text:
             return text[code]
     return next(iter(text.values()), "")
+
+
+def order_texts(value: Any, languages: Sequence[str]) -> Any:
+    """``value`` (parsed TOML) with every text table's entries in the order of ``languages``.
+
+    A text table is a table whose keys are all language codes and whose
+    values are all strings; other tables are walked into, not changed.
+    """
+    if isinstance(value, list):
+        return [order_texts(item, languages) for item in value]
+    if not isinstance(value, dict):
+        return value
+    is_text = bool(value) and all(
+        isinstance(k, str) and LANGUAGE_CODE.match(k) and isinstance(v, str) for k, v in value.items()
+    )
+    if not is_text:
+        return {key: order_texts(item, languages) for key, item in value.items()}
+    rank = {code: index for index, code in enumerate(languages)}
+    return dict(sorted(value.items(), key=lambda item: rank.get(item[0], len(rank))))

@@ -208,6 +208,12 @@ def test_texts_fall_back_to_the_providers_languages_in_order() -> None:
     assert pick({"hr": "Računi", "en": "Invoices"}, "en", ["hr"]) == "Invoices"
     profile = load_profile_text(HEAD.replace('name = "X"', 'name = "X"\nlanguages = ["hr", "en"]'))
     assert profile.text({"ru": "Счета", "hr": "Računi"}) == "Računi"  # no English: the provider's first
+    ordered = load_profile_text(
+        HEAD.replace('name = "X"', 'name = "X"\nlanguages = ["hr", "en"]')
+        + '[[categories]]\nid = "wordpress"\nlabel = { ru = "Вордпресс", hr = "WordPress i dodaci" }\n'
+    )
+    wordpress = ordered.category("wordpress")
+    assert wordpress is not None and wordpress.label == "WordPress i dodaci"  # English user: Croatian
 
 
 def test_key_lines_follow_tables_arrays_and_multiline_values() -> None:
