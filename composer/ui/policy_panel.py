@@ -232,7 +232,7 @@ class PolicyPanel(QFrame):
         parts = []
         if advice.label and advice.target:
             parts.append(
-                _("Priority: <b>{label}</b>, answered {target}.").format(
+                _("Priority: <b>{label}</b>; response time: {target}.").format(
                     label=escape(advice.label), target=escape(advice.target)
                 )
             )
@@ -275,9 +275,7 @@ def _items(contacts: list[ContactStatus], now: datetime) -> str:
             when = _("closed now, opens {moment}").format(moment=describe_moment(state.opens_at, now))
         else:
             when = _("closed")
-        hours = describe_hours(contact, status.hours_zone)
+        hours = f" ({escape(describe_hours(contact, status.hours_zone))})" if contact.hours else ""
         purpose = f" — {escape(status.purpose)}" if status.purpose else ""
-        rows.append(
-            f"<li><b>{escape(status.name)}</b> {address}: {escape(when)} ({escape(hours)}){purpose}</li>"
-        )
+        rows.append(f"<li><b>{escape(status.name)}</b> {address}: {escape(when)}{hours}{purpose}</li>")
     return "<ul>" + "".join(rows) + "</ul>"
