@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from composer.errors import ProfileError
 from composer.i18n import current_language
@@ -64,13 +64,19 @@ class Provider(BaseModel):
     )
     name: str = Field(min_length=1, description="Brand name shown in the window title.")
     website: HttpsUrl | None = Field(default=None, description="Shown with the support policy.")
-    languages: list[Annotated[str, check_language]] = Field(
+    languages: list[Annotated[str, AfterValidator(check_language)]] = Field(
         default_factory=lambda: ["en"],
         description="Languages the agents read, preferred first; texts fall back to them in order.",
     )
     time_zone: TimeZoneName = Field(
         default="UTC", description="tz database name of the provider's hours, e.g. Europe/Athens."
     )
+
+
+def _host_or_empty(value: str) -> str:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(HostName).validate_python(value) if value.strip() else ""
 
 
 class MailEndpoint(BaseModel):
@@ -98,7 +104,9 @@ class Expected(BaseModel):
     nameservers: list[HostName] = Field(default_factory=list)
     web_ips: list[IpAddress] = Field(default_factory=list)
     mail_hosts: list[HostName] = Field(default_factory=list)
-    spf_include: str = ""
+    spf_include: Annotated[str, AfterValidator(lambda v: _host_or_empty(v))] = Field(
+        default="", description="The host customers' SPF records include, e.g. spf.example.net."
+    )
     mail_client: MailClientSettings = MailClientSettings()
     mail_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(
         default_factory=lambda: [25, 465, 587, 993, 995]

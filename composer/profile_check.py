@@ -164,7 +164,7 @@ _TYPES = {
     "list_type": "type_list",
     "model_type": "type_table",
     "model_attributes_type": "type_table",
-    "greater_than": "too_small",
+    "greater_than": "too_small_strict",
     "greater_than_equal": "too_small",
     "less_than": "too_large",
     "less_than_equal": "too_large",

@@ -68,6 +68,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "string_too_short": (N_("“{key}” is empty."), N_("Write a value{example}.")),
     "too_small": (N_("{value} is too small for “{key}”."), N_("Write a number of at least {limit}.")),
+    "too_small_strict": (N_("{value} is too small for “{key}”."), N_("Write a number greater than {limit}.")),
     "too_large": (N_("{value} is too large for “{key}”."), N_("Write a number of at most {limit}.")),
     "type_text": (
         N_("“{value}” is not a text."),

@@ -64,6 +64,13 @@ def mistakes(text: str) -> dict[str, str]:
             ["“not-an-ip” is not an IP address", "192.0.2.10"],
         ),
         (
+            'languages = ["Greek"]\n',
+            "line 5, provider.languages[0]",
+            ["“Greek” is not a language code", "“el”"],
+        ),
+        ('[expected]\nspf_include = "not a host"\n', "line 6, expected.spf_include", ["not a host name"]),
+        ("[limits]\ntotal_mb = 0\n", "line 6, limits.total_mb", ["0 is too small", "greater than 0"]),
+        (
             "[expected]\nmail_ports = [99999]\n",
             "line 6, expected.mail_ports[0]",
             ["99999 is too large", "at most 65535"],
