@@ -43,6 +43,7 @@ __all__ = [
     "ScopeAnswer",
     "decide",
     "describe_filing",
+    "filing_for",
     "for_request",
     "may_file",
 ]
@@ -262,6 +263,13 @@ def may_file(profile: ProviderProfile, role: str, category: str) -> bool:
     if category in rule.refuse or ALL in rule.refuse:
         return False
     return ALL in rule.may_file or category in rule.may_file
+
+
+def filing_for(profile: ProviderProfile, request: Request) -> Filing:
+    """May the requester of ``request`` file it (see :class:`Filing`)."""
+    requester = request.requester
+    category = profile.category(request.category)
+    return _filing(profile, category, requester.role.value, requester.email, requester.admin_address)
 
 
 def _filing(

@@ -235,3 +235,19 @@ def test_the_request_names_the_plan_the_user_picked() -> None:
     text = render_text(Request(plan="plus", category="wordpress"), profile)
     assert "+Plus support" in text
     assert "Support plan" not in render_text(Request(category="wordpress"), profile)
+
+
+def test_the_coach_compares_the_sender_with_the_administrator_address() -> None:
+    from composer.model import Request, Requester, Role
+    from composer.quality import assess
+
+    profile = example("papaki")
+
+    def advice(role: Role, email: str, admin: str) -> set[str]:
+        requester = Requester(name="A", email=email, role=role, admin_address=admin)
+        request = Request(category="domain_registration", domain="example.org", requester=requester)
+        return {item.code for item in assess(request, profile).advice}
+
+    assert "advice.admin_address" in advice(Role.OWNER, "me@example.org", "owner@example.org")
+    assert "advice.admin_address" not in advice(Role.TECHNICAL, "owner@example.org", "owner@example.org")
+    assert "advice.admin_address" in advice(Role.TECHNICAL, "me@example.org", "")
