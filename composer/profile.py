@@ -24,7 +24,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from composer.errors import ProfileError
 from composer.i18n import current_language
@@ -94,6 +94,12 @@ class MailClientSettings(BaseModel):
 
     incoming: list[MailEndpoint] = Field(default_factory=list)
     outgoing: list[MailEndpoint] = Field(default_factory=list)
+
+    @field_validator("incoming", "outgoing", mode="before")
+    @classmethod
+    def _one_is_a_list(cls, value: Any) -> Any:
+        """``incoming = { host = ..., port = 993 }``: one endpoint may be written without a list."""
+        return [value] if isinstance(value, dict) else value
 
 
 class Expected(BaseModel):

@@ -64,8 +64,11 @@ def check_profile_text(text: str, *, source: str = "<profile>") -> CheckedProfil
     if "format" not in data:
         warnings.append(ProfileIssue(("format",), "effect.format_missing"))
     if found == 1:
-        data, notes = migrate_v1(data)
+        data, notes, moved = migrate_v1(data)
         warnings += [ProfileIssue(path, code, params) for path, code, params in notes]
+        for new_path, old_path in moved.items():
+            if old_path in lines:
+                lines.setdefault(new_path, lines[old_path])
     try:
         profile = ProviderProfile.model_validate(data)
     except PydanticValidationError as exc:

@@ -13,29 +13,35 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["Note", "migrate_v1"]
+__all__ = ["Moved", "Note", "migrate_v1"]
 
-#: (path of the old key, note code, parameters); codes are explained in composer.profile_check.
-Note = tuple[tuple[str | int, ...], str, dict[str, Any]]
+Path = tuple[str | int, ...]
+#: (path of the old key, note code, parameters); codes are explained in composer.profile_messages.
+Note = tuple[Path, str, dict[str, Any]]
+#: new path -> the old key it was made from, so a mistake is reported at the line the file has.
+Moved = dict[Path, Path]
 
 _WEEK = ["mon", "tue", "wed", "thu", "fri"]
 
 
-def migrate_v1(data: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
-    """A format 2 copy of the format 1 profile ``data`` and the notes on what changed."""
+def migrate_v1(data: dict[str, Any]) -> tuple[dict[str, Any], list[Note], Moved]:
+    """A format 2 copy of the format 1 profile ``data``, the notes on what changed, and what moved where."""
     new = copy.deepcopy(data)
     notes: list[Note] = [(("format",), "migrate.format", {"found": data.get("format", 1)})]
+    moved: Moved = {}
     new["format"] = 2
     _provider(new, notes)
     support = new.get("support")
     if isinstance(support, dict):
-        _support(support, new, notes)
+        _support(support, notes, moved)
     expected = new.get("expected")
     if isinstance(expected, dict) and "control_panel" in expected:
         url = expected.pop("control_panel")
         if url:
             contact = {"id": "customer_area", "kind": "customer_area", "address": url, "always": True}
-            new.setdefault("support", {}).setdefault("contacts", []).append(contact)
+            contacts = new.setdefault("support", {}).setdefault("contacts", [])
+            moved[("support", "contacts", len(contacts))] = ("expected", "control_panel")
+            contacts.append(contact)
         notes.append((("expected", "control_panel"), "migrate.control_panel", {}))
     categories = new.get("categories")
     if isinstance(categories, list) and categories:
@@ -49,7 +55,7 @@ def migrate_v1(data: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
         if isinstance(role, dict) and role.get("may_file") == []:
             role["may_file"] = ["*"]
             notes.append((("roles", index, "may_file"), "migrate.may_file", {}))
-    return new, notes
+    return new, notes, moved
 
 
 def _provider(new: dict[str, Any], notes: list[Note]) -> None:
@@ -63,22 +69,29 @@ def _provider(new: dict[str, Any], notes: list[Note]) -> None:
         del provider["website"]
 
 
-def _support(support: dict[str, Any], new: dict[str, Any], notes: list[Note]) -> None:
+def _support(support: dict[str, Any], notes: list[Note], moved: Moved) -> None:
     contacts: list[dict[str, Any]] = support.setdefault("contacts", [])
     office = support.pop("office_hours", None)
     if office is not None:
         notes.append((("support", "office_hours"), "migrate.office_hours", {}))
     if email := support.pop("email", ""):
+        moved[("support", "contacts", len(contacts))] = ("support", "email")
         contacts.append({"id": "email", "kind": "email", "address": email, "official": True, "always": True})
         notes.append((("support", "email"), "migrate.email", {}))
     tier = support.pop("phone_tier", "")
+    hours_key = "phone_hours" if support.get("phone_hours") else "office_hours"
     hours = support.pop("phone_hours", None) or office
     if phone := support.pop("phone", ""):
         contact: dict[str, Any] = {"id": "phone", "kind": "phone", "address": phone}
-        if isinstance(hours, dict):
-            contact["hours"] = [{"days": _WEEK, **hours}]
+        here: Path = ("support", "contacts", len(contacts))
+        moved[here] = ("support", "phone")
+        if hours is not None:
+            # a table becomes one window; anything else is left for the check to report at its line
+            contact["hours"] = [{"days": _WEEK, **hours}] if isinstance(hours, dict) else hours
+            moved[(*here, "hours")] = ("support", hours_key)
         if tier:
             contact["plans"] = [tier]
+            moved[(*here, "plans")] = ("support", "phone_tier")
         contacts.append(contact)
         notes.append((("support", "phone"), "migrate.phone", {}))
     if tier:
@@ -86,28 +99,31 @@ def _support(support: dict[str, Any], new: dict[str, Any], notes: list[Note]) ->
             {"id": "standard", "name": "Standard", "default": True},
             {"id": tier, "name": tier},
         ]
+        moved[("support", "plans")] = ("support", "phone_tier")
         notes.append((("support", "phone_tier"), "migrate.phone_tier", {"tier": tier}))
     for key in ("knowledge_base", "status_page"):
         if support.get(key) == "":
             del support[key]
     priorities = support.get("priorities")
     if isinstance(priorities, list) and priorities:
-        for priority in priorities:
+        for index, priority in enumerate(priorities):
             if isinstance(priority, dict) and "name" in priority:
                 name = priority.pop("name")
                 priority["id"] = name
                 priority["urgencies"] = [name]
                 priority.setdefault("label", str(name).capitalize())
+                here = ("support", "priorities", index)
+                moved[(*here, "id")] = moved[(*here, "urgencies")] = (*here, "name")
                 if "response" in priority:
                     priority["target"] = priority.pop("response")
+                    moved[(*here, "target")] = (*here, "response")
         notes.append((("support", "priorities"), "migrate.priorities", {}))
     scope = support.pop("scope", None)
     if isinstance(scope, dict):
-        support["scope"] = [
-            {"terms": terms, "what": what}
-            for terms in ("free", "paid", "never")
-            for what in scope.get(terms, [])
-        ]
+        entries = [(terms, what) for terms in ("free", "paid", "never") for what in scope.get(terms) or []]
+        support["scope"] = [{"terms": terms, "what": what} for terms, what in entries]
+        for index, (terms, _what) in enumerate(entries):
+            moved[("support", "scope", index)] = ("support", "scope", terms)
         notes.append((("support", "scope"), "migrate.scope", {}))
     if not contacts:
         del support["contacts"]

@@ -158,7 +158,7 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        return "{…}"
+        return "{ " + ", ".join(f"{key} = …" for key in value) + " }"
     return str(value)
 
 

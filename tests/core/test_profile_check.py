@@ -271,3 +271,23 @@ def test_the_readme_example_is_a_valid_profile() -> None:
     ]
     checked = check_profile_text(example)
     assert checked.profile.category("wordpress") is not None and not checked.warnings
+
+
+def test_a_format_1_mistake_is_reported_at_the_old_keys_line() -> None:
+    found = mistakes(
+        '[provider]\nid = "x"\nname = "X"\n[support]\nphone = "+30 210 000 0000"\n'
+        'phone_hours = "Mon-Fri 09:30-17:30"\n'
+    )
+    assert found == {
+        "line 6, support.contacts[0].hours": "“Mon-Fri 09:30-17:30” is not a list. Write a list in square "
+        'brackets; for example hours = [{ days = ["mon", "tue", "wed", "thu", "fri"], opens = "09:30", '
+        'closes = "17:30" }].'
+    }
+
+
+def test_one_mail_endpoint_may_be_written_without_a_list() -> None:
+    profile = load_profile_text(
+        HEAD
+        + '[expected.mail_client]\nincoming = { protocol = "imap", host = "mail.example.net", port = 993 }\n'
+    )
+    assert profile.expected.mail_client.incoming[0].port == 993
