@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -309,10 +309,14 @@ class ProviderProfile(BaseModel):
 
     def effective_categories(self) -> list[Category]:
         """The built-in categories with the profile's entries applied, in order."""
-        return list(self._categories)
+        # kept beside the list it was made from, so a model_copy with other categories recomputes it
+        cached = self.__dict__.get("_merged_categories")
+        if cached is None or cached[0] is not self.categories or cached[1] != self.builtin_categories:
+            cached = (self.categories, self.builtin_categories, self._merge_categories())
+            self.__dict__["_merged_categories"] = cached
+        return list(cached[2])
 
-    @cached_property
-    def _categories(self) -> tuple[Category, ...]:
+    def _merge_categories(self) -> tuple[Category, ...]:
         merged: dict[str, dict[str, Any]] = {}
         if self.builtin_categories:
             merged = {item["id"]: dict(item) for item in builtin_category_data()}

@@ -291,3 +291,12 @@ def test_one_mail_endpoint_may_be_written_without_a_list() -> None:
         + '[expected.mail_client]\nincoming = { protocol = "imap", host = "mail.example.net", port = 993 }\n'
     )
     assert profile.expected.mail_client.incoming[0].port == 993
+
+
+def test_merged_categories_follow_a_copy_with_other_entries() -> None:
+    from composer.profile import CategoryEntry
+
+    profile = load_profile_text(HEAD)
+    assert len(profile.effective_categories()) == 12
+    copy = profile.model_copy(update={"categories": [CategoryEntry(id="other", hidden=True)]})
+    assert len(copy.effective_categories()) == 11 and len(profile.effective_categories()) == 12
