@@ -301,7 +301,8 @@ def _sent_officially(profile: ProviderProfile) -> bool | None:
     if first.kind == "file" or not official:
         return None
     if first.kind == "email":
-        return any(c.kind == "email" and c.address.lower() == first.to.lower() for c in official)
+        to = str(getattr(first, "to", "")).lower()
+        return any(c.kind == "email" and c.address.lower() == to for c in official)
     return any(c.kind == "ticket" for c in official)
 
 

@@ -30,7 +30,7 @@ from composer.errors import ProfileError
 from composer.i18n import current_language
 from composer.profile_support import Plan, Priority, RoleRule, Support
 from composer.profile_text import Text, check_language, order_texts, pick
-from composer.profile_values import EmailAddress, HostName, HttpsUrl, IpAddress, TimeZoneName
+from composer.profile_values import HostName, HttpsUrl, IpAddress, TimeZoneName
 from composer.resources import resource_path
 
 __all__ = [
@@ -124,7 +124,7 @@ class HelpdeskChannel(BaseModel):
 
     kind: Literal["helpdesk"]
     helpdesk: Literal["intake", "rt", "osticket", "zammad", "freshdesk", "zendesk", "whmcs"]
-    url: HttpsUrl
+    url: str
     departments: dict[str, int | str] = Field(default_factory=dict)
 
 
@@ -132,7 +132,7 @@ class EmailChannel(BaseModel):
     model_config = _STRICT
 
     kind: Literal["email"]
-    to: EmailAddress
+    to: str
     subject_tag: str = Field(
         default="", description="How the helpdesk tags replies, e.g. '[Example #{number}]'."
     )

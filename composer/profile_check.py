@@ -176,6 +176,7 @@ def _cross_check(profile: ProviderProfile, data: dict[str, Any]) -> list[Profile
         refs(("roles", index, "refuse"), role.refuse, category_ids, "ref.category", star=True)
     for index, article in enumerate(profile.kb):
         refs(("kb", index, "categories"), article.categories, category_ids, "ref.category")
+    issues += _channel_values(profile)
     builtin = {item["id"] for item in builtin_category_data()} if profile.builtin_categories else set()
     for index, entry in enumerate(profile.categories):
         if entry.id not in builtin and entry.label is None and not entry.hidden:
@@ -204,35 +205,49 @@ _ADDRESS: dict[str, tuple[TypeAdapter[str], str]] = {
 }
 
 
+_CHANNEL_VALUES: tuple[tuple[str, str], ...] = (("url", "ticket"), ("to", "email"))
+
+
+def _fits(path: Path, value: str, adapter: TypeAdapter[str]) -> list[ProfileIssue]:
+    """The issue our value check raises for ``value`` (``rc_url_insecure`` and the like), if any."""
+    try:
+        adapter.validate_python(value)
+    except PydanticValidationError as exc:
+        return [ProfileIssue(path, str(exc.errors()[0]["type"]), {"value": value})]
+    return []
+
+
 def _contact_address(path: Path, kind: str, address: str) -> list[ProfileIssue]:
     if kind not in _ADDRESS or (not address and kind in {"ticket", "customer_area"}):
         return []
     adapter, expected = _ADDRESS[kind]
-    try:
-        adapter.validate_python(address)
-    except PydanticValidationError:
-        return [
-            ProfileIssue(
-                (*path, "address"),
-                "contact.address",
-                {"value": address, "kind": kind, "expected": _(expected)},
-            )
-        ]
+    if _fits(path, address, adapter):
+        params = {"value": address, "kind": kind, "expected": _(expected)}
+        return [ProfileIssue((*path, "address"), "contact.address", params)]
     return []
+
+
+def _channel_values(profile: ProviderProfile) -> list[ProfileIssue]:
+    """Addresses of the channels, checked here: their models belong to the channel modules."""
+    issues: list[ProfileIssue] = []
+    for index, channel in enumerate(profile.channels):
+        for key, kind in _CHANNEL_VALUES:
+            value = getattr(channel, key, None)
+            if isinstance(value, str):
+                issues += _fits(("channels", index, key), value, _ADDRESS[kind][0])
+    return issues
 
 
 def _no_effect(profile: ProviderProfile) -> list[ProfileIssue]:
     warnings: list[ProfileIssue] = []
     for index, channel in enumerate(profile.channels):
-        if channel.kind == "helpdesk":
-            if channel.helpdesk not in SUPPORTED_HELPDESKS:
-                warnings.append(
-                    ProfileIssue(
-                        ("channels", index, "helpdesk"), "effect.helpdesk", {"value": channel.helpdesk}
-                    )
-                )
-            if channel.departments:
-                warnings.append(ProfileIssue(("channels", index, "departments"), "effect.departments"))
+        helpdesk = getattr(channel, "helpdesk", None)
+        if helpdesk is not None and helpdesk not in SUPPORTED_HELPDESKS:
+            warnings.append(
+                ProfileIssue(("channels", index, "helpdesk"), "effect.helpdesk", {"value": helpdesk})
+            )
+        if getattr(channel, "departments", None):
+            warnings.append(ProfileIssue(("channels", index, "departments"), "effect.departments"))
     if profile.prefill.public_key:
         warnings.append(ProfileIssue(("prefill", "public_key"), "effect.prefill"))
     for index, contact in enumerate(profile.support.contacts):

@@ -59,6 +59,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("“{key}” is not a key this build knows here."),
         N_("{suggestion}Keys allowed here: {choices}."),
     ),
+    "extra_forbidden_schema": (
+        N_("“{key}” is not a key this build knows here."),
+        N_("`request-composer profile schema` lists the keys allowed here."),
+    ),
     "literal_error": (N_("“{value}” is not allowed for “{key}”."), N_("Write one of: {choices}.")),
     "union_tag_invalid": (N_("“{value}” is not a kind this build knows."), N_("Write one of: {choices}.")),
     "union_tag_not_found": (N_("“kind” is missing."), N_("Say which kind it is: {choices}.")),

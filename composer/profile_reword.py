@@ -175,7 +175,7 @@ def add_key_suggestions(issues: list[ProfileIssue], data: dict[str, Any]) -> lis
         result.append(
             ProfileIssue(
                 issue.path,
-                issue.code,
+                issue.code if allowed else "extra_forbidden_schema",
                 {**issue.params, "choices": ", ".join(allowed), "suggestion": suggestion},
             )
         )
@@ -198,7 +198,8 @@ def _allowed_keys(path: Path, data: dict[str, Any]) -> list[str]:
         model = _model_of(info.annotation, current)
     if not (isinstance(model, type) and issubclass(model, BaseModel)):
         return []
-    return [info.alias or name for name, info in model.model_fields.items()]
+    keys = [info.alias or name for name, info in model.model_fields.items()]
+    return [] if keys == ["kind"] else keys  # a base model chosen at run time: its keys are not known here
 
 
 def _model_of(annotation: Any, value: Any) -> Any:
