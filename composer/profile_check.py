@@ -12,6 +12,8 @@ keys that have no effect in this build, and says how to upgrade old files.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import tomllib
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +32,7 @@ from composer.profile_values import EmailAddress, HttpsUrl, PhoneNumber
 
 __all__ = ["CheckedProfile", "ProfileIssue", "check_profile_text", "place"]
 
+#: Helpdesks this build sends to, where no channel registry says so.
 SUPPORTED_HELPDESKS = frozenset({"intake"})
 
 
@@ -238,17 +241,27 @@ def _channel_values(profile: ProviderProfile) -> list[ProfileIssue]:
     return issues
 
 
+def _helpdesk_built(key: str) -> bool:
+    """Whether this build can send to helpdesk ``key`` (asked of the channel registry where there is one)."""
+    try:
+        registry = importlib.import_module("composer.channels.registry")
+    except ImportError:
+        return key in SUPPORTED_HELPDESKS
+    spec = registry.spec_for(key)
+    return spec is not None and bool(spec.available)
+
+
 def _no_effect(profile: ProviderProfile) -> list[ProfileIssue]:
     warnings: list[ProfileIssue] = []
     for index, channel in enumerate(profile.channels):
         helpdesk = getattr(channel, "helpdesk", None)
-        if helpdesk is not None and helpdesk not in SUPPORTED_HELPDESKS:
+        if helpdesk is not None and not _helpdesk_built(str(helpdesk)):
             warnings.append(
                 ProfileIssue(("channels", index, "helpdesk"), "effect.helpdesk", {"value": helpdesk})
             )
         if getattr(channel, "departments", None):
             warnings.append(ProfileIssue(("channels", index, "departments"), "effect.departments"))
-    if profile.prefill.public_key:
+    if profile.prefill.public_key and importlib.util.find_spec("composer.prefill") is None:
         warnings.append(ProfileIssue(("prefill", "public_key"), "effect.prefill"))
     for index, contact in enumerate(profile.support.contacts):
         if not contact.always and not contact.hours:

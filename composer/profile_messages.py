@@ -145,7 +145,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("It is kept for a later build; the request goes to the helpdesk's default queue."),
     ),
     "effect.prefill": (
-        N_("“prefill.public_key” has no effect in this build: pre-fill links are not built yet."),
+        N_("“prefill.public_key” has no effect in this build: it has no pre-fill links."),
         N_("Leave it empty until a build reads it."),
     ),
     "effect.format_missing": (
