@@ -10,7 +10,7 @@ target. It re-renders on every change of the draft and once a minute, so
 "open now" stays true.
 
 Stable object names: ``review.policy`` (the panel), ``policy.plan``,
-``policy.filing``, ``policy.admin_address``, ``policy.contacts``,
+``policy.plan_note``, ``policy.filing``, ``policy.admin_address``, ``policy.contacts``,
 ``policy.sent_with``, ``policy.scope``, ``policy.priority``, ``policy.links``.
 """
 
@@ -74,6 +74,8 @@ class PolicyPanel(QFrame):
         self.plan_label.setBuddy(self.plan)
         self.plan.currentIndexChanged.connect(self._plan_changed)
         form.addRow(self.plan_label, self.plan)
+        self.plan_note = _label("policy.plan_note")
+        form.addRow("", self.plan_note)
         self.admin_label = QLabel()
         self.admin_address = QLineEdit()
         self.admin_address.setObjectName("policy.admin_address")
@@ -124,6 +126,8 @@ class PolicyPanel(QFrame):
             )
         )
         self._fill_plans(policy)
+        self.plan_note.setText(self._plan_html(policy))
+        self.plan_note.setVisible(bool(self.plan_note.text()))
         self._show_filing(policy, request.requester.admin_address)
         self.contacts.setText(self._contacts_html(policy, now))
         self.sent_with.setText(self._sent_with_text(policy))
@@ -222,8 +226,10 @@ class PolicyPanel(QFrame):
         if plan is None:
             return ""
         profile = self.controller.profile
-        parts = [profile.text(plan.phone_allowance), profile.text(plan.note)]
-        return " ".join(escape(p) for p in parts if p)
+        parts = [escape(profile.text(plan.phone_allowance)), escape(profile.text(plan.note))]
+        if plan.after_hours:
+            parts.append(escape(_("Your plan includes support outside office hours.")))
+        return " ".join(p for p in parts if p)
 
     def _priority_html(self, policy: Policy) -> str:
         advice = policy.priority
@@ -248,10 +254,6 @@ class PolicyPanel(QFrame):
             parts.append(escape(_("Overall: {target}.").format(target=advice.overall_target)))
         if advice.assigned_by_support:
             parts.append(escape(_("Support sets the final priority; your urgency is a suggestion.")))
-        if policy.plan is not None and policy.plan.after_hours:
-            parts.append(escape(_("Your plan includes support outside office hours.")))
-        if plan := self._plan_html(policy):
-            parts.append(plan)
         return " ".join(parts)
 
 

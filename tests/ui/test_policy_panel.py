@@ -78,7 +78,10 @@ def test_clickmedia_plugin_work_is_paid_at_its_price(make_panel) -> None:  # typ
     plan = panel.findChild(QComboBox, "policy.plan")
     assert plan is not None and plan.findText("Phone support (120 EUR a year)") >= 0
     plan.setCurrentIndex(plan.findData("phone"))
-    assert "12 hours a year, at most 1 hour a month" in text(panel, "policy.priority")
+    assert "12 hours a year, at most 1 hour a month" in text(panel, "policy.plan_note")
+    plan.setCurrentIndex(plan.findData("sla"))
+    assert "outside office hours" in text(panel, "policy.plan_note")
+    assert "First priority" in text(panel, "policy.priority")
 
 
 def test_ru_hosting_says_email_is_advice_only(make_panel) -> None:  # type: ignore[no-untyped-def]
