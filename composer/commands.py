@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 from composer.i18n import _
-from composer.profile import load_profile, profile_json_schema
+from composer.profile import PROFILE_FORMAT, load_profile, profile_json_schema
 
 __all__ = ["register", "run_gui"]
 
@@ -40,7 +41,17 @@ def register(subparsers: Any) -> None:
 
 
 def _profile_check(args: argparse.Namespace) -> int:
-    profile = load_profile(args.file)
+    from composer.errors import ProfileError
+    from composer.profile_check import check_profile_text
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ProfileError("profile.not_found", path=str(args.file)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ProfileError("profile.unreadable", path=str(args.file), reason=str(exc)) from None
+    checked = check_profile_text(text, source=str(args.file))
+    profile = checked.profile
     print(
         _("{path}: valid profile for {provider} ({count} categories, {channels} ways to send)").format(
             path=args.file,
@@ -56,11 +67,27 @@ def _profile_check(args: argparse.Namespace) -> int:
         assert spec is not None  # a validated profile names only registered channels
         can = ", ".join(sorted(spec.capabilities)) if spec.available else _("not available yet")
         print(f"  {number}. {config.key()}: {_(spec.label)} ({can})")
+    upgrade = [w for w in checked.warnings if w.code.startswith("migrate.")]
+    others = [w for w in checked.warnings if not w.code.startswith("migrate.")]
+    if others:
+        print(_("Warnings (keys that have no effect in this build, or need a look):"))
+        for warning in others:
+            print(f"  - {warning.where()}: {warning.message()}")
+    if upgrade:
+        print(_("To upgrade this file to format {format}:").format(format=PROFILE_FORMAT))
+        for note in upgrade:
+            print(f"  - {note.where()}: {note.message()}")
     return 0
 
 
 def _profile_schema(args: argparse.Namespace) -> int:
-    print(profile_json_schema())
+    try:
+        print(profile_json_schema())
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped early (``profile schema | head``): not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return 0
 
 

@@ -141,6 +141,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("The provider profile {path} has {count} mistake(s)."),
         N_("Fix each field in the list; `request-composer profile schema` prints what every field accepts."),
     ),
+    "profile.too_new": (
+        N_(
+            "The provider profile {path} is written in format {found}; "
+            "this version reads formats 1 to {supported}."
+        ),
+        N_("Update Request Composer, or ask your provider for a profile in format {supported}."),
+    ),
     "bundle.not_found": (
         N_("The request file {path} does not exist."),
         N_("Check the file name, or choose the file again."),

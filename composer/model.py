@@ -132,6 +132,7 @@ class Requester(BaseModel):
     customer_id: str = ""
     organisation: str = ""
     on_behalf_of: str = ""
+    admin_address: str = ""  # the account's administrator address, compared with ``email``
 
 
 class Attachment(BaseModel):
@@ -229,6 +230,7 @@ class Request(BaseModel):
     provider: str = ""
     requester: Requester = Requester()
     service: str = ""
+    plan: str = ""  # id of the provider's support plan (composer.profile_support.Plan); "" = default
 
     category: str = ""
     domain: str = ""

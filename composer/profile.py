@@ -2,23 +2,38 @@
 
 A provider describes its brand, how requests reach it (channels, tried in
 order), what a correctly set-up customer domain looks like (nameservers, web
-addresses, mail hosts), its office hours, priorities and response targets,
-what support is free or paid, its knowledge-base articles and its categories.
+addresses, mail hosts), its support (plans, contact points with their own
+hours, the official channel, its own priorities, scope per category and plan:
+:mod:`composer.profile_support`), who may file what, its knowledge-base
+articles and its categories (which extend or override the built-in ones one
+at a time). Texts may be given per language (:mod:`composer.profile_text`).
 The app ships a demo profile (``resources/profiles/demo.toml``) so it runs
 with no provider set up.
 
-``request-composer profile schema`` prints the JSON Schema of this model.
+Reading a file (:func:`load_profile`) migrates older formats
+(:mod:`composer.profile_migrate`) and reports every mistake in our words with
+its line (:mod:`composer.profile_check`). ``request-composer profile schema``
+prints the JSON Schema of this model.
 """
 
 from __future__ import annotations
 
 import json
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SerializeAsAny, field_validator
-from pydantic import ValidationError as PydanticValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializeAsAny,
+    field_validator,
+    model_validator,
+)
 
 from composer.channels.registry import (
     ChannelSettings,
@@ -28,22 +43,29 @@ from composer.channels.registry import (
     validate_settings,
 )
 from composer.errors import ProfileError
+from composer.i18n import current_language
+from composer.profile_support import Plan, Priority, RoleRule, Support
+from composer.profile_text import Text, check_language, order_texts, pick
+from composer.profile_values import HostName, HttpsUrl, IpAddress, TimeZoneName
 from composer.resources import resource_path
 
 __all__ = [
     "DEMO_PROFILE",
+    "PROFILE_FORMAT",
     "Category",
     "Channel",
     "ProviderProfile",
     "Question",
+    "builtin_category_data",
     "load_profile",
     "load_profile_text",
     "profile_json_schema",
 ]
 
-PROFILE_FORMAT = 1
+#: The format this build writes and reads natively; older ones are migrated.
+PROFILE_FORMAT = 2
 
-_STRICT = ConfigDict(frozen=True, extra="forbid")
+_STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 class Provider(BaseModel):
@@ -52,70 +74,32 @@ class Provider(BaseModel):
     model_config = _STRICT
 
     id: str = Field(
-        pattern=r"^[a-z0-9][a-z0-9._-]*$", description="Stable short name, e.g. 'example-hosting'."
+        pattern=r"^[a-z0-9][a-z0-9._-]*$",
+        description="Stable short name, e.g. 'example-hosting'.",
+        examples=["example-hosting"],
     )
     name: str = Field(min_length=1, description="Brand name shown in the window title.")
-    website: str = ""
-    languages: list[str] = Field(
-        default_factory=lambda: ["en"], description="Languages the agents read; the first is preferred."
+    website: HttpsUrl | None = Field(default=None, description="Shown with the support policy.")
+    languages: list[Annotated[str, AfterValidator(check_language)]] = Field(
+        default_factory=lambda: ["en"],
+        description="Languages the agents read, preferred first; texts fall back to them in order.",
     )
-    time_zone: str = Field(default="UTC", description="IANA time zone of office hours, e.g. Europe/Athens.")
-    logo: str = ""
+    time_zone: TimeZoneName = Field(
+        default="UTC", description="tz database name of the provider's hours, e.g. Europe/Athens."
+    )
 
 
-class Priority(BaseModel):
-    model_config = _STRICT
+def _host_or_empty(value: str) -> str:
+    from pydantic import TypeAdapter
 
-    name: Literal["critical", "high", "normal", "low"]
-    label: str = ""
-    response: str = Field(default="", description="Response target in the provider's words.")
-    examples: list[str] = Field(default_factory=list)
-    always_open: bool = False
-
-
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_WORKING_DAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
-
-
-class OfficeHours(BaseModel):
-    model_config = _STRICT
-
-    days: list[Weekday] = Field(default_factory=lambda: list(_WORKING_DAYS))
-    opens: str = Field(default="09:00", pattern=r"^\d{2}:\d{2}$")
-    closes: str = Field(default="17:00", pattern=r"^\d{2}:\d{2}$")
-
-
-class Scope(BaseModel):
-    model_config = _STRICT
-
-    free: list[str] = Field(default_factory=list)
-    paid: list[str] = Field(default_factory=list)
-    never: list[str] = Field(default_factory=list)
-
-
-class Support(BaseModel):
-    """How the provider's support works."""
-
-    model_config = _STRICT
-
-    email: str = ""
-    phone: str = ""
-    phone_hours: OfficeHours | None = None
-    phone_tier: str = Field(default="", description="Paid tier that phone support needs, if any.")
-    office_hours: OfficeHours = OfficeHours()
-    critical_always_open: bool = True
-    changes_require_admin_address: bool = False
-    knowledge_base: str = ""
-    status_page: str = ""
-    priorities: list[Priority] = Field(default_factory=list)
-    scope: Scope = Scope()
+    return TypeAdapter(HostName).validate_python(value) if value.strip() else ""
 
 
 class MailEndpoint(BaseModel):
     model_config = _STRICT
 
     protocol: Literal["imap", "pop3", "smtp"] = "imap"
-    host: str
+    host: HostName
     port: int = Field(ge=1, le=65535)
     security: Literal["tls", "starttls", "none"] = "tls"
     auth: bool = True
@@ -127,24 +111,28 @@ class MailClientSettings(BaseModel):
     incoming: list[MailEndpoint] = Field(default_factory=list)
     outgoing: list[MailEndpoint] = Field(default_factory=list)
 
+    @field_validator("incoming", "outgoing", mode="before")
+    @classmethod
+    def _one_is_a_list(cls, value: Any) -> Any:
+        """``incoming = { host = ..., port = 993 }``: one endpoint may be written without a list."""
+        return [value] if isinstance(value, dict) else value
+
 
 class Expected(BaseModel):
     """What a correctly set-up customer domain looks like at this provider."""
 
     model_config = _STRICT
 
-    nameservers: list[str] = Field(default_factory=list)
-    web_ips: list[str] = Field(default_factory=list)
-    mail_hosts: list[str] = Field(default_factory=list)
-    spf_include: str = ""
-    control_panel: str = Field(default="", description="URL of the customer control panel.")
+    nameservers: list[HostName] = Field(default_factory=list)
+    web_ips: list[IpAddress] = Field(default_factory=list)
+    mail_hosts: list[HostName] = Field(default_factory=list)
+    spf_include: Annotated[str, AfterValidator(lambda v: _host_or_empty(v))] = Field(
+        default="", description="The host customers' SPF records include, e.g. spf.example.net."
+    )
     mail_client: MailClientSettings = MailClientSettings()
-    mail_ports: list[int] = Field(default_factory=lambda: [25, 465, 587, 993, 995])
-
-    @field_validator("nameservers", "mail_hosts")
-    @classmethod
-    def _lower_hosts(cls, value: list[str]) -> list[str]:
-        return [v.strip().lower().rstrip(".") for v in value]
+    mail_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(
+        default_factory=lambda: [25, 465, 587, 993, 995]
+    )
 
 
 Channel = Annotated[SerializeAsAny[ChannelSettings], BeforeValidator(validate_settings)]
@@ -170,10 +158,14 @@ class Prefill(BaseModel):
 class Article(BaseModel):
     model_config = _STRICT
 
-    title: str
-    url: str
+    title_text: Text = Field(alias="title")
+    url: HttpsUrl
     categories: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return pick(self.title_text, current_language())
 
 
 class Question(BaseModel):
@@ -182,11 +174,27 @@ class Question(BaseModel):
     model_config = _STRICT
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
-    label: str
-    hint: str = ""
+    label_text: Text = Field(alias="label")
+    hint_text: Text = Field(default="", alias="hint")
     kind: Literal["text", "choice", "yesno"] = "text"
-    options: list[str] = Field(default_factory=list)
+    options_text: list[Text] = Field(default_factory=list, alias="options")
     required: bool = False
+
+    @property
+    def label(self) -> str:
+        return pick(self.label_text, current_language())
+
+    @property
+    def hint(self) -> str:
+        return pick(self.hint_text, current_language())
+
+    @property
+    def options(self) -> list[str]:
+        return [pick(option, current_language()) for option in self.options_text]
+
+
+Need = Literal["domain", "account", "device", "client", "error_text", "started_at"]
+UrgencyName = Literal["critical", "high", "normal", "low"]
 
 
 class Category(BaseModel):
@@ -195,13 +203,13 @@ class Category(BaseModel):
     model_config = _STRICT
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
-    label: str
-    description: str = ""
-    needs: list[Literal["domain", "account", "device", "client", "error_text", "started_at"]] = Field(
+    label_text: Text = Field(alias="label")
+    description_text: Text = Field(default="", alias="description")
+    needs: list[Need] = Field(
         default_factory=list, description="Fields the agent needs for this kind of problem."
     )
     account_is_mailbox: bool = False
-    urgency: Literal["critical", "high", "normal", "low"] = "normal"
+    urgency: UrgencyName = "normal"
     keywords: list[str] = Field(
         default_factory=list, description="Words in the error text or description that suggest this category."
     )
@@ -210,14 +218,38 @@ class Category(BaseModel):
         default=False,
         description="Requests of this kind ask for a change, so the administrator must file them.",
     )
-    department: str = ""
+
+    @property
+    def label(self) -> str:
+        return pick(self.label_text, current_language())
+
+    @property
+    def description(self) -> str:
+        return pick(self.description_text, current_language())
 
 
-class RoleRule(BaseModel):
+class CategoryEntry(BaseModel):
+    """A profile's ``[[categories]]`` entry: a new category, or only the keys it changes of a built-in one."""
+
     model_config = _STRICT
 
-    role: Literal["owner", "technical", "billing", "other"]
-    may_file: list[str] = Field(default_factory=list, description="Category ids; empty means all.")
+    id: str = Field(pattern=r"^[a-z0-9_]+$", examples=["wordpress"])
+    hidden: bool = Field(default=False, description="Leave this built-in category out.")
+    label: Text | None = None
+    description: Text | None = None
+    needs: list[Need] | None = None
+    account_is_mailbox: bool | None = None
+    urgency: UrgencyName | None = None
+    keywords: list[str] | None = None
+    questions: list[Question] | None = None
+    changes_something: bool | None = None
+
+
+@cache
+def builtin_category_data() -> tuple[dict[str, Any], ...]:
+    """The built-in categories as written in ``resources/categories.toml``."""
+    data = tomllib.loads(resource_path("categories.toml").read_text(encoding="utf-8"))
+    return tuple(data["categories"])
 
 
 def _default_channels() -> list[ChannelSettings]:
@@ -225,11 +257,11 @@ def _default_channels() -> list[ChannelSettings]:
 
 
 class ProviderProfile(BaseModel):
-    """A provider profile, as validated from TOML."""
+    """A provider profile, as validated from TOML (format 2)."""
 
     model_config = _STRICT
 
-    format: int = Field(default=PROFILE_FORMAT, description="Profile format version.")
+    format: Literal[2] = Field(default=2, description="Profile format version (see PROFILE_FORMAT).")
     provider: Provider
     support: Support = Support()
     expected: Expected = Expected()
@@ -237,25 +269,84 @@ class ProviderProfile(BaseModel):
     limits: Limits = Limits()
     prefill: Prefill = Prefill()
     kb: list[Article] = Field(default_factory=list)
-    categories: list[Category] = Field(
-        default_factory=list, description="Replaces the built-in categories when given."
+    builtin_categories: bool = Field(
+        default=True, description="Start from the built-in categories; false: only the profile's own."
+    )
+    categories: list[CategoryEntry] = Field(
+        default_factory=list,
+        description="Each one adds a category or changes (or hides) a built-in one with the same id.",
     )
     roles: list[RoleRule] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _provider_languages_first(cls, data: Any) -> Any:
+        """Order every text table by ``provider.languages``, so a missing language falls back in that order.
+
+        Texts are read through properties that know only the user's language
+        (``Category.label``); the first entry of a table is their fallback.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("provider"), dict):
+            return data
+        languages = data["provider"].get("languages")
+        if not isinstance(languages, list):
+            return data
+        return {
+            key: value if key in {"channels", "expected"} else order_texts(value, languages)
+            for key, value in data.items()
+        }
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.effective_categories() if c.id == category_id), None)
 
     def effective_categories(self) -> list[Category]:
-        from composer.triage import builtin_categories
+        """The built-in categories with the profile's entries applied, in order."""
+        # kept beside the list it was made from, so a model_copy with other categories recomputes it
+        cached = self.__dict__.get("_merged_categories")
+        if cached is None or cached[0] is not self.categories or cached[1] != self.builtin_categories:
+            cached = (self.categories, self.builtin_categories, self._merge_categories())
+            self.__dict__["_merged_categories"] = cached
+        return list(cached[2])
 
-        return self.categories or builtin_categories()
+    def _merge_categories(self) -> tuple[Category, ...]:
+        merged: dict[str, dict[str, Any]] = {}
+        if self.builtin_categories:
+            merged = {item["id"]: dict(item) for item in builtin_category_data()}
+        hidden: set[str] = set()
+        for entry in self.categories:
+            changes = entry.model_dump(exclude_unset=True, by_alias=True, exclude={"hidden"})
+            merged.setdefault(entry.id, {}).update(changes)
+            if entry.hidden:
+                hidden.add(entry.id)
+        return tuple(
+            Category.model_validate(data)
+            for key, data in merged.items()
+            if key not in hidden and "label" in data
+        )
 
     def sends_directly(self) -> bool:
         """Whether requests can be sent some way other than saving a file."""
         return any(not (spec := spec_for(c)) or not spec.local for c in self.channels)
 
     def priority(self, name: str) -> Priority | None:
-        return next((p for p in self.support.priorities if p.name == name), None)
+        """The provider's tier for the app's urgency ``name`` (or the tier with that id)."""
+        tiers = self.support.priorities
+        return next((p for p in tiers if name in p.urgencies), None) or next(
+            (p for p in tiers if p.id == name), None
+        )
+
+    def plan(self, plan_id: str = "") -> Plan | None:
+        """The plan ``plan_id``, else the default plan, else the first (None without plans)."""
+        plans = self.support.plans
+        return (
+            next((p for p in plans if p.id == plan_id), None)
+            or next((p for p in plans if p.default), None)
+            or (plans[0] if plans else None)
+        )
+
+    def text(self, value: str | dict[str, str]) -> str:
+        """``value`` in the user's language, else in the provider's languages in order."""
+        return pick(value, current_language(), self.provider.languages)
 
 
 DEMO_PROFILE = resource_path("profiles", "demo.toml")
@@ -266,8 +357,9 @@ def load_profile(path: Path | str | None = None) -> ProviderProfile:
 
     Raises:
         ProfileError: ``profile.not_found``, ``profile.unreadable``,
-            ``profile.syntax`` or ``profile.invalid`` (with ``errors``: a list
-            of ``(field, message)`` pairs).
+            ``profile.syntax``, ``profile.too_new`` or ``profile.invalid``
+            (with ``errors``: a list of ``(place, message)`` pairs, each
+            message saying the value, what is expected and an example).
     """
     file = Path(path) if path is not None else DEMO_PROFILE
     try:
@@ -281,48 +373,14 @@ def load_profile(path: Path | str | None = None) -> ProviderProfile:
 
 def load_profile_text(text: str, *, source: str = "<profile>") -> ProviderProfile:
     """Validate profile TOML given as text (see :func:`load_profile`)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        from composer.i18n import _
+    from composer.profile_check import check_profile_text
 
-        line, column = _toml_position(str(exc))
-        reason = str(exc).split(" (at ")[0]
-        where = (
-            _("line {line}, column {column}").format(line=line, column=column)
-            if line
-            else _("at the end of the file")
-        )
-        raise ProfileError(
-            "profile.syntax", path=source, line=line, column=column, where=where, reason=reason
-        ) from None
-    try:
-        return ProviderProfile.model_validate(data)
-    except PydanticValidationError as exc:
-        errors = [(_location(e["loc"]), e["msg"]) for e in exc.errors()]
-        raise ProfileError("profile.invalid", path=source, count=len(errors), errors=errors) from None
-
-
-def _toml_position(message: str) -> tuple[int, int]:
-    import re
-
-    match = re.search(r"line (\d+), column (\d+)", message)
-    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
-
-
-def _location(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts[-1:] = [f"{parts[-1]}[{item}]"] if parts else [f"[{item}]"]
-        else:
-            parts.append(str(item))
-    return ".".join(parts)
+    return check_profile_text(text, source=source).profile
 
 
 def profile_json_schema() -> str:
     """The JSON Schema that providers can validate their profile against."""
-    schema = ProviderProfile.model_json_schema()
+    schema = ProviderProfile.model_json_schema(by_alias=True)
     # channels come from the registry: one of the models the channel modules declare
     entry, definitions = settings_json_schema()
     schema.setdefault("$defs", {}).update(definitions)

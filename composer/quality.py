@@ -15,7 +15,8 @@ from datetime import datetime
 
 from composer.errors import Problem, ValidationError, describe
 from composer.i18n import N_, _
-from composer.model import Request, Role, Urgency, normalise_domain, validate_email
+from composer.model import Request, Urgency, normalise_domain, validate_email
+from composer.policy import filing_for, may_file
 from composer.profile import ProviderProfile
 
 __all__ = ["ADVICE", "Readiness", "assess"]
@@ -161,16 +162,9 @@ def _role_advice(request: Request, profile: ProviderProfile, advice: list[Proble
 
     role = request.requester.role
     params = {"role": _(ROLE_LABELS[role]), "provider": profile.provider.name}
-    rule = next((r for r in profile.roles if r.role == role.value), None)
-    if rule is not None and rule.may_file and request.category not in rule.may_file:
+    if not may_file(profile, role.value, request.category):
         advice.append(Problem("advice.role_category", "requester.role", params, blocking=False))
-    category = profile.category(request.category)
-    if (
-        category is not None
-        and category.changes_something
-        and profile.support.changes_require_admin_address
-        and role is not Role.OWNER
-    ):
+    if filing_for(profile, request).code in {"filing.admin_mismatch", "filing.admin_needed"}:
         advice.append(Problem("advice.admin_address", "requester.email", params, blocking=False))
 
 

@@ -95,6 +95,11 @@ def render_subject(request: Request, profile: ProviderProfile) -> str:
     return subject[:160] or _("Support request")
 
 
+def _plan_name(profile: ProviderProfile, plan_id: str) -> str:
+    plan = profile.plan(plan_id) if plan_id else None
+    return profile.text(plan.name) if plan is not None else ""
+
+
 def render_text(request: Request, profile: ProviderProfile) -> str:
     """The request as a support agent reads it: every fact, in a fixed order."""
     lines: list[str] = []
@@ -128,6 +133,8 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
         (N_("Organisation"), requester.organisation),
         (N_("On behalf of"), requester.on_behalf_of),
         (N_("Package"), request.service),
+        (N_("Support plan"), _plan_name(profile, request.plan)),
+        (N_("Administrator address"), requester.admin_address),
     ):
         if value.strip():
             lines.append(_line(label, value.strip()))

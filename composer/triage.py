@@ -7,14 +7,12 @@ no I/O beyond reading the shipped category list once.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 
 from composer.i18n import N_, _
 from composer.model import Request, Severity, Urgency
-from composer.profile import Article, Category, ProviderProfile
-from composer.resources import resource_path
+from composer.profile import Article, Category, ProviderProfile, builtin_category_data
 
 __all__ = [
     "ErrorHint",
@@ -29,8 +27,7 @@ __all__ = [
 @cache
 def builtin_categories() -> list[Category]:
     """The categories shipped in ``resources/categories.toml``."""
-    data = tomllib.loads(resource_path("categories.toml").read_text(encoding="utf-8"))
-    return [Category.model_validate(item) for item in data["categories"]]
+    return [Category.model_validate(item) for item in builtin_category_data()]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from composer.channels.base import (
     DeliveryError,
@@ -431,7 +432,7 @@ class EmailSettings(ChannelSettings):
     @classmethod
     def _tag_has_number(cls, value: str) -> str:
         if value and "{number}" not in value:
-            raise ValueError("must contain {number} where the ticket number goes")
+            raise PydanticCustomError("rc_subject_tag", "must contain {{number}}", {"value": value})
         return value
 
 

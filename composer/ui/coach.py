@@ -8,8 +8,9 @@ the review can jump to the field.
 from __future__ import annotations
 
 from composer.errors import Problem
-from composer.i18n import N_, _
+from composer.i18n import _
 from composer.model import Request
+from composer.policy_hours import DAY_NAMES
 from composer.profile import ProviderProfile
 from composer.quality import advice_text
 
@@ -41,17 +42,6 @@ def step_of(field: str) -> str:
     if field.startswith("answers."):
         return "happens"
     return FIELD_PLACES.get(field, ("happens", ""))[0]
-
-
-DAY_NAMES = {
-    "mon": N_("Mon"),
-    "tue": N_("Tue"),
-    "wed": N_("Wed"),
-    "thu": N_("Thu"),
-    "fri": N_("Fri"),
-    "sat": N_("Sat"),
-    "sun": N_("Sun"),
-}
 
 
 def coach_html(items: list[Problem], *, limit: int = 6) -> str:

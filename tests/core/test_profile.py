@@ -34,13 +34,23 @@ def test_profile_says_everything_providers_asked_for(tmp_path: Path) -> None:
     text = (DEMO_PROFILE.parent / "example-hosting.toml").read_text(encoding="utf-8")
     profile = load_profile_text(text)
     assert profile.expected.nameservers and profile.expected.web_ips and profile.expected.mail_hosts
-    assert profile.support.office_hours.opens == "09:00"
-    assert profile.support.phone_hours is not None and profile.support.phone_tier == "plus"
+    support = profile.support
+    assert [c.kind for c in support.contacts] == ["customer_area", "email", "phone"]
+    assert support.phone_hours is not None and support.phone_hours.opens == "09:30"
+    assert [p.id for p in support.plans] == ["standard", "plus"] and profile.plan().id == "standard"  # type: ignore[union-attr]
+    assert {r.terms for r in support.scope} == {"free", "paid", "agreement", "never"}
+    assert support.assigns_priority and support.overall_target
     assert [c.kind for c in profile.channels] == ["helpdesk", "email", "file"]
-    assert profile.limits.types and profile.support.changes_require_admin_address
-    assert profile.support.scope.paid and profile.support.scope.never
+    assert profile.limits.types and support.changes_require_admin_address
     assert profile.kb and profile.roles
     assert profile.expected.mail_client.outgoing[0].port == 587
+    assert profile.category("wordpress") is not None
+    billing = profile.category("billing")
+    assert (
+        billing is not None
+        and billing.urgency == "low"
+        and billing.label == "Invoices, payments and packages"
+    )
 
 
 def test_a_provider_can_bring_its_own_categories_and_channels(tmp_path: Path) -> None:
@@ -65,7 +75,7 @@ needs = ["domain", "error_text"]
 """,
         encoding="utf-8",
     )
-    profile = load_profile(file)
+    profile = load_profile(file)  # format 1 (no format key): its categories replace the built-in ones
     assert [c.id for c in profile.effective_categories()] == ["wordpress"]
     assert [c.kind for c in profile.channels] == ["helpdesk", "email"]
 
@@ -92,8 +102,8 @@ def test_invalid_fields_are_listed_with_their_place(tmp_path: Path) -> None:
     error = caught.value
     assert error.code == "profile.invalid"
     fields = [field for field, _message in error.params["errors"]]
-    assert "provider.id" in fields and "provider.name" in fields
-    assert "channels[0].helpdesk" in fields and "limits.attachment_mb" in fields
+    assert "line 2, provider.id" in fields and "line 1, provider.name" in fields
+    assert "line 5, channels[0].helpdesk" in fields and "line 7, limits.attachment_mb" in fields
     assert error.params["count"] == len(fields)
 
 

@@ -23,6 +23,7 @@ from composer.render import render_text
 from composer.triage import matching_articles
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
+from composer.ui.policy_panel import PolicyPanel
 from composer.ui.sending import sends_directly
 from composer.ui.steps.base import Step
 
@@ -48,6 +49,8 @@ class ReviewStep(Step):
         self.problems.itemActivated.connect(self._activate)
         self.problems.itemClicked.connect(self._activate)
         self.outer.addWidget(self.problems)
+        self.policy = PolicyPanel(controller)
+        self.outer.addWidget(self.policy)
 
         self.articles = QLabel()
         self.articles.setObjectName("review.articles")
@@ -114,6 +117,7 @@ class ReviewStep(Step):
         self.text_title.setText(_("The &request"))
         self.remove_attachment.setText(_("Remove the selected file"))
         self.remove_report.setText(_("Leave out the report of the checks"))
+        self.policy.retranslate()
         if sends_directly(self.controller.profile):
             self.send.setText(_("Sen&d request"))
             self.send.setToolTip(
