@@ -32,7 +32,7 @@ def test_delta_lists_what_is_missing_and_merging_fills_it(
     shutil.copytree(ROOT / "resources" / "locale", locale)
     catalogue = locale / "hr.po"
     original = catalogue.read_text(encoding="utf-8")
-    broken = original.replace('msgid "&Next >"\nmsgstr "&Dalje >"', 'msgid "&Next >"\nmsgstr ""')
+    broken = original.replace('msgid "&Next >"\nmsgstr "Da&lje >"', 'msgid "&Next >"\nmsgstr ""')
     broken = broken.replace('msgstr[2] "{n} sati"', 'msgstr[2] ""')
     assert broken != original
     catalogue.write_text(broken, encoding="utf-8")
@@ -47,7 +47,7 @@ def test_delta_lists_what_is_missing_and_merging_fills_it(
 
     filled = tmp_path / "filled.po"
     filled.write_text(
-        text.replace('msgid "&Next >"\nmsgstr ""', 'msgid "&Next >"\nmsgstr "&Dalje >"').replace(
+        text.replace('msgid "&Next >"\nmsgstr ""', 'msgid "&Next >"\nmsgstr "Da&lje >"').replace(
             'msgstr[2] ""', 'msgstr[2] "{n} sati"'
         ),
         encoding="utf-8",
