@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from pathlib import Path
 from types import ModuleType
@@ -32,7 +33,7 @@ def test_delta_lists_what_is_missing_and_merging_fills_it(
     shutil.copytree(ROOT / "resources" / "locale", locale)
     catalogue = locale / "hr.po"
     original = catalogue.read_text(encoding="utf-8")
-    broken = original.replace('msgid "&Next >"\nmsgstr "&Dalje >"', 'msgid "&Next >"\nmsgstr ""')
+    broken = re.sub(r'(msgid "&Next >"\nmsgstr )"[^"]+"', r'\1""', original)
     broken = broken.replace('msgstr[2] "{n} sati"', 'msgstr[2] ""')
     assert broken != original
     catalogue.write_text(broken, encoding="utf-8")
@@ -46,10 +47,12 @@ def test_delta_lists_what_is_missing_and_merging_fills_it(
     assert any(line.startswith("#. el: ") for line in todo[0].comments)  # the Greek as a hint
 
     filled = tmp_path / "filled.po"
+    next_translation = re.search(r'msgid "&Next >"\nmsgstr ("[^"]+")', original)
+    assert next_translation is not None
     filled.write_text(
-        text.replace('msgid "&Next >"\nmsgstr ""', 'msgid "&Next >"\nmsgstr "&Dalje >"').replace(
-            'msgstr[2] ""', 'msgstr[2] "{n} sati"'
-        ),
+        text.replace(
+            'msgid "&Next >"\nmsgstr ""', f'msgid "&Next >"\nmsgstr {next_translation.group(1)}'
+        ).replace('msgstr[2] ""', 'msgstr[2] "{n} sati"'),
         encoding="utf-8",
     )
     merged, problems = script.merge("hr", filled)
