@@ -281,3 +281,23 @@ def test_a_request_with_the_keyboard_alone_in_every_language(
     assert (request.summary, request.started_text, request.tried) == (summary, started, tried)
     assert request.category == "mail_receiving" and request.domain == "primjer.hr"
     assert request.started_at is not None and request.started_at.hour == 15
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_two_mnemonics_clash_in_a_menu(window: MainWindow, language: str) -> None:
+    i18n.set_language(language)
+    clashes = []
+    menus = [action.menu() for action in window.menuBar().actions()]
+    while menus:
+        menu = menus.pop()
+        if menu is None:
+            continue
+        letters: dict[str, list[str]] = defaultdict(list)
+        for action in menu.actions():
+            if action.menu() is not None:
+                menus.append(action.menu())
+            letter = mnemonic_letter(action.text())
+            if letter and action.isVisible():
+                letters[letter].append(action.text())
+        clashes += [f"{menu.title()!r}, Alt+{k}: {v}" for k, v in letters.items() if len(v) > 1]
+    assert clashes == [], "\n".join(clashes)
