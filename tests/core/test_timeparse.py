@@ -176,3 +176,25 @@ def test_a_month_first_date_is_read_only_when_it_cannot_be_day_first() -> None:
     assert parsed is not None and parsed.when.date().isoformat() == "2026-11-20"
     local = parse_started("10/11/2026", now=NOW, languages=["en"])
     assert local is not None and local.when.date().isoformat() == "2026-11-10"
+
+
+@pytest.mark.parametrize("language", ["en", "el", "hr", "ru"])
+def test_the_examples_the_app_gives_are_understood(language: str) -> None:
+    """The hint under the field and the error's next step suggest phrases: each one must work."""
+    import re
+
+    from composer import i18n
+
+    try:
+        i18n.set_language(language)
+        hint = i18n._("e.g. yesterday around 15:00, 2 hours ago, this morning")
+        advice = i18n._(
+            "Try for example “yesterday around 15:00”, “2 hours ago”, “this morning” or “2026-11-20 14:30”."
+        )
+    finally:
+        i18n.set_language("en")
+    examples = re.findall(r"[«„“]([^»”]+)[»”]", advice)
+    examples += [part.strip() for part in hint.split(" ", 1)[1].split(",") if part.strip()]
+    assert len(examples) >= 6
+    for example in examples:
+        assert parse_started(example, now=NOW, languages=[language]) is not None, example

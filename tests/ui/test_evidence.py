@@ -159,7 +159,7 @@ def test_the_review_lists_attachments_and_the_report_and_can_drop_them(
     sent_with = window.findChild(QLabel, "review.sent_with")
     assert listing is not None and sent_with is not None
     assert listing.count() == 1 and "screen.png" in listing.item(0).text()
-    assert "diagnostics.json" in sent_with.text() and "1 file(s)" in sent_with.text()
+    assert "diagnostics.json" in sent_with.text() and "1 file," in sent_with.text()
 
     def thumbnail_is_the_picture() -> bool:
         image = listing.item(0).icon().pixmap(72, 72).toImage()

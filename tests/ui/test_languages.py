@@ -218,3 +218,86 @@ def test_no_two_mnemonics_clash_in_a_dialog(qtbot: QtBot, window: MainWindow, la
                 clashes.append(f"{dialog.objectName()}, Alt+{letter}: {targets}")
         dialog.close()
     assert clashes == [], "\n".join(clashes)
+
+
+WORDS = {
+    "el": ("Δεν φτάνουν τα μηνύματα από Gmail", "χθες γύρω στις 3", "Επανεκκίνησα το Outlook."),
+    "hr": ("Ne stiže pošta s Gmaila", "jučer oko 15 h", "Ponovno sam pokrenula Outlook."),
+    "ru": ("Не приходят письма с Gmail", "вчера около трёх", "Перезапустила Outlook."),
+    "en": ("Mail from Gmail senders does not arrive", "yesterday around 3", "Restarted Outlook."),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_request_with_the_keyboard_alone_in_every_language(
+    qtbot: QtBot, window: MainWindow, language: str
+) -> None:
+    """Tab, the arrow keys, typing (pasting what is not ASCII) and Alt+N: the whole form in each language."""
+    from tests.ui.test_form import choose, field_of, focused, next_step, tab, type_text
+
+    i18n.set_language(language)
+    summary, started, tried = WORDS[language]
+    name = window.findChild(QLineEdit, "field.name")
+    assert name is not None
+    name.setFocus()
+    qtbot.waitUntil(lambda: field_of(focused()) == "field.name")
+    type_text(qtbot, "Марија Horvat")
+    tab(qtbot)
+    type_text(qtbot, "marija@example.hr")
+    tab(qtbot)
+    choose(qtbot, i18n._("Owner or administrator of the account"))
+    next_step(qtbot, window)
+    assert field_of(focused()) == "field.summary"
+    type_text(qtbot, summary)
+    tab(qtbot)
+    choose(qtbot, i18n._("E-mail is not arriving"))
+    tab(qtbot)
+    if field_of(focused()) == "action.use_suggested_category":
+        tab(qtbot)
+    assert field_of(focused()) == "field.domain"
+    type_text(qtbot, "primjer.hr")
+    tab(qtbot)
+    type_text(qtbot, "prodaja@primjer.hr")
+    next_step(qtbot, window)
+    next_step(qtbot, window)  # the checks are not run here
+    assert field_of(focused()) == "field.error_text"
+    type_text(qtbot, "550 5.1.1 User unknown")
+    tab(qtbot)
+    assert field_of(focused()) == "field.started_at"
+    type_text(qtbot, started)
+    hint = window.findChild(QLabel, "hint.started_at")
+    assert hint is not None
+    assert hint.text().startswith(i18n._("Understood as about {moment}").split("{")[0])
+    for _ in range(6):  # on to "Already tried", whatever the questions of this kind are
+        if field_of(focused()) == "field.tried":
+            break
+        tab(qtbot)
+    assert field_of(focused()) == "field.tried"
+    type_text(qtbot, tried)
+    next_step(qtbot, window)
+    next_step(qtbot, window)
+    assert window.pages.currentIndex() == 5
+    request = window.controller.request
+    assert (request.summary, request.started_text, request.tried) == (summary, started, tried)
+    assert request.category == "mail_receiving" and request.domain == "primjer.hr"
+    assert request.started_at is not None and request.started_at.hour == 15
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_two_mnemonics_clash_in_a_menu(window: MainWindow, language: str) -> None:
+    i18n.set_language(language)
+    clashes = []
+    menus = [action.menu() for action in window.menuBar().actions()]
+    while menus:
+        menu = menus.pop()
+        if menu is None:
+            continue
+        letters: dict[str, list[str]] = defaultdict(list)
+        for action in menu.actions():
+            if action.menu() is not None:
+                menus.append(action.menu())
+            letter = mnemonic_letter(action.text())
+            if letter and action.isVisible():
+                letters[letter].append(action.text())
+        clashes += [f"{menu.title()!r}, Alt+{k}: {v}" for k, v in letters.items() if len(v) > 1]
+    assert clashes == [], "\n".join(clashes)

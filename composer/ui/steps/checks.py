@@ -34,7 +34,7 @@ from composer.diagnostics.findings import sort_findings
 from composer.diagnostics.runner import CancelToken, ProgressEvent, run_diagnostics
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ValidationError
-from composer.i18n import N_, _
+from composer.i18n import N_, _, ngettext
 from composer.localefmt import format_milliseconds, format_time
 from composer.model import CheckStatus, Finding, Report, Request, Severity, normalise_domain
 from composer.profile import ProviderProfile
@@ -343,7 +343,11 @@ class ChecksStep(Step):
             report = self.controller.request.report
             problems = sum(1 for f in report.findings if f.severity.rank >= Severity.WARNING.rank)
             self.status.setText(
-                _("Checked at {time}: {count} thing(s) worth a look.").format(
+                ngettext(
+                    "Checked at {time}: {count} thing worth a look.",
+                    "Checked at {time}: {count} things worth a look.",
+                    problems,
+                ).format(
                     time=format_time((report.finished_at or report.started_at).astimezone()),
                     count=problems,
                 )

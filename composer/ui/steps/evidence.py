@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from composer.errors import ComposerError
 from composer.evidence import TextEvidence, check_limits, looks_like_text, read_text_evidence, scrubbed_bytes
-from composer.i18n import _
+from composer.i18n import _, ngettext
 from composer.localefmt import format_size
 from composer.model import Attachment, Request
 from composer.render import human_size
@@ -277,7 +277,11 @@ class EvidenceStep(Step):
                 return
             data = scrubbed_bytes(text, dialog.kept())
             removed = len(text.matches) - len(dialog.kept())
-            note = _("{count} secret(s) removed").format(count=removed) if removed else ""
+            note = (
+                ngettext("{count} secret removed", "{count} secrets removed", removed).format(count=removed)
+                if removed
+                else ""
+            )
             run_task(
                 lambda: store.add_attachment_bytes(
                     incoming.name, data, media_type=incoming.media_type, description=note
@@ -378,9 +382,11 @@ class EvidenceStep(Step):
         total = sum(a.size for a in attachments)
         limits = self.controller.profile.limits
         self.total.setText(
-            _("{count} file(s), {size} of {limit} MB allowed").format(
-                count=len(attachments), size=format_size(total), limit=f"{limits.total_mb:g}"
-            )
+            ngettext(
+                "{count} file, {size} of {limit} MB allowed",
+                "{count} files, {size} of {limit} MB allowed",
+                len(attachments),
+            ).format(count=len(attachments), size=format_size(total), limit=f"{limits.total_mb:g}")
         )
         self._update_buttons()
 

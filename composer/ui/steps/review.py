@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.i18n import _
+from composer.i18n import _, ngettext
 from composer.localefmt import format_size
 from composer.model import Attachment
 from composer.quality import advice_text
@@ -150,7 +150,7 @@ class ReviewStep(Step):
             parts.append(_("the report of the checks (diagnostics.json)"))
         if request.attachments:
             parts.append(
-                _("{count} file(s), {size}").format(
+                ngettext("{count} file, {size}", "{count} files, {size}", len(request.attachments)).format(
                     count=len(request.attachments), size=format_size(sum(a.size for a in request.attachments))
                 )
             )
