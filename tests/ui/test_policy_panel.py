@@ -127,3 +127,13 @@ def test_the_review_step_shows_the_panel(window: MainWindow) -> None:
     assert "Demo Hosting" in panel.title.text()
     scope = panel.findChild(QLabel, "policy.scope")
     assert scope is not None and "Not done by support" in scope.text()  # the demo's general "never"
+
+
+def test_the_coach_names_the_phone_only_for_plans_that_may_call() -> None:
+    from composer.model import Request
+    from composer.ui.coach import support_hours_text
+
+    profile = load_profile(DEMO_PROFILE.parent / "example-hosting.toml")
+    assert "Phone:" not in support_hours_text(profile, Request())
+    text = support_hours_text(profile, Request(plan="plus"))
+    assert "Phone: +30 210 000 0000, Mon–Fri 09:30–17:30 (Europe/Athens)." in text
