@@ -51,7 +51,7 @@ def test_webarting_wordpress_on_saturday_evening(make_panel) -> None:  # type: i
     contacts = text(panel, "policy.contacts")
     official, advice = contacts.split("Advice only")
     assert "Ticket system" in official and "support@webarting.example.net" in official
-    assert "closed now, opens on Monday at 09:00" in advice and "not in your plan" in advice
+    assert "closed now, opens on Monday at 09:00;" in advice and "not in your plan" in advice  # same zone
     assert "Paid extra" in text(panel, "policy.scope") and "with +Plus support" in text(panel, "policy.scope")
     panel.controller.update(urgency=Urgency.CRITICAL)
     assert "Handled day and night" in text(panel, "policy.priority")
@@ -90,7 +90,7 @@ def test_ru_hosting_says_email_is_advice_only(make_panel) -> None:  # type: igno
     contacts = text(panel, "policy.contacts")
     official, advice = contacts.split("Advice only")
     assert "Ticket from the customer area" in official and "Online chat" in advice
-    assert "closed now, opens today at 09:00" in advice  # 10:00 in Moscow
+    assert "closed now, opens today at 09:00 your time" in advice  # 10:00 in Moscow
     assert "Mon–Fri 09:00–01:00, Sat–Sun 10:00–00:00 (Europe/Moscow)" in advice
     assert "advice only" in text(panel, "policy.sent_with")
     assert "Only by agreement" in text(panel, "policy.scope")
