@@ -46,6 +46,7 @@ __all__ = [
     "filing_for",
     "for_request",
     "may_file",
+    "priority_for",
 ]
 
 #: Contact kinds that leave a written record.
@@ -178,6 +179,11 @@ def for_request(profile: ProviderProfile, request: Request, *, now: datetime, us
         sender=request.requester.email,
         admin_address=request.requester.admin_address,
     )
+
+
+def priority_for(profile: ProviderProfile, request: Request) -> PriorityAdvice | None:
+    """The provider's tier and response target for ``request`` under its plan (no clock needed)."""
+    return _priority(profile, profile.plan(request.plan), request.urgency.value)
 
 
 def _for_plan(plans: list[str], plan: Plan | None) -> bool:

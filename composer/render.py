@@ -35,6 +35,7 @@ from composer.model import (
     WorkedBefore,
     display_domain,
 )
+from composer.policy import priority_for
 from composer.profile import ProviderProfile
 from composer.provenance import provider_record
 from composer.triage import explain_error, hint_meaning
@@ -109,10 +110,10 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
     category = profile.category(request.category)
     if category is not None:
         lines.append(_line(N_("Kind of problem"), _(category.label)))
-    priority = profile.priority(request.urgency.value)
+    priority = priority_for(profile, request)  # the tier and target of the user's plan
     urgency = _(URGENCY_LABELS[request.urgency])
-    if priority is not None and priority.response:
-        urgency += " " + _("(expected answer: {response})").format(response=priority.response)
+    if priority is not None and priority.target:
+        urgency += " " + _("(expected answer: {response})").format(response=priority.target)
     lines.append(_line(N_("Urgency"), urgency))
     if request.follows_up:
         lines.append(_line(N_("Follows up"), request.follows_up))

@@ -7,10 +7,13 @@ the review can jump to the field.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from composer.errors import Problem
 from composer.i18n import _
 from composer.model import Request
-from composer.policy_hours import DAY_NAMES
+from composer.policy import for_request
+from composer.policy_hours import describe_hours
 from composer.profile import ProviderProfile
 from composer.quality import advice_text
 
@@ -59,24 +62,20 @@ def support_hours_text(profile: ProviderProfile, request: Request) -> str:
     """What happens after sending: the response target, and when people answer the phone."""
     support = profile.support
     parts = []
-    priority = profile.priority(request.urgency.value)
-    if priority is not None and priority.response:
+    now = datetime.now().astimezone()
+    assert now.tzinfo is not None
+    policy = for_request(profile, request, now=now, user_zone=now.tzinfo)  # the user's plan decides
+    if policy.priority is not None and policy.priority.target:
         parts.append(
             _("{provider} aims to answer requests like this {response}.").format(
-                provider=escape(profile.provider.name), response=escape(priority.response)
+                provider=escape(profile.provider.name), response=escape(policy.priority.target)
             )
         )
-    if support.phone and support.phone_hours is not None:
-        hours = support.phone_hours
-        days = ", ".join(_(DAY_NAMES[day]) for day in hours.days)
+    phone = policy.phone
+    if phone is not None and phone.available and phone.contact.hours:
+        hours = describe_hours(phone.contact, phone.hours_zone)
         parts.append(
-            _("Phone: {phone}, {days} {opens}–{closes} ({zone}).").format(
-                phone=escape(support.phone),
-                days=days,
-                opens=hours.opens,
-                closes=hours.closes,
-                zone=profile.provider.time_zone,
-            )
+            _("Phone: {phone}, {hours}.").format(phone=escape(phone.contact.address), hours=escape(hours))
         )
     if support.critical_always_open:
         parts.append(

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
@@ -270,14 +271,24 @@ def _items(contacts: list[ContactStatus], now: datetime) -> str:
         elif not state.known:
             when = _("hours not known")
         elif state.open_now and state.closes_at is not None:
-            when = _("open now, until {moment}").format(moment=describe_moment(state.closes_at, now))
+            moment = _your_time(state.closes_at, status.hours_zone, now)
+            when = _("open now, until {moment}").format(moment=moment)
         elif state.open_now:
             when = _("open day and night")
         elif state.opens_at is not None:
-            when = _("closed now, opens {moment}").format(moment=describe_moment(state.opens_at, now))
+            moment = _your_time(state.opens_at, status.hours_zone, now)
+            when = _("closed now, opens {moment}").format(moment=moment)
         else:
             when = _("closed")
-        hours = f" ({escape(describe_hours(contact, status.hours_zone))})" if contact.hours else ""
+        hours = f"; {escape(describe_hours(contact, status.hours_zone))}" if contact.hours else ""
         purpose = f" — {escape(status.purpose)}" if status.purpose else ""
         rows.append(f"<li><b>{escape(status.name)}</b> {address}: {escape(when)}{hours}{purpose}</li>")
     return "<ul>" + "".join(rows) + "</ul>"
+
+
+def _your_time(moment: datetime, zone_name: str, now: datetime) -> str:
+    """``tomorrow at 07:30``, with "your time" when the provider's clock says otherwise."""
+    text = describe_moment(moment, now)
+    if moment.utcoffset() != moment.astimezone(ZoneInfo(zone_name)).utcoffset():
+        text = _("{moment} your time").format(moment=text)
+    return text

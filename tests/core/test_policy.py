@@ -251,3 +251,13 @@ def test_the_coach_compares_the_sender_with_the_administrator_address() -> None:
     assert "advice.admin_address" in advice(Role.OWNER, "me@example.org", "owner@example.org")
     assert "advice.admin_address" not in advice(Role.TECHNICAL, "owner@example.org", "owner@example.org")
     assert "advice.admin_address" in advice(Role.TECHNICAL, "me@example.org", "")
+
+
+def test_the_request_text_gives_the_target_of_the_users_plan() -> None:
+    from composer.model import Request, Urgency
+    from composer.render import render_text
+
+    profile = example("clickmedia")
+    assert "(expected answer: within 1 week of receipt)" in render_text(Request(urgency=Urgency.LOW), profile)
+    sla = render_text(Request(plan="sla", urgency=Urgency.LOW), profile)
+    assert "(expected answer: every request as first priority)" in sla

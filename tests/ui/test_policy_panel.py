@@ -51,7 +51,7 @@ def test_webarting_wordpress_on_saturday_evening(make_panel) -> None:  # type: i
     contacts = text(panel, "policy.contacts")
     official, advice = contacts.split("Advice only")
     assert "Ticket system" in official and "support@webarting.example.net" in official
-    assert "closed now, opens on Monday at 09:00" in advice and "not in your plan" in advice
+    assert "closed now, opens on Monday at 09:00;" in advice and "not in your plan" in advice  # same zone
     assert "Paid extra" in text(panel, "policy.scope") and "with +Plus support" in text(panel, "policy.scope")
     panel.controller.update(urgency=Urgency.CRITICAL)
     assert "Handled day and night" in text(panel, "policy.priority")
@@ -90,7 +90,7 @@ def test_ru_hosting_says_email_is_advice_only(make_panel) -> None:  # type: igno
     contacts = text(panel, "policy.contacts")
     official, advice = contacts.split("Advice only")
     assert "Ticket from the customer area" in official and "Online chat" in advice
-    assert "closed now, opens today at 09:00" in advice  # 10:00 in Moscow
+    assert "closed now, opens today at 09:00 your time" in advice  # 10:00 in Moscow
     assert "Mon–Fri 09:00–01:00, Sat–Sun 10:00–00:00 (Europe/Moscow)" in advice
     assert "advice only" in text(panel, "policy.sent_with")
     assert "Only by agreement" in text(panel, "policy.scope")
@@ -127,3 +127,13 @@ def test_the_review_step_shows_the_panel(window: MainWindow) -> None:
     assert "Demo Hosting" in panel.title.text()
     scope = panel.findChild(QLabel, "policy.scope")
     assert scope is not None and "Not done by support" in scope.text()  # the demo's general "never"
+
+
+def test_the_coach_names_the_phone_only_for_plans_that_may_call() -> None:
+    from composer.model import Request
+    from composer.ui.coach import support_hours_text
+
+    profile = load_profile(DEMO_PROFILE.parent / "example-hosting.toml")
+    assert "Phone:" not in support_hours_text(profile, Request())
+    text = support_hours_text(profile, Request(plan="plus"))
+    assert "Phone: +30 210 000 0000, Mon–Fri 09:30–17:30 (Europe/Athens)." in text

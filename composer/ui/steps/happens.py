@@ -12,6 +12,7 @@ from composer.errors import ValidationError
 from composer.i18n import _
 from composer.localefmt import format_long_moment
 from composer.model import URGENCY_LABELS, WORKED_BEFORE_LABELS, Request, Urgency, WorkedBefore
+from composer.policy import priority_for
 from composer.profile import Question
 from composer.timeparse import parse_started
 from composer.triage import explain_error, hint_meaning, suggest_urgency
@@ -181,11 +182,12 @@ class HappensStep(Step):
         profile = self.controller.profile
         urgency = Urgency(self.urgency.currentData() or Urgency.NORMAL.value)
         parts = []
-        priority = profile.priority(urgency.value)
-        if priority is not None and priority.response:
+        request = self.controller.request.model_copy(update={"urgency": urgency})
+        priority = priority_for(profile, request)  # the user's plan may raise the tier
+        if priority is not None and priority.target:
             parts.append(
                 _("{provider} aims to answer {response}.").format(
-                    provider=profile.provider.name, response=priority.response
+                    provider=profile.provider.name, response=priority.target
                 )
             )
         suggested = suggest_urgency(self.controller.request, profile)
