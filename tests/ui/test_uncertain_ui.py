@@ -130,7 +130,12 @@ def test_a_mailbox_that_cannot_be_read_is_explained_in_the_panel(
     box.recover(store)
     settling.settle_arrived(store, entry.id)
     controller = make_controller()
-    controller.run(lambda w: w.channels.credentials.set("example", smtp_identity(mail), "pw"))
+    password_kept: list[bool] = []
+    controller.run(
+        lambda w: w.channels.credentials.set("example", smtp_identity(mail), "pw"),
+        on_result=password_kept.append,
+    )
+    qtbot.waitUntil(lambda: bool(password_kept), timeout=WAIT)
     outbox = OutboxDialog(controller, parent)
     qtbot.addWidget(outbox)
     qtbot.waitUntil(lambda: outbox.row_of(entry.id) >= 0, timeout=WAIT)
