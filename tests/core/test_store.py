@@ -114,6 +114,8 @@ def test_kill_9_while_typing_loses_at_most_the_last_second(data_dir: Path, seed:
     )
     assert child.stdout is not None
     typed: list[tuple[int, float]] = []
+    first = child.stdout.readline()  # the clock starts at the first keystroke, not at start-up
+    typed.append((int(first.split()[0]), float(first.split()[1])))
     deadline = time.monotonic() + rng.uniform(1.0, 3.0)
     while time.monotonic() < deadline:
         line = child.stdout.readline()
