@@ -154,6 +154,8 @@ def test_replies_command_switches_consent(store: Store, capsys: pytest.CaptureFi
     assert load_reply_settings(store) == ReplySettings(enabled=True, host="imap.example.gr")
     assert main(["outbox", "replies", "off", "--data-dir", data]) == 0
     assert load_reply_settings(store).enabled is False
+    assert main(["outbox", "replies", "--port", "70000", "--data-dir", data]) == 1
+    assert "cannot be used" in capsys.readouterr().err
 
 
 def test_a_subject_tag_without_the_number_is_refused() -> None:
