@@ -146,3 +146,35 @@ def test_a_mailbox_that_cannot_be_read_is_explained_in_the_panel(
     qtbot.waitUntil(lambda: "could not read your mailbox at 127.0.0.1" in error.text(), timeout=WAIT)
     assert error.isVisibleTo(outbox)
     outbox.accept()
+
+
+def test_a_number_kept_in_the_history_goes_on_the_outbox_entry_too(
+    qtbot: QtBot, make_controller: Factory, store: Store, parent: QWidget
+) -> None:
+    from datetime import timedelta
+
+    from composer import history, settling
+    from composer import outbox as box
+    from composer.ui.history_view import HistoryDialog
+    from tests.core.test_uncertain import _leave_sending
+
+    entry = box.insert_entry(store, make_request(store), PROFILE)
+    _leave_sending(store, entry, body_out=True, lease_left=timedelta(minutes=-1))
+    box.recover(store)
+    settling.settle_arrived(store, entry.id)
+    controller = make_controller()
+    dialog = HistoryDialog(controller, parent)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.items) == 1, timeout=WAIT)
+    dialog.results.setCurrentRow(0)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=WAIT)
+    dialog.reference_edit.setText("#815")
+    click(qtbot, dialog, "action.set_reference")
+    qtbot.waitUntil(lambda: dialog.reference.text().endswith("815"), timeout=WAIT)
+    kept = box.get_entry(store, entry.id)
+    assert kept is not None and kept.receipt is not None and kept.receipt.reference == "815"
+    record = history.get(store, entry.request_id)
+    assert record is not None and record[0].receipt is not None and record[0].receipt.reference == "815"
+    assert settling.awaiting_reference(store) == []  # the watcher stops looking for it
+    dialog.close()
