@@ -229,7 +229,9 @@ def _deliver(worker: OutboxWorker, entry: OutboxEntry, wait: float, printer: _Pr
         finally:
             watcher.stop()
     if entry.state is OutboxState.SENT:
-        return _print_sent(entry)
+        from composer.replies import load_reply_settings
+
+        return _print_sent(entry, reading_replies=load_reply_settings(store).enabled)
     if entry.state is OutboxState.UNCERTAIN:
         _print_uncertain(entry)
         return EXIT_UNCERTAIN
@@ -280,7 +282,7 @@ def _reply_watcher(worker: OutboxWorker) -> ReplyWatcher | None:
     return ReplyWatcher(worker.store, worker.channels.credentials, ssl_context=worker.channels.ssl_context)
 
 
-def _print_sent(entry: OutboxEntry) -> int:
+def _print_sent(entry: OutboxEntry, *, reading_replies: bool | None = True) -> int:
     receipt = entry.receipt
     assert receipt is not None
     if receipt.reference:
@@ -300,6 +302,8 @@ def _print_sent(entry: OutboxEntry) -> int:
                     "`request-composer outbox keep-reference {id} NUMBER`."
                 ).format(id=entry.id[:12])
             )
+            if reading_replies is None:
+                print(_("Or let the app read it from the answer: `request-composer outbox replies on`."))
     return EXIT_OK
 
 

@@ -4,17 +4,20 @@ The provider's ticket number for an e-mail request comes in its automatic
 reply. ``outbox replies on`` gives the consent the window asks for once
 (off until then), with the incoming server when it is not the outgoing one;
 ``check`` looks now and prints what it found. The password is the SMTP one,
-from the keyring (see :mod:`composer.replies`).
+from the keyring, or for scripts from ``$REQUEST_COMPOSER_SECRET`` for this
+run only (see :mod:`composer.replies`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
 
+from composer.channels.email import smtp_identity
 from composer.credentials import Credentials
 from composer.errors import ComposerError
 from composer.i18n import _
@@ -60,7 +63,7 @@ def _replies(args: argparse.Namespace) -> int:
             save_reply_settings(store, settings)
         if args.switch == "check":
             errors: list[ComposerError] = []
-            watcher = ReplyWatcher(store, Credentials(), on_error=errors.append)
+            watcher = ReplyWatcher(store, _credentials(store), on_error=errors.append)
             found = watcher.check_once()
             if errors:
                 raise errors[0]
@@ -79,3 +82,19 @@ def _replies(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _credentials(store: Store) -> Credentials:
+    """The keyring, or for scripts the password in ``$REQUEST_COMPOSER_SECRET`` (this run only)."""
+    from composer.channels.factory import load_mail_settings
+    from composer.settling import awaiting_reference
+
+    credentials = Credentials()
+    secret = os.environ.get("REQUEST_COMPOSER_SECRET", "")
+    mail = load_mail_settings(store)
+    if secret and mail is not None:
+        for entry in awaiting_reference(store):
+            who = smtp_identity(mail)
+            if not credentials.get(entry.profile.provider.id, who):
+                credentials.set(entry.profile.provider.id, who, secret, remember=False)
+    return credentials
