@@ -37,6 +37,7 @@ from composer.delivery import DeliveryListener, FallbackOffer, OutboxWorker
 from composer.errors import ComposerError, describe
 from composer.i18n import N_, _, ngettext
 from composer.outbox import OutboxEntry, OutboxState, channel_label, get_entry, list_entries
+from composer.replies_cli import register_replies
 from composer.settling import look_for, needs_number
 from composer.store import Store
 
@@ -97,16 +98,7 @@ def register(subparsers: Any) -> None:
     keep.add_argument("reference", metavar="NUMBER")
     _common(keep)
     keep.set_defaults(handler=_keep_reference)
-    replies = actions.add_parser(
-        "replies", help=_("read the provider's number from its automatic reply in your mailbox (IMAP)")
-    )
-    replies.add_argument("switch", nargs="?", choices=["on", "off", "check"], default=None)
-    replies.add_argument("--host", help=_("the incoming mail server (the outgoing one when not given)"))
-    replies.add_argument("--port", type=int, help=_("its port (993 for TLS, 143 for STARTTLS)"))
-    replies.add_argument("--security", choices=["tls", "starttls"])
-    replies.add_argument("--mailbox", help=_("the folder to look in (INBOX when not given)"))
-    _common(replies)
-    replies.set_defaults(handler=_replies)
+    register_replies(actions, _common)
     _common(outbox)
     outbox.set_defaults(handler=_list)
 
@@ -220,7 +212,9 @@ def _deliver(worker: OutboxWorker, entry: OutboxEntry, wait: float, printer: _Pr
         finally:
             watcher.stop()
     if entry.state is OutboxState.SENT:
-        return _print_sent(entry)
+        from composer.replies import load_reply_settings
+
+        return _print_sent(entry, reading_replies=load_reply_settings(store).enabled)
     if entry.state is OutboxState.UNCERTAIN:
         _print_uncertain(entry)
         return EXIT_UNCERTAIN
@@ -271,7 +265,7 @@ def _reply_watcher(worker: OutboxWorker) -> ReplyWatcher | None:
     return ReplyWatcher(worker.store, worker.channels.credentials, ssl_context=worker.channels.ssl_context)
 
 
-def _print_sent(entry: OutboxEntry) -> int:
+def _print_sent(entry: OutboxEntry, *, reading_replies: bool | None = True) -> int:
     receipt = entry.receipt
     assert receipt is not None
     if receipt.reference:
@@ -291,6 +285,8 @@ def _print_sent(entry: OutboxEntry) -> int:
                     "`request-composer outbox keep-reference {id} NUMBER`."
                 ).format(id=entry.id[:12])
             )
+            if reading_replies is None:
+                print(_("Or let the app read it from the answer: `request-composer outbox replies on`."))
     return EXIT_OK
 
 
@@ -381,43 +377,4 @@ def _keep_reference(args: argparse.Namespace) -> int:
         entry = worker.keep_reference(_find(store, args.id).id, args.reference)
     assert entry.receipt is not None
     print(_("Kept. Reference code: {reference}").format(reference=entry.receipt.reference or args.reference))
-    return EXIT_OK
-
-
-def _replies(args: argparse.Namespace) -> int:
-    from composer.replies import ReplyWatcher, load_reply_settings, save_reply_settings
-
-    with _store(args) as store:
-        settings = load_reply_settings(store)
-        changes: dict[str, Any] = {
-            key: value
-            for key in ("host", "port", "security", "mailbox")
-            if (value := getattr(args, key)) is not None
-        }
-        if args.switch in {"on", "off"}:
-            changes["enabled"] = args.switch == "on"
-        if changes:
-            settings = settings.model_copy(update=changes)
-            settings = type(settings).model_validate(settings.model_dump())
-            save_reply_settings(store, settings)
-        if args.switch == "check":
-            errors: list[ComposerError] = []
-            watcher = ReplyWatcher(store, Credentials(), on_error=errors.append)
-            found = watcher.check_once()
-            if errors:
-                raise errors[0]
-            for entry in found:
-                number = entry.receipt.reference if entry.receipt else ""
-                print(f"{entry.id[:12]}  {number or _('arrived')}")
-    state = {None: _("not asked yet (off)"), True: _("on"), False: _("off")}[settings.enabled]
-    print(_("Reading the provider's answers: {state}").format(state=state))
-    if settings.enabled:
-        print(
-            _("Mailbox: {mailbox} on {host}:{port} ({security})").format(
-                mailbox=settings.mailbox,
-                host=settings.host or _("the outgoing mail server"),
-                port=settings.port,
-                security=settings.security,
-            )
-        )
     return EXIT_OK

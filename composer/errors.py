@@ -322,6 +322,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
             "if it does not come, send it again."
         ),
     ),
+    "replies.invalid": (
+        N_("The incoming mail setting {field} cannot be used: {reason}"),
+        N_("`request-composer outbox replies --help` lists what each setting takes."),
+    ),
     "replies.failed": (
         N_("The app could not read your mailbox at {host} ({reason})."),
         N_("Check the incoming mail settings; the app tries again later by itself."),

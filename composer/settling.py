@@ -22,7 +22,7 @@ so every follow-up quotes it.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from composer import history
 from composer import outbox as box
@@ -219,7 +219,16 @@ def needs_number(entry: OutboxEntry) -> bool:
     return entry.state is OutboxState.SENT and entry.receipt is not None and not entry.receipt.reference
 
 
-def awaiting_reference(store: Store) -> list[OutboxEntry]:
-    """E-mail requests whose provider's number is not known yet (and those that may have arrived)."""
+def awaiting_reference(store: Store, *, max_age: timedelta = timedelta(days=14)) -> list[OutboxEntry]:
+    """E-mail requests whose provider's number is not known yet (and those that may have arrived).
+
+    A sent one is looked for during ``max_age`` after it went out (an answer
+    comes within minutes or not at all); one that may have arrived, always.
+    """
+    oldest = box.now_utc() - max_age
     entries = box.list_entries(store, states=(OutboxState.SENT, OutboxState.UNCERTAIN))
-    return [entry for entry in entries if needs_number(entry)]
+    return [
+        entry
+        for entry in entries
+        if needs_number(entry) and (entry.state is OutboxState.UNCERTAIN or entry.updated_at >= oldest)
+    ]

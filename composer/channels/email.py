@@ -10,15 +10,13 @@ same id and a helpdesk that de-duplicates by it opens one ticket. Follow-ups
 thread by ``In-Reply-To``/``References`` and by the provider's subject tag
 (``[Example #{number}]``) when the profile gives one.
 
-TLS: implicit (``tls``, port 465) or ``starttls`` (587), with the system's
-trust store (``ssl.create_default_context``, which honours ``SSL_CERT_FILE``).
+The SMTP session itself, with the mark before the final dot that keeps a
+cut-off send from being repeated blindly, is :mod:`composer.channels.smtp`.
 Plain ``none`` is allowed only to a loopback host.
 """
 
 from __future__ import annotations
 
-import re
-import smtplib
 import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -29,7 +27,7 @@ from email.utils import format_datetime, formataddr
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from composer.channels.base import (
@@ -40,6 +38,7 @@ from composer.channels.base import (
     is_loopback_host,
 )
 from composer.channels.registry import Capability, ChannelSettings, ChannelSpec, CredentialShape
+from composer.channels.smtp import MailSettings, send_message
 from composer.credentials import identity
 from composer.i18n import N_
 from composer.mediatypes import media_type_for
@@ -67,18 +66,6 @@ __all__ = [
 ]
 
 SETTINGS_KEY = "mail"
-
-
-class MailSettings(BaseModel):
-    """The user's outgoing mail server; the password is in the keyring, never here."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    host: str = Field(min_length=1)
-    port: int = Field(default=587, ge=1, le=65535)
-    security: Literal["starttls", "tls", "none"] = "starttls"
-    username: str = ""
-    timeout: float = Field(default=30.0, gt=0)
 
 
 def smtp_identity(settings: MailSettings) -> str:
@@ -310,95 +297,7 @@ class EmailChannel:
             password = self._password(settings)
             if not password:
                 raise DeliveryError("credential.missing", kind=FailureKind.AUTH, host=settings.host)
-        data = message.as_bytes()
-        total = len(data)
-        if context.progress is not None:
-            context.progress(0, total)
-        # "data" while the body is written, "dot" once its final dot has been:
-        # only a try cut off after the dot may have made a ticket
-        phase = "connect"
-        try:
-            smtp = self._connect(settings)
-            try:
-                if settings.username:
-                    phase = "auth"
-                    assert password is not None
-                    smtp.login(settings.username, password)
-                phase = "envelope"
-                _envelope(smtp, sender, self.to)
-                phase = "data"
-                _write_body(smtp, data, context)
-                phase = "dot"
-                code, reply = smtp.getreply()
-                if code != 250:
-                    raise smtplib.SMTPDataError(code, reply)
-                phase = "done"
-                smtp.quit()
-            finally:
-                smtp.close()
-        except DeliveryError:
-            raise
-        except smtplib.SMTPAuthenticationError as exc:
-            raise DeliveryError(
-                "delivery.auth_failed", kind=FailureKind.AUTH, host=settings.host, status=exc.smtp_code
-            ) from None
-        except smtplib.SMTPNotSupportedError:
-            raise DeliveryError("email.unsupported", kind=FailureKind.CONFIG, host=settings.host) from None
-        except smtplib.SMTPRecipientsRefused as exc:
-            codes = [code for code, _ in exc.recipients.values()]
-            raise _smtp_status(settings.host, min(codes) if codes else 550, "") from None
-        except smtplib.SMTPResponseException as exc:
-            if phase == "done":
-                return  # the message was accepted; only the goodbye failed
-            raise _smtp_status(settings.host, exc.smtp_code, _text(exc.smtp_error)) from None
-        except ssl.SSLCertVerificationError as exc:
-            raise DeliveryError(
-                "delivery.tls",
-                kind=FailureKind.CONFIG,
-                host=settings.host,
-                reason=str(exc.verify_message or exc.reason),
-            ) from None
-        except ssl.SSLError as exc:
-            if phase in {"dot", "done"}:
-                raise _cut_off(settings.host, exc, phase) from None
-            raise DeliveryError(
-                "delivery.tls", kind=FailureKind.CONFIG, host=settings.host, reason=str(exc.reason)
-            ) from None
-        except (OSError, smtplib.SMTPException) as exc:
-            if phase == "done":
-                return
-            raise _cut_off(settings.host, exc, phase) from None
-        if context.progress is not None:
-            context.progress(total, total)
-
-    def _connect(self, settings: MailSettings) -> smtplib.SMTP:
-        context = self._ssl_context or ssl.create_default_context()
-        if settings.security == "tls":
-            return smtplib.SMTP_SSL(settings.host, settings.port, timeout=settings.timeout, context=context)
-        smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
-        try:
-            smtp.ehlo()
-            if settings.security == "starttls":
-                smtp.starttls(context=context)
-                smtp.ehlo()
-        except BaseException:
-            smtp.close()
-            raise
-        return smtp
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def _smtp_status(host: str, code: int, reason: str) -> DeliveryError:
-    if 400 <= code < 500:
-        return DeliveryError(
-            "delivery.server_error", kind=FailureKind.SERVER, host=host, status=code, reason=reason
-        )
-    return DeliveryError(
-        "delivery.rejected", kind=FailureKind.REJECTED, host=host, status=code, reason=reason
-    )
+        send_message(settings, password, sender, self.to, message.as_bytes(), context, self._ssl_context)
 
 
 # -- registration --------------------------------------------------------------
@@ -467,53 +366,3 @@ SPECS = (
         credential=CredentialShape(label=N_("Password of your mailbox"), identity=_password_identity),
     ),
 )
-
-
-def _envelope(smtp: smtplib.SMTP, sender: str, to: str) -> None:
-    """MAIL FROM, RCPT TO and DATA, up to the server's 354."""
-    code, reply = smtp.mail(sender)
-    if code != 250:
-        raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.rcpt(to)
-    if code not in {250, 251}:
-        raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
-    code, reply = smtp.docmd("DATA")
-    if code != 354:
-        raise smtplib.SMTPDataError(code, reply)
-
-
-_LINE_START_DOT = re.compile(rb"(?m)^\.")
-
-
-def _write_body(smtp: smtplib.SMTP, data: bytes, context: SendContext) -> None:
-    """The dot-stuffed body in pieces (with progress), then the mark, then the final dot.
-
-    The final ``.`` is what makes the server take the message; everything
-    before it is discarded if the connection ends. So "the body may be out"
-    is committed (``context.body_leaving``) after the body and before the dot.
-    """
-    body = _LINE_START_DOT.sub(b"..", data)
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    total = len(data)
-    for start in range(0, len(body), _PIECE):
-        smtp.send(body[start : start + _PIECE])
-        if context.progress is not None:
-            context.progress(min(total, start + _PIECE) * 99 // 100, total)
-    if context.body_leaving is not None:
-        context.body_leaving()
-    smtp.send(b".\r\n")
-
-
-_PIECE = 64 * 1024
-
-
-def _cut_off(host: str, exc: BaseException, phase: str) -> DeliveryError:
-    timed_out = isinstance(exc, TimeoutError) or "timed out" in str(exc)
-    return DeliveryError(
-        "delivery.timeout" if timed_out else "delivery.network",
-        kind=FailureKind.NETWORK,
-        host=host,
-        reason=type(exc).__name__,
-        maybe_delivered=phase == "dot",
-    )

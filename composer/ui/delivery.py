@@ -132,6 +132,8 @@ class DeliveryController(QObject):
         ready(): the worker runs (entries a crash interrupted are pending again).
         uncertain(OutboxEntry): a request may have arrived (cut off after it left);
             the user says whether it did, or the provider's answer settles it.
+        replies_failed(ComposerError): the provider's answers could not be read
+            from the mailbox (``replies.failed``, ``credential.missing``).
     """
 
     state_changed = Signal(object)
@@ -143,6 +145,7 @@ class DeliveryController(QObject):
     error = Signal(object)
     ready = Signal()
     uncertain = Signal(object)
+    replies_failed = Signal(object)
 
     def __init__(
         self,
@@ -184,6 +187,7 @@ class DeliveryController(QObject):
             on_uncertain=self._bridge.wrap(self.uncertain.emit),
         )
         found_reply = self._bridge.wrap(self.state_changed.emit)
+        reply_failed = self._bridge.wrap(self.replies_failed.emit)
         factory_options: dict[str, Any] = {"ssl_context": ssl_context, "http_transport": http_transport}
         if http_timeout is not None:
             factory_options["http_timeout"] = http_timeout
@@ -194,7 +198,9 @@ class DeliveryController(QObject):
                 store, secrets, bundle_folder or store.folder / "bundles", **factory_options
             )
             worker = OutboxWorker(store, channels, listener, backoff=backoff or Backoff(), poll=poll)
-            watcher = ReplyWatcher(store, secrets, ssl_context=ssl_context, on_found=found_reply)
+            watcher = ReplyWatcher(
+                store, secrets, ssl_context=ssl_context, on_found=found_reply, on_error=reply_failed
+            )
             life.start(worker, watcher)
 
         run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected)

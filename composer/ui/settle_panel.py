@@ -10,7 +10,8 @@ selected entry:
   have arrived: a field for the number from the provider's answer, kept
   with "Keep number" (which also settles an uncertain one);
 * once, until the user answers: whether the app may read the provider's
-  answer in the user's own mailbox to take the number itself.
+  answer in the user's own mailbox to take the number itself; and, when it
+  may but could not (a refused password, an unreachable server), why.
 
 Every action goes through :class:`~composer.ui.delivery.DeliveryController`
 (off the GUI thread); the entry's new state comes back by its signals.
@@ -21,7 +22,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from composer.errors import ComposerError
+from composer.errors import ComposerError, describe
 from composer.i18n import _
 from composer.outbox import OutboxEntry, OutboxState
 from composer.replies import ReplySettings
@@ -85,7 +86,15 @@ class SettlePanel(QWidget):
         answers.addStretch(1)
         layout.addLayout(answers)
 
+        self.replies_error = QLabel()
+        self.replies_error.setObjectName("settle.replies_error")
+        self.replies_error.setWordWrap(True)
+        self.replies_error.setVisible(False)
+        layout.addWidget(self.replies_error)
+        self.reply_failure: ComposerError | None = None
+
         controller.state_changed.connect(self._changed)
+        controller.replies_failed.connect(self._replies_failed)
         follow_language(self, self.retranslate)
         self.retranslate()
         self.show_entry(None)
@@ -106,12 +115,18 @@ class SettlePanel(QWidget):
         ask = number and self.consent is None and not self.asked
         for widget in (self.question, self.consent_yes, self.consent_no):
             widget.setVisible(ask)
+        self.replies_error.setVisible(number and bool(self.consent) and self.reply_failure is not None)
         self.setVisible(uncertain or number)
         self.retranslate()
 
     def _changed(self, entry: OutboxEntry) -> None:
         if isValid(self) and self.entry is not None and entry.id == self.entry.id:
             self.show_entry(entry)
+
+    def _replies_failed(self, error: ComposerError) -> None:
+        if isValid(self):
+            self.reply_failure = error
+            self.show_entry(self.entry)
 
     def _consent_loaded(self, settings: ReplySettings) -> None:
         if isValid(self):
@@ -169,5 +184,8 @@ class SettlePanel(QWidget):
                 "ticket number from it? It reads only answers to your requests and changes nothing."
             ).format(provider=provider)
         )
+        if self.reply_failure is not None:
+            reason, next_step = describe(self.reply_failure.code, self.reply_failure.params)
+            self.replies_error.setText(f"{reason} {next_step}")
         self.consent_yes.setText(_("&Yes, look in my mailbox"))
         self.consent_no.setText(_("No, I will type it"))

@@ -154,6 +154,8 @@ def test_replies_command_switches_consent(store: Store, capsys: pytest.CaptureFi
     assert load_reply_settings(store) == ReplySettings(enabled=True, host="imap.example.gr")
     assert main(["outbox", "replies", "off", "--data-dir", data]) == 0
     assert load_reply_settings(store).enabled is False
+    assert main(["outbox", "replies", "--port", "70000", "--data-dir", data]) == 1
+    assert "cannot be used" in capsys.readouterr().err
 
 
 def test_a_subject_tag_without_the_number_is_refused() -> None:
@@ -165,3 +167,26 @@ def test_a_subject_tag_without_the_number_is_refused() -> None:
     with pytest.raises(ProfileError) as raised:
         load_profile_text(text + 'subject_tag = "[X #]"\n')
     assert "{number}" in str(raised.value.params["errors"])
+
+
+def test_replies_check_from_the_command_line(
+    store: Store,
+    dovecot: DovecotServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    setup_mailbox(store, dovecot)
+    entry = sent_entry(store, uncertain=True)
+    dovecot.deliver(autoreply(entry, "5150", tag="Example"))
+    ca = tmp_path / "ca.pem"
+    dovecot.ca.cert_pem.write_to_path(str(ca))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    monkeypatch.setenv("REQUEST_COMPOSER_SECRET", dovecot.password)
+    monkeypatch.setattr(
+        "keyring.get_keyring", lambda: __import__("keyring.backends.fail").backends.fail.Keyring()
+    )
+    assert main(["outbox", "replies", "check", "--data-dir", str(store.folder)]) == 0
+    assert f"{entry.id[:12]}  5150" in capsys.readouterr().out
+    settled = box.get_entry(store, entry.id)
+    assert settled is not None and settled.state is OutboxState.SENT

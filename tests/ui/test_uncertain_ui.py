@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from composer.channels.email import MailSettings
+from composer.channels.email import MailSettings, smtp_identity
 from composer.channels.factory import save_mail_settings
 from composer.outbox import OutboxState
 from composer.replies import load_reply_settings
@@ -109,3 +109,72 @@ def test_send_it_again_from_the_outbox_and_consent_asked_once(
     qtbot.waitUntil(lambda: load_reply_settings(store).enabled is True, timeout=WAIT)
     assert not panel.findChild(QWidget, "settle.replies_yes").isVisibleTo(outbox)
     outbox.accept()
+
+
+def test_a_mailbox_that_cannot_be_read_is_explained_in_the_panel(
+    qtbot: QtBot, make_controller: Factory, store: Store, parent: QWidget
+) -> None:
+    from datetime import timedelta
+
+    from composer import outbox as box
+    from composer import settling
+    from composer.replies import ReplySettings, save_reply_settings
+    from tests.core.test_uncertain import _leave_sending
+    from tests.servers.smtp import free_port
+
+    mail = MailSettings(host="127.0.0.1", port=free_port(), security="none", username="maria@example.gr")
+    save_mail_settings(store, mail)
+    save_reply_settings(store, ReplySettings(enabled=True, port=free_port()))  # nothing listens there
+    entry = box.insert_entry(store, make_request(store), PROFILE)
+    _leave_sending(store, entry, body_out=True, lease_left=timedelta(minutes=-1))
+    box.recover(store)
+    settling.settle_arrived(store, entry.id)
+    controller = make_controller()
+    password_kept: list[bool] = []
+    controller.run(
+        lambda w: w.channels.credentials.set("example", smtp_identity(mail), "pw"),
+        on_result=password_kept.append,
+    )
+    qtbot.waitUntil(lambda: bool(password_kept), timeout=WAIT)
+    outbox = OutboxDialog(controller, parent)
+    qtbot.addWidget(outbox)
+    qtbot.waitUntil(lambda: outbox.row_of(entry.id) >= 0, timeout=WAIT)
+    outbox.select(entry.id)
+    controller.set_reply_consent(True)  # wakes the watcher
+    error = outbox.settle.findChild(QLabel, "settle.replies_error")
+    # (a look before the password was there says that it is missing; the next one, why it failed)
+    qtbot.waitUntil(lambda: "could not read your mailbox at 127.0.0.1" in error.text(), timeout=WAIT)
+    assert error.isVisibleTo(outbox)
+    outbox.accept()
+
+
+def test_a_number_kept_in_the_history_goes_on_the_outbox_entry_too(
+    qtbot: QtBot, make_controller: Factory, store: Store, parent: QWidget
+) -> None:
+    from datetime import timedelta
+
+    from composer import history, settling
+    from composer import outbox as box
+    from composer.ui.history_view import HistoryDialog
+    from tests.core.test_uncertain import _leave_sending
+
+    entry = box.insert_entry(store, make_request(store), PROFILE)
+    _leave_sending(store, entry, body_out=True, lease_left=timedelta(minutes=-1))
+    box.recover(store)
+    settling.settle_arrived(store, entry.id)
+    controller = make_controller()
+    dialog = HistoryDialog(controller, parent)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: len(dialog.items) == 1, timeout=WAIT)
+    dialog.results.setCurrentRow(0)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=WAIT)
+    dialog.reference_edit.setText("#815")
+    click(qtbot, dialog, "action.set_reference")
+    qtbot.waitUntil(lambda: dialog.reference.text().endswith("815"), timeout=WAIT)
+    kept = box.get_entry(store, entry.id)
+    assert kept is not None and kept.receipt is not None and kept.receipt.reference == "815"
+    record = history.get(store, entry.request_id)
+    assert record is not None and record[0].receipt is not None and record[0].receipt.reference == "815"
+    assert settling.awaiting_reference(store) == []  # the watcher stops looking for it
+    dialog.close()
