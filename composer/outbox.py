@@ -332,12 +332,16 @@ def _owner_alive(owner: str) -> bool:
 def resend_is_safe(label: str) -> bool:
     """Whether a try whose outcome is unknown may be repeated without asking anyone.
 
-    The intake API takes the same ``Idempotency-Key`` again and answers with
-    the ticket it already made; a file is written under the same name. An
-    e-mail (and any channel not known here) may have made a ticket already,
-    and a second one is what providers ask customers never to cause.
+    The channel says so in the registry (:attr:`Capability.REPEAT_SAFE`): the
+    intake API takes the same ``Idempotency-Key`` again and answers with the
+    ticket it already made; a file is written under the same name. An e-mail
+    (and any channel that does not declare it) may have made a ticket
+    already, and a second one is what providers ask customers never to cause.
     """
-    return label in {"intake", "file"}
+    from composer.channels.registry import Capability, spec_for
+
+    spec = spec_for(label)
+    return spec is not None and Capability.REPEAT_SAFE in spec.capabilities
 
 
 def recover(store: Store, *, now: datetime | None = None, entry_id: str | None = None) -> list[str]:

@@ -116,7 +116,9 @@ SPECS = (
         key="file",
         settings=FileSettings,
         label=N_("a saved file"),
-        capabilities=frozenset({Capability.CREATE, Capability.ATTACHMENTS, Capability.FOLLOW_UP}),
+        capabilities=frozenset(
+            {Capability.CREATE, Capability.ATTACHMENTS, Capability.FOLLOW_UP, Capability.REPEAT_SAFE}
+        ),
         build=_build,
         local=True,
         default=True,

@@ -339,7 +339,13 @@ SPECS = (
         settings=IntakeSettings,
         label=N_("the provider's request service"),
         capabilities=frozenset(
-            {Capability.CREATE, Capability.ATTACHMENTS, Capability.FOLLOW_UP, Capability.STATUS}
+            {
+                Capability.CREATE,
+                Capability.ATTACHMENTS,
+                Capability.FOLLOW_UP,
+                Capability.STATUS,
+                Capability.REPEAT_SAFE,
+            }
         ),
         build=_build,
         credential=CredentialShape(label=N_("Access key"), identity=_token_identity),

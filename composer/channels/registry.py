@@ -60,6 +60,8 @@ class Capability(StrEnum):
     FOLLOW_UP = "follow_up"
     STATUS = "status"
     FIND_BY_REQUEST_ID = "find_by_request_id"
+    # sending the same request again makes no second ticket (an idempotency key, a file overwritten)
+    REPEAT_SAFE = "repeat_safe"
 
 
 class ChannelSettings(BaseModel):

@@ -192,6 +192,14 @@ def test_profile_check_lists_each_channel_with_what_it_can_do(
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:4] == [
         "  1. pigeon: carrier pigeon (create)",
-        "  2. file: a saved file (attachments, create, follow_up)",
+        "  2. file: a saved file (attachments, create, follow_up, repeat_safe)",
         "  3. zammad: zammad (not available yet)",
     ]
+
+
+def test_only_channels_that_declare_it_are_resent_blindly() -> None:
+    from composer.outbox import resend_is_safe
+
+    assert resend_is_safe("intake") and resend_is_safe("file")
+    assert not resend_is_safe("email")
+    assert not resend_is_safe("zammad") and not resend_is_safe("no-such-channel")
