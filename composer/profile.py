@@ -130,6 +130,11 @@ class Expected(BaseModel):
     web_ips: list[str] = Field(default_factory=list)
     mail_hosts: list[str] = Field(default_factory=list)
     spf_include: str = ""
+    dkim_selectors: list[str] = Field(
+        default_factory=list,
+        description="DKIM selectors the provider signs customers' mail with; the diagnostics check "
+        "that <selector>._domainkey.<domain> publishes a key.",
+    )
     control_panel: str = Field(default="", description="URL of the customer control panel.")
     mail_client: MailClientSettings = MailClientSettings()
     mail_ports: list[int] = Field(default_factory=lambda: [25, 465, 587, 993, 995])

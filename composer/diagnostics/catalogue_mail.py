@@ -136,6 +136,33 @@ KINDS: tuple[FindingKind, ...] = (
         N_("Correct it so that it starts with “v=DMARC1; p=” and a policy."),
         variants=_DMARC_VARIANTS,
     ),
+    FindingKind(
+        "mail.dkim_ok",
+        OK,
+        N_("Mail from {name} can be signed (DKIM)"),
+        N_("The key “{selector}” that {provider} signs with is published at {record_name}."),
+    ),
+    FindingKind(
+        "mail.dkim_missing",
+        WARNING,
+        N_("The key that signs your mail is missing"),
+        N_(
+            "{provider} signs mail from {name} with the key “{selector}”, but the domain does not "
+            "publish it. Receivers such as Gmail then cannot check the signature, and mail may go to "
+            "spam."
+        ),
+        N_("Add the DKIM record that {provider} gives you, at {record_name}, or ask its support to do it."),
+    ),
+    FindingKind(
+        "mail.dkim_invalid",
+        WARNING,
+        N_("The record for the key that signs your mail is empty"),
+        N_(
+            "The DKIM record at {record_name} holds no key. Receivers treat signed mail from {name} "
+            "as not signed, and it may go to spam."
+        ),
+        N_("Put in the full DKIM record that {provider} gives you, or ask its support to do it."),
+    ),
     # --- Mail servers ------------------------------------------------------------
     FindingKind(
         "mail.mx_ok",

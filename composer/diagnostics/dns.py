@@ -36,8 +36,8 @@ KNOWN_RESOLVERS = {
 }
 
 
-def questions(domain: str, zone: str = "") -> list[tuple[str, str]]:
-    """What every view is asked: the zone's SOA and NS, the typed name's records."""
+def questions(domain: str, zone: str = "", selectors: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """What every view is asked: the zone's SOA and NS, the typed name's records, DKIM keys."""
     zone = zone or domain
     asked = [
         (zone, "SOA"),
@@ -51,6 +51,7 @@ def questions(domain: str, zone: str = "") -> list[tuple[str, str]]:
     ]
     if zone != domain:
         asked.append((f"_dmarc.{zone}", "TXT"))
+    asked += [(f"{selector}._domainkey.{domain}", "TXT") for selector in selectors]
     return asked
 
 
@@ -78,9 +79,10 @@ async def observe(
 ) -> DnsObservations:
     """Ask everything, concurrently where possible; ``zone`` is the registrable domain."""
     zone = zone or domain
+    selectors = tuple(profile.expected.dkim_selectors) if profile else ()
     system = system_resolvers(settings)
     publics = [Server.parse(t, KNOWN_RESOLVERS.get(t, "")) for t in settings.public_resolvers]
-    system_task = _system_view_and_records(system, domain, zone, settings)
+    system_task = _system_view_and_records(system, domain, zone, settings, selectors)
     delegation_task = _delegation(zone, system, settings)
     public_tasks = [_view_recursive([server], domain, zone, settings) for server in publics]
     everything: list[Awaitable[object]] = [system_task, delegation_task, *public_tasks]
@@ -99,7 +101,7 @@ async def observe(
     provider_view: NameserverView | BaseException | None = None
     if delegation.rcode != "NXDOMAIN":
         asked: list[Awaitable[NameserverView]] = [
-            _ask_nameserver(name, domain, zone, glue, system, settings) for name in names
+            _ask_nameserver(name, domain, zone, glue, system, settings, selectors) for name in names
         ]
         if elsewhere:  # does the provider's own zone already have the right address?
             asked.append(_ask_nameserver(expected[0], domain, zone, {}, system, settings))
@@ -123,11 +125,15 @@ async def observe(
 
 
 async def _system_view_and_records(
-    system: Sequence[Server], domain: str, zone: str, settings: DiagnosticsSettings
+    system: Sequence[Server],
+    domain: str,
+    zone: str,
+    settings: DiagnosticsSettings,
+    selectors: Sequence[str] = (),
 ) -> tuple[View, dict[str, Answer], SpfTree | None]:
     """The system's view, then at once (while the delegation is walked) the second round:
     what the MX hosts are, and the SPF record's tree."""
-    view = await _view_recursive(system, domain, zone, settings)
+    view = await _view_recursive(system, domain, zone, settings, selectors)
     mx = [r.split(" ", 1)[-1] for r in view.records(domain, "MX")]
     hosts = [h for h in mx if h and h != "." and not is_ip_address(h)][:MAX_MX_HOSTS]
     spf = [t for t in view.records(domain, "TXT") if t.lower().startswith("v=spf1")]
@@ -145,12 +151,16 @@ async def _system_view_and_records(
 
 
 async def _view_recursive(
-    servers: Sequence[Server], domain: str, zone: str, settings: DiagnosticsSettings
+    servers: Sequence[Server],
+    domain: str,
+    zone: str,
+    settings: DiagnosticsSettings,
+    selectors: Sequence[str] = (),
 ) -> View:
     label = ", ".join(str(s) for s in servers)
     answers = await fan_out(
         resolve(servers, qname, rtype, timeout=settings.query_timeout)
-        for qname, rtype in questions(domain, zone)
+        for qname, rtype in questions(domain, zone, selectors)
     )
     return View(label, _by_question(answers))
 
@@ -214,6 +224,7 @@ async def _ask_nameserver(
     glue: dict[str, str],
     system: Sequence[Server],
     settings: DiagnosticsSettings,
+    selectors: Sequence[str] = (),
 ) -> NameserverView:
     found = await _addresses([name], glue, system, settings)
     if not found:
@@ -221,7 +232,7 @@ async def _ask_nameserver(
     server = found[0]
     answers = await fan_out(
         ask(server, qname, rtype, recursive=False, timeout=settings.query_timeout)
-        for qname, rtype in questions(domain, zone)
+        for qname, rtype in questions(domain, zone, selectors)
     )
     where = server.address if server.port == 53 else f"{server.address}:{server.port}"
     return NameserverView(name, where, View(str(server), _by_question(answers)))

@@ -23,7 +23,7 @@ from typing import Any
 from composer.diagnostics.dns_query import Answer
 from composer.diagnostics.dns_records import address_findings, mx_findings, propagation_findings
 from composer.diagnostics.findings import make_finding
-from composer.diagnostics.mailauth import dmarc_findings, spf_findings
+from composer.diagnostics.mailauth import dkim_findings, dmarc_findings, spf_findings
 from composer.diagnostics.spf import SpfTree
 from composer.diagnostics.words import join
 from composer.i18n import _
@@ -174,6 +174,16 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
     if not dmarc and domain != zone:  # receivers fall back to the registrable domain's policy
         dmarc = truth.records(f"_dmarc.{zone}", "TXT")
     findings += dmarc_findings(base["name"], dmarc, check=check)
+    for selector in profile.expected.dkim_selectors:
+        record_name = f"{selector}._domainkey.{domain}"
+        findings += dkim_findings(
+            base["name"],
+            selector,
+            truth.records(record_name, "TXT"),
+            record_name=display_domain(record_name),
+            provider=profile.provider.name,
+            check=check,
+        )
     return findings
 
 

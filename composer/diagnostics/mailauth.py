@@ -18,7 +18,15 @@ from composer.diagnostics.findings import make_finding
 from composer.diagnostics.spf import MAX_LOOKUPS, MAX_VOID, SpfTree
 from composer.model import Finding
 
-__all__ = ["dmarc_findings", "parse_dmarc", "report_domains", "spf_findings", "spf_problem", "spf_records"]
+__all__ = [
+    "dkim_findings",
+    "dmarc_findings",
+    "parse_dmarc",
+    "report_domains",
+    "spf_findings",
+    "spf_problem",
+    "spf_records",
+]
 
 _SPF_START = re.compile(r"^v=spf1(\s|$)", re.IGNORECASE)
 _DMARC_START = re.compile(r"^v\s*=\s*DMARC1\s*(;|$)", re.IGNORECASE)
@@ -211,3 +219,26 @@ def dmarc_findings(name: str, txt_records: Sequence[str], *, check: str) -> list
             )
         ]
     return [make_finding("mail.dmarc_ok", check=check, name=name, record=records[0])]
+
+
+def dkim_findings(
+    name: str, selector: str, txt_records: Sequence[str], *, record_name: str, provider: str, check: str
+) -> list[Finding]:
+    """The DKIM key the provider signs with: published, missing, or without a key (revoked)."""
+    params: dict[str, Any] = {
+        "name": name,
+        "selector": selector,
+        "record_name": record_name,
+        "provider": provider,
+    }
+    keys = [t for t in txt_records if "p=" in t.replace(" ", "") or t.lower().startswith("v=dkim1")]
+    if not keys:
+        return [make_finding("mail.dkim_missing", check=check, detail=f"{record_name}: no record", **params)]
+    tags = dict(
+        (part.split("=", 1)[0].strip().lower(), part.split("=", 1)[1].strip())
+        for part in keys[0].split(";")
+        if "=" in part
+    )
+    if not tags.get("p"):
+        return [make_finding("mail.dkim_invalid", check=check, detail=f"{record_name}: {keys[0]}", **params)]
+    return [make_finding("mail.dkim_ok", check=check, detail=f"{record_name}: {keys[0]}", **params)]

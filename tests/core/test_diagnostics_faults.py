@@ -225,3 +225,18 @@ def test_ipv6_is_checked_where_the_site_has_an_ipv6_address(bed: Bed) -> None:
         working = run_diagnostics("v6.test", profile, bed.settings)
     assert "web.ipv6_unreachable" not in codes(working)
     assert working.worst().rank < Severity.WARNING.rank
+
+
+@pytest.mark.parametrize(
+    ("domain", "code"),
+    [
+        ("dkim.test", "mail.dkim_ok"),
+        ("good.test", "mail.dkim_missing"),
+        ("dkimrevoked.test", "mail.dkim_invalid"),
+    ],
+)
+def test_the_profiles_dkim_key_is_published(bed: Bed, domain: str, code: str) -> None:
+    report = run_diagnostics(domain, bed_profile(dkim_selectors=["rc1"]), bed.settings)
+    dkim = [f for f in report.findings if f.code.startswith("mail.dkim")]
+    assert [f.code for f in dkim] == [code]
+    assert f"rc1._domainkey.{domain}" in dkim[0].detail

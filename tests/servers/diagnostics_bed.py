@@ -129,6 +129,10 @@ DOMAINS: dict[str, str] = {
     "unregistered.test": _child_zone("unregistered.test"),
     # an IPv6 address nothing answers on (the bed's web servers listen on 127.0.0.1 only)
     "v6.test": _child_zone("v6.test", extra=("@ 300 IN AAAA ::1",)),
+    "dkim.test": _child_zone(
+        "dkim.test", extra=('rc1._domainkey.@ 300 IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBg"',)
+    ),
+    "dkimrevoked.test": _child_zone("dkimrevoked.test", extra=('rc1._domainkey.@ 300 IN TXT "v=DKIM1; p="',)),
     "nullmx.test": _child_zone("nullmx.test", mx=None, extra=("@ 300 IN MX 0 .",)),
     "wwwonly.test": _child_zone("wwwonly.test", a=None, extra=("www.@ 300 IN A 127.0.0.1",)),
     "spfdeep.test": _child_zone("spfdeep.test", txt=(f"v=spf1 {_DEEP_SPF} -all",)),
