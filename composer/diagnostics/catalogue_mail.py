@@ -116,7 +116,34 @@ KINDS: tuple[FindingKind, ...] = (
         N_("Put “include:{include}” in the SPF record, before the “all” at its end."),
     ),
     FindingKind(
-        "mail.dmarc_ok", OK, N_("The domain has a DMARC policy"), N_("The DMARC record is: {record}")
+        "mail.dmarc_ok",
+        OK,
+        N_("The domain has a DMARC policy"),
+        N_("The DMARC record is: {record}"),
+        variants={
+            "none": Variant(
+                N_(
+                    "The policy only asks for reports: mail that pretends to come from {name} is "
+                    "still delivered."
+                )
+            ),
+            "quarantine": Variant(
+                N_("Mail that pretends to come from {name} and fails the checks goes to spam.")
+            ),
+            "reject": Variant(N_("Mail that pretends to come from {name} and fails the checks is refused.")),
+        },
+    ),
+    FindingKind(
+        "mail.dmarc_reports_refused",
+        WARNING,
+        N_("DMARC reports go to a domain that has not agreed to take them"),
+        N_(
+            "The DMARC record of {name} sends its reports to {addresses}. That domain has not said "
+            "it takes reports for {name}, so receivers send none."
+        ),
+        N_(
+            "Ask whoever runs {addresses} to add the record {record}, or send the reports to an address at {name}."
+        ),
     ),
     FindingKind(
         "mail.dmarc_missing",

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Sequence
 
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
 from composer.diagnostics.dns_query import Answer, Server, ask, is_ip_address, resolve, system_resolvers
+from composer.diagnostics.mailauth import parse_dmarc, report_domains
 from composer.diagnostics.runner import CheckContext, CheckOutput, fan_out
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.diagnostics.spf import SpfTree, expand
@@ -89,7 +90,7 @@ async def observe(
     system_result, delegation_result, *public_views = await fan_out(everything)
     if not isinstance(system_result, tuple):
         raise _unexpected(system_result)
-    system_view, mx_hosts, tree = system_result
+    system_view, mx_hosts, tree, reports = system_result
     if not isinstance(delegation_result, tuple):
         raise _unexpected(delegation_result)
     delegation, glue = delegation_result
@@ -120,6 +121,7 @@ async def observe(
         provider_view=provider_view.view if isinstance(provider_view, NameserverView) else None,
         mx_hosts=mx_hosts,
         spf=tree,
+        dmarc_reports=reports,
     )
     return observations
 
@@ -130,7 +132,7 @@ async def _system_view_and_records(
     zone: str,
     settings: DiagnosticsSettings,
     selectors: Sequence[str] = (),
-) -> tuple[View, dict[str, Answer], SpfTree | None]:
+) -> tuple[View, dict[str, Answer], SpfTree | None, dict[str, Answer]]:
     """The system's view, then at once (while the delegation is walked) the second round:
     what the MX hosts are, and the SPF record's tree."""
     view = await _view_recursive(system, domain, zone, settings, selectors)
@@ -141,13 +143,22 @@ async def _system_view_and_records(
     async def ask_system(name: str, rtype: str) -> Answer:
         return await resolve(system, name, rtype, timeout=settings.query_timeout)
 
+    dmarc = [t for t in view.records(f"_dmarc.{domain}", "TXT") if t.upper().startswith("V=DMARC1")]
+    external = report_domains(parse_dmarc(dmarc[0])[0], zone) if len(dmarc) == 1 else []
+    report_names = [f"{domain}._report._dmarc.{target}" for target in external]
     jobs: list[Awaitable[object]] = [ask_system(h, "A") for h in hosts]
+    jobs += [ask_system(n, "TXT") for n in report_names]
     if len(spf) == 1:
         jobs.append(expand(domain, spf[0], ask_system))
     results = await fan_out(jobs)
     mx_hosts = {h: a for h, a in zip(hosts, results, strict=False) if isinstance(a, Answer)}
+    reports = {
+        target: a
+        for target, a in zip(external, results[len(hosts) : len(hosts) + len(external)], strict=True)
+        if isinstance(a, Answer)
+    }
     tree = results[-1] if len(spf) == 1 and isinstance(results[-1], SpfTree) else None
-    return view, mx_hosts, tree
+    return view, mx_hosts, tree, reports
 
 
 async def _view_recursive(

@@ -106,6 +106,7 @@ class DnsObservations:
     mx_hosts: Mapping[str, Answer] = field(default_factory=dict)
     provider_view: View | None = None
     spf: SpfTree | None = None
+    dmarc_reports: Mapping[str, Answer] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.zone:
@@ -173,7 +174,13 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
     dmarc = truth.records(f"_dmarc.{domain}", "TXT")
     if not dmarc and domain != zone:  # receivers fall back to the registrable domain's policy
         dmarc = truth.records(f"_dmarc.{zone}", "TXT")
-    findings += dmarc_findings(base["name"], dmarc, check=check)
+    findings += dmarc_findings(
+        base["name"],
+        dmarc,
+        check=check,
+        reports={d: a.records for d, a in obs.dmarc_reports.items() if a.answered},
+        zone=zone,
+    )
     for selector in profile.expected.dkim_selectors:
         record_name = f"{selector}._domainkey.{domain}"
         findings += dkim_findings(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from composer.diagnostics.findings import make_finding
@@ -179,6 +179,8 @@ def parse_dmarc(record: str) -> tuple[dict[str, str], str, str]:
         return tags, "no_policy", ""
     if tags["p"].lower() not in {"none", "quarantine", "reject"}:
         return tags, "bad_policy", tags["p"]
+    if "sp" in tags and tags["sp"].lower() not in {"none", "quarantine", "reject"}:
+        return tags, "bad_policy", tags["sp"]
     return tags, "", ""
 
 
@@ -195,8 +197,20 @@ def report_domains(tags: dict[str, str], domain: str) -> list[str]:
     return found
 
 
-def dmarc_findings(name: str, txt_records: Sequence[str], *, check: str) -> list[Finding]:
-    """Findings for the TXT records found at ``_dmarc.<name>``."""
+def dmarc_findings(
+    name: str,
+    txt_records: Sequence[str],
+    *,
+    check: str,
+    reports: Mapping[str, Sequence[str]] | None = None,
+    zone: str = "",
+) -> list[Finding]:
+    """Findings for the TXT records found at ``_dmarc.<name>``.
+
+    ``reports`` maps each outside domain the reports go to, as asked, to its TXT
+    records at ``<name>._report._dmarc.<domain>`` (RFC 7489 7.1): without a
+    ``v=DMARC1`` record there, receivers send it no reports.
+    """
     records = [text for text in txt_records if _DMARC_START.match(text.strip())]
     if not records:
         return [make_finding("mail.dmarc_missing", check=check, name=name)]
@@ -211,14 +225,36 @@ def dmarc_findings(name: str, txt_records: Sequence[str], *, check: str) -> list
                 count=len(records),
             )
         ]
-    _tags, variant, term = parse_dmarc(records[0])
+    tags, variant, term = parse_dmarc(records[0])
     if variant:
         return [
             make_finding(
                 "mail.dmarc_invalid", check=check, name=name, detail=records[0], variant=variant, term=term
             )
         ]
-    return [make_finding("mail.dmarc_ok", check=check, name=name, record=records[0])]
+    findings: list[Finding] = []
+    for target, found in (reports or {}).items():
+        if not any(_DMARC_START.match(t.strip()) for t in found):
+            record = f"{name}._report._dmarc.{target}"
+            findings.append(
+                make_finding(
+                    "mail.dmarc_reports_refused",
+                    check=check,
+                    name=name,
+                    detail=f"{records[0]}\n{record}: no v=DMARC1 record",
+                    addresses=target,
+                    record=f"{record} TXT “v=DMARC1”",
+                )
+            )
+    policy = tags["p"].lower()
+    sub = tags.get("sp", policy).lower()
+    detail = f"{records[0]}\npolicy: {policy}; subdomains: {sub}"
+    findings.append(
+        make_finding(
+            "mail.dmarc_ok", check=check, name=name, detail=detail, record=records[0], variant=policy
+        )
+    )
+    return findings
 
 
 def dkim_findings(

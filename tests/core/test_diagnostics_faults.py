@@ -240,3 +240,14 @@ def test_the_profiles_dkim_key_is_published(bed: Bed, domain: str, code: str) ->
     dkim = [f for f in report.findings if f.code.startswith("mail.dkim")]
     assert [f.code for f in dkim] == [code]
     assert f"rc1._domainkey.{domain}" in dkim[0].detail
+
+
+def test_dmarc_reports_to_another_domain_need_its_consent(bed: Bed) -> None:
+    refused = diagnose(bed, "dmarcreports.test")
+    finding = next(f for f in refused.findings if f.code == "mail.dmarc_reports_refused")
+    assert finding.params["addresses"] == "reports.elsewhere.test"
+    assert "dmarcreports.test._report._dmarc.reports.elsewhere.test" in finding.next_step
+    agreed = diagnose(bed, "dmarcok.test")
+    assert "mail.dmarc_reports_refused" not in codes(agreed)
+    policy = next(f for f in agreed.findings if f.code == "mail.dmarc_ok")
+    assert "goes to spam" in policy.explanation

@@ -132,6 +132,12 @@ DOMAINS: dict[str, str] = {
     "dkim.test": _child_zone(
         "dkim.test", extra=('rc1._domainkey.@ 300 IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBg"',)
     ),
+    "dmarcreports.test": _child_zone(
+        "dmarcreports.test", dmarc="v=DMARC1; p=reject; rua=mailto:d@reports.elsewhere.test"
+    ),
+    "dmarcok.test": _child_zone(
+        "dmarcok.test", dmarc="v=DMARC1; p=quarantine; rua=mailto:d@reports.elsewhere.test"
+    ),
     "dkimrevoked.test": _child_zone("dkimrevoked.test", extra=('rc1._domainkey.@ 300 IN TXT "v=DKIM1; p="',)),
     "nullmx.test": _child_zone("nullmx.test", mx=None, extra=("@ 300 IN MX 0 .",)),
     "wwwonly.test": _child_zone("wwwonly.test", a=None, extra=("www.@ 300 IN A 127.0.0.1",)),
@@ -179,6 +185,7 @@ ELSEWHERE_ZONE = "\n".join(
         "wrongaddr.test. 300 IN SOA ns1.elsewhere-dns.test. admin.elsewhere-dns.test. 7 3600 600 86400 300",
         "wrongaddr.test. 300 IN NS ns1.elsewhere-dns.test.",
         "wrongaddr.test. 300 IN A 127.0.0.3",
+        'dmarcok.test._report._dmarc.reports.elsewhere.test. 300 IN TXT "v=DMARC1"',
     ]
 )
 PROVIDER_READY = {"wrongaddr.test": _child_zone("wrongaddr.test")}
