@@ -142,7 +142,8 @@ KINDS: tuple[FindingKind, ...] = (
             "it takes reports for {name}, so receivers send none."
         ),
         N_(
-            "Ask whoever runs {addresses} to add the record {record}, or send the reports to an address at {name}."
+            "Ask whoever runs {addresses} to add the record {record}, or send the reports to an "
+            "address at {name}."
         ),
     ),
     FindingKind(
