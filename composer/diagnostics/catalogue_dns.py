@@ -155,6 +155,19 @@ KINDS: tuple[FindingKind, ...] = (
         N_("Wait an hour. If it stays like this, tell your provider's support."),
     ),
     FindingKind(
+        "dns.nameservers_disagree",
+        PROBLEM,
+        N_("The name servers of the domain do not agree"),
+        N_(
+            "{first} says {seen} for {name}, but {second} says {truth}. Visitors get one answer or "
+            "the other, by chance: the site works for some and not for others."
+        ),
+        N_(
+            "Tell {provider}'s support which answers differ (they are in the technical details). "
+            "All nameservers must hold the same settings."
+        ),
+    ),
+    FindingKind(
         "dns.web_address_ok",
         OK,
         N_("The web address points to {provider}'s server"),

@@ -251,7 +251,49 @@ def _nameserver_findings(obs: DnsObservations, profile: ProviderProfile, finding
             soa = ns.view.records(zone, "SOA")
             if soa:
                 serials[ns.name] = soa[0].rsplit(" ", 1)[-1]
-    if len(set(serials.values())) > 1:
-        text = ", ".join(f"{name}: {serial}" for name, serial in sorted(serials.items()))
+    text = ", ".join(f"{name}: {serial}" for name, serial in sorted(serials.items()))
+    differences = _authorities_differ(obs)
+    if differences:
+        (qname, _rtype), answers = differences[0]
+        (first, first_records), (second, second_records) = list(answers.items())[:2]
+        detail = "\n".join(
+            f"{q} {t}: " + "; ".join(f"{ns} = {join(r)}" for ns, r in by_ns.items())
+            for (q, t), by_ns in differences
+        )
+        findings.append(
+            finding(
+                "dns.nameservers_disagree",
+                f"{detail}\nSOA serials: {text}",
+                first=first,
+                second=second,
+                seen=join(first_records),
+                truth=join(second_records),
+                name=display_domain(qname),
+                serials=text,
+            )
+        )
+    elif len(set(serials.values())) > 1:
         findings.append(finding("dns.soa_serial_mismatch", text, serials=text))
     return findings
+
+
+def _authorities_differ(
+    obs: DnsObservations,
+) -> list[tuple[tuple[str, str], dict[str, tuple[str, ...]]]]:
+    """Questions the domain's working nameservers answer differently, with each one's answer."""
+    working = [ns for ns in obs.nameservers if ns.view is not None and not ns.failure(obs.zone)]
+    found: list[tuple[tuple[str, str], dict[str, tuple[str, ...]]]] = []
+    for qname, rtype in (
+        (obs.domain, "A"),
+        (obs.domain, "AAAA"),
+        (obs.domain, "MX"),
+        (f"www.{obs.domain}", "A"),
+    ):
+        by_ns: dict[str, tuple[str, ...]] = {}
+        for ns in working:
+            answer = ns.view.get(qname, rtype) if ns.view else None
+            if answer is not None and answer.answered and answer.rcode in {"NOERROR", "NXDOMAIN"}:
+                by_ns[ns.name] = tuple(sorted(answer.records))
+        if len(set(by_ns.values())) > 1:
+            found.append(((qname, rtype), by_ns))
+    return found

@@ -71,6 +71,8 @@ PARAMS: dict[str, object] = {
     "selector": "default",
     "record_name": "default._domainkey.annas-shop.gr",
     "ipv6": "2001:db8::7",
+    "first": "ns1.hosthellas.gr",
+    "second": "ns2.hosthellas.gr",
 }
 _SENTENCE = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“{])")
 

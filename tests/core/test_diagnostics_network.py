@@ -111,6 +111,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
     ("web.no_https_redirect", "plainhttp.test", {}),
     ("web.ipv6_unreachable", "v6.test", {}),
     ("mail.dmarc_reports_refused", "dmarcreports.test", {}),
+    ("dns.nameservers_disagree", "differ.test", {}),
     ("web.unreachable", "down.test", {}),
     ("web.http_error", "broken.test", {}),
     ("web.redirect_loop", "loop.test", {}),

@@ -158,6 +158,7 @@ DOMAINS: dict[str, str] = {
         txt=("v=spf1 include:spf.provider.test ~all", "v=spf1 mx -all"),
     ),
     "unsync.test": _child_zone("unsync.test"),
+    "differ.test": _child_zone("differ.test"),
     "baddmarc.test": _child_zone("baddmarc.test", dmarc="v=DMARC1; p=maybe"),
     "nowww.test": _child_zone("nowww.test", www=False),
     **{d: _child_zone(d, a="127.0.0.3" if d == "down.test" else "127.0.0.1") for d in WEB_DOMAINS},
@@ -308,6 +309,9 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
         ns1_text = "\n".join([PROVIDER_ZONE, *DOMAINS.values(), *PROVIDER_READY.values()])
         soa = "unsync.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test."
         ns2_text = ns1_text.replace(f"{soa} {SERIAL}", f"{soa} {SERIAL + 1}")  # out of step
+        differ = "differ.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test."
+        ns2_text = ns2_text.replace(f"{differ} {SERIAL}", f"{differ} {SERIAL + 1}")
+        ns2_text = ns2_text.replace("differ.test. 300 IN A 127.0.0.1", "differ.test. 300 IN A 127.0.0.9")
         ns1 = stack.enter_context(dns_server(ns1_text, zones=zones, delay=delay))
         ns2 = stack.enter_context(
             dns_server(ns2_text, zones=[z for z in zones if z != "lame.test"], delay=delay)
