@@ -145,6 +145,50 @@ KINDS: tuple[FindingKind, ...] = (
         },
     ),
     FindingKind(
+        "dns.dnssec_ok",
+        OK,
+        N_("The domain's DNS is signed, and the signatures hold (DNSSEC)"),
+        N_("The registry and the domain's nameservers agree on the key that signs {domain}."),
+    ),
+    FindingKind(
+        "dns.dnssec_broken",
+        CRITICAL,
+        N_("The domain's DNS signature is broken (DNSSEC)"),
+        N_(
+            "The registry of .{tld} says that {domain} is signed, but the signatures do not check "
+            "out. Many internet providers then do not look the domain up at all: the site and mail "
+            "work for some people and not for others."
+        ),
+        N_(
+            "Ask whoever runs the domain's DNS to fix the signing. If that cannot be done today, "
+            "remove the DNSSEC (DS) record where you bought the domain: then it works for everyone "
+            "again."
+        ),
+        variants={
+            "no_keys": Variant(
+                N_(
+                    "The registry of .{tld} says that {domain} is signed, but its nameservers have no "
+                    "signing key. Many internet providers then do not look the domain up at all: the "
+                    "site and mail work for some people and not for others."
+                )
+            ),
+            "wrong_key": Variant(
+                N_(
+                    "The registry of .{tld} lists a signing key for {domain} that its nameservers do "
+                    "not use. Many internet providers then do not look the domain up at all: the site "
+                    "and mail work for some people and not for others."
+                )
+            ),
+            "expired": Variant(
+                N_(
+                    "The signatures of {domain} ran out on {expired}. Many internet providers then do "
+                    "not look the domain up at all: the site and mail work for some people and not for "
+                    "others."
+                )
+            ),
+        },
+    ),
+    FindingKind(
         "dns.soa_serial_mismatch",
         WARNING,
         N_("The domain's nameservers are not in step"),

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Sequence
 
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
 from composer.diagnostics.dns_query import Answer, Server, ask, is_ip_address, resolve, system_resolvers
+from composer.diagnostics.dnssec import DnssecState, dnssec_state
 from composer.diagnostics.mailauth import parse_dmarc, report_domains
 from composer.diagnostics.runner import CheckContext, CheckOutput, fan_out
 from composer.diagnostics.settings import DiagnosticsSettings
@@ -100,13 +101,20 @@ async def observe(
     elsewhere = bool(expected) and bool(set(names) - set(expected))
     nameservers: list[NameserverView] = []
     provider_view: NameserverView | BaseException | None = None
+    dnssec: DnssecState | None = None
     if delegation.rcode != "NXDOMAIN":
         asked: list[Awaitable[NameserverView]] = [
             _ask_nameserver(name, domain, zone, glue, system, settings, selectors) for name in names
         ]
         if elsewhere:  # does the provider's own zone already have the right address?
             asked.append(_ask_nameserver(expected[0], domain, zone, {}, system, settings))
-        found = await fan_out(asked)
+        asked_all, signed = await fan_out(
+            [fan_out(asked), _dnssec(zone, delegation, names, glue, system, settings)]
+        )
+        if not isinstance(asked_all, list):
+            raise _unexpected(asked_all)
+        dnssec = signed if isinstance(signed, DnssecState) else None
+        found = asked_all
         if elsewhere:
             provider_view = found.pop()
         nameservers = [ns for ns in found if isinstance(ns, NameserverView)]
@@ -122,6 +130,7 @@ async def observe(
         mx_hosts=mx_hosts,
         spf=tree,
         dmarc_reports=reports,
+        dnssec=dnssec,
     )
     return observations
 
@@ -203,8 +212,29 @@ async def _delegation(
         if answer.rcode == "NXDOMAIN":
             return Delegation(parent, str(server), rcode="NXDOMAIN"), {}
         names = answer.records or answer.referral
-        return Delegation(parent, str(server), tuple(names), answer.rcode), dict(answer.glue)
+        at = (
+            f"[{server.address}]:{server.port}"
+            if ":" in server.address
+            else f"{server.address}:{server.port}"
+        )
+        return Delegation(parent, str(server), tuple(names), answer.rcode, parent_at=at), dict(answer.glue)
     return Delegation(parent, error=last or "no server of the parent zone answered"), {}
+
+
+async def _dnssec(
+    zone: str,
+    delegation: Delegation,
+    names: Sequence[str],
+    glue: dict[str, str],
+    system: Sequence[Server],
+    settings: DiagnosticsSettings,
+) -> DnssecState:
+    """The DNSSEC chain, asked of the parent server that answered and the first nameserver."""
+    if not delegation.parent_at or not names:
+        return DnssecState()
+    servers = await _addresses(list(names[:1]), glue, system, settings)
+    parent = Server.parse(delegation.parent_at)
+    return await dnssec_state(zone, parent, servers[0] if servers else None, timeout=settings.query_timeout)
 
 
 async def _addresses(

@@ -22,6 +22,7 @@ from typing import Any
 
 from composer.diagnostics.dns_query import Answer
 from composer.diagnostics.dns_records import address_findings, mx_findings, propagation_findings
+from composer.diagnostics.dnssec import DnssecState
 from composer.diagnostics.findings import make_finding
 from composer.diagnostics.mailauth import dkim_findings, dmarc_findings, spf_findings
 from composer.diagnostics.spf import SpfTree
@@ -63,6 +64,7 @@ class Delegation:
     nameservers: tuple[str, ...] = ()
     rcode: str = ""
     error: str = ""
+    parent_at: str = ""  # "IP:PORT" of the parent server that answered
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class DnsObservations:
     provider_view: View | None = None
     spf: SpfTree | None = None
     dmarc_reports: Mapping[str, Answer] = field(default_factory=dict)
+    dnssec: DnssecState | None = None
 
     def __post_init__(self) -> None:
         if not self.zone:
@@ -154,6 +157,7 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
 
     nameserver_findings = _nameserver_findings(obs, profile, finding)
     findings += nameserver_findings
+    findings += _dnssec_findings(obs.dnssec, finding)
     authority = obs.authority()
     truth = authority or (obs.system if obs.system.answered else None)
     if truth is None:
@@ -192,6 +196,16 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
             check=check,
         )
     return findings
+
+
+def _dnssec_findings(state: DnssecState | None, finding: Make) -> list[Finding]:
+    if state is None or not state.status:
+        return []
+    if state.status == "ok":
+        return [finding("dns.dnssec_ok", state.detail)]
+    expired = state.expired_at.date().isoformat() if state.expired_at else ""
+    variant = "" if state.status == "bad_signature" else state.status
+    return [finding("dns.dnssec_broken", state.detail, variant=variant, expired=expired)]
 
 
 def _not_found(obs: DnsObservations) -> str:

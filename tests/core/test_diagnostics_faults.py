@@ -251,3 +251,26 @@ def test_dmarc_reports_to_another_domain_need_its_consent(bed: Bed) -> None:
     assert "mail.dmarc_reports_refused" not in codes(agreed)
     policy = next(f for f in agreed.findings if f.code == "mail.dmarc_ok")
     assert "goes to spam" in policy.explanation
+
+
+@pytest.mark.parametrize(
+    ("domain", "variant", "words"),
+    [
+        ("sigexpired.test", "expired", "ran out on"),
+        ("dsbroken.test", "no_keys", "no signing key"),
+        ("dswrong.test", "wrong_key", "do not use"),
+    ],
+)
+def test_a_broken_dnssec_chain_is_found(bed: Bed, domain: str, variant: str, words: str) -> None:
+    report = diagnose(bed, domain)
+    broken = next(f for f in report.findings if f.code == "dns.dnssec_broken")
+    assert (broken.severity, broken.params["variant"]) == (Severity.CRITICAL, variant)
+    assert words in broken.explanation and "for some people and not for others" in broken.explanation
+    assert "DS" in broken.detail
+
+
+def test_a_signed_domain_validates(bed: Bed) -> None:
+    report = diagnose(bed, "signed.test")
+    assert "dns.dnssec_ok" in codes(report)
+    assert report.worst().rank < Severity.WARNING.rank
+    assert "dns.dnssec_ok" not in codes(diagnose(bed, "good.test"))  # unsigned: nothing to say

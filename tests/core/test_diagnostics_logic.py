@@ -555,6 +555,7 @@ PRODUCED_BY_OTHER_TESTS = {
     "mail.client_ports_closed",
     "mail.spf_too_many_lookups",
     "mail.dkim_ok",
+    "dns.dnssec_ok",
     "mail.dkim_missing",
     "mail.dkim_invalid",
     "mail.spf_invalid",

@@ -112,6 +112,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
     ("web.ipv6_unreachable", "v6.test", {}),
     ("mail.dmarc_reports_refused", "dmarcreports.test", {}),
     ("dns.nameservers_disagree", "differ.test", {}),
+    ("dns.dnssec_broken", "sigexpired.test", {}),
     ("web.unreachable", "down.test", {}),
     ("web.http_error", "broken.test", {}),
     ("web.redirect_loop", "loop.test", {}),

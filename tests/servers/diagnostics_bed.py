@@ -23,6 +23,7 @@ from pathlib import Path
 from composer.diagnostics import DiagnosticsSettings
 from composer.profile import ProviderProfile, load_profile_text
 from tests.servers.dns import DnsServer, closed_port, dns_server
+from tests.servers.dnssec import signed_zone
 from tests.servers.mailports import MailPorts, mail_ports, smtp_server
 from tests.servers.registry import (
     RdapServer,
@@ -163,6 +164,17 @@ DOMAINS: dict[str, str] = {
     "nowww.test": _child_zone("nowww.test", www=False),
     **{d: _child_zone(d, a="127.0.0.3" if d == "down.test" else "127.0.0.1") for d in WEB_DOMAINS},
 }
+# DNSSEC: zones signed in the test (tests/servers/dnssec.py), each with its DS at the registry
+SIGNED = {
+    domain: signed_zone(_child_zone(domain), domain, mode)
+    for domain, mode in (
+        ("signed.test", "valid"),
+        ("sigexpired.test", "expired"),
+        ("dsbroken.test", "unsigned"),
+        ("dswrong.test", "wrong_ds"),
+    )
+}
+DOMAINS.update({domain: text for domain, (text, _ds) in SIGNED.items()})
 PROVIDER_ZONE = "\n".join(
     [
         f"provider.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test. {SERIAL} 3600 600 86400 300",
@@ -203,6 +215,7 @@ def _tld_zone() -> str:
     lines += [
         "elsewhere.test. 3600 IN NS ns1.elsewhere-dns.test.",
         "wrongaddr.test. 3600 IN NS ns1.elsewhere-dns.test.",
+        *(ds for _text, ds in SIGNED.values()),
         "elsewhere-dns.test. 3600 IN NS ns1.elsewhere-dns.test.",
         "ns1.elsewhere-dns.test. 3600 IN A 127.0.0.1",
         *(f"{h}.provider.test. 3600 IN A 127.0.0.1" for h in ("ns1", "ns2")),

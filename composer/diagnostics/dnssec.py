@@ -1,0 +1,110 @@
+"""DNSSEC: does the chain from the registry to the domain's signatures hold?
+
+A DS record at the parent zone tells every validating resolver (Google,
+Cloudflare, most internet providers) that the domain's answers are signed.
+When the keys or signatures do not match it, those resolvers refuse to answer
+at all: the classic "the site works for some people and not for others".
+:func:`dnssec_state` asks the parent for the DS, the domain's own nameserver
+for its keys (DNSKEY) and its signed SOA, and checks them with dnspython.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import dns.dnssec
+import dns.exception
+import dns.message
+import dns.name
+import dns.rdataclass
+import dns.rdatatype
+import dns.rrset
+from dns.rdtypes.ANY.DNSKEY import DNSKEY
+from dns.rdtypes.ANY.DS import DS
+from dns.rdtypes.ANY.RRSIG import RRSIG
+
+from composer.diagnostics.dns_query import Server, ask_raw
+
+__all__ = ["DnssecState", "dnssec_state"]
+
+
+@dataclass(frozen=True)
+class DnssecState:
+    """``status``: ``""`` (not signed, or not known), ``ok``, ``no_keys``, ``wrong_key``,
+    ``bad_signature`` or ``expired``; ``detail`` for the agent."""
+
+    status: str = ""
+    detail: str = ""
+    expired_at: datetime | None = None
+
+
+def _rrset(
+    message: dns.message.Message, name: dns.name.Name, rdtype: int, covers: int = 0
+) -> dns.rrset.RRset | None:
+    for rrset in message.answer:
+        if rrset.name == name and rrset.rdtype == rdtype and rrset.covers == covers:
+            return rrset
+    return None
+
+
+async def dnssec_state(
+    zone: str, parent: Server | None, nameserver: Server | None, *, timeout: float
+) -> DnssecState:
+    """Check the chain of ``zone``; never raises for the network (no answer is "not known")."""
+    if parent is None or nameserver is None:
+        return DnssecState()
+    name = dns.name.from_text(zone)
+    ds_answer = await ask_raw(parent, zone, "DS", recursive=False, timeout=timeout, dnssec=True)
+    if isinstance(ds_answer, str):
+        return DnssecState(detail=f"DS from {parent}: {ds_answer}")
+    ds_set = _rrset(ds_answer, name, dns.rdatatype.DS)
+    if ds_set is None:
+        return DnssecState(detail=f"no DS for {zone} at {parent}")
+    ds_text = "; ".join(r.to_text() for r in ds_set)
+    keys_answer = await ask_raw(nameserver, zone, "DNSKEY", recursive=False, timeout=timeout, dnssec=True)
+    soa_answer = await ask_raw(nameserver, zone, "SOA", recursive=False, timeout=timeout, dnssec=True)
+    if isinstance(keys_answer, str) or isinstance(soa_answer, str):
+        return DnssecState(detail=f"DS {ds_text}; {nameserver}: no answer")
+    keys = _rrset(keys_answer, name, dns.rdatatype.DNSKEY)
+    if keys is None:
+        return DnssecState("no_keys", f"DS at {parent}: {ds_text}\nDNSKEY at {nameserver}: none")
+    detail = f"DS at {parent}: {ds_text}\nDNSKEY at {nameserver}: " + "; ".join(
+        f"{r.flags} key tag {dns.dnssec.key_id(r)}" for r in keys if isinstance(r, DNSKEY)
+    )
+    if not _matches(name, ds_set, keys):
+        return DnssecState("wrong_key", detail + "\nno DNSKEY matches the DS")
+    now = time.time()
+    for rrset, message in ((keys, keys_answer), (_rrset(soa_answer, name, dns.rdatatype.SOA), soa_answer)):
+        if rrset is None:
+            return DnssecState("bad_signature", detail + "\nno SOA")
+        sigs = _rrset(message, name, dns.rdatatype.RRSIG, rrset.rdtype)
+        if sigs is None:
+            return DnssecState(
+                "bad_signature", detail + f"\nno signature for {dns.rdatatype.to_text(rrset.rdtype)}"
+            )
+        latest = max(r.expiration for r in sigs if isinstance(r, RRSIG))
+        if latest < now:
+            expired = datetime.fromtimestamp(latest, UTC)
+            return DnssecState("expired", detail + f"\nsignatures expired {expired.isoformat()}", expired)
+        try:
+            dns.dnssec.validate(rrset, sigs, {name: keys}, now=now)
+        except dns.exception.ValidationFailure as exc:
+            return DnssecState("bad_signature", detail + f"\n{dns.rdatatype.to_text(rrset.rdtype)}: {exc}")
+    return DnssecState("ok", detail + "\nDNSKEY and SOA signatures valid")
+
+
+def _matches(name: dns.name.Name, ds_set: dns.rrset.RRset, keys: dns.rrset.RRset) -> bool:
+    for ds in ds_set:
+        if not isinstance(ds, DS):
+            continue
+        for key in keys:
+            if not isinstance(key, DNSKEY):
+                continue
+            try:
+                if dns.dnssec.make_ds(name, key, ds.digest_type) == ds:
+                    return True
+            except (dns.exception.UnsupportedAlgorithm, ValueError):
+                continue
+    return False
