@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import dns.dnssec
 import dns.exception
 import dns.message
 import dns.name
@@ -62,6 +61,8 @@ async def dnssec_state(
     ds_set = _rrset(ds_answer, name, dns.rdatatype.DS)
     if ds_set is None:
         return DnssecState(detail=f"no DS for {zone} at {parent}")
+    from dns import dnssec as signing  # only for signed domains: it brings in cryptography
+
     ds_text = "; ".join(r.to_text() for r in ds_set)
     keys_answer = await ask_raw(nameserver, zone, "DNSKEY", recursive=False, timeout=timeout, dnssec=True)
     soa_answer = await ask_raw(nameserver, zone, "SOA", recursive=False, timeout=timeout, dnssec=True)
@@ -71,7 +72,7 @@ async def dnssec_state(
     if keys is None:
         return DnssecState("no_keys", f"DS at {parent}: {ds_text}\nDNSKEY at {nameserver}: none")
     detail = f"DS at {parent}: {ds_text}\nDNSKEY at {nameserver}: " + "; ".join(
-        f"{r.flags} key tag {dns.dnssec.key_id(r)}" for r in keys if isinstance(r, DNSKEY)
+        f"{r.flags} key tag {signing.key_id(r)}" for r in keys if isinstance(r, DNSKEY)
     )
     if not _matches(name, ds_set, keys):
         return DnssecState("wrong_key", detail + "\nno DNSKEY matches the DS")
@@ -89,13 +90,15 @@ async def dnssec_state(
             expired = datetime.fromtimestamp(latest, UTC)
             return DnssecState("expired", detail + f"\nsignatures expired {expired.isoformat()}", expired)
         try:
-            dns.dnssec.validate(rrset, sigs, {name: keys}, now=now)
+            signing.validate(rrset, sigs, {name: keys}, now=now)
         except dns.exception.ValidationFailure as exc:
             return DnssecState("bad_signature", detail + f"\n{dns.rdatatype.to_text(rrset.rdtype)}: {exc}")
     return DnssecState("ok", detail + "\nDNSKEY and SOA signatures valid")
 
 
 def _matches(name: dns.name.Name, ds_set: dns.rrset.RRset, keys: dns.rrset.RRset) -> bool:
+    from dns import dnssec as signing
+
     for ds in ds_set:
         if not isinstance(ds, DS):
             continue
@@ -103,7 +106,7 @@ def _matches(name: dns.name.Name, ds_set: dns.rrset.RRset, keys: dns.rrset.RRset
             if not isinstance(key, DNSKEY):
                 continue
             try:
-                if dns.dnssec.make_ds(name, key, ds.digest_type) == ds:
+                if signing.make_ds(name, key, ds.digest_type) == ds:
                     return True
             except (dns.exception.UnsupportedAlgorithm, ValueError):
                 continue
