@@ -316,7 +316,7 @@ KINDS: tuple[FindingKind, ...] = (
     ),
     FindingKind(
         "dns.null_mx",
-        WARNING,
+        INFO,
         N_("The domain says it takes no mail"),
         N_(
             "{name} has a “null MX” record: a sign that says “no mail here”. Mail sent to "
