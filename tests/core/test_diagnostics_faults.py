@@ -274,3 +274,9 @@ def test_a_signed_domain_validates(bed: Bed) -> None:
     assert "dns.dnssec_ok" in codes(report)
     assert report.worst().rank < Severity.WARNING.rank
     assert "dns.dnssec_ok" not in codes(diagnose(bed, "good.test"))  # unsigned: nothing to say
+
+
+def test_a_domain_taken_off_the_internet_is_told_by_the_registry_not_called_missing(bed: Bed) -> None:
+    report = diagnose(bed, "regdelete.test")  # in redemption: the registry has removed it from .test
+    critical = [f.code for f in report.findings if f.severity is Severity.CRITICAL]
+    assert critical == ["registration.redemption"]
