@@ -26,6 +26,7 @@ from dns.rdtypes.ANY.DS import DS
 from dns.rdtypes.ANY.RRSIG import RRSIG
 
 from composer.diagnostics.dns_query import Server, ask_raw
+from composer.diagnostics.runner import fan_out
 
 __all__ = ["DnssecState", "dnssec_state"]
 
@@ -56,7 +57,18 @@ async def dnssec_state(
     if parent is None or nameserver is None:
         return DnssecState()
     name = dns.name.from_text(zone)
-    ds_answer = await ask_raw(parent, zone, "DS", recursive=False, timeout=timeout, dnssec=True)
+    # all three at once, so that a signed domain costs no extra round trip
+    ds_answer, keys_answer, soa_answer = await fan_out(
+        [
+            ask_raw(parent, zone, "DS", recursive=False, timeout=timeout, dnssec=True),
+            ask_raw(nameserver, zone, "DNSKEY", recursive=False, timeout=timeout, dnssec=True),
+            ask_raw(nameserver, zone, "SOA", recursive=False, timeout=timeout, dnssec=True),
+        ]
+    )
+    if isinstance(ds_answer, BaseException) or isinstance(keys_answer, BaseException):
+        return DnssecState(detail=f"DS from {parent}: {ds_answer}")
+    if isinstance(soa_answer, BaseException):
+        return DnssecState(detail=f"SOA from {nameserver}: {soa_answer}")
     if isinstance(ds_answer, str):
         return DnssecState(detail=f"DS from {parent}: {ds_answer}")
     ds_set = _rrset(ds_answer, name, dns.rdatatype.DS)
@@ -65,8 +77,6 @@ async def dnssec_state(
     from dns import dnssec as signing  # only for signed domains: it brings in cryptography
 
     ds_text = "; ".join(r.to_text() for r in ds_set)
-    keys_answer = await ask_raw(nameserver, zone, "DNSKEY", recursive=False, timeout=timeout, dnssec=True)
-    soa_answer = await ask_raw(nameserver, zone, "SOA", recursive=False, timeout=timeout, dnssec=True)
     if isinstance(keys_answer, str) or isinstance(soa_answer, str):
         return DnssecState(detail=f"DS {ds_text}; {nameserver}: no answer")
     keys = _rrset(keys_answer, name, dns.rdatatype.DNSKEY)
