@@ -39,6 +39,8 @@ CONSEQUENCES: dict[str, tuple[str, ...]] = {
     "dns.domain_not_found_unconfirmed": ("web.www_missing", "web.unreachable"),
     "dns.no_web_address": ("web.www_missing",),
     "dns.apex_without_address": ("web.unreachable",),
+    # validating resolvers answer SERVFAIL: www "has no address" only because of the signatures
+    "dns.dnssec_broken": ("web.www_missing", "web.unreachable"),
     **{
         code: ("web.www_missing", "web.unreachable")
         for code in (

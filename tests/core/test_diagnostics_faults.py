@@ -24,6 +24,7 @@ from tests.servers.diagnostics_bed import (
     closed_address,
     diagnostics_bed,
     fresh_suffix_list,
+    resolver_table,
 )
 from tests.servers.dns import dns_server
 from tests.servers.web import web_server
@@ -280,3 +281,11 @@ def test_a_domain_taken_off_the_internet_is_told_by_the_registry_not_called_miss
     report = diagnose(bed, "regdelete.test")  # in redemption: the registry has removed it from .test
     critical = [f.code for f in report.findings if f.severity is Severity.CRITICAL]
     assert critical == ["registration.redemption"]
+
+
+def test_broken_dnssec_behind_a_validating_resolver_is_one_finding(bed: Bed) -> None:
+    """Google or Cloudflare answer SERVFAIL for the domain: www 'has no address' only because of it."""
+    with dns_server(resolver_table(), recursive=True, servfail=["sigexpired.test"]) as validating:
+        report = diagnose(bed, "sigexpired.test", resolvers=(validating.address,))
+    problems = [f.code for f in report.findings if f.severity.rank >= Severity.WARNING.rank]
+    assert problems == ["dns.dnssec_broken"]

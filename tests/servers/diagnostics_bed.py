@@ -35,7 +35,15 @@ from tests.servers.registry import (
 )
 from tests.servers.web import Certificates, Response, Site, WebServer, web_server
 
-__all__ = ["IDN", "PROFILE_TOML", "Bed", "bed_profile", "diagnostics_bed", "fresh_suffix_list"]
+__all__ = [
+    "IDN",
+    "PROFILE_TOML",
+    "Bed",
+    "bed_profile",
+    "diagnostics_bed",
+    "fresh_suffix_list",
+    "resolver_table",
+]
 
 IDN = "xn--hxajbheg2az3al.test"  # παράδειγμα.test
 GOOD = ("good.test", IDN)
@@ -223,7 +231,8 @@ def _tld_zone() -> str:
     return "\n".join(lines)
 
 
-def _resolver_table(stale: bool) -> str:
+def resolver_table(stale: bool = False) -> str:
+    """What the bed's resolvers know (``stale``: the public one's old address for stale.test)."""
     lines = [
         "test. 3600 IN NS ns.tld.test.",
         "ns.tld.test. 3600 IN A 127.0.0.1",
@@ -334,8 +343,8 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
                 ELSEWHERE_ZONE, zones=["elsewhere.test", "elsewhere-dns.test", "wrongaddr.test"], delay=delay
             )
         )
-        resolver = stack.enter_context(dns_server(_resolver_table(False), recursive=True, delay=delay))
-        public = stack.enter_context(dns_server(_resolver_table(True), recursive=True, delay=delay))
+        resolver = stack.enter_context(dns_server(resolver_table(False), recursive=True, delay=delay))
+        public = stack.enter_context(dns_server(resolver_table(True), recursive=True, delay=delay))
         certificates = Certificates()
         sites = _sites()
         https = stack.enter_context(web_server(sites=sites, certificates=certificates, tls=True, delay=delay))

@@ -10,7 +10,8 @@ outside its zones. As a *recursive* stand-in (``recursive=True``) it answers
 every name it has from its table with RA set, following CNAMEs, like a
 resolver whose cache holds exactly those records (the TTLs are what remains).
 
-``delay`` sleeps before every answer; ``silent`` never answers. Each
+``delay`` sleeps before every answer; ``silent`` never answers; ``servfail``
+names zones a validating resolver refuses (SERVFAIL), as for broken DNSSEC. Each
 :class:`DnsServer` listens on UDP and TCP on the same ephemeral port.
 """
 
@@ -49,6 +50,7 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
         delay: float = 0.0,
         silent: bool = False,
         refuse: bool = False,
+        servfail: Sequence[str] = (),
     ) -> None:
         self.records: list[RR] = RR.fromZone(textwrap.dedent(zone_text)) if zone_text.strip() else []
         self.zones = [z.lower().rstrip(".") for z in zones]
@@ -56,6 +58,7 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
         self.delay = delay
         self.silent = silent
         self.refuse = refuse
+        self.servfail = [z.lower().rstrip(".") for z in servfail]  # a validating resolver's verdict
         self.queries = 0
         self._lock = threading.Lock()
 
@@ -75,6 +78,9 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
         qname, qtype = _name(request.q.qname), request.q.qtype
         if self.refuse:
             reply.header.rcode = RCODE.REFUSED
+            return reply
+        if any(_under(qname, zone) for zone in self.servfail):
+            reply.header.rcode = RCODE.SERVFAIL
             return reply
         if self.recursive:
             self._answer(reply, qname, qtype, zone=None)
