@@ -289,3 +289,37 @@ def test_broken_dnssec_behind_a_validating_resolver_is_one_finding(bed: Bed) -> 
         report = diagnose(bed, "sigexpired.test", resolvers=(validating.address,))
     problems = [f.code for f in report.findings if f.severity.rank >= Severity.WARNING.rank]
     assert problems == ["dns.dnssec_broken"]
+
+
+def test_an_rdap_server_that_keeps_the_connection_open_is_read_by_its_length() -> None:
+    """Some servers ignore "Connection: close": the answer is complete at Content-Length."""
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    from composer.diagnostics import DiagnosticsSettings
+    from composer.diagnostics.http_get import http_get
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        connection, _address = listener.accept()
+        connection.recv(4096)
+        connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n{"found": 1}\n')
+        held.append(connection)  # and never closes it
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    settings = DiagnosticsSettings(query_timeout=5.0)
+    port = listener.getsockname()[1]
+    start = time.monotonic()
+    answer = asyncio.run(http_get(f"http://127.0.0.1:{port}/domain/x.test", settings))
+    assert (answer.status, answer.text) == (200, '{"found": 1}\n')
+    assert time.monotonic() - start < 2.0
+    for connection in held:
+        connection.close()
+    listener.close()
