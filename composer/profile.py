@@ -129,6 +129,12 @@ class Expected(BaseModel):
     spf_include: Annotated[str, AfterValidator(lambda v: _host_or_empty(v))] = Field(
         default="", description="The host customers' SPF records include, e.g. spf.example.net."
     )
+    dkim_selectors: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")]] = Field(
+        default_factory=list,
+        description="DKIM selectors the provider signs customers' mail with; the diagnostics check "
+        "that <selector>._domainkey.<domain> publishes a key.",
+        examples=[["default", "mail2026"]],
+    )
     mail_client: MailClientSettings = MailClientSettings()
     mail_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(
         default_factory=lambda: [25, 465, 587, 993, 995]

@@ -145,6 +145,50 @@ KINDS: tuple[FindingKind, ...] = (
         },
     ),
     FindingKind(
+        "dns.dnssec_ok",
+        OK,
+        N_("The domain's DNS is signed, and the signatures hold (DNSSEC)"),
+        N_("The registry and the domain's nameservers agree on the key that signs {domain}."),
+    ),
+    FindingKind(
+        "dns.dnssec_broken",
+        CRITICAL,
+        N_("The domain's DNS signature is broken (DNSSEC)"),
+        N_(
+            "The registry of .{tld} says that {domain} is signed, but the signatures do not check "
+            "out. Many internet providers then do not look the domain up at all: the site and mail "
+            "work for some people and not for others."
+        ),
+        N_(
+            "Ask whoever runs the domain's DNS to fix the signing. If that cannot be done today, "
+            "remove the DNSSEC (DS) record where you bought the domain: then it works for everyone "
+            "again."
+        ),
+        variants={
+            "no_keys": Variant(
+                N_(
+                    "The registry of .{tld} says that {domain} is signed, but its nameservers have no "
+                    "signing key. Many internet providers then do not look the domain up at all: the "
+                    "site and mail work for some people and not for others."
+                )
+            ),
+            "wrong_key": Variant(
+                N_(
+                    "The registry of .{tld} lists a signing key for {domain} that its nameservers do "
+                    "not use. Many internet providers then do not look the domain up at all: the site "
+                    "and mail work for some people and not for others."
+                )
+            ),
+            "expired": Variant(
+                N_(
+                    "The signatures of {domain} ran out on {expired}. Many internet providers then do "
+                    "not look the domain up at all: the site and mail work for some people and not for "
+                    "others."
+                )
+            ),
+        },
+    ),
+    FindingKind(
         "dns.soa_serial_mismatch",
         WARNING,
         N_("The domain's nameservers are not in step"),
@@ -153,6 +197,19 @@ KINDS: tuple[FindingKind, ...] = (
             "Recent changes are not seen everywhere yet."
         ),
         N_("Wait an hour. If it stays like this, tell your provider's support."),
+    ),
+    FindingKind(
+        "dns.nameservers_disagree",
+        PROBLEM,
+        N_("The name servers of the domain do not agree"),
+        N_(
+            "{first} says {seen} for {name}, but {second} says {truth}. Visitors get one answer or "
+            "the other, by chance: the site works for some and not for others."
+        ),
+        N_(
+            "Tell {provider}'s support which answers differ (they are in the technical details). "
+            "All nameservers must hold the same settings."
+        ),
     ),
     FindingKind(
         "dns.web_address_ok",
@@ -259,7 +316,7 @@ KINDS: tuple[FindingKind, ...] = (
     ),
     FindingKind(
         "dns.null_mx",
-        WARNING,
+        INFO,
         N_("The domain says it takes no mail"),
         N_(
             "{name} has a “null MX” record: a sign that says “no mail here”. Mail sent to "

@@ -116,7 +116,35 @@ KINDS: tuple[FindingKind, ...] = (
         N_("Put “include:{include}” in the SPF record, before the “all” at its end."),
     ),
     FindingKind(
-        "mail.dmarc_ok", OK, N_("The domain has a DMARC policy"), N_("The DMARC record is: {record}")
+        "mail.dmarc_ok",
+        OK,
+        N_("The domain has a DMARC policy"),
+        N_("The DMARC record is: {record}"),
+        variants={
+            "none": Variant(
+                N_(
+                    "The policy only asks for reports: mail that pretends to come from {name} is "
+                    "still delivered."
+                )
+            ),
+            "quarantine": Variant(
+                N_("Mail that pretends to come from {name} and fails the checks goes to spam.")
+            ),
+            "reject": Variant(N_("Mail that pretends to come from {name} and fails the checks is refused.")),
+        },
+    ),
+    FindingKind(
+        "mail.dmarc_reports_refused",
+        WARNING,
+        N_("DMARC reports go to a domain that has not agreed to take them"),
+        N_(
+            "The DMARC record of {name} sends its reports to {addresses}. That domain has not said "
+            "it takes reports for {name}, so receivers send none."
+        ),
+        N_(
+            "Ask whoever runs {addresses} to add the record {record}, or send the reports to an "
+            "address at {name}."
+        ),
     ),
     FindingKind(
         "mail.dmarc_missing",
@@ -135,6 +163,33 @@ KINDS: tuple[FindingKind, ...] = (
         N_("The record at _dmarc.{name} is not valid."),
         N_("Correct it so that it starts with “v=DMARC1; p=” and a policy."),
         variants=_DMARC_VARIANTS,
+    ),
+    FindingKind(
+        "mail.dkim_ok",
+        OK,
+        N_("Mail from {name} can be signed (DKIM)"),
+        N_("The key “{selector}” that {provider} signs with is published at {record_name}."),
+    ),
+    FindingKind(
+        "mail.dkim_missing",
+        WARNING,
+        N_("The key that signs your mail is missing"),
+        N_(
+            "{provider} signs mail from {name} with the key “{selector}”, but the domain does not "
+            "publish it. Receivers such as Gmail then cannot check the signature, and mail may go to "
+            "spam."
+        ),
+        N_("Add the DKIM record that {provider} gives you, at {record_name}, or ask its support to do it."),
+    ),
+    FindingKind(
+        "mail.dkim_invalid",
+        WARNING,
+        N_("The record for the key that signs your mail is empty"),
+        N_(
+            "The DKIM record at {record_name} holds no key. Receivers treat signed mail from {name} "
+            "as not signed, and it may go to spam."
+        ),
+        N_("Put in the full DKIM record that {provider} gives you, or ask its support to do it."),
     ),
     # --- Mail servers ------------------------------------------------------------
     FindingKind(

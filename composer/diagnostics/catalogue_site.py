@@ -180,7 +180,7 @@ KINDS: tuple[FindingKind, ...] = (
     ),
     FindingKind(
         "web.no_https_redirect",
-        WARNING,
+        INFO,
         N_("Visitors are not sent to the safe version of {site}"),
         N_(
             "{url} opens the site without a padlock, and does not send visitors on to {https}, "
@@ -190,7 +190,7 @@ KINDS: tuple[FindingKind, ...] = (
     ),
     FindingKind(
         "web.ipv6_unreachable",
-        PROBLEM,
+        WARNING,
         N_("{site} does not answer over IPv6"),
         N_(
             "{host} has an IPv6 address ({ipv6}), but nothing answers there, while its IPv4 address "

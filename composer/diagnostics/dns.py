@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Sequence
 
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
 from composer.diagnostics.dns_query import Answer, Server, ask, is_ip_address, resolve, system_resolvers
+from composer.diagnostics.dnssec import DnssecState, dnssec_state
+from composer.diagnostics.mailauth import parse_dmarc, report_domains
 from composer.diagnostics.runner import CheckContext, CheckOutput, fan_out
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.diagnostics.spf import SpfTree, expand
@@ -36,8 +38,8 @@ KNOWN_RESOLVERS = {
 }
 
 
-def questions(domain: str, zone: str = "") -> list[tuple[str, str]]:
-    """What every view is asked: the zone's SOA and NS, the typed name's records."""
+def questions(domain: str, zone: str = "", selectors: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """What every view is asked: the zone's SOA and NS, the typed name's records, DKIM keys."""
     zone = zone or domain
     asked = [
         (zone, "SOA"),
@@ -51,6 +53,7 @@ def questions(domain: str, zone: str = "") -> list[tuple[str, str]]:
     ]
     if zone != domain:
         asked.append((f"_dmarc.{zone}", "TXT"))
+    asked += [(f"{selector}._domainkey.{domain}", "TXT") for selector in selectors]
     return asked
 
 
@@ -78,16 +81,17 @@ async def observe(
 ) -> DnsObservations:
     """Ask everything, concurrently where possible; ``zone`` is the registrable domain."""
     zone = zone or domain
+    selectors = tuple(profile.expected.dkim_selectors) if profile else ()
     system = system_resolvers(settings)
     publics = [Server.parse(t, KNOWN_RESOLVERS.get(t, "")) for t in settings.public_resolvers]
-    system_task = _system_view_and_records(system, domain, zone, settings)
+    system_task = _system_view_and_records(system, domain, zone, settings, selectors)
     delegation_task = _delegation(zone, system, settings)
     public_tasks = [_view_recursive([server], domain, zone, settings) for server in publics]
     everything: list[Awaitable[object]] = [system_task, delegation_task, *public_tasks]
     system_result, delegation_result, *public_views = await fan_out(everything)
     if not isinstance(system_result, tuple):
         raise _unexpected(system_result)
-    system_view, mx_hosts, tree = system_result
+    system_view, mx_hosts, tree, reports = system_result
     if not isinstance(delegation_result, tuple):
         raise _unexpected(delegation_result)
     delegation, glue = delegation_result
@@ -97,13 +101,20 @@ async def observe(
     elsewhere = bool(expected) and bool(set(names) - set(expected))
     nameservers: list[NameserverView] = []
     provider_view: NameserverView | BaseException | None = None
+    dnssec: DnssecState | None = None
     if delegation.rcode != "NXDOMAIN":
         asked: list[Awaitable[NameserverView]] = [
-            _ask_nameserver(name, domain, zone, glue, system, settings) for name in names
+            _ask_nameserver(name, domain, zone, glue, system, settings, selectors) for name in names
         ]
         if elsewhere:  # does the provider's own zone already have the right address?
             asked.append(_ask_nameserver(expected[0], domain, zone, {}, system, settings))
-        found = await fan_out(asked)
+        asked_all, signed = await fan_out(
+            [fan_out(asked), _dnssec(zone, delegation, names, glue, system, settings)]
+        )
+        if not isinstance(asked_all, list):
+            raise _unexpected(asked_all)
+        dnssec = signed if isinstance(signed, DnssecState) else None
+        found = asked_all
         if elsewhere:
             provider_view = found.pop()
         nameservers = [ns for ns in found if isinstance(ns, NameserverView)]
@@ -118,16 +129,22 @@ async def observe(
         provider_view=provider_view.view if isinstance(provider_view, NameserverView) else None,
         mx_hosts=mx_hosts,
         spf=tree,
+        dmarc_reports=reports,
+        dnssec=dnssec,
     )
     return observations
 
 
 async def _system_view_and_records(
-    system: Sequence[Server], domain: str, zone: str, settings: DiagnosticsSettings
-) -> tuple[View, dict[str, Answer], SpfTree | None]:
+    system: Sequence[Server],
+    domain: str,
+    zone: str,
+    settings: DiagnosticsSettings,
+    selectors: Sequence[str] = (),
+) -> tuple[View, dict[str, Answer], SpfTree | None, dict[str, Answer]]:
     """The system's view, then at once (while the delegation is walked) the second round:
     what the MX hosts are, and the SPF record's tree."""
-    view = await _view_recursive(system, domain, zone, settings)
+    view = await _view_recursive(system, domain, zone, settings, selectors)
     mx = [r.split(" ", 1)[-1] for r in view.records(domain, "MX")]
     hosts = [h for h in mx if h and h != "." and not is_ip_address(h)][:MAX_MX_HOSTS]
     spf = [t for t in view.records(domain, "TXT") if t.lower().startswith("v=spf1")]
@@ -135,22 +152,35 @@ async def _system_view_and_records(
     async def ask_system(name: str, rtype: str) -> Answer:
         return await resolve(system, name, rtype, timeout=settings.query_timeout)
 
+    dmarc = [t for t in view.records(f"_dmarc.{domain}", "TXT") if t.upper().startswith("V=DMARC1")]
+    external = report_domains(parse_dmarc(dmarc[0])[0], zone) if len(dmarc) == 1 else []
+    report_names = [f"{domain}._report._dmarc.{target}" for target in external]
     jobs: list[Awaitable[object]] = [ask_system(h, "A") for h in hosts]
+    jobs += [ask_system(n, "TXT") for n in report_names]
     if len(spf) == 1:
         jobs.append(expand(domain, spf[0], ask_system))
     results = await fan_out(jobs)
     mx_hosts = {h: a for h, a in zip(hosts, results, strict=False) if isinstance(a, Answer)}
+    reports = {
+        target: a
+        for target, a in zip(external, results[len(hosts) : len(hosts) + len(external)], strict=True)
+        if isinstance(a, Answer)
+    }
     tree = results[-1] if len(spf) == 1 and isinstance(results[-1], SpfTree) else None
-    return view, mx_hosts, tree
+    return view, mx_hosts, tree, reports
 
 
 async def _view_recursive(
-    servers: Sequence[Server], domain: str, zone: str, settings: DiagnosticsSettings
+    servers: Sequence[Server],
+    domain: str,
+    zone: str,
+    settings: DiagnosticsSettings,
+    selectors: Sequence[str] = (),
 ) -> View:
     label = ", ".join(str(s) for s in servers)
     answers = await fan_out(
         resolve(servers, qname, rtype, timeout=settings.query_timeout)
-        for qname, rtype in questions(domain, zone)
+        for qname, rtype in questions(domain, zone, selectors)
     )
     return View(label, _by_question(answers))
 
@@ -182,8 +212,29 @@ async def _delegation(
         if answer.rcode == "NXDOMAIN":
             return Delegation(parent, str(server), rcode="NXDOMAIN"), {}
         names = answer.records or answer.referral
-        return Delegation(parent, str(server), tuple(names), answer.rcode), dict(answer.glue)
+        at = (
+            f"[{server.address}]:{server.port}"
+            if ":" in server.address
+            else f"{server.address}:{server.port}"
+        )
+        return Delegation(parent, str(server), tuple(names), answer.rcode, parent_at=at), dict(answer.glue)
     return Delegation(parent, error=last or "no server of the parent zone answered"), {}
+
+
+async def _dnssec(
+    zone: str,
+    delegation: Delegation,
+    names: Sequence[str],
+    glue: dict[str, str],
+    system: Sequence[Server],
+    settings: DiagnosticsSettings,
+) -> DnssecState:
+    """The DNSSEC chain, asked of the parent server that answered and the first nameserver."""
+    if not delegation.parent_at or not names:
+        return DnssecState()
+    servers = await _addresses(list(names[:1]), glue, system, settings)
+    parent = Server.parse(delegation.parent_at)
+    return await dnssec_state(zone, parent, servers[0] if servers else None, timeout=settings.query_timeout)
 
 
 async def _addresses(
@@ -214,6 +265,7 @@ async def _ask_nameserver(
     glue: dict[str, str],
     system: Sequence[Server],
     settings: DiagnosticsSettings,
+    selectors: Sequence[str] = (),
 ) -> NameserverView:
     found = await _addresses([name], glue, system, settings)
     if not found:
@@ -221,7 +273,7 @@ async def _ask_nameserver(
     server = found[0]
     answers = await fan_out(
         ask(server, qname, rtype, recursive=False, timeout=settings.query_timeout)
-        for qname, rtype in questions(domain, zone)
+        for qname, rtype in questions(domain, zone, selectors)
     )
     where = server.address if server.port == 53 else f"{server.address}:{server.port}"
     return NameserverView(name, where, View(str(server), _by_question(answers)))

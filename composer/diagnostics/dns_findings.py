@@ -22,8 +22,9 @@ from typing import Any
 
 from composer.diagnostics.dns_query import Answer
 from composer.diagnostics.dns_records import address_findings, mx_findings, propagation_findings
+from composer.diagnostics.dnssec import DnssecState
 from composer.diagnostics.findings import make_finding
-from composer.diagnostics.mailauth import dmarc_findings, spf_findings
+from composer.diagnostics.mailauth import dkim_findings, dmarc_findings, spf_findings
 from composer.diagnostics.spf import SpfTree
 from composer.diagnostics.words import join
 from composer.i18n import _
@@ -63,6 +64,7 @@ class Delegation:
     nameservers: tuple[str, ...] = ()
     rcode: str = ""
     error: str = ""
+    parent_at: str = ""  # "IP:PORT" of the parent server that answered
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ class DnsObservations:
     mx_hosts: Mapping[str, Answer] = field(default_factory=dict)
     provider_view: View | None = None
     spf: SpfTree | None = None
+    dmarc_reports: Mapping[str, Answer] = field(default_factory=dict)
+    dnssec: DnssecState | None = None
 
     def __post_init__(self) -> None:
         if not self.zone:
@@ -153,6 +157,7 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
 
     nameserver_findings = _nameserver_findings(obs, profile, finding)
     findings += nameserver_findings
+    findings += _dnssec_findings(obs.dnssec, finding)
     authority = obs.authority()
     truth = authority or (obs.system if obs.system.answered else None)
     if truth is None:
@@ -173,8 +178,34 @@ def evaluate(obs: DnsObservations, profile: ProviderProfile, *, check: str = "dn
     dmarc = truth.records(f"_dmarc.{domain}", "TXT")
     if not dmarc and domain != zone:  # receivers fall back to the registrable domain's policy
         dmarc = truth.records(f"_dmarc.{zone}", "TXT")
-    findings += dmarc_findings(base["name"], dmarc, check=check)
+    findings += dmarc_findings(
+        base["name"],
+        dmarc,
+        check=check,
+        reports={d: a.records for d, a in obs.dmarc_reports.items() if a.answered},
+        zone=zone,
+    )
+    for selector in profile.expected.dkim_selectors:
+        record_name = f"{selector}._domainkey.{domain}"
+        findings += dkim_findings(
+            base["name"],
+            selector,
+            truth.records(record_name, "TXT"),
+            record_name=display_domain(record_name),
+            provider=profile.provider.name,
+            check=check,
+        )
     return findings
+
+
+def _dnssec_findings(state: DnssecState | None, finding: Make) -> list[Finding]:
+    if state is None or not state.status:
+        return []
+    if state.status == "ok":
+        return [finding("dns.dnssec_ok", state.detail)]
+    expired = state.expired_at.date().isoformat() if state.expired_at else ""
+    variant = "" if state.status == "bad_signature" else state.status
+    return [finding("dns.dnssec_broken", state.detail, variant=variant, expired=expired)]
 
 
 def _not_found(obs: DnsObservations) -> str:
@@ -234,7 +265,49 @@ def _nameserver_findings(obs: DnsObservations, profile: ProviderProfile, finding
             soa = ns.view.records(zone, "SOA")
             if soa:
                 serials[ns.name] = soa[0].rsplit(" ", 1)[-1]
-    if len(set(serials.values())) > 1:
-        text = ", ".join(f"{name}: {serial}" for name, serial in sorted(serials.items()))
+    text = ", ".join(f"{name}: {serial}" for name, serial in sorted(serials.items()))
+    differences = _authorities_differ(obs)
+    if differences:
+        (qname, _rtype), answers = differences[0]
+        (first, first_records), (second, second_records) = list(answers.items())[:2]
+        detail = "\n".join(
+            f"{q} {t}: " + "; ".join(f"{ns} = {join(r)}" for ns, r in by_ns.items())
+            for (q, t), by_ns in differences
+        )
+        findings.append(
+            finding(
+                "dns.nameservers_disagree",
+                f"{detail}\nSOA serials: {text}",
+                first=first,
+                second=second,
+                seen=join(first_records),
+                truth=join(second_records),
+                name=display_domain(qname),
+                serials=text,
+            )
+        )
+    elif len(set(serials.values())) > 1:
         findings.append(finding("dns.soa_serial_mismatch", text, serials=text))
     return findings
+
+
+def _authorities_differ(
+    obs: DnsObservations,
+) -> list[tuple[tuple[str, str], dict[str, tuple[str, ...]]]]:
+    """Questions the domain's working nameservers answer differently, with each one's answer."""
+    working = [ns for ns in obs.nameservers if ns.view is not None and not ns.failure(obs.zone)]
+    found: list[tuple[tuple[str, str], dict[str, tuple[str, ...]]]] = []
+    for qname, rtype in (
+        (obs.domain, "A"),
+        (obs.domain, "AAAA"),
+        (obs.domain, "MX"),
+        (f"www.{obs.domain}", "A"),
+    ):
+        by_ns: dict[str, tuple[str, ...]] = {}
+        for ns in working:
+            answer = ns.view.get(qname, rtype) if ns.view else None
+            if answer is not None and answer.answered and answer.rcode in {"NOERROR", "NXDOMAIN"}:
+                by_ns[ns.name] = tuple(sorted(answer.records))
+        if len(set(by_ns.values())) > 1:
+            found.append(((qname, rtype), by_ns))
+    return found

@@ -43,6 +43,7 @@ __all__ = [
     "Answer",
     "Server",
     "ask",
+    "ask_raw",
     "is_ip_address",
     "lookup_addresses",
     "resolve",
@@ -125,7 +126,17 @@ def system_resolvers(settings: DiagnosticsSettings) -> list[Server]:
 
 async def ask(server: Server, qname: str, rtype: str, *, recursive: bool, timeout: float) -> Answer:
     """Ask ``server`` one question (UDP, TCP when truncated); failures become ``Answer.error``."""
-    query = dns.message.make_query(qname, rtype)
+    response = await ask_raw(server, qname, rtype, recursive=recursive, timeout=timeout)
+    if isinstance(response, str):
+        return Answer(str(server), qname, rtype, error=response)
+    return _reduce(response, str(server), qname, rtype)
+
+
+async def ask_raw(
+    server: Server, qname: str, rtype: str, *, recursive: bool, timeout: float, dnssec: bool = False
+) -> dns.message.Message | str:
+    """The whole response to one question (with DNSSEC records when ``dnssec``), or why none came."""
+    query = dns.message.make_query(qname, rtype, want_dnssec=dnssec)
     if not recursive:
         query.flags &= ~dns.flags.RD
     family = socket.AF_INET6 if ":" in server.address else socket.AF_INET
@@ -139,14 +150,14 @@ async def ask(server: Server, qname: str, rtype: str, *, recursive: bool, timeou
                 query, server.address, timeout=timeout, port=server.port, udp_sock=udp_socket
             )
     except dns.exception.Timeout:
-        return Answer(str(server), qname, rtype, error="timeout")
+        return "timeout"
     except ConnectionRefusedError:
-        return Answer(str(server), qname, rtype, error="refused")
+        return "refused"
     except OSError as exc:
-        return Answer(str(server), qname, rtype, error=f"unreachable: {exc.strerror or exc}")
+        return f"unreachable: {exc.strerror or exc}"
     except dns.exception.DNSException as exc:
-        return Answer(str(server), qname, rtype, error=f"malformed: {exc}")
-    return _reduce(response, str(server), qname, rtype)
+        return f"malformed: {exc}"
+    return response
 
 
 async def resolve(servers: Sequence[Server], qname: str, rtype: str, *, timeout: float) -> Answer:

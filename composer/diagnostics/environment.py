@@ -39,7 +39,25 @@ CONSEQUENCES: dict[str, tuple[str, ...]] = {
     "dns.domain_not_found_unconfirmed": ("web.www_missing", "web.unreachable"),
     "dns.no_web_address": ("web.www_missing",),
     "dns.apex_without_address": ("web.unreachable",),
+    # validating resolvers answer SERVFAIL: www "has no address" only because of the signatures
+    "dns.dnssec_broken": ("web.www_missing", "web.unreachable"),
+    **{
+        code: ("web.www_missing", "web.unreachable")
+        for code in (
+            "registration.expired",
+            "registration.on_hold",
+            "registration.redemption",
+            "registration.pending_delete",
+        )
+    },
 }
+# registration findings that explain why a registered domain is missing from its parent zone
+_OFF_THE_INTERNET = (
+    "registration.expired",
+    "registration.on_hold",
+    "registration.redemption",
+    "registration.pending_delete",
+)
 # registration findings that show the registry knows the domain
 _REGISTERED = (
     "registration.ok",
@@ -148,10 +166,13 @@ def not_found_analysis(outputs: Mapping[str, CheckOutput], findings: list[Findin
     (``dns.domain_not_found``). The registry knows it: the user's network
     gives a wrong answer. The registry could not be asked: it stays unconfirmed.
     """
+    codes = {f.code for f in findings}
+    if "dns.domain_not_found" in codes and codes & set(_OFF_THE_INTERNET):
+        # the registry knows it and says why it is gone: that finding tells the whole story
+        return [f for f in findings if f.code != "dns.domain_not_found"]
     unconfirmed = next((f for f in findings if f.code == "dns.domain_not_found_unconfirmed"), None)
     if unconfirmed is None:
         return findings
-    codes = {f.code for f in findings}
     registration = "\n".join(f.detail for f in findings if f.code.startswith("registration."))
     if "registration.not_registered" in codes:
         replacement = make_finding(

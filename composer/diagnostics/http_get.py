@@ -92,18 +92,42 @@ async def _get_once(url: str, settings: DiagnosticsSettings, accept: str) -> Htt
             writer.write(request)
             async with asyncio.timeout(settings.query_timeout):
                 await writer.drain()
-                raw = await reader.read(MAX_BYTES)
-                chunks = [raw]
-                while raw and sum(map(len, chunks)) < MAX_BYTES:
-                    raw = await reader.read(MAX_BYTES)
-                    chunks.append(raw)
+                data = await _read_answer(reader)
         finally:
             await close(writer)
     except TimeoutError:
         raise HttpFailure("timeout", timeout=True) from None
     except (OSError, ssl.SSLError) as exc:
         raise HttpFailure(f"{type(exc).__name__}: {exc}") from None
-    return _parse(url, b"".join(chunks))
+    return _parse(url, data)
+
+
+async def _read_answer(reader: asyncio.StreamReader) -> bytes:
+    """The whole answer: up to Content-Length when the server says it (some keep the
+    connection open despite ``Connection: close``), else until the server hangs up."""
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except asyncio.IncompleteReadError as exc:
+        return exc.partial
+    except asyncio.LimitOverrunError:
+        raise HttpFailure("response headers too long") from None
+    length = None
+    for line in head.split(b"\r\n")[1:]:
+        name, _colon, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            length = int(value.strip())
+    if length is not None:
+        try:
+            return head + await reader.readexactly(min(length, MAX_BYTES))
+        except asyncio.IncompleteReadError as exc:
+            return head + exc.partial
+    chunks = [head]
+    while sum(map(len, chunks)) < MAX_BYTES:
+        data = await reader.read(65536)
+        if not data:
+            break
+        chunks.append(data)
+    return b"".join(chunks)
 
 
 def _parse(url: str, data: bytes) -> HttpAnswer:

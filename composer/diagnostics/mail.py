@@ -78,9 +78,7 @@ async def check_mx(context: CheckContext) -> CheckOutput:
         host: found[0] if isinstance(found, list) else PortResult(25, error=describe_error(found))
         for host, found in zip(hosts, probed, strict=True)
     }
-    findings = mx_port_findings(
-        display_domain(context.domain), results, check=context.name, warning_days=settings.cert_warning_days
-    )
+    findings = mx_port_findings(display_domain(context.domain), results, check=context.name)
     reached = answer.answered or any(r.connected for r in results.values())
     return CheckOutput(tuple(findings), {"mx": hosts}, reached_network=reached)
 

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from composer.diagnostics.findings import make_finding
 from composer.diagnostics.spf import MAX_LOOKUPS, MAX_VOID, SpfTree
 from composer.model import Finding
 
-__all__ = ["dmarc_findings", "parse_dmarc", "report_domains", "spf_findings", "spf_problem", "spf_records"]
+__all__ = [
+    "dkim_findings",
+    "dmarc_findings",
+    "parse_dmarc",
+    "report_domains",
+    "spf_findings",
+    "spf_problem",
+    "spf_records",
+]
 
 _SPF_START = re.compile(r"^v=spf1(\s|$)", re.IGNORECASE)
 _DMARC_START = re.compile(r"^v\s*=\s*DMARC1\s*(;|$)", re.IGNORECASE)
@@ -171,6 +179,8 @@ def parse_dmarc(record: str) -> tuple[dict[str, str], str, str]:
         return tags, "no_policy", ""
     if tags["p"].lower() not in {"none", "quarantine", "reject"}:
         return tags, "bad_policy", tags["p"]
+    if "sp" in tags and tags["sp"].lower() not in {"none", "quarantine", "reject"}:
+        return tags, "bad_policy", tags["sp"]
     return tags, "", ""
 
 
@@ -187,8 +197,20 @@ def report_domains(tags: dict[str, str], domain: str) -> list[str]:
     return found
 
 
-def dmarc_findings(name: str, txt_records: Sequence[str], *, check: str) -> list[Finding]:
-    """Findings for the TXT records found at ``_dmarc.<name>``."""
+def dmarc_findings(
+    name: str,
+    txt_records: Sequence[str],
+    *,
+    check: str,
+    reports: Mapping[str, Sequence[str]] | None = None,
+    zone: str = "",
+) -> list[Finding]:
+    """Findings for the TXT records found at ``_dmarc.<name>``.
+
+    ``reports`` maps each outside domain the reports go to, as asked, to its TXT
+    records at ``<name>._report._dmarc.<domain>`` (RFC 7489 7.1): without a
+    ``v=DMARC1`` record there, receivers send it no reports.
+    """
     records = [text for text in txt_records if _DMARC_START.match(text.strip())]
     if not records:
         return [make_finding("mail.dmarc_missing", check=check, name=name)]
@@ -203,11 +225,56 @@ def dmarc_findings(name: str, txt_records: Sequence[str], *, check: str) -> list
                 count=len(records),
             )
         ]
-    _tags, variant, term = parse_dmarc(records[0])
+    tags, variant, term = parse_dmarc(records[0])
     if variant:
         return [
             make_finding(
                 "mail.dmarc_invalid", check=check, name=name, detail=records[0], variant=variant, term=term
             )
         ]
-    return [make_finding("mail.dmarc_ok", check=check, name=name, record=records[0])]
+    findings: list[Finding] = []
+    for target, found in (reports or {}).items():
+        if not any(_DMARC_START.match(t.strip()) for t in found):
+            record = f"{name}._report._dmarc.{target}"
+            findings.append(
+                make_finding(
+                    "mail.dmarc_reports_refused",
+                    check=check,
+                    name=name,
+                    detail=f"{records[0]}\n{record}: no v=DMARC1 record",
+                    addresses=target,
+                    record=f"{record} TXT “v=DMARC1”",
+                )
+            )
+    policy = tags["p"].lower()
+    sub = tags.get("sp", policy).lower()
+    detail = f"{records[0]}\npolicy: {policy}; subdomains: {sub}"
+    findings.append(
+        make_finding(
+            "mail.dmarc_ok", check=check, name=name, detail=detail, record=records[0], variant=policy
+        )
+    )
+    return findings
+
+
+def dkim_findings(
+    name: str, selector: str, txt_records: Sequence[str], *, record_name: str, provider: str, check: str
+) -> list[Finding]:
+    """The DKIM key the provider signs with: published, missing, or without a key (revoked)."""
+    params: dict[str, Any] = {
+        "name": name,
+        "selector": selector,
+        "record_name": record_name,
+        "provider": provider,
+    }
+    keys = [t for t in txt_records if "p=" in t.replace(" ", "") or t.lower().startswith("v=dkim1")]
+    if not keys:
+        return [make_finding("mail.dkim_missing", check=check, detail=f"{record_name}: no record", **params)]
+    tags = dict(
+        (part.split("=", 1)[0].strip().lower(), part.split("=", 1)[1].strip())
+        for part in keys[0].split(";")
+        if "=" in part
+    )
+    if not tags.get("p"):
+        return [make_finding("mail.dkim_invalid", check=check, detail=f"{record_name}: {keys[0]}", **params)]
+    return [make_finding("mail.dkim_ok", check=check, detail=f"{record_name}: {keys[0]}", **params)]

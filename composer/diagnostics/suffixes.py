@@ -2,7 +2,8 @@
 
 ``shop.example.com`` is part of ``example.com``; ``www.example.co.uk`` of
 ``example.co.uk``; ``example.com.gr`` is itself registrable because
-``com.gr`` is a public suffix. Registration and delegation belong to the
+``com.gr`` is a public suffix. Only the list's ICANN section counts: what a
+registry sells (``user.github.io`` is registered as ``github.io``). Registration and delegation belong to the
 registrable domain; the site and mail to the name the user typed.
 
 The list ships as ``resources/public_suffix_list.dat`` and is refreshed into
@@ -27,6 +28,7 @@ __all__ = ["SNAPSHOT", "SuffixList", "SuffixText", "load_local", "parse", "refre
 SNAPSHOT = resource_path("public_suffix_list.dat")
 CACHE_NAME = "public_suffix_list.dat"
 PSL_URL = "https://publicsuffix.org/list/public_suffix_list.dat"
+PRIVATE_MARKER = "// ===BEGIN PRIVATE DOMAINS==="
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ class SuffixList:
 
 
 def parse(text: str) -> SuffixList:
-    """The rules of a ``public_suffix_list.dat``.
+    """The rules of a ``public_suffix_list.dat`` (its ICANN section, as :class:`SuffixText`).
 
     Raises:
         ValueError: the text has no rules (it is not the list).
@@ -70,7 +72,7 @@ def parse(text: str) -> SuffixList:
     rules: set[str] = set()
     wildcards: set[str] = set()
     exceptions: set[str] = set()
-    for raw in text.splitlines():
+    for raw in text.split(PRIVATE_MARKER, 1)[0].splitlines():
         line = raw.strip().split()[0] if raw.strip() else ""
         if not line or line.startswith("//"):
             continue
@@ -92,6 +94,9 @@ class SuffixText:
 
     def __init__(self, text: str) -> None:
         body = text.replace("\r\n", "\n") if "\r" in text else text
+        # Registries sell names under the ICANN suffixes only: user.github.io is registered
+        # (and delegated) as github.io, so the private section does not count here.
+        body = body.split(PRIVATE_MARKER, 1)[0]
         self._text = f"\n{body}\n"
 
     def _has(self, rule: str) -> bool:

@@ -9,6 +9,7 @@ way are seen. Only the status line and headers are read; the page is not.
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -108,8 +109,8 @@ async def _ipv6_findings(chain: Chain, context: CheckContext) -> list[Finding]:
     host = urlsplit(first.url).hostname or ""
     addresses, _error = await lookup_addresses(host, context.settings)
     ipv6 = [a for a in addresses if ":" in a]
-    if not ipv6:
-        return []
+    if not ipv6 or not _has_ipv6_route(ipv6[0]):
+        return []  # this computer has no IPv6: nothing can be said about the site's
     hop = await _request(first.url, context.settings, only=ipv6[0])
     if hop.status:
         return []
@@ -126,6 +127,16 @@ async def _ipv6_findings(chain: Chain, context: CheckContext) -> list[Finding]:
             urls=_shown(first.url),
         )
     ]
+
+
+def _has_ipv6_route(address: str) -> bool:
+    """Whether this computer can send to ``address`` at all (a UDP connect sends nothing)."""
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as probe:
+            probe.connect((address, 9))
+    except OSError:
+        return False
+    return True
 
 
 async def _request(url: str, settings: DiagnosticsSettings, *, only: str = "") -> Hop:

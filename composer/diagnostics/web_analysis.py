@@ -28,11 +28,11 @@ def _key(finding: Finding) -> tuple[Any, ...]:
 
 
 def group_web_findings(outputs: Mapping[str, CheckOutput], findings: list[Finding]) -> list[Finding]:
-    """Merge warnings and worse of the same kind from the web checks into one finding."""
+    """Merge findings of the same kind (all but good news) from the web checks into one."""
     groups: dict[tuple[Any, ...], list[Finding]] = {}
     order: list[Finding | tuple[Any, ...]] = []
     for finding in findings:
-        if not finding.check.startswith("web.") or finding.severity.rank < Severity.WARNING.rank:
+        if not finding.check.startswith("web.") or finding.severity is Severity.OK:
             order.append(finding)
             continue
         key = _key(finding)

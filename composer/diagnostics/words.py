@@ -30,11 +30,12 @@ def human_duration(seconds: float) -> str:
 
 
 def time_left(left: timedelta) -> str:
-    """How long until a date, in whole days as people count them (9.3 days is "9 days")."""
+    """How long until a date, in whole days as people count them (9.3 days is "9 days",
+    4.99 days "5 days")."""
     seconds = left.total_seconds()
     if seconds < 86400:
         return human_duration(seconds)
-    days = int(seconds // 86400)
+    days = int(seconds / 86400 + 0.5)
     return ngettext("{n} day", "{n} days", days).format(n=days)
 
 

@@ -68,6 +68,12 @@ PARAMS: dict[str, object] = {
     "name_of_check": "DNS of annas-shop.gr",
     "seconds_text": "20 seconds",
     "ms": 180,
+    "selector": "default",
+    "record_name": "default._domainkey.annas-shop.gr",
+    "ipv6": "2001:db8::7",
+    "first": "ns1.hosthellas.gr",
+    "expired": "2026-11-19",
+    "second": "ns2.hosthellas.gr",
 }
 _SENTENCE = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“{])")
 

@@ -24,6 +24,7 @@ from tests.servers.diagnostics_bed import (
     closed_address,
     diagnostics_bed,
     fresh_suffix_list,
+    resolver_table,
 )
 from tests.servers.dns import dns_server
 from tests.servers.web import web_server
@@ -225,3 +226,100 @@ def test_ipv6_is_checked_where_the_site_has_an_ipv6_address(bed: Bed) -> None:
         working = run_diagnostics("v6.test", profile, bed.settings)
     assert "web.ipv6_unreachable" not in codes(working)
     assert working.worst().rank < Severity.WARNING.rank
+
+
+@pytest.mark.parametrize(
+    ("domain", "code"),
+    [
+        ("dkim.test", "mail.dkim_ok"),
+        ("good.test", "mail.dkim_missing"),
+        ("dkimrevoked.test", "mail.dkim_invalid"),
+    ],
+)
+def test_the_profiles_dkim_key_is_published(bed: Bed, domain: str, code: str) -> None:
+    report = run_diagnostics(domain, bed_profile(dkim_selectors=["rc1"]), bed.settings)
+    dkim = [f for f in report.findings if f.code.startswith("mail.dkim")]
+    assert [f.code for f in dkim] == [code]
+    assert f"rc1._domainkey.{domain}" in dkim[0].detail
+
+
+def test_dmarc_reports_to_another_domain_need_its_consent(bed: Bed) -> None:
+    refused = diagnose(bed, "dmarcreports.test")
+    finding = next(f for f in refused.findings if f.code == "mail.dmarc_reports_refused")
+    assert finding.params["addresses"] == "reports.elsewhere.test"
+    assert "dmarcreports.test._report._dmarc.reports.elsewhere.test" in finding.next_step
+    agreed = diagnose(bed, "dmarcok.test")
+    assert "mail.dmarc_reports_refused" not in codes(agreed)
+    policy = next(f for f in agreed.findings if f.code == "mail.dmarc_ok")
+    assert "goes to spam" in policy.explanation
+
+
+@pytest.mark.parametrize(
+    ("domain", "variant", "words"),
+    [
+        ("sigexpired.test", "expired", "ran out on"),
+        ("dsbroken.test", "no_keys", "no signing key"),
+        ("dswrong.test", "wrong_key", "do not use"),
+    ],
+)
+def test_a_broken_dnssec_chain_is_found(bed: Bed, domain: str, variant: str, words: str) -> None:
+    report = diagnose(bed, domain)
+    broken = next(f for f in report.findings if f.code == "dns.dnssec_broken")
+    assert (broken.severity, broken.params["variant"]) == (Severity.CRITICAL, variant)
+    assert words in broken.explanation and "for some people and not for others" in broken.explanation
+    assert "DS" in broken.detail
+
+
+def test_a_signed_domain_validates(bed: Bed) -> None:
+    report = diagnose(bed, "signed.test")
+    assert "dns.dnssec_ok" in codes(report)
+    assert report.worst().rank < Severity.WARNING.rank
+    assert "dns.dnssec_ok" not in codes(diagnose(bed, "good.test"))  # unsigned: nothing to say
+
+
+def test_a_domain_taken_off_the_internet_is_told_by_the_registry_not_called_missing(bed: Bed) -> None:
+    report = diagnose(bed, "regdelete.test")  # in redemption: the registry has removed it from .test
+    critical = [f.code for f in report.findings if f.severity is Severity.CRITICAL]
+    assert critical == ["registration.redemption"]
+
+
+def test_broken_dnssec_behind_a_validating_resolver_is_one_finding(bed: Bed) -> None:
+    """Google or Cloudflare answer SERVFAIL for the domain: www 'has no address' only because of it."""
+    with dns_server(resolver_table(), recursive=True, servfail=["sigexpired.test"]) as validating:
+        report = diagnose(bed, "sigexpired.test", resolvers=(validating.address,))
+    problems = [f.code for f in report.findings if f.severity.rank >= Severity.WARNING.rank]
+    assert problems == ["dns.dnssec_broken"]
+
+
+def test_an_rdap_server_that_keeps_the_connection_open_is_read_by_its_length() -> None:
+    """Some servers ignore "Connection: close": the answer is complete at Content-Length."""
+    import asyncio
+    import socket
+    import threading
+    import time
+
+    from composer.diagnostics import DiagnosticsSettings
+    from composer.diagnostics.http_get import http_get
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        connection, _address = listener.accept()
+        connection.recv(4096)
+        connection.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\n{"found": 1}\n')
+        held.append(connection)  # and never closes it
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    settings = DiagnosticsSettings(query_timeout=5.0)
+    port = listener.getsockname()[1]
+    start = time.monotonic()
+    answer = asyncio.run(http_get(f"http://127.0.0.1:{port}/domain/x.test", settings))
+    assert (answer.status, answer.text) == (200, '{"found": 1}\n')
+    assert time.monotonic() - start < 2.0
+    for connection in held:
+        connection.close()
+    listener.close()

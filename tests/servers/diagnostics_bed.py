@@ -23,6 +23,7 @@ from pathlib import Path
 from composer.diagnostics import DiagnosticsSettings
 from composer.profile import ProviderProfile, load_profile_text
 from tests.servers.dns import DnsServer, closed_port, dns_server
+from tests.servers.dnssec import signed_zone
 from tests.servers.mailports import MailPorts, mail_ports, smtp_server
 from tests.servers.registry import (
     RdapServer,
@@ -34,7 +35,15 @@ from tests.servers.registry import (
 )
 from tests.servers.web import Certificates, Response, Site, WebServer, web_server
 
-__all__ = ["IDN", "PROFILE_TOML", "Bed", "bed_profile", "diagnostics_bed", "fresh_suffix_list"]
+__all__ = [
+    "IDN",
+    "PROFILE_TOML",
+    "Bed",
+    "bed_profile",
+    "diagnostics_bed",
+    "fresh_suffix_list",
+    "resolver_table",
+]
 
 IDN = "xn--hxajbheg2az3al.test"  # παράδειγμα.test
 GOOD = ("good.test", IDN)
@@ -129,6 +138,16 @@ DOMAINS: dict[str, str] = {
     "unregistered.test": _child_zone("unregistered.test"),
     # an IPv6 address nothing answers on (the bed's web servers listen on 127.0.0.1 only)
     "v6.test": _child_zone("v6.test", extra=("@ 300 IN AAAA ::1",)),
+    "dkim.test": _child_zone(
+        "dkim.test", extra=('rc1._domainkey.@ 300 IN TXT "v=DKIM1; k=rsa; p=MIIBIjANBg"',)
+    ),
+    "dmarcreports.test": _child_zone(
+        "dmarcreports.test", dmarc="v=DMARC1; p=reject; rua=mailto:d@reports.elsewhere.test"
+    ),
+    "dmarcok.test": _child_zone(
+        "dmarcok.test", dmarc="v=DMARC1; p=quarantine; rua=mailto:d@reports.elsewhere.test"
+    ),
+    "dkimrevoked.test": _child_zone("dkimrevoked.test", extra=('rc1._domainkey.@ 300 IN TXT "v=DKIM1; p="',)),
     "nullmx.test": _child_zone("nullmx.test", mx=None, extra=("@ 300 IN MX 0 .",)),
     "wwwonly.test": _child_zone("wwwonly.test", a=None, extra=("www.@ 300 IN A 127.0.0.1",)),
     "spfdeep.test": _child_zone("spfdeep.test", txt=(f"v=spf1 {_DEEP_SPF} -all",)),
@@ -148,10 +167,22 @@ DOMAINS: dict[str, str] = {
         txt=("v=spf1 include:spf.provider.test ~all", "v=spf1 mx -all"),
     ),
     "unsync.test": _child_zone("unsync.test"),
+    "differ.test": _child_zone("differ.test"),
     "baddmarc.test": _child_zone("baddmarc.test", dmarc="v=DMARC1; p=maybe"),
     "nowww.test": _child_zone("nowww.test", www=False),
     **{d: _child_zone(d, a="127.0.0.3" if d == "down.test" else "127.0.0.1") for d in WEB_DOMAINS},
 }
+# DNSSEC: zones signed in the test (tests/servers/dnssec.py), each with its DS at the registry
+SIGNED = {
+    domain: signed_zone(_child_zone(domain), domain, mode)
+    for domain, mode in (
+        ("signed.test", "valid"),
+        ("sigexpired.test", "expired"),
+        ("dsbroken.test", "unsigned"),
+        ("dswrong.test", "wrong_ds"),
+    )
+}
+DOMAINS.update({domain: text for domain, (text, _ds) in SIGNED.items()})
 PROVIDER_ZONE = "\n".join(
     [
         f"provider.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test. {SERIAL} 3600 600 86400 300",
@@ -175,6 +206,7 @@ ELSEWHERE_ZONE = "\n".join(
         "wrongaddr.test. 300 IN SOA ns1.elsewhere-dns.test. admin.elsewhere-dns.test. 7 3600 600 86400 300",
         "wrongaddr.test. 300 IN NS ns1.elsewhere-dns.test.",
         "wrongaddr.test. 300 IN A 127.0.0.3",
+        'dmarcok.test._report._dmarc.reports.elsewhere.test. 300 IN TXT "v=DMARC1"',
     ]
 )
 PROVIDER_READY = {"wrongaddr.test": _child_zone("wrongaddr.test")}
@@ -191,6 +223,7 @@ def _tld_zone() -> str:
     lines += [
         "elsewhere.test. 3600 IN NS ns1.elsewhere-dns.test.",
         "wrongaddr.test. 3600 IN NS ns1.elsewhere-dns.test.",
+        *(ds for _text, ds in SIGNED.values()),
         "elsewhere-dns.test. 3600 IN NS ns1.elsewhere-dns.test.",
         "ns1.elsewhere-dns.test. 3600 IN A 127.0.0.1",
         *(f"{h}.provider.test. 3600 IN A 127.0.0.1" for h in ("ns1", "ns2")),
@@ -198,7 +231,8 @@ def _tld_zone() -> str:
     return "\n".join(lines)
 
 
-def _resolver_table(stale: bool) -> str:
+def resolver_table(stale: bool = False) -> str:
+    """What the bed's resolvers know (``stale``: the public one's old address for stale.test)."""
     lines = [
         "test. 3600 IN NS ns.tld.test.",
         "ns.tld.test. 3600 IN A 127.0.0.1",
@@ -297,6 +331,9 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
         ns1_text = "\n".join([PROVIDER_ZONE, *DOMAINS.values(), *PROVIDER_READY.values()])
         soa = "unsync.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test."
         ns2_text = ns1_text.replace(f"{soa} {SERIAL}", f"{soa} {SERIAL + 1}")  # out of step
+        differ = "differ.test. 300 IN SOA ns1.provider.test. hostmaster.provider.test."
+        ns2_text = ns2_text.replace(f"{differ} {SERIAL}", f"{differ} {SERIAL + 1}")
+        ns2_text = ns2_text.replace("differ.test. 300 IN A 127.0.0.1", "differ.test. 300 IN A 127.0.0.9")
         ns1 = stack.enter_context(dns_server(ns1_text, zones=zones, delay=delay))
         ns2 = stack.enter_context(
             dns_server(ns2_text, zones=[z for z in zones if z != "lame.test"], delay=delay)
@@ -306,8 +343,8 @@ def diagnostics_bed(folder: Path, *, delay: float = 0.0) -> Iterator[Bed]:
                 ELSEWHERE_ZONE, zones=["elsewhere.test", "elsewhere-dns.test", "wrongaddr.test"], delay=delay
             )
         )
-        resolver = stack.enter_context(dns_server(_resolver_table(False), recursive=True, delay=delay))
-        public = stack.enter_context(dns_server(_resolver_table(True), recursive=True, delay=delay))
+        resolver = stack.enter_context(dns_server(resolver_table(False), recursive=True, delay=delay))
+        public = stack.enter_context(dns_server(resolver_table(True), recursive=True, delay=delay))
         certificates = Certificates()
         sites = _sites()
         https = stack.enter_context(web_server(sites=sites, certificates=certificates, tls=True, delay=delay))

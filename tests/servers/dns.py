@@ -3,12 +3,15 @@
 :class:`ZoneResolver` answers from zone-file text. As an *authoritative*
 server (``zones=...``) it answers with the AA flag for names in its zones,
 gives referrals (NS in the authority section, glue in the additional
-section) below a delegation, NXDOMAIN or NODATA with the SOA, and REFUSED
+section) below a delegation (but answers a DS question at the cut itself, as a
+parent does), serves RRSIGs with the records they cover (signed zones come
+from :mod:`tests.servers.dnssec`), NXDOMAIN or NODATA with the SOA, and REFUSED
 outside its zones. As a *recursive* stand-in (``recursive=True``) it answers
 every name it has from its table with RA set, following CNAMEs, like a
 resolver whose cache holds exactly those records (the TTLs are what remains).
 
-``delay`` sleeps before every answer; ``silent`` never answers. Each
+``delay`` sleeps before every answer; ``silent`` never answers; ``servfail``
+names zones a validating resolver refuses (SERVFAIL), as for broken DNSSEC. Each
 :class:`DnsServer` listens on UDP and TCP on the same ephemeral port.
 """
 
@@ -47,6 +50,7 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
         delay: float = 0.0,
         silent: bool = False,
         refuse: bool = False,
+        servfail: Sequence[str] = (),
     ) -> None:
         self.records: list[RR] = RR.fromZone(textwrap.dedent(zone_text)) if zone_text.strip() else []
         self.zones = [z.lower().rstrip(".") for z in zones]
@@ -54,6 +58,7 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
         self.delay = delay
         self.silent = silent
         self.refuse = refuse
+        self.servfail = [z.lower().rstrip(".") for z in servfail]  # a validating resolver's verdict
         self.queries = 0
         self._lock = threading.Lock()
 
@@ -74,6 +79,9 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
         if self.refuse:
             reply.header.rcode = RCODE.REFUSED
             return reply
+        if any(_under(qname, zone) for zone in self.servfail):
+            reply.header.rcode = RCODE.SERVFAIL
+            return reply
         if self.recursive:
             self._answer(reply, qname, qtype, zone=None)
             return reply
@@ -82,6 +90,8 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
             reply.header.rcode = RCODE.REFUSED
             return reply
         cut = self._cut(qname, zone)
+        if cut is not None and qtype == QTYPE.DS and cut == qname:
+            cut = None  # the parent itself answers for the DS of a child it delegates
         if cut is not None:
             for rr in self._rrs(cut, QTYPE.NS):
                 reply.add_auth(rr)
@@ -108,6 +118,9 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
             if found:
                 for rr in found:
                     reply.add_answer(rr)
+                for rr in self._rrs(name, QTYPE.RRSIG):  # signed zones: the signatures come along
+                    if rr.rdata.covered == qtype and qtype != QTYPE.RRSIG:
+                        reply.add_answer(rr)
                 return
             cnames = self._rrs(name, QTYPE.CNAME) if qtype != QTYPE.CNAME else []
             if not cnames:
