@@ -24,7 +24,7 @@ from typing import Any
 
 from composer.errors import ComposerError, ValidationError
 from composer.evidence import check_limits, looks_like_text, read_text_evidence, scrubbed_bytes
-from composer.i18n import N_, _
+from composer.i18n import N_, _, ngettext
 from composer.model import Attachment, Request, Requester
 from composer.profile import ProviderProfile
 from composer.redact import apply_redactions, find_secrets
@@ -211,7 +211,7 @@ def attach_file(
         evidence = read_text_evidence(path.name, path.read_bytes(), extra_secrets=secrets)
         if evidence.matches:
             count = len(evidence.matches)
-            note = _("{count} secret(s) removed").format(count=count)
+            note = ngettext("{count} secret removed", "{count} secrets removed", count).format(count=count)
             data = scrubbed_bytes(evidence)
             return store.add_attachment_bytes(path.name, data, description=note), count
     return store.add_attachment_file(path), 0
