@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from composer import __version__
+from composer.desktop_args import desktop_arguments
 from composer.errors import ComposerError, describe
 from composer.i18n import N_, _, set_language
 
@@ -84,6 +85,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         help=_("where drafts and the outbox are kept (default: the user data folder)"),
     )
     parser.add_argument("--language", metavar="CODE", help=_("language of the app, e.g. en or el"))
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help=_("show the main window, say so and quit: checks that an installation starts"),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = chosen_command(argv)
     if chosen in COMMANDS:
@@ -106,7 +112,13 @@ def print_error(error: ComposerError) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     set_language(None)
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    arguments, links = desktop_arguments(
+        list(sys.argv[1:] if argv is None else argv), COMMANDS, _VALUE_OPTIONS
+    )
+    if links:
+        print(
+            _("This version cannot read request-composer links yet; it starts without it."), file=sys.stderr
+        )
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
     if args.language:

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
+from composer.branding import default_profile_path
 from composer.errors import ProfileError
 from composer.resources import resource_path
 
@@ -279,14 +280,14 @@ DEMO_PROFILE = resource_path("profiles", "demo.toml")
 
 
 def load_profile(path: Path | str | None = None) -> ProviderProfile:
-    """Read and validate a profile; the bundled demo profile when ``path`` is None.
+    """Read and validate a profile; when ``path`` is None the branded default, else the demo.
 
     Raises:
         ProfileError: ``profile.not_found``, ``profile.unreadable``,
             ``profile.syntax`` or ``profile.invalid`` (with ``errors``: a list
             of ``(field, message)`` pairs).
     """
-    file = Path(path) if path is not None else DEMO_PROFILE
+    file = Path(path) if path is not None else default_profile_path()
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
