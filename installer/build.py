@@ -87,7 +87,7 @@ def build_venv(folder: Path) -> Path:
     return python
 
 
-def stage_resources(target: Path, brand: Brand) -> Path:
+def stage_resources(python: Path, target: Path, brand: Brand) -> Path:
     """A copy of ``resources/``, with the brand's ``branding.toml``, profile and icon in it."""
     if target.exists():
         shutil.rmtree(target)
@@ -108,7 +108,17 @@ def stage_resources(target: Path, brand: Brand) -> Path:
         for old in icons.glob(f"{APP}.*"):
             old.unlink()
         shutil.copyfile(brand.icon, icons / f"{APP}{brand.icon.suffix.lower()}")
+        # the window icon is a 256 px PNG (the app carries no SVG renderer)
+        sizes = target.parent / "icon-sizes"
+        render_icons(python, brand.icon, sizes)
+        shutil.copyfile(sizes / "256x256" / f"{APP}.png", icons / f"{APP}.png")
     return target
+
+
+def render_icons(python: Path, icon: Path, folder: Path) -> None:
+    if folder.exists():
+        shutil.rmtree(folder)
+    run(python, INSTALLER / "icons.py", icon, folder, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
 
 
 def toml_string(text: str) -> str:
@@ -118,7 +128,7 @@ def toml_string(text: str) -> str:
 def pyinstaller(python: Path, resources: Path, out: Path) -> Path:
     env = {**os.environ, "RC_ROOT": str(ROOT), "RC_RESOURCES": str(resources), "RC_VERSION": version()}
     run(
-        python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+        python, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
         "--distpath", out / "dist", "--workpath", out / "work", INSTALLER / f"{APP}.spec",
         env=env,
     )  # fmt: skip
@@ -148,7 +158,9 @@ def architecture() -> str:
     ).stdout.strip()
 
 
-def make_deb(python: Path, bundle: Path, resources: Path, brand: Brand, out: Path) -> Path:
+def make_deb(
+    python: Path, bundle: Path, resources: Path, brand: Brand, out: Path, compression: str = "xz"
+) -> Path:
     """The ``.deb`` from the bundle: files, validated desktop metadata, control, dpkg-deb."""
     root = out / "deb"
     if root.exists():
@@ -177,7 +189,7 @@ def make_deb(python: Path, bundle: Path, resources: Path, brand: Brand, out: Pat
     shutil.copyfile(LINUX / f"{APP}.mime.xml", mime)
     icon = next(resources.glob(f"icons/{APP}.svg"), None) or resources / "icons" / f"{APP}.png"
     hicolor = share / "icons" / "hicolor"
-    run(python, INSTALLER / "icons.py", icon, hicolor, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    render_icons(python, icon, hicolor)
     for size in hicolor.iterdir():
         (size / "apps").mkdir()
         (size / f"{APP}.png").rename(size / "apps" / f"{APP}.png")
@@ -215,30 +227,40 @@ def make_deb(python: Path, bundle: Path, resources: Path, brand: Brand, out: Pat
         "\n".join(line for line in control.splitlines() if line.strip()) + "\n", encoding="utf-8"
     )
     deb = out / f"{brand.package}_{version()}_{architecture()}.deb"
-    run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb)
+    run("dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", root, deb)
     return deb
 
 
-def build(out: Path, brand: Brand = Brand(), deb: bool = True) -> Result:
-    """Build the bundle (and the ``.deb``) into ``out``; returns where they are."""
+def build(
+    out: Path, brand: Brand = Brand(), deb: bool = True, venv: Path | None = None, compression: str = "xz"
+) -> Result:
+    """Build the bundle (and the ``.deb``) into ``out``; returns where they are.
+
+    Args:
+        out: the build folder.
+        brand: the branding (the plain installer by default).
+        deb: also make the ``.deb``.
+        venv: the build environment's Python when it is made already (see :func:`build_venv`).
+        compression: of the ``.deb``: ``xz`` (smallest, for release) or ``zstd`` (fast).
+    """
     import time
 
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     started = time.monotonic()
-    python = build_venv(out / "venv")
+    python = venv or build_venv(out / "venv")
     timings["venv"] = time.monotonic() - started
-    resources = stage_resources(out / "resources", brand)
+    resources = stage_resources(python, out / "resources", brand)
     started = time.monotonic()
     bundle = pyinstaller(python, resources, out)
     timings["pyinstaller"] = time.monotonic() - started
     if brand.profile is not None:
-        # the built app checks the profile with its own validator
+        # the built app checks the profile with its own validator, as it will load it
         run(bundle / APP, "profile", "check", resources / "profiles" / "branded.toml")
     result = Result(bundle=bundle, timings=timings)
     if deb:
         started = time.monotonic()
-        result.deb = make_deb(python, bundle, resources, brand, out)
+        result.deb = make_deb(python, bundle, resources, brand, out, compression)
         timings["deb"] = time.monotonic() - started
     return result
 
@@ -247,8 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the Linux bundle and .deb of Request Composer.")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "installer", help="build folder")
     parser.add_argument("--no-deb", action="store_true", help="only the PyInstaller bundle")
+    parser.add_argument("--compression", choices=["xz", "zstd"], default="xz", help="of the .deb")
     args = parser.parse_args(argv)
-    result = build(args.out.resolve(), deb=not args.no_deb)
+    result = build(args.out.resolve(), deb=not args.no_deb, compression=args.compression)
     print(f"bundle: {result.bundle}")
     if result.deb:
         print(f"deb:    {result.deb}")

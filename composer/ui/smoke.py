@@ -3,7 +3,8 @@
 Installers are checked by starting the installed app (offscreen in CI) with
 ``--smoke-test``: the normal start runs (profile, store, main window), and as
 soon as the window is exposed on the screen the app prints
-``request-composer: main window shown`` and quits with 0. If the window is
+``request-composer: main window shown: <window title>`` and quits with 0
+(the title names the provider, so a branded build shows its profile). If the window is
 not exposed within the time limit it prints why and quits with 1. Nothing is
 offered or sent; the benchmark of start-up times reads the same line.
 """
@@ -30,7 +31,7 @@ def run_smoke_test(app: QApplication, window: QMainWindow) -> int:
     def poll() -> None:
         handle = window.windowHandle()
         if handle is not None and handle.isExposed():
-            print(SHOWN_LINE, flush=True)
+            print(f"{SHOWN_LINE}: {window.windowTitle()}", flush=True)
             app.exit(0)
         elif time.monotonic() > deadline:
             print(f"request-composer: main window not shown after {TIME_LIMIT:.0f} s", file=sys.stderr)
