@@ -5,10 +5,12 @@ Usage::
     .venv/bin/python benchmarks/installed_start.py [--app PATH] [--runs 7] \\
         [--output benchmarks/RESULTS-installer.md]
 
-Without ``--app`` it builds the Linux bundle first (``installer/build.py
---no-deb`` into ``build/installer``) and times ``dist/request-composer``; give
-``--app /opt/request-composer/request-composer`` to time an installed
-``.deb``. Each run starts a fresh process offscreen with ``--smoke-test``
+Without ``--app`` it builds the Linux bundle and ``.deb`` first
+(``installer/build.py`` into ``build/installer``), unpacks the ``.deb`` into
+a clean folder (``dpkg-deb -x``: the files ``dpkg -i`` puts in place) and
+times ``opt/request-composer/request-composer`` there; give ``--app
+/opt/request-composer/request-composer`` to time a ``.deb`` installed with
+dpkg. Each run starts a fresh process offscreen with ``--smoke-test``
 and a fresh data folder, and stops the clock when the app prints that its
 main window is exposed: the time a user waits for the window. The installed
 app and the source tree (``.venv/bin/python -m composer``) are timed in
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -73,10 +76,16 @@ def main() -> int:
     parser.add_argument("--output", type=Path, help="write the results as Markdown here")
     args = parser.parse_args()
     app = args.app
+    debs: list[Path] = []
     if app is None:
         out = ROOT / "build" / "installer"
         subprocess.run([sys.executable, str(ROOT / "installer" / "build.py"), "--out", str(out)], check=True)
-        app = out / "dist" / "request-composer" / "request-composer"
+        debs = sorted(out.glob("request-composer_*.deb"))
+        root = out / "installed"
+        if root.exists():
+            shutil.rmtree(root)
+        subprocess.run(["dpkg-deb", "-x", str(debs[-1]), str(root)], check=True)
+        app = root / "opt" / "request-composer" / "request-composer"
     source = [str(ROOT / ".venv" / "bin" / "python"), "-m", "composer"]
     installed = [str(app)]
 
@@ -85,7 +94,6 @@ def main() -> int:
         times["installed"].append(time_to_window(installed))
         times["source"].append(time_to_window(source))
     bundle = app.resolve().parent
-    debs = sorted(bundle.parents[1].glob("*.deb")) if len(bundle.parents) > 1 else []
 
     def row(name: str) -> str:
         first, rest = times[name][0], times[name][1:]
@@ -97,7 +105,8 @@ def main() -> int:
         f"# Start-up: installed bundle against the source tree ({time.strftime('%Y-%m-%d')})",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"offscreen; {args.runs} runs each after a first one, in turns.",
+        f"offscreen; {args.runs} runs each after a first one, in turns; "
+        f"load average at the start {os.getloadavg()[0]:.1f}.",
         "",
         "| started from | first run | median | best |",
         "| --- | --- | --- | --- |",
@@ -106,7 +115,8 @@ def main() -> int:
         "",
         f"Installed / source (median): {installed_median / source_median:.2f}x.",
         "",
-        f"Bundle ({bundle}): {size_mib(bundle):.0f} MiB.",
+        f"Bundle ({bundle.relative_to(ROOT) if bundle.is_relative_to(ROOT) else bundle}): "
+        f"{size_mib(bundle):.0f} MiB.",
         *[f"Package {deb.name}: {size_mib(deb):.1f} MiB." for deb in debs],
     ]
     text = "\n".join(lines) + "\n"

@@ -59,6 +59,15 @@ class Installed:
             [str(self.app), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
 
+    def smoke_test(self, home: Path) -> str:
+        """The title the installed app's main window showed with (it must show and exit 0)."""
+        run = self.run("--smoke-test", home=home)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "Traceback" not in run.stderr, run.stderr
+        shown = [line for line in run.stdout.splitlines() if line.startswith(SHOWN)]
+        assert shown, run.stdout + run.stderr
+        return shown[0][len(SHOWN) :]
+
 
 def install(deb: Path, root: Path) -> Installed:
     """``dpkg -i`` into ``root``, a fresh folder with an empty package database."""
@@ -67,7 +76,8 @@ def install(deb: Path, root: Path) -> Installed:
     (root / "var" / "lib" / "dpkg" / "available").touch()
     # the dependencies are this machine's system libraries: checked on their own below
     command = ["dpkg", f"--root={root}", "--force-depends", "--force-not-root", "--log=/dev/null", "-i"]
-    subprocess.run([*command, str(deb)], check=True, capture_output=True, text=True)
+    env = {**os.environ, "PATH": f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin"}  # ldconfig, for dpkg
+    subprocess.run([*command, str(deb)], check=True, capture_output=True, text=True, env=env)
     return Installed(deb=deb, root=root)
 
 
@@ -97,10 +107,7 @@ def test_the_installed_app_shows_its_window_on_the_demo_profile(
     built: tuple[Installed, Installed], tmp_path: Path
 ) -> None:
     plain, _ = built
-    run = plain.run("--smoke-test", home=tmp_path)
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{SHOWN}Demo Hosting" in run.stdout, run.stdout + run.stderr
-    assert "Traceback" not in run.stderr
+    assert plain.smoke_test(tmp_path).startswith("Demo Hosting")
 
 
 def test_the_installed_command_and_its_subcommands_work(
@@ -189,9 +196,7 @@ def test_the_branded_package_starts_on_the_providers_profile(
     built: tuple[Installed, Installed], tmp_path: Path
 ) -> None:
     _, branded = built
-    run = branded.run("--smoke-test", home=tmp_path)
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{SHOWN}Example Hosting" in run.stdout, run.stdout
+    assert branded.smoke_test(tmp_path).startswith("Example Hosting")
     package = subprocess.run(
         ["dpkg-deb", "--field", str(branded.deb), "Package", "Provides", "Conflicts"],
         check=True, capture_output=True, text=True,
