@@ -232,7 +232,7 @@ def make_deb(
 
 
 def build(
-    out: Path, brand: Brand = Brand(), deb: bool = True, venv: Path | None = None, compression: str = "xz"
+    out: Path, brand: Brand = Brand(), deb: bool = True, python: Path | None = None, compression: str = "xz"
 ) -> Result:
     """Build the bundle (and the ``.deb``) into ``out``; returns where they are.
 
@@ -240,7 +240,8 @@ def build(
         out: the build folder.
         brand: the branding (the plain installer by default).
         deb: also make the ``.deb``.
-        venv: the build environment's Python when it is made already (see :func:`build_venv`).
+        python: a Python that has the app and PyInstaller installed (default: make the
+            build environment ``out/venv``, see :func:`build_venv`).
         compression: of the ``.deb``: ``xz`` (smallest, for release) or ``zstd`` (fast).
     """
     import time
@@ -248,7 +249,7 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     started = time.monotonic()
-    python = venv or build_venv(out / "venv")
+    python = python or build_venv(out / "venv")
     timings["venv"] = time.monotonic() - started
     resources = stage_resources(python, out / "resources", brand)
     started = time.monotonic()

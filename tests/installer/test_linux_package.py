@@ -1,7 +1,8 @@
 """The Linux installer, built and installed for real: bundle, .deb, desktop metadata, first start.
 
 Builds the PyInstaller bundle and the ``.deb`` with ``installer/build.py``
-(once per session: about two minutes on two CPUs), installs the package with
+from this environment (PyInstaller is in the dev extra, so nothing is
+downloaded; once per session: about two minutes on two CPUs), installs the package with
 dpkg into a clean root folder of its own (``dpkg --root``: a real install,
 with its own package database, that never touches this machine's), then
 starts the installed app offscreen with ``--smoke-test`` and checks that its
@@ -88,8 +89,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Installed,
     if missing:
         pytest.fail(f"missing {', '.join(missing)}: run scripts/setup --dev (scripts/apt-packages-dev.txt)")
     work = tmp_path_factory.mktemp("installer")
-    venv = build.build_venv(work / "venv")
-    plain = build.build(work / "plain", venv=venv)
+    # this environment has the app and PyInstaller (the dev extra): nothing is downloaded
+    python = Path(sys.executable)
+    plain = build.build(work / "plain", python=python)
     brand = build.Brand(
         name=BRAND_NAME,
         package="request-composer-example-hosting",
@@ -98,7 +100,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Installed,
         accent=ACCENT,
     )
     # zstd for the second package: the same contents, 40 s less of xz on two CPUs
-    branded = build.build(work / "branded", brand, venv=venv, compression="zstd")
+    branded = build.build(work / "branded", brand, python=python, compression="zstd")
     assert plain.deb is not None and branded.deb is not None
     yield install(plain.deb, work / "root-plain"), install(branded.deb, work / "root-branded")
 
