@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/installed_start.py [--app PATH] [--runs 7] \\
+    .venv/bin/python benchmarks/installed_start.py [--app PATH | --no-build] [--runs 7] \\
         [--output benchmarks/RESULTS-installer.md]
 
 Without ``--app`` it builds the Linux bundle and ``.deb`` first
@@ -72,6 +72,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--app", type=Path, help="the installed request-composer (default: build the bundle)")
+    parser.add_argument("--no-build", action="store_true", help="use the last build in build/installer")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--output", type=Path, help="write the results as Markdown here")
     args = parser.parse_args()
@@ -79,7 +80,8 @@ def main() -> int:
     debs: list[Path] = []
     if app is None:
         out = ROOT / "build" / "installer"
-        subprocess.run([sys.executable, str(ROOT / "installer" / "build.py"), "--out", str(out)], check=True)
+        if not args.no_build:
+            subprocess.run([sys.executable, str(ROOT / "installer" / "build.py"), "--out", str(out)], check=True)
         debs = sorted(out.glob("request-composer_*.deb"))
         root = out / "installed"
         if root.exists():
