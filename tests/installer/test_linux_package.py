@@ -92,17 +92,30 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Installed,
     # this environment has the app and PyInstaller (the dev extra): nothing is downloaded
     python = Path(sys.executable)
     plain = build.build(work / "plain", python=python)
-    brand = build.Brand(
-        name=BRAND_NAME,
-        package="request-composer-example-hosting",
-        profile=ROOT / "resources" / "profiles" / "example-hosting.toml",
-        icon=ROOT / "resources" / "icons" / "request-composer.png",
-        accent=ACCENT,
-    )
-    # zstd for the second package: the same contents, 40 s less of xz on two CPUs
-    branded = build.build(work / "branded", brand, python=python, compression="zstd")
-    assert plain.deb is not None and branded.deb is not None
-    yield install(plain.deb, work / "root-plain"), install(branded.deb, work / "root-branded")
+    # the provider's script, as a provider runs it
+    script = [
+        str(ROOT / "installer" / "build-branded"),
+        "--python",
+        str(python),
+        "--out",
+        str(work / "branded"),
+    ]
+    subprocess.run(
+        [
+            *script,
+            "--profile", str(ROOT / "resources" / "profiles" / "example-hosting.toml"),
+            "--name", BRAND_NAME,
+            "--icon", str(ROOT / "resources" / "icons" / "request-composer.png"),
+            "--accent", ACCENT,
+            # zstd for the second package: the same contents, 40 s less of xz on two CPUs
+            "--compression", "zstd",
+        ],
+        check=True,
+    )  # fmt: skip
+    branded_debs = list((work / "branded").glob("request-composer-example-hosting_*.deb"))
+    assert len(branded_debs) == 1
+    assert plain.deb is not None
+    yield install(plain.deb, work / "root-plain"), install(branded_debs[0], work / "root-branded")
 
 
 def test_the_installed_app_shows_its_window_on_the_demo_profile(
@@ -211,3 +224,18 @@ def test_the_branded_package_starts_on_the_providers_profile(
     branding = (resources / "branding.toml").read_text(encoding="utf-8")
     assert f'accent = "{ACCENT}"' in branding and f'name = "{BRAND_NAME}"' in branding
     assert (resources / "profiles" / "branded.toml").is_file()
+
+
+def test_the_branded_build_refuses_a_profile_the_app_would_refuse(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = 1\n[provider]\nid = "Not Valid!"\n', encoding="utf-8")
+    run = subprocess.run(
+        [
+            str(ROOT / "installer" / "build-branded"), "--python", sys.executable,
+            "--out", str(tmp_path / "out"), "--profile", str(bad), "--name", BRAND_NAME,
+        ],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert run.returncode != 0
+    assert "provider.id" in run.stderr and "fix the profile first" in run.stderr, run.stderr
+    assert not (tmp_path / "out" / "dist").exists()  # nothing was built
