@@ -81,7 +81,8 @@ def main() -> int:
     if app is None:
         out = ROOT / "build" / "installer"
         if not args.no_build:
-            subprocess.run([sys.executable, str(ROOT / "installer" / "build.py"), "--out", str(out)], check=True)
+            build = [sys.executable, str(ROOT / "installer" / "build.py"), "--out", str(out)]
+            subprocess.run(build, check=True)
         debs = sorted(out.glob("request-composer_*.deb"))
         root = out / "installed"
         if root.exists():
