@@ -32,12 +32,18 @@ def run_smoke_test(app: QApplication, window: QMainWindow) -> int:
         handle = window.windowHandle()
         if handle is not None and handle.isExposed():
             print(f"{SHOWN_LINE}: {window.windowTitle()}", flush=True)
-            app.exit(0)
+            finish(0)
         elif time.monotonic() > deadline:
             print(f"request-composer: main window not shown after {TIME_LIMIT:.0f} s", file=sys.stderr)
-            app.exit(1)
+            finish(1)
+
+    def finish(code: int) -> None:
+        timer.stop()  # once: a later exit() would end whatever event loop runs then
+        app.exit(code)
 
     timer = QTimer(window)
     timer.timeout.connect(poll)
     timer.start(POLL_MS)
-    return app.exec()
+    result = app.exec()
+    timer.deleteLater()
+    return result

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -59,3 +60,12 @@ def test_the_smoke_test_flag_starts_the_real_app_and_exits() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(f"{SHOWN_LINE}: Demo Hosting")
+
+
+def test_after_the_smoke_test_the_event_loop_is_left_alone(window: MainWindow) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    run_smoke_test(app, window)
+    loop = QEventLoop()
+    QTimer.singleShot(200, lambda: loop.exit(7))
+    assert loop.exec() == 7  # not ended early by a leftover exit() of the smoke test
