@@ -146,6 +146,24 @@ def test_the_installed_command_and_its_subcommands_work(
     assert diagnose.returncode == 0, diagnose.stderr
 
 
+def test_a_saved_request_opened_from_the_file_manager_becomes_a_draft(
+    built: tuple[Installed, Installed], tmp_path: Path
+) -> None:
+    from composer.profile import load_profile
+    from composer.render import write_bundle
+    from composer.store import Store
+    from tests.core.factories import good_mail_request
+
+    request = good_mail_request().model_copy(update={"attachments": ()})  # the text and the model only
+    with Store(tmp_path / "source") as store:
+        bundle = write_bundle(request, load_profile(), store, tmp_path / "request-example.gr.zip")
+    plain, _ = built
+    # what the desktop entry runs (Exec=request-composer %u), with a file:// URI
+    opened = plain.run(bundle.as_uri(), "--no-gui", home=tmp_path)
+    assert opened.returncode == 0, opened.stderr
+    assert opened.stdout.strip() == request.id
+
+
 def test_the_package_installs_the_command_desktop_entry_metadata_and_icons(
     built: tuple[Installed, Installed],
 ) -> None:
