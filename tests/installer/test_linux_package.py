@@ -47,10 +47,13 @@ class Installed:
     def share(self) -> Path:
         return self.root / "usr" / "share"
 
-    def run(self, *args: str, home: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, *args: str, home: Path, display: str | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        """Run the installed command offscreen, or on the X server ``display``."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "PYTHON", "VIRTUAL_ENV"))}
         env.update(
-            QT_QPA_PLATFORM="offscreen",
+            {"DISPLAY": display, "QT_QPA_PLATFORM": "xcb"} if display else {"QT_QPA_PLATFORM": "offscreen"},
             LANGUAGE="en",
             HOME=str(home),
             XDG_CONFIG_HOME=str(home / "config"),
@@ -60,9 +63,9 @@ class Installed:
             [str(self.app), *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
         )
 
-    def smoke_test(self, home: Path) -> str:
+    def smoke_test(self, home: Path, display: str | None = None) -> str:
         """The title the installed app's main window showed with (it must show and exit 0)."""
-        run = self.run("--smoke-test", home=home)
+        run = self.run("--smoke-test", home=home, display=display)
         assert run.returncode == 0, run.stdout + run.stderr
         assert "Traceback" not in run.stderr, run.stderr
         shown = [line for line in run.stdout.splitlines() if line.startswith(SHOWN)]
@@ -123,6 +126,14 @@ def test_the_installed_app_shows_its_window_on_the_demo_profile(
 ) -> None:
     plain, _ = built
     assert plain.smoke_test(tmp_path).startswith("Demo Hosting")
+
+
+def test_the_installed_app_shows_its_window_on_x11(
+    built: tuple[Installed, Installed], tmp_path: Path, display: str
+) -> None:
+    """The bundled xcb platform plugin and its libraries load (offscreen needs none of them)."""
+    plain, _ = built
+    assert plain.smoke_test(tmp_path, display=display).startswith("Demo Hosting")
 
 
 def test_the_installed_command_and_its_subcommands_work(
