@@ -78,11 +78,14 @@ def main() -> int:
     args = parser.parse_args()
     app = args.app
     debs: list[Path] = []
+    build_seconds = None
     if app is None:
         out = ROOT / "build" / "installer"
         if not args.no_build:
             build = [sys.executable, str(ROOT / "installer" / "build.py"), "--out", str(out)]
+            started = time.perf_counter()
             subprocess.run(build, check=True)
+            build_seconds = time.perf_counter() - started
         debs = sorted(out.glob("request-composer_*.deb"))
         root = out / "installed"
         if root.exists():
@@ -122,6 +125,10 @@ def main() -> int:
         f"{size_mib(bundle):.0f} MiB.",
         *[f"Package {deb.name}: {size_mib(deb):.1f} MiB." for deb in debs],
     ]
+    if build_seconds is not None:
+        lines.append(
+            f"Build (installer/build.py: build venv refreshed, bundle, .deb with xz): {build_seconds:.0f} s."
+        )
     text = "\n".join(lines) + "\n"
     print(text)
     if args.output:
