@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from composer import __version__
+from composer.desktop_args import desktop_arguments
 from composer.errors import ComposerError, describe
 from composer.i18n import N_, _, set_language
 
@@ -76,12 +77,6 @@ def chosen_command(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _is_openable(token: str) -> bool:
-    """A pre-fill link or a request/pre-fill file, as a desktop hands it to the app."""
-    lowered = token.lower()
-    return lowered.startswith(("request-composer:", "https://")) or lowered.endswith((".zip", ".prefill"))
-
-
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The parser, with the full arguments of the chosen subcommand only."""
     parser = argparse.ArgumentParser(
@@ -102,6 +97,11 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         help=_("where drafts and the outbox are kept (default: the user data folder)"),
     )
     parser.add_argument("--language", metavar="CODE", help=_("language of the app, e.g. en or el"))
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help=_("show the main window, say so and quit: checks that an installation starts"),
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     chosen = chosen_command(argv)
     if chosen in COMMANDS:
@@ -150,11 +150,8 @@ def print_error(error: ComposerError) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     set_language(None)
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    chosen = chosen_command(arguments)
-    if chosen is not None and chosen not in COMMANDS and _is_openable(chosen):
-        # what a desktop passes when a link or file is opened: `request-composer %u`
-        arguments.insert(arguments.index(chosen), "open")
+    # what a desktop passes when a link or file is opened (`request-composer %u`) becomes `open X`
+    arguments = desktop_arguments(list(sys.argv[1:] if argv is None else argv), COMMANDS, _VALUE_OPTIONS)
     parser = build_parser(arguments)
     args = parser.parse_args(arguments)
     if args.language:

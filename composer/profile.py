@@ -35,6 +35,7 @@ from pydantic import (
     model_validator,
 )
 
+from composer.branding import default_profile_path
 from composer.channels.registry import (
     ChannelSettings,
     default_settings,
@@ -359,7 +360,7 @@ DEMO_PROFILE = resource_path("profiles", "demo.toml")
 
 
 def load_profile(path: Path | str | None = None) -> ProviderProfile:
-    """Read and validate a profile; the bundled demo profile when ``path`` is None.
+    """Read and validate a profile; when ``path`` is None the branded default, else the demo.
 
     Raises:
         ProfileError: ``profile.not_found``, ``profile.unreadable``,
@@ -367,7 +368,7 @@ def load_profile(path: Path | str | None = None) -> ProviderProfile:
             (with ``errors``: a list of ``(place, message)`` pairs, each
             message saying the value, what is expected and an example).
     """
-    file = Path(path) if path is not None else DEMO_PROFILE
+    file = Path(path) if path is not None else default_profile_path()
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:

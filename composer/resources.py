@@ -1,7 +1,9 @@
 """Where the files shipped with the app (profiles, categories, translations) live.
 
 In a source checkout they are in the top-level ``resources/`` folder; an
-installed wheel carries them as ``composer/_resources``.
+installed wheel carries them as ``composer/_resources``, and so does the
+PyInstaller bundle (``installer/request-composer.spec``), where this module's
+``__file__`` is inside the bundle's ``composer`` folder (tests/installer).
 """
 
 from __future__ import annotations

@@ -14,12 +14,14 @@ from composer import __version__, i18n
 from composer.errors import ComposerError
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store, default_data_dir
+from composer.ui.brand import apply_branding
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
 from composer.ui.qt_translations import QtTranslations
 from composer.ui.settings_dialog import load_diagnostics_settings
 from composer.ui.single_instance import InstanceServer, hand_to_running, instance_name
+from composer.ui.smoke import run_smoke_test
 
 __all__ = ["create_window", "main"]
 
@@ -71,6 +73,7 @@ def main(args: argparse.Namespace) -> int:
     app.setOrganizationName("request-composer")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("request-composer")
+    apply_branding(app)
     GuiThreadCollector(app)  # parented to the application, lives as long as it
     QtTranslations(app)  # Qt's own buttons (OK, Cancel, …) in the app's language, where Qt has it
     if not getattr(args, "language", None):
@@ -94,6 +97,8 @@ def main(args: argparse.Namespace) -> int:
 
     sys.excepthook = excepthook
     window.show()
+    if getattr(args, "smoke_test", False):
+        return run_smoke_test(app, window)
     if getattr(args, "bundle", None) is None and not getattr(args, "prefill_text", None):
         QTimer.singleShot(0, lambda: window.offer_drafts(on_start=True))
     return app.exec()
