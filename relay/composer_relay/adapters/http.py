@@ -1,0 +1,77 @@
+"""One place where a helpdesk's HTTP answers and failures become :class:`HelpdeskError` codes.
+
+Every HTTP adapter sends through :func:`send`: a connection that never
+opened means nothing reached the helpdesk; a write that timed out or broke
+after the body left, or a 5xx to a write, may have created something
+(``maybe_out``), which the worker settles by searching before it creates again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from composer_relay.adapters.base import HelpdeskError
+
+__all__ = ["json_body", "retry_after", "send"]
+
+
+def send(client: httpx.Client, method: str, url: str, *, write: bool, **kwargs: Any) -> httpx.Response:
+    """The response to a call that the helpdesk answered with a 2xx status.
+
+    Raises:
+        HelpdeskError: see :mod:`composer_relay.adapters.base` for the codes.
+    """
+    try:
+        response = client.request(method, url, **kwargs)
+    except httpx.ConnectError as exc:
+        raise HelpdeskError("helpdesk.unreachable", type(exc).__name__) from None
+    except httpx.ConnectTimeout as exc:
+        raise HelpdeskError("helpdesk.unreachable", type(exc).__name__) from None
+    except httpx.TimeoutException as exc:
+        raise HelpdeskError("helpdesk.timeout", type(exc).__name__, maybe_out=write) from None
+    except httpx.TransportError as exc:
+        raise HelpdeskError("helpdesk.timeout", type(exc).__name__, maybe_out=write) from None
+    status = response.status_code
+    if 200 <= status < 300:
+        return response
+    detail = f"HTTP {status}: {_message(response)}"
+    if status in {401, 403}:
+        raise HelpdeskError("helpdesk.auth_failed", detail, retry=False)
+    if status == 429 or status >= 500 or status == 408:
+        raise HelpdeskError(
+            "helpdesk.unavailable", detail, maybe_out=write and status >= 500, retry_after=retry_after(response)
+        )
+    raise HelpdeskError("helpdesk.rejected", detail, retry=False)
+
+
+def json_body(response: httpx.Response) -> Any:
+    """The parsed JSON of a 2xx answer.
+
+    Raises:
+        HelpdeskError: ``helpdesk.bad_response`` when it is not JSON.
+    """
+    try:
+        return response.json()
+    except ValueError:
+        raise HelpdeskError("helpdesk.bad_response", f"HTTP {response.status_code}: not JSON") from None
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(data, dict):
+        for key in ("message", "error", "description", "errors"):
+            if key in data:
+                return str(data[key])[:300]
+    return str(data)[:300]

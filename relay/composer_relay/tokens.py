@@ -1,0 +1,93 @@
+"""Bearer tokens the provider issues per customer, tied to the customer's contact addresses.
+
+A token reads ``rct_<id>_<secret>``: the id finds the row, the secret is
+compared with its stored SHA-256 in constant time. The secret has 256 bits
+of entropy, so a fast hash is as good as a slow one here, and the relay
+never stores or logs the token itself: it is shown once, when issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+
+from composer_relay.db import Database
+
+__all__ = ["Token", "issue_token", "list_tokens", "normalise_address", "revoke_token", "verify_token"]
+
+PREFIX = "rct_"
+
+
+@dataclass(frozen=True)
+class Token:
+    id: str
+    customer_id: str
+    contacts: tuple[str, ...]
+    label: str
+    revoked: bool = False
+
+    def allows(self, address: str) -> bool:
+        return normalise_address(address) in self.contacts
+
+
+def normalise_address(address: str) -> str:
+    """Addresses compare without case and surrounding spaces (RFC 5321 allows case in the local part, no helpdesk uses it)."""
+    return address.strip().lower()
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("ascii")).hexdigest()
+
+
+def issue_token(database: Database, customer_id: str, contacts: list[str], *, label: str = "") -> str:
+    """A new token for ``customer_id``, which may file as any of ``contacts``; the only time it is shown."""
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    addresses = sorted({normalise_address(a) for a in contacts})
+    with database.transaction() as cursor:
+        cursor.execute(
+            "INSERT INTO tokens (id, secret_hash, customer_id, contacts, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (token_id, _hash(secret), customer_id, json.dumps(addresses), label, time.time()),
+        )
+    return f"{PREFIX}{token_id}_{secret}"
+
+
+def verify_token(database: Database, presented: str) -> Token | None:
+    """The token ``presented`` stands for, or None when it is unknown, malformed or revoked."""
+    if not presented.startswith(PREFIX):
+        return None
+    token_id, sep, secret = presented.removeprefix(PREFIX).partition("_")
+    if not sep or not secret.isascii():
+        return None
+    with database.transaction() as cursor:
+        cursor.execute(
+            "SELECT id, secret_hash, customer_id, contacts, label, revoked_at FROM tokens WHERE id = ?",
+            (token_id,),
+        )
+        row = cursor.fetchone()
+    if row is None or row[5] is not None:
+        return None
+    if not hmac.compare_digest(row[1], _hash(secret)):
+        return None
+    return Token(row[0], row[2], tuple(json.loads(row[3])), row[4])
+
+
+def revoke_token(database: Database, token_id: str) -> bool:
+    with database.transaction() as cursor:
+        cursor.execute(
+            "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", (time.time(), token_id)
+        )
+        cursor.execute("SELECT revoked_at FROM tokens WHERE id = ?", (token_id,))
+        row = cursor.fetchone()
+    return row is not None and row[0] is not None
+
+
+def list_tokens(database: Database) -> list[Token]:
+    with database.transaction() as cursor:
+        cursor.execute("SELECT id, customer_id, contacts, label, revoked_at FROM tokens ORDER BY created_at")
+        rows = cursor.fetchall()
+    return [Token(r[0], r[1], tuple(json.loads(r[2])), r[3], r[4] is not None) for r in rows]
