@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("composer.delivery_cli", N_("send a saved request file through the outbox")),
     "outbox": ("composer.delivery_cli", N_("show or resend what is in the outbox")),
     "profile": ("composer.commands", N_("check a provider profile or print its schema")),
+    "prefill": ("composer.prefill_cli", N_("make and check signed pre-filled links (for staff)")),
 }
 
 # Options of the top-level parser that take a value, so that the value is not

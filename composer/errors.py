@@ -292,6 +292,80 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("No sent request {id} is in the history."),
         N_("Search the history for the request first."),
     ),
+    # signed pre-fill links (composer/prefill.py)
+    "prefill.no_key": (
+        N_("This provider profile has no key for checking pre-filled links."),
+        N_("Ask your provider for their profile with a pre-fill key, or fill in the form yourself."),
+    ),
+    "prefill.bad_key": (
+        N_("The pre-fill key in the provider profile is not a valid Ed25519 key."),
+        N_(
+            "The provider must write it as `request-composer prefill keygen` prints it: ed25519: and the key."
+        ),
+    ),
+    "prefill.unsigned": (
+        N_("This link has no signature, so nobody can tell who made it."),
+        N_("Do not use it. Ask your provider's support to send you a new link."),
+    ),
+    "prefill.malformed": (
+        N_("This is not a complete pre-filled link; part of it may be missing."),
+        N_("Copy the whole link again from the message you received, or ask support for a new one."),
+    ),
+    "prefill.unsupported": (
+        N_("This pre-filled link was made by a newer version of the app."),
+        N_("Update Request Composer, then open the link again."),
+    ),
+    "prefill.bad_signature": (
+        N_("This link was changed after it was made, or it does not come from your provider."),
+        N_("Do not use it. Ask your provider's support to send you a new link."),
+    ),
+    "prefill.expired": (
+        N_("This pre-filled link expired on {expired}."),
+        N_("Ask your provider's support for a new link, or fill in the form yourself."),
+    ),
+    "prefill.not_yet_valid": (
+        N_("This pre-filled link is dated in the future."),
+        N_("Check your computer's date and time, then open the link again."),
+    ),
+    "prefill.too_large": (
+        N_("This pre-filled link is too long ({limit} characters at most)."),
+        N_("Ask support for a shorter link: leave out long notes."),
+    ),
+    "prefill.bad_lifetime": (
+        N_("A pre-filled link must expire within {days} days."),
+        N_("Give --expires a shorter time, for example 2h or 3d."),
+    ),
+    "prefill.key_exists": (
+        N_("{path} exists already; a key is never overwritten."),
+        N_("Choose another file name, or use the key that is there."),
+    ),
+    "prefill.key_unwritable": (
+        N_("The key cannot be written to {path}: {reason}"),
+        N_("Choose a folder you may write to."),
+    ),
+    "prefill.key_unreadable": (
+        N_("The private key {path} cannot be read: {reason}"),
+        N_("Give the file written by `request-composer prefill keygen`."),
+    ),
+    "prefill.bad_field": (
+        N_("“{value}” is not a pre-fill field."),
+        N_("Write --field NAME=VALUE with one of: {fields}."),
+    ),
+    "prefill.bad_value": (
+        N_("“{value}” cannot be used for the pre-fill field {field}."),
+        N_(
+            "Check the value: a domain like example.gr, a category id from the profile, "
+            "an urgency of critical, high, normal or low, at most 1000 characters for a note."
+        ),
+    ),
+    "prefill.bad_duration": (
+        N_("“{value}” is not a duration."),
+        N_("Write a number and a unit: 30m, 2h or 3d."),
+    ),
+    "prefill.not_found": (
+        N_("{path} does not exist."),
+        N_("Give a pre-filled link, or the file that holds one."),
+    ),
 }
 
 

@@ -6,8 +6,12 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.servers.rt import RequestTracker
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LANGUAGE"] = "en"
@@ -31,3 +35,15 @@ def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "data"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def request_tracker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RequestTracker]:
+    """A real Request Tracker 5 for the whole session (see tests/servers/rt.py).
+
+    Tests share it: each works with its own requester address or subject.
+    """
+    from tests.servers.rt import start_request_tracker
+
+    with start_request_tracker(tmp_path_factory.mktemp("rt")) as tracker:
+        yield tracker

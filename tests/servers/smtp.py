@@ -64,6 +64,8 @@ class _Handler:
 class SmtpServer:
     """Use as a context manager; ``security`` is ``starttls`` or ``tls``."""
 
+    handler_class: type[_Handler] = _Handler
+
     def __init__(
         self,
         *,
@@ -113,7 +115,7 @@ class SmtpServer:
             options["tls_context"] = server_context
             options["require_starttls"] = True
         self._controller = Controller(
-            _Handler(self), hostname="127.0.0.1", port=self.port, ready_timeout=10, **options
+            self.handler_class(self), hostname="127.0.0.1", port=self.port, ready_timeout=10, **options
         )
         self._controller.start()
         return self
