@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, SecretStr
 
@@ -130,7 +130,8 @@ class HelpdeskError(Exception):
 
 
 class Adapter(Protocol):
-    capabilities: ClassVar[Capabilities]
+    @property
+    def capabilities(self) -> Capabilities: ...
 
     def create(self, ticket: Outgoing) -> HelpdeskTicket: ...
 

@@ -37,7 +37,7 @@ def send(client: httpx.Client, method: str, url: str, *, write: bool, **kwargs: 
     if 200 <= status < 300:
         return response
     detail = f"HTTP {status}: {_message(response)}"
-    if status in {401, 403}:
+    if status == 401:
         raise HelpdeskError("helpdesk.auth_failed", detail, retry=False)
     if status == 429 or status >= 500 or status == 408:
         raise HelpdeskError(

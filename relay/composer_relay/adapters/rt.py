@@ -18,14 +18,15 @@ Written from RT's own REST2 documentation, ``RT::REST2`` (the POD shipped in
 The ticket's public number is its id (RT shows ``#<id>`` and threads mail by
 ``[rtname #<id>]``). A forward whose outcome is unknown is settled by a
 TicketSQL search on the request-id custom field (``'CF.{Request ID}' =
-'...'``) when one is configured, else on the ticket content, which needs
-RT's full-text search (``$FullTextSearch{Enable}``).
+'...'``, ``helpdesk.custom_fields.request_id``), not on the content: RT's content search needs full-text indexing and,
+without it, answers an empty list. With no such field configured the adapter says it
+cannot search, and unknown outcomes go to the operator (``relay pending``).
 """
 
 from __future__ import annotations
 
 import base64
-from typing import ClassVar, Literal
+from typing import Literal
 
 import httpx
 from pydantic import Field, SecretStr
@@ -76,12 +77,16 @@ class Settings(AdapterSettings):
 
 
 class RtAdapter:
-    capabilities: ClassVar[Capabilities] = Capabilities(
-        label="Request Tracker (REST2)", find_by_request_id=True, follow_up=True, status=True
-    )
-
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
+        # without the custom field RT cannot find a ticket by request id (content search needs
+        # full-text indexing, and without it RT answers an empty list, not an error)
+        self.capabilities = Capabilities(
+            label="Request Tracker (REST2)",
+            find_by_request_id="request_id" in settings.custom_fields,
+            follow_up=True,
+            status=True,
+        )
         self._client = httpx.Client(
             base_url=settings.url.rstrip("/") + "/REST/2.0/",
             headers={
@@ -129,7 +134,9 @@ class RtAdapter:
     def find(self, request_id: str) -> HelpdeskTicket | None:
         quoted = request_id.replace("\\", "\\\\").replace("'", "\\'")
         field = self.settings.custom_fields.get("request_id")
-        query = f"'CF.{{{field}}}' = '{quoted}'" if field else f"Content LIKE '{quoted}'"
+        if not field:
+            raise HelpdeskError("helpdesk.rejected", "no request id custom field configured", retry=False)
+        query = f"'CF.{{{field}}}' = '{quoted}'"
         response = send(
             self._client, "GET", "tickets", write=False, params={"query": query, "orderby": "id", "order": "ASC"}
         )
