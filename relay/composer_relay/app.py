@@ -20,7 +20,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from composer_relay import store
@@ -45,7 +45,9 @@ HOUR = 3600.0
 class Relay:
     """One relay instance: its configuration, database, helpdesk adapter and forwarding workers."""
 
-    def __init__(self, config: RelayConfig, database: Database, adapter: Adapter, *, forward: bool = True) -> None:
+    def __init__(
+        self, config: RelayConfig, database: Database, adapter: Adapter, *, forward: bool = True
+    ) -> None:
         self.config = config
         self.database = database
         self.adapter = adapter
@@ -135,7 +137,9 @@ async def _authorise(relay: Relay, request: Request) -> Token:
     token = await run_in_threadpool(verify_token, relay.database, presented.strip())
     if token is None:
         await run_in_threadpool(store.audit, relay.database, "auth.refused", address=_client(request))
-        raise Problem(401, "auth.invalid", "This token is not valid", detail="Ask your provider for a new one.")
+        raise Problem(
+            401, "auth.invalid", "This token is not valid", detail="Ask your provider for a new one."
+        )
     return token
 
 
@@ -196,7 +200,9 @@ async def create_request(relay: Relay, request: Request) -> Response:
                 "requester.not_allowed",
                 "This address may not file requests for this customer",
                 detail="Use the address your provider has for you, or ask them to add this one.",
-                errors=[{"field": "request.requester.email", "message": "not one of the customer's contacts"}],
+                errors=[
+                    {"field": "request.requester.email", "message": "not one of the customer's contacts"}
+                ],
             )
         await run_in_threadpool(_check_rates, relay, token, requester)
         try:
@@ -269,8 +275,12 @@ async def _replay(relay: Relay, request: Request, row: store.StoredRequest, body
     answer = row.answer
     if answer is None:
         if time.time() < row.answer_deadline:
-            raise Problem(409, "idempotency.in_progress", "The first try is still being answered", retry_after=1)
-        answer = await run_in_threadpool(store.set_answer, relay.database, row.id, _answer(relay, request, row))
+            raise Problem(
+                409, "idempotency.in_progress", "The first try is still being answered", retry_after=1
+            )
+        answer = await run_in_threadpool(
+            store.set_answer, relay.database, row.id, _answer(relay, request, row)
+        )
     ACCEPTED.labels(kind="request", replayed="true").inc()
     return _json(answer, 201, Location=answer["status_url"], **{"Idempotency-Replayed": "true"})
 
@@ -302,7 +312,9 @@ async def _owned(relay: Relay, request: Request, token: Token) -> store.StoredRe
     reference = request.path_params["reference"]
     row = None
     if REFERENCE.fullmatch(reference):
-        row = await run_in_threadpool(store.request_by_reference, relay.database, token.customer_id, reference)
+        row = await run_in_threadpool(
+            store.request_by_reference, relay.database, token.customer_id, reference
+        )
     if row is None:
         raise Problem(404, "ticket.not_found", "No such ticket", detail=f"Nothing known as {reference}.")
     return row
@@ -323,14 +335,16 @@ async def request_status(relay: Relay, request: Request) -> Response:
         "reference": row.public_reference,
         "status": state,
         "messages": await run_in_threadpool(store.count_messages, relay.database, row.id),
-        "updated_at": datetime.fromtimestamp(max(checked, row.forwarded_at or row.received_at), UTC).isoformat(),
+        "updated_at": datetime.fromtimestamp(
+            max(checked, row.forwarded_at or row.received_at), UTC
+        ).isoformat(),
     }
     if row.web_url:
         body["web_url"] = row.web_url
     return _json(body)
 
 
-def _refresh_status(relay: Relay, row: store.StoredRequest) -> str | None:
+def _refresh_status(relay: Relay, row: store.StoredRequest) -> str:
     from composer_relay.adapters import HelpdeskError, HelpdeskTicket
 
     assert row.helpdesk_id is not None
@@ -338,9 +352,9 @@ def _refresh_status(relay: Relay, row: store.StoredRequest) -> str | None:
         state = relay.adapter.state(HelpdeskTicket(row.helpdesk_id, row.helpdesk_number or ""))
     except HelpdeskError as exc:
         log.warning("status not read", extra={"reference": row.reference, "error": exc.code})
-        return None
+        return ""
     if state is None:
-        return None
+        return ""
     with relay.database.transaction() as cursor:
         cursor.execute(
             "UPDATE requests SET helpdesk_status = ?, status_checked_at = ? WHERE id = ?",
@@ -375,10 +389,14 @@ async def add_message(relay: Relay, request: Request) -> Response:
                     403,
                     "requester.not_allowed",
                     "This address may not write for this customer",
-                    errors=[{"field": "message.author_email", "message": "not one of the customer's contacts"}],
+                    errors=[
+                        {"field": "message.author_email", "message": "not one of the customer's contacts"}
+                    ],
                 )
             since = time.time() - HOUR
-            count = await run_in_threadpool(store.count_since, database, "messages", "customer_id", token.customer_id, since)
+            count = await run_in_threadpool(
+                store.count_since, database, "messages", "customer_id", token.customer_id, since
+            )
             if count >= relay.config.limits.messages_per_hour_per_token:
                 raise Problem(429, "rate_limited", "Too many messages in the last hour", retry_after=600)
             try:
@@ -404,7 +422,9 @@ async def add_message(relay: Relay, request: Request) -> Response:
     replayed = existing is not None
     if existing is not None:
         if existing.body_hash != received.body_hash or existing.request_ref != row.id:
-            raise Problem(409, "idempotency.conflict", "This Idempotency-Key was used for a different message")
+            raise Problem(
+                409, "idempotency.conflict", "This Idempotency-Key was used for a different message"
+            )
         stored = existing
     else:
         await run_in_threadpool(
@@ -437,7 +457,9 @@ async def prefill(relay: Relay, request: Request) -> Response:
     if PREFILL_CODE.fullmatch(code):
         found = await run_in_threadpool(get_prefill, relay.database, code)
     if found is None or (found.customer_id and found.customer_id != token.customer_id):
-        raise Problem(404, "prefill.not_found", "No such code", detail="Check the code, or ask for a new one.")
+        raise Problem(
+            404, "prefill.not_found", "No such code", detail="Check the code, or ask for a new one."
+        )
     if found.expires_at < time.time():
         raise Problem(410, "prefill.expired", "This code has expired", detail="Ask for a new one.")
     body: dict[str, Any] = {

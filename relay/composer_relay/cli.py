@@ -34,13 +34,17 @@ DEFAULT_CONFIG = "/etc/composer-relay/relay.toml"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="relay", description="Request Composer's relay into your helpdesk.")
     parser.add_argument(
-        "--config", default=os.environ.get("RELAY_CONFIG", DEFAULT_CONFIG), help="relay.toml (or RELAY_CONFIG)"
+        "--config",
+        default=os.environ.get("RELAY_CONFIG", DEFAULT_CONFIG),
+        help="relay.toml (or RELAY_CONFIG)",
     )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("serve", help="serve the intake API and forward requests")
     commands.add_parser("check-config", help="check relay.toml and say what to fix")
     commands.add_parser("migrate", help="create or update the database schema")
-    token = commands.add_parser("token", help="customers' bearer tokens").add_subparsers(dest="action", required=True)
+    token = commands.add_parser("token", help="customers' bearer tokens").add_subparsers(
+        dest="action", required=True
+    )
     issue = token.add_parser("issue", help="issue a token for a customer's contacts")
     issue.add_argument("--customer", required=True)
     issue.add_argument("--email", action="append", required=True, help="a contact address (repeat)")
@@ -94,13 +98,20 @@ def _check(config: RelayConfig) -> int:
     capabilities = adapter.capabilities
     adapter.close()
     print(f"helpdesk: {capabilities.label}")
-    print(f"  search by request id (exactly once after an unknown outcome): {'yes' if capabilities.find_by_request_id else 'no: the operator settles those (relay pending)'}")
-    print(f"  follow-ups: {'yes' if capabilities.follow_up else 'no'}; status: {'yes' if capabilities.status else 'no'}")
+    print(
+        "  search by request id (exactly once after an unknown outcome): "
+        + ("yes" if capabilities.find_by_request_id else "no: the operator settles those (relay pending)")
+    )
+    print(f"  follow-ups: {_yes(capabilities.follow_up)}; status: {_yes(capabilities.status)}")
     print(f"database: {config.storage.database}")
     print(f"attachments: {config.storage.attachments}")
     print(f"listening on {config.server.host}:{config.server.port}{config.server.base_path}")
     print("configuration is usable")
     return 0
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 def _manage(args: argparse.Namespace, database: Database) -> int:
@@ -170,5 +181,10 @@ def _requests(args: argparse.Namespace, database: Database) -> int:
         queue.forwarded(Claim("requests", int(row[0]), True, 0), helpdesk_id=args.number, number=args.number)
     from composer_relay import store
 
-    store.audit(database, "request.resolved", reference=args.reference, detail="resend" if args.resend else args.number)
+    store.audit(
+        database,
+        "request.resolved",
+        reference=args.reference,
+        detail="resend" if args.resend else args.number,
+    )
     return 0

@@ -119,7 +119,9 @@ def load_config(path: Path, *, environ: Mapping[str, str] | None = None) -> Rela
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(path, [f"{path}: cannot be read ({exc.strerror}); write it, see relay.example.toml"])
+        raise ConfigError(
+            path, [f"{path}: cannot be read ({exc.strerror}); write it, see relay.example.toml"]
+        ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -142,7 +144,7 @@ def config_from_data(
     if kind not in adapter_kinds():
         lines.append(
             f"helpdesk.kind: {'missing' if kind is None else repr(kind) + ' is unknown'}; "
-            f"write one of {', '.join(repr(k) for k in adapter_kinds())}, e.g. kind = \"rt\""
+            f'write one of {", ".join(repr(k) for k in adapter_kinds())}, e.g. kind = "rt"'
         )
         raise ConfigError(path, lines)
     model = settings_model(str(kind))

@@ -127,7 +127,10 @@ async def read_post(
 
 def _too_large(limits: LimitSettings) -> Problem:
     return Problem(
-        413, "request.too_large", "The request is too large", detail=f"At most {limits.max_request_bytes} bytes."
+        413,
+        "request.too_large",
+        "The request is too large",
+        detail=f"At most {limits.max_request_bytes} bytes.",
     )
 
 

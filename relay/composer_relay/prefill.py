@@ -45,7 +45,8 @@ def create_prefill(
     now = time.time()
     with database.transaction() as cursor:
         cursor.execute(
-            "INSERT INTO prefills (code, customer_id, fields, staff, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO prefills (code, customer_id, fields, staff, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (code, customer_id, json.dumps(fields, ensure_ascii=False), staff, now, now + ttl_seconds),
         )
     return code
@@ -54,7 +55,8 @@ def create_prefill(
 def get_prefill(database: Database, code: str) -> Prefill | None:
     with database.transaction() as cursor:
         cursor.execute(
-            "SELECT code, customer_id, fields, staff, expires_at FROM prefills WHERE code = ?", (code.upper(),)
+            "SELECT code, customer_id, fields, staff, expires_at FROM prefills WHERE code = ?",
+            (code.upper(),),
         )
         row: Any = cursor.fetchone()
     if row is None:

@@ -48,7 +48,9 @@ class Queue:
         with self.database.transaction() as cursor:
             cursor.execute("DELETE FROM instances WHERE id = ?", (self.instance_id,))
             for table in ("requests", "messages"):
-                cursor.execute(f"UPDATE {table} SET lease_owner = NULL WHERE lease_owner = ?", (self.instance_id,))
+                cursor.execute(
+                    f"UPDATE {table} SET lease_owner = NULL WHERE lease_owner = ?", (self.instance_id,)
+                )
 
     def claim(self) -> Claim | None:
         """The next request to forward, else the next follow-up whose ticket exists; None when idle."""

@@ -197,7 +197,8 @@ def accept_request(
 def _insert_files(cursor: Cursor, request_ref: int, message_ref: int | None, files: list[Staged]) -> None:
     for position, staged in enumerate(files):
         cursor.execute(
-            "INSERT INTO attachments (request_ref, message_ref, position, name, media_type, size, sha256, path) "
+            "INSERT INTO attachments "
+            "(request_ref, message_ref, position, name, media_type, size, sha256, path) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 request_ref,
@@ -303,4 +304,3 @@ def discard_staged(files: list[Staged]) -> None:
     """Remove files received for a request that was not stored (a replay or a refusal)."""
     for staged in files:
         shutil.rmtree(staged.path.parent, ignore_errors=True)
-

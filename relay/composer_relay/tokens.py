@@ -35,7 +35,7 @@ class Token:
 
 
 def normalise_address(address: str) -> str:
-    """Addresses compare without case and surrounding spaces (RFC 5321 allows case in the local part, no helpdesk uses it)."""
+    """Addresses compare without case or spaces (RFC 5321 allows case in the local part; nobody uses it)."""
     return address.strip().lower()
 
 
@@ -50,7 +50,8 @@ def issue_token(database: Database, customer_id: str, contacts: list[str], *, la
     addresses = sorted({normalise_address(a) for a in contacts})
     with database.transaction() as cursor:
         cursor.execute(
-            "INSERT INTO tokens (id, secret_hash, customer_id, contacts, label, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO tokens (id, secret_hash, customer_id, contacts, label, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (token_id, _hash(secret), customer_id, json.dumps(addresses), label, time.time()),
         )
     return f"{PREFIX}{token_id}_{secret}"

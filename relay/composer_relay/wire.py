@@ -20,9 +20,9 @@ __all__ = [
     "REFERENCE",
     "AttachmentMeta",
     "Message",
-    "Requester",
     "RequestBody",
     "RequestDocument",
+    "Requester",
     "TicketState",
     "Urgency",
 ]

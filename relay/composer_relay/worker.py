@@ -18,7 +18,14 @@ import uuid
 from pathlib import Path
 
 from composer_relay import store
-from composer_relay.adapters import Adapter, HelpdeskError, HelpdeskTicket, Outgoing, OutgoingFile, OutgoingMessage
+from composer_relay.adapters import (
+    Adapter,
+    HelpdeskError,
+    HelpdeskTicket,
+    Outgoing,
+    OutgoingFile,
+    OutgoingMessage,
+)
 from composer_relay.db import Database
 from composer_relay.metrics import FORWARD_SECONDS, FORWARDS
 from composer_relay.queue import Claim, Queue
@@ -106,7 +113,9 @@ class Forwarder:
         try:
             if claim.maybe_out:
                 if not capabilities.find_by_request_id:
-                    self.queue.stop(claim, state="unsure", error="outcome unknown; the helpdesk cannot be searched")
+                    self.queue.stop(
+                        claim, state="unsure", error="outcome unknown; the helpdesk cannot be searched"
+                    )
                     FORWARDS.labels(outcome="unsure").inc()
                     log.error("forward outcome unknown", extra={"reference": row.reference})
                     return
@@ -136,9 +145,13 @@ class Forwarder:
         if not exc.retry:
             self.queue.stop(claim, state="failed", error=str(exc))
             FORWARDS.labels(outcome="failed").inc()
-            log.error("forward refused", extra={"reference": reference, "error": exc.code, "detail": exc.detail})
+            log.error(
+                "forward refused", extra={"reference": reference, "error": exc.code, "detail": exc.detail}
+            )
             return
-        delay = self.queue.retry_later(claim, error=str(exc), maybe_out=maybe_out, retry_after=exc.retry_after)
+        delay = self.queue.retry_later(
+            claim, error=str(exc), maybe_out=maybe_out, retry_after=exc.retry_after
+        )
         FORWARDS.labels(outcome="retry").inc()
         log.warning(
             "forward failed, will retry",
@@ -178,7 +191,9 @@ class Forwarder:
             FORWARDS.labels(outcome="unsure").inc()
             log.error("follow-up outcome unknown", extra={"reference": reference, "message_id": message_id})
             return
-        outgoing = OutgoingMessage(message_id, text, author, self._files(claim_table="messages", row_id=claim.id))
+        outgoing = OutgoingMessage(
+            message_id, text, author, self._files(claim_table="messages", row_id=claim.id)
+        )
         try:
             if not self.queue.mark_may_be_out(claim):
                 return
@@ -198,7 +213,8 @@ class Forwarder:
         extra = " AND message_ref IS NULL" if claim_table == "requests" else ""
         with self.database.transaction() as cursor:
             cursor.execute(
-                f"SELECT name, media_type, size, path FROM attachments WHERE {column} = ?{extra} ORDER BY position",
+                f"SELECT name, media_type, size, path FROM attachments WHERE {column} = ?{extra} "
+                "ORDER BY position",
                 (row_id,),
             )
             rows = cursor.fetchall()

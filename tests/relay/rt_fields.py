@@ -21,7 +21,8 @@ for my $name (@ARGV) {
     my $cf = RT::CustomField->new(RT->SystemUser);
     $cf->LoadByName(Name => $name, LookupType => 'RT::Queue-RT::Ticket');
     next if $cf->id;
-    my ($ok, $msg) = $cf->Create(Name => $name, Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket');
+    my ($ok, $msg) = $cf->Create(
+        Name => $name, Type => 'FreeformSingle', LookupType => 'RT::Queue-RT::Ticket');
     die "custom field $name: $msg" unless $ok;
     ($ok, $msg) = $cf->AddToObject(RT::Queue->new(RT->SystemUser));
     die "apply $name: $msg" unless $ok;

@@ -79,7 +79,9 @@ def test_status_follow_up_and_prefill(
     from composer_relay.prefill import create_prefill
 
     database = open_database(rt_relay.server.config.storage.database)
-    code = create_prefill(database, {"domain": "example.gr", "category": "mail_sending"}, customer_id=CUSTOMER)
+    code = create_prefill(
+        database, {"domain": "example.gr", "category": "mail_sending"}, customer_id=CUSTOMER
+    )
     request = make_request(store)
     receipt = channel(rt_relay, store, spec_transport).send(request, context("rc-status-0000000000001"))
     with IntakeClient(rt_relay.url, token=rt_relay.token, transport=spec_transport) as client:
@@ -102,7 +104,11 @@ def test_status_follow_up_and_prefill(
         FollowUp("It happens again today.", (extra,)), context("rc-follow-up-000000001", original=sent)
     )
     assert follow.reference == receipt.reference and follow.message_id
-    _wait(lambda: any("It happens again today." in t for t in rt_relay.tracker.correspondence(receipt.reference)))
+    _wait(
+        lambda: any(
+            "It happens again today." in t for t in rt_relay.tracker.correspondence(receipt.reference)
+        )
+    )
     assert rt_relay.rt_files(receipt.reference)["bounce.txt"] == b"bounce"
     again = channel(rt_relay, store, spec_transport).send_follow_up(
         FollowUp("It happens again today.", (extra,)), context("rc-follow-up-000000001", original=sent)

@@ -1,4 +1,5 @@
 """Smoke."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,6 +33,8 @@ def test_smoke(tmp_path: Path, data_dir: Path) -> None:
         with RelayServer(config) as relay:
             channel = IntakeChannel(relay.url, token=lambda _r: token, attachment_path=store.attachment_path)
             request = make_request(store, sizes=(10, 300_000))
-            receipt = channel.send(request, SendContext(make_profile({"kind": "file"}), "rc-0123456789abcdef0123"))
+            receipt = channel.send(
+                request, SendContext(make_profile({"kind": "file"}), "rc-0123456789abcdef0123")
+            )
             print(receipt)
             assert smtp.messages

@@ -50,7 +50,11 @@ class AdapterSettings(BaseModel):
     @classmethod
     def secret_fields(cls) -> list[str]:
         """Fields holding agent credentials: never logged, never in a response."""
-        return [name for name, info in cls.model_fields.items() if info.annotation in (SecretStr, SecretStr | None)]
+        return [
+            name
+            for name, info in cls.model_fields.items()
+            if info.annotation in (SecretStr, SecretStr | None)
+        ]
 
     def build(self) -> Adapter:
         """The adapter these settings configure."""

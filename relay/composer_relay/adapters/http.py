@@ -41,7 +41,10 @@ def send(client: httpx.Client, method: str, url: str, *, write: bool, **kwargs: 
         raise HelpdeskError("helpdesk.auth_failed", detail, retry=False)
     if status == 429 or status >= 500 or status == 408:
         raise HelpdeskError(
-            "helpdesk.unavailable", detail, maybe_out=write and status >= 500, retry_after=retry_after(response)
+            "helpdesk.unavailable",
+            detail,
+            maybe_out=write and status >= 500,
+            retry_after=retry_after(response),
         )
     raise HelpdeskError("helpdesk.rejected", detail, retry=False)
 

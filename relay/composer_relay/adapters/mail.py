@@ -16,10 +16,9 @@ SMTP as in RFC 5321 (reply codes §4.2), STARTTLS RFC 3207, implicit TLS RFC 831
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 from typing import ClassVar, Literal
 
 from pydantic import Field, SecretStr
@@ -81,7 +80,11 @@ class MailAdapter:
         message["Message-ID"] = message_id
         message["X-Request-Composer-Id"] = ticket.request_id
         message["X-Request-Composer-Reference"] = ticket.reference
-        for header, value in (("Category", ticket.category), ("Urgency", ticket.urgency), ("Domain", ticket.domain)):
+        for header, value in (
+            ("Category", ticket.category),
+            ("Urgency", ticket.urgency),
+            ("Domain", ticket.domain),
+        ):
             if value:
                 message[f"X-Request-Composer-{header}"] = value
         message.set_content(ticket.body)
@@ -98,7 +101,9 @@ class MailAdapter:
         mail["Message-ID"] = self._message_id(message.message_id)
         mail["In-Reply-To"] = ticket.id
         mail["References"] = ticket.id
-        mail.set_content(f"{message.text.rstrip()}\n\n-- \nFollow-up {message.message_id} to {ticket.number}\n")
+        mail.set_content(
+            f"{message.text.rstrip()}\n\n-- \nFollow-up {message.message_id} to {ticket.number}\n"
+        )
         _attach(mail, message.files)
         self._send(mail, message.author_email)
         return str(mail["Message-ID"])
@@ -126,7 +131,9 @@ class MailAdapter:
                 if settings.username and settings.password is not None:
                     client.login(settings.username, settings.password.get_secret_value())
                 data_sent = True
-                client.send_message(message, from_addr=settings.sender or envelope_from, to_addrs=[settings.to])
+                client.send_message(
+                    message, from_addr=settings.sender or envelope_from, to_addrs=[settings.to]
+                )
         except smtplib.SMTPAuthenticationError as exc:
             raise HelpdeskError("helpdesk.auth_failed", f"SMTP {exc.smtp_code}", retry=False) from None
         except smtplib.SMTPResponseException as exc:
@@ -149,6 +156,3 @@ def _attach(message: EmailMessage, files: tuple[OutgoingFile, ...]) -> None:
         if not subtype:
             maintype, subtype = "application", "octet-stream"
         message.add_attachment(file.path.read_bytes(), maintype=maintype, subtype=subtype, filename=file.name)
-
-
-_ = socket  # timeouts arrive as socket.timeout, an OSError

@@ -18,7 +18,8 @@ Written from RT's own REST2 documentation, ``RT::REST2`` (the POD shipped in
 The ticket's public number is its id (RT shows ``#<id>`` and threads mail by
 ``[rtname #<id>]``). A forward whose outcome is unknown is settled by a
 TicketSQL search on the request-id custom field (``'CF.{Request ID}' =
-'...'``, ``helpdesk.custom_fields.request_id``), not on the content: RT's content search needs full-text indexing and,
+'...'``, ``helpdesk.custom_fields.request_id``), not on the content:
+RT's content search needs full-text indexing and,
 without it, answers an empty list. With no such field configured the adapter says it
 cannot search, and unknown outcomes go to the operator (``relay pending``).
 """
@@ -138,7 +139,11 @@ class RtAdapter:
             raise HelpdeskError("helpdesk.rejected", "no request id custom field configured", retry=False)
         query = f"'CF.{{{field}}}' = '{quoted}'"
         response = send(
-            self._client, "GET", "tickets", write=False, params={"query": query, "orderby": "id", "order": "ASC"}
+            self._client,
+            "GET",
+            "tickets",
+            write=False,
+            params={"query": query, "orderby": "id", "order": "ASC"},
         )
         data = json_body(response)
         items = data.get("items") if isinstance(data, dict) else None
@@ -150,7 +155,7 @@ class RtAdapter:
 
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str:
         payload = {
-            "Content": f"{message.text.rstrip()}\n\n-- \nFrom {message.author_email}, follow-up {message.message_id}\n",
+            "Content": f"{message.text.rstrip()}\n\n-- \n{_signature(message)}\n",
             "ContentType": "text/plain",
             "Attachments": _attachments(message.files),
         }
@@ -161,6 +166,10 @@ class RtAdapter:
         data = json_body(send(self._client, "GET", f"ticket/{ticket.id}", write=False))
         status = str(data.get("Status", "")) if isinstance(data, dict) else ""
         return STATES.get(status.lower(), TicketState.OPEN if status else None)
+
+
+def _signature(message: OutgoingMessage) -> str:
+    return f"From {message.author_email}, follow-up {message.message_id}"
 
 
 def _attachments(files: tuple[OutgoingFile, ...]) -> list[dict[str, str]]:
