@@ -82,6 +82,7 @@ def test_status_follow_up_and_prefill(
     code = create_prefill(
         database, {"domain": "example.gr", "category": "mail_sending"}, customer_id=CUSTOMER
     )
+    database.close()
     request = make_request(store)
     receipt = channel(rt_relay, store, spec_transport).send(request, context("rc-status-0000000000001"))
     with IntakeClient(rt_relay.url, token=rt_relay.token, transport=spec_transport) as client:
