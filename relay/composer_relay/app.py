@@ -56,6 +56,7 @@ class Relay:
             adapter,
             workers=config.server.workers,
             instance_timeout=config.server.instance_timeout_seconds,
+            settle_delay=config.server.settle_delay_seconds,
         )
         self.forward = forward
 

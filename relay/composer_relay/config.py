@@ -61,7 +61,8 @@ class ServerSettings(BaseModel):
     public_url: str = Field("", examples=["https://intake.example.com/api/v1"])
     answer_wait_seconds: float = Field(5.0, ge=0, le=60, examples=[5])
     workers: int = Field(4, ge=1, le=64, examples=[4])
-    instance_timeout_seconds: float = Field(15.0, ge=1, examples=[15])
+    instance_timeout_seconds: float = Field(15.0, ge=0.5, examples=[15])
+    settle_delay_seconds: float = Field(5.0, ge=0, examples=[5])
 
 
 class StorageSettings(BaseModel):

@@ -29,10 +29,18 @@ class Claim:
 
 
 class Queue:
-    def __init__(self, database: Database, instance_id: str, *, instance_timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        database: Database,
+        instance_id: str,
+        *,
+        instance_timeout: float = 15.0,
+        settle_delay: float = 5.0,
+    ) -> None:
         self.database = database
         self.instance_id = instance_id
         self.instance_timeout = instance_timeout
+        self.settle_delay = settle_delay
 
     def heartbeat(self) -> None:
         now = time.time()
@@ -106,7 +114,7 @@ class Queue:
         """Back to the queue; returns the delay. ``maybe_out`` keeps the search-first mark."""
         delay = retry_after if retry_after is not None else min(RETRY_CAP, 2.0 ** min(claim.attempts + 1, 9))
         if maybe_out:
-            delay = max(delay, 5.0)  # let a slow helpdesk finish before searching it
+            delay = max(delay, self.settle_delay)  # let a slow helpdesk finish before searching it
         with self.database.transaction() as cursor:
             cursor.execute(
                 f"UPDATE {claim.table} SET state = 'queued', maybe_out = ?, next_attempt_at = ?, "

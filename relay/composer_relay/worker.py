@@ -47,11 +47,17 @@ class Forwarder:
         *,
         workers: int = 4,
         instance_timeout: float = 15.0,
+        settle_delay: float = 5.0,
         instance_id: str | None = None,
     ) -> None:
         self.database = database
         self.adapter = adapter
-        self.queue = Queue(database, instance_id or uuid.uuid4().hex[:12], instance_timeout=instance_timeout)
+        self.queue = Queue(
+            database,
+            instance_id or uuid.uuid4().hex[:12],
+            instance_timeout=instance_timeout,
+            settle_delay=settle_delay,
+        )
         self.wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
