@@ -123,13 +123,14 @@ class Queue:
             )
         return delay
 
-    def stop(self, claim: Claim, *, state: str, error: str) -> None:
+    def stop(self, claim: Claim, *, state: str, error: str, maybe_out: bool) -> None:
         """``failed`` (refused for good) or ``unsure`` (outcome unknown, cannot be searched)."""
         assert state in {"failed", "unsure"}
         with self.database.transaction() as cursor:
             cursor.execute(
-                f"UPDATE {claim.table} SET state = ?, last_error = ?, lease_owner = NULL WHERE id = ?",
-                (state, error, claim.id),
+                f"UPDATE {claim.table} SET state = ?, last_error = ?, maybe_out = ?, lease_owner = NULL "
+                "WHERE id = ?",
+                (state, error, int(maybe_out), claim.id),
             )
 
     def requeue(self, table: str, row_id: int, *, maybe_out: bool | None = None) -> None:

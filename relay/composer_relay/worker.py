@@ -120,7 +120,10 @@ class Forwarder:
             if claim.maybe_out:
                 if not capabilities.find_by_request_id:
                     self.queue.stop(
-                        claim, state="unsure", error="outcome unknown; the helpdesk cannot be searched"
+                        claim,
+                        state="unsure",
+                        error="outcome unknown; the helpdesk cannot be searched",
+                        maybe_out=True,
                     )
                     FORWARDS.labels(outcome="unsure").inc()
                     log.error("forward outcome unknown", extra={"reference": row.reference})
@@ -149,7 +152,7 @@ class Forwarder:
     def _failed(self, claim: Claim, reference: str, exc: HelpdeskError, *, was_out: bool) -> None:
         maybe_out = was_out or exc.maybe_out
         if not exc.retry:
-            self.queue.stop(claim, state="failed", error=str(exc))
+            self.queue.stop(claim, state="failed", error=str(exc), maybe_out=maybe_out)
             FORWARDS.labels(outcome="failed").inc()
             log.error(
                 "forward refused", extra={"reference": reference, "error": exc.code, "detail": exc.detail}
@@ -193,7 +196,9 @@ class Forwarder:
             )
             message_id, text, author, helpdesk_id, number, reference = cursor.fetchone()
         if claim.maybe_out:
-            self.queue.stop(claim, state="unsure", error="outcome unknown; follow-ups cannot be searched")
+            self.queue.stop(
+                claim, state="unsure", error="outcome unknown; follow-ups cannot be searched", maybe_out=True
+            )
             FORWARDS.labels(outcome="unsure").inc()
             log.error("follow-up outcome unknown", extra={"reference": reference, "message_id": message_id})
             return
