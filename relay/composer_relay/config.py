@@ -160,21 +160,37 @@ def config_from_data(
             helpdesk[key.removeprefix(ENV_PREFIX).lower()] = value
     if lines:
         raise ConfigError(path, lines)
+    sections: _Sections | None = None
+    settings: AdapterSettings | None = None
+    try:
+        sections = _Sections.model_validate({k: v for k, v in data.items() if k != "helpdesk"})
+    except ValidationError as exc:
+        lines += _explain(exc, _Sections, prefix="")
     try:
         settings = model.model_validate(helpdesk)
-        rest = {k: v for k, v in data.items() if k != "helpdesk"}
-        return RelayConfig.model_validate({**rest, "helpdesk": settings})
     except ValidationError as exc:
-        raise ConfigError(path, _explain(exc, model, prefix_helpdesk=True)) from None
+        lines += _explain(exc, model, prefix="helpdesk.")
+    if lines or sections is None or settings is None:
+        raise ConfigError(path, lines)
+    return RelayConfig(
+        server=sections.server, storage=sections.storage, limits=sections.limits, helpdesk=settings
+    )
 
 
-def _explain(exc: ValidationError, model: type[BaseModel], *, prefix_helpdesk: bool) -> list[str]:
+class _Sections(BaseModel):
+    model_config = _STRICT
+
+    server: ServerSettings = ServerSettings()
+    storage: StorageSettings
+    limits: LimitSettings = LimitSettings()
+
+
+def _explain(exc: ValidationError, model: type[BaseModel], *, prefix: str) -> list[str]:
     lines = []
     for error in exc.errors():
         location = [str(part) for part in error["loc"]]
-        in_helpdesk = exc.title == model.__name__
-        key = ".".join((["helpdesk"] if in_helpdesk and prefix_helpdesk else []) + location)
-        example = _example(model if in_helpdesk else RelayConfig, location)
+        key = prefix + ".".join(location)
+        example = _example(model, location)
         message = "missing" if error["type"] == "missing" else error["msg"]
         if error["type"] == "extra_forbidden":
             message = "not a setting the relay knows; remove it or check its spelling"

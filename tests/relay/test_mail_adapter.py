@@ -1,4 +1,7 @@
-"""The mail-intake adapter through a real SMTP server (aiosmtpd, STARTTLS, AUTH), and what the operator does when a send's outcome is unknown."""
+"""The mail-intake adapter through a real SMTP server (aiosmtpd, STARTTLS, AUTH).
+
+And what the operator does when a send was refused or its outcome is unknown.
+"""
 
 from __future__ import annotations
 
@@ -82,7 +85,7 @@ def test_request_and_follow_up_arrive_as_threaded_mail(smtp: SmtpServer, tmp_pat
 
 
 def test_temporary_refusal_is_retried_and_permanent_one_waits_for_the_operator(
-    smtp: SmtpServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    smtp: SmtpServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     config = relay_config(
         tmp_path,
@@ -95,6 +98,10 @@ def test_temporary_refusal_is_retried_and_permanent_one_waits_for_the_operator(
         _post(server, token, document(id="mail-temp-0001"), "key-mail-temp-000001")
         _until(lambda: _state(config, "mail-temp-0001") == "failed", timeout=20)
     assert smtp.messages == []  # 451, then 554: nothing delivered, nothing duplicated
+    # the SMTP password is in no log line, no error the operator sees, nowhere in the database
+    assert "forward refused" in caplog.text and smtp.password not in caplog.text
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("relay.db*"))
+    assert b"SMTP 554" in stored and smtp.password.encode() not in stored
     config_file = _write_config(tmp_path, config)
     assert relay_main(["--config", str(config_file), "pending"]) == 0
     reference = capsys.readouterr().out.split("\t")[0]
@@ -119,7 +126,8 @@ def _write_config(tmp_path: Path, config: Any) -> Path:
     path = tmp_path / "relay.toml"
     path.write_text(
         f'[storage]\ndatabase = "{config.storage.database}"\nattachments = "{config.storage.attachments}"\n'
-        '[helpdesk]\nkind = "mail"\nto = "support@example.test"\nsender = "relay@example.test"\nhost = "127.0.0.1"\n',
+        '[helpdesk]\nkind = "mail"\nto = "support@example.test"\n'
+        'sender = "relay@example.test"\nhost = "127.0.0.1"\n',
         encoding="utf-8",
     )
     return path
