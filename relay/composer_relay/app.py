@@ -70,6 +70,7 @@ class Relay:
         if self.forward:
             self.forwarder.stop()
         self.adapter.close()
+        self.database.close()
 
 
 def create_app(relay: Relay) -> Starlette:
@@ -398,7 +399,7 @@ async def add_message(relay: Relay, request: Request) -> Response:
             count = await run_in_threadpool(
                 store.count_since, database, "messages", "customer_id", token.customer_id, since
             )
-            if count >= relay.config.limits.messages_per_hour_per_token:
+            if count >= relay.config.limits.messages_per_hour_per_customer:
                 raise Problem(429, "rate_limited", "Too many messages in the last hour", retry_after=600)
             try:
                 stored = await run_in_threadpool(

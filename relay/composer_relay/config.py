@@ -81,7 +81,7 @@ class LimitSettings(BaseModel):
     media_types: tuple[str, ...] = Field(DEFAULT_MEDIA_TYPES, examples=[["image/*", "text/plain"]])
     requests_per_hour_per_token: int = Field(60, ge=1, examples=[60])
     requests_per_hour_per_address: int = Field(30, ge=1, examples=[30])
-    messages_per_hour_per_token: int = Field(120, ge=1, examples=[120])
+    messages_per_hour_per_customer: int = Field(120, ge=1, examples=[120])
 
     def media_type_allowed(self, media_type: str) -> bool:
         kind = media_type.split(";")[0].strip().lower()

@@ -139,6 +139,12 @@ class Database:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
+        self._opened: list[Any] = []
+        self._opened_lock = threading.Lock()
+
+    def _keep(self, connection: Any) -> None:
+        with self._opened_lock:
+            self._opened.append(connection)
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -158,6 +164,7 @@ class Database:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             connection = self._connect()
             self._local.connection = connection
+            self._keep(connection)
         return connection
 
     @contextmanager
@@ -213,10 +220,12 @@ class Database:
         return applied
 
     def close(self) -> None:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is not None:
+        """Close every connection any thread opened; a later use opens new ones."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()
+        for connection in opened:
             connection.close()
-            self._local.connection = None
 
 
 class _SqliteCursor:

@@ -9,7 +9,6 @@ same request, while neither waits for the other.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +27,6 @@ class PostgresDatabase(Database):
     def __init__(self, url: str) -> None:
         super().__init__(Path())
         self.url = url
-        self._local = threading.local()
 
     @property
     def placeholders(self) -> dict[str, str]:
@@ -41,6 +39,7 @@ class PostgresDatabase(Database):
         if connection is None or connection.closed:
             connection = psycopg.connect(self.url, autocommit=True)
             self._local.pg = connection
+            self._keep(connection)
         return connection
 
     @contextmanager
@@ -59,12 +58,6 @@ class PostgresDatabase(Database):
 
     def skip_locked(self) -> str:
         return " FOR UPDATE SKIP LOCKED"
-
-    def close(self) -> None:
-        connection = getattr(self._local, "pg", None)
-        if connection is not None:
-            connection.close()
-            self._local.pg = None
 
 
 class _PgCursor:

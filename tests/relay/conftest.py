@@ -99,3 +99,25 @@ def spec_transport() -> Iterator[SpecCheckingTransport]:
     transport = SpecCheckingTransport()
     yield transport
     assert transport.violations == []
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from tests.servers.postgres import start_postgres
+
+    with start_postgres(tmp_path_factory.mktemp("postgres") / "cluster") as cluster:
+        yield cluster
+
+
+@pytest.fixture()
+def postgres_url(postgres_cluster: Any, request: pytest.FixtureRequest) -> str:
+    """A new, empty database in the session's PostgreSQL cluster."""
+    import re
+
+    import psycopg
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    with psycopg.connect(postgres_cluster.url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return str(postgres_cluster.url.rsplit("/", 1)[0] + "/" + name)

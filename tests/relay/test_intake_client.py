@@ -44,7 +44,7 @@ def context(key: str = "rc-0123456789abcdef0123", **extra: object) -> SendContex
 def test_create_request_reaches_rt_with_model_and_files(
     rt_relay: RtRelay, store: Store, spec_transport: SpecCheckingTransport
 ) -> None:
-    request = make_request(store, sizes=(10, 300_000), category="website_down")
+    request = make_request(store, sizes=(10, 300_000), category="site_down")
     receipt = channel(rt_relay, store, spec_transport).send(request, context())
     # the helpdesk's own number, known in time: RT's ticket id
     ticket = rt_relay.tracker.ticket(receipt.reference)
