@@ -1,4 +1,4 @@
-"""A real PostgreSQL 15 (Debian's packages) on loopback, in a temporary folder, for the relay's several-instance mode.
+"""A real PostgreSQL 15 (Debian's packages) on loopback in a temporary folder: the relay's several-instance mode.
 
 :func:`start_postgres` runs ``initdb`` and ``postgres`` from
 ``/usr/lib/postgresql/15/bin`` with a data folder of its own, on an
@@ -46,7 +46,7 @@ def _as_owner(command: list[str]) -> list[str]:
 
 @contextmanager
 def start_postgres(root: Path, *, database: str = "relay") -> Iterator[Postgres]:
-    """A fresh cluster in ``root`` with ``database`` owned by a trusted local user; stopped after the block."""
+    """A fresh cluster in ``root`` with ``database`` for a trusted local user; stopped after the block."""
     if not (BIN / "postgres").exists():
         raise RuntimeError("PostgreSQL 15 is not installed; run scripts/setup --dev (postgresql-15)")
     if os.geteuid() == 0 and shutil.which("runuser") is None:
