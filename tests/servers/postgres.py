@@ -1,4 +1,4 @@
-"""A real PostgreSQL 15 (Debian's packages) on loopback in a temporary folder: the relay's several-instance mode.
+"""A real PostgreSQL 15 (Debian's packages) on loopback, in a temporary folder, for several relays.
 
 :func:`start_postgres` runs ``initdb`` and ``postgres`` from
 ``/usr/lib/postgresql/15/bin`` with a data folder of its own, on an
