@@ -26,7 +26,7 @@ from starlette.routing import Mount, Route
 from composer_relay import store
 from composer_relay.adapters import Adapter
 from composer_relay.config import RelayConfig
-from composer_relay.db import Database, IntegrityError
+from composer_relay.db import Database, IntegrityError, StorageUnavailable
 from composer_relay.intake import idempotency_key, read_post
 from composer_relay.metrics import ACCEPTED, REFUSED
 from composer_relay.prefill import get_prefill
@@ -116,6 +116,13 @@ def _handler(relay: Relay, handler: Any) -> Any:
             return response
         except Problem as problem:
             return _problem(problem)
+        except StorageUnavailable as exc:
+            log.error("storage unavailable", extra={"path": request.url.path, "error": str(exc)})
+            return _problem(
+                Problem(
+                    503, "storage.unavailable", "The relay cannot store requests right now", retry_after=5
+                )
+            )
         except Exception:
             log.exception("unexpected error", extra={"path": request.url.path})
             return _problem(Problem(500, "internal", "Something went wrong on the relay; it is logged"))

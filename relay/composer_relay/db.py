@@ -17,11 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-__all__ = ["MIGRATIONS", "Cursor", "Database", "IntegrityError", "open_database"]
+__all__ = ["MIGRATIONS", "Cursor", "Database", "IntegrityError", "StorageUnavailable", "open_database"]
 
 
 class IntegrityError(Exception):
     """A unique constraint refused a row (the same idempotency key, twice)."""
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be reached or stayed locked too long; the API answers 503."""
 
 
 class Cursor(Protocol):
@@ -169,18 +173,28 @@ class Database:
 
     @contextmanager
     def transaction(self, *, claim: bool = False) -> Iterator[Cursor]:
-        """A transaction; ``claim`` takes the write lock at once (SQLite's BEGIN IMMEDIATE).
+        """A transaction. On SQLite every one takes the write lock at once (``BEGIN IMMEDIATE``):
+        a deferred transaction that reads and then writes fails at once with "database is
+        locked" when another writer committed in between, whatever the busy timeout.
+        ``claim`` matters to PostgreSQL only (see :mod:`composer_relay.postgres`).
 
         Raises:
             IntegrityError: a unique constraint refused a row; nothing was written.
+            StorageUnavailable: the database stayed locked past the timeout, or cannot be opened.
         """
-        connection = self._connection()
-        connection.execute("BEGIN IMMEDIATE" if claim else "BEGIN")
+        try:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StorageUnavailable(str(exc)) from None
         try:
             yield _SqliteCursor(connection.cursor())
         except sqlite3.IntegrityError as exc:
             connection.execute("ROLLBACK")
             raise IntegrityError(str(exc)) from None
+        except sqlite3.OperationalError as exc:
+            connection.execute("ROLLBACK")
+            raise StorageUnavailable(str(exc)) from None
         except BaseException:
             connection.execute("ROLLBACK")
             raise

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from composer_relay.db import Cursor, Database, IntegrityError
+from composer_relay.db import Cursor, Database, IntegrityError, StorageUnavailable
 
 __all__ = ["PostgresDatabase"]
 
@@ -46,8 +46,8 @@ class PostgresDatabase(Database):
     def transaction(self, *, claim: bool = False) -> Iterator[Cursor]:
         import psycopg
 
-        connection = self._pg()
         try:
+            connection = self._pg()
             with connection.transaction(), connection.cursor() as cursor:
                 if claim:
                     # migrations: one instance at a time
@@ -55,6 +55,9 @@ class PostgresDatabase(Database):
                 yield _PgCursor(cursor)
         except psycopg.errors.UniqueViolation as exc:
             raise IntegrityError(str(exc)) from None
+        except psycopg.OperationalError as exc:
+            self._local.pg = None  # a broken connection: the next unit of work opens a new one
+            raise StorageUnavailable(str(exc)) from None
 
     def skip_locked(self) -> str:
         return " FOR UPDATE SKIP LOCKED"
