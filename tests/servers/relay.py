@@ -8,18 +8,14 @@ bearer token as ``relay token issue`` does.
 
 from __future__ import annotations
 
-import asyncio
-import threading
-import time
 from pathlib import Path
 from typing import Any
-
-import uvicorn
 
 from composer_relay.app import Relay, create_app
 from composer_relay.config import RelayConfig, config_from_data
 from composer_relay.server import build_relay
 from composer_relay.tokens import issue_token
+from tests.servers.standin import UvicornThread
 
 __all__ = ["RelayServer", "issue", "relay_config"]
 
@@ -46,49 +42,23 @@ def issue(config: RelayConfig, customer: str, *emails: str) -> str:
         database.close()
 
 
-class RelayServer:
+class RelayServer(UvicornThread):
     """Use as a context manager; :attr:`url` is the intake API's base URL."""
 
     def __init__(self, config: RelayConfig, *, forward: bool = True) -> None:
         self.config = config
         self.relay: Relay = build_relay(config)
         self.relay.forward = forward
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
+        super().__init__(create_app(self.relay))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{self.config.server.base_path}"
+        return f"{self.origin}{self.config.server.base_path}"
 
     @property
     def root(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> RelayServer:
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(self.relay), host="127.0.0.1", port=0, log_config=None, lifespan="on")
-        )
-        self._server = server
-        self._thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the relay did not start")
-            time.sleep(0.02)
-        self.port = server.servers[0].sockets[0].getsockname()[1]
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            assert self._thread is not None
-            self._thread.join(30)
-            self._server = None
+        return self.origin
 
     def __enter__(self) -> RelayServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        self.start()
+        return self

@@ -38,6 +38,7 @@ __all__ = [
 _MODULES = {
     "rt": "composer_relay.adapters.rt",
     "mail": "composer_relay.adapters.mail",
+    "zammad": "composer_relay.adapters.zammad",
 }
 
 
