@@ -39,6 +39,7 @@ _MODULES = {
     "rt": "composer_relay.adapters.rt",
     "mail": "composer_relay.adapters.mail",
     "zammad": "composer_relay.adapters.zammad",
+    "freshdesk": "composer_relay.adapters.freshdesk",
 }
 
 

@@ -105,6 +105,10 @@ class OutgoingMessage:
     author_email: str
     files: tuple[OutgoingFile, ...] = ()
 
+    def body(self) -> str:
+        """The text for the helpdesk, signed with who wrote it (the API user posts it) and its id."""
+        return f"{self.text.rstrip()}\n\n-- \nFrom {self.author_email}, follow-up {self.message_id}\n"
+
 
 @dataclass(frozen=True)
 class HelpdeskTicket:

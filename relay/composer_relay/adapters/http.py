@@ -73,8 +73,15 @@ def _message(response: httpx.Response) -> str:
         data = response.json()
     except ValueError:
         return response.text[:200]
-    if isinstance(data, dict):
-        for key in ("message", "error", "description", "errors"):
-            if key in data:
-                return str(data[key])[:300]
-    return str(data)[:300]
+    if not isinstance(data, dict):
+        return str(data)[:300]
+    text = next((str(data[k]) for k in ("error_human", "message", "error", "description") if data.get(k)), "")
+    errors = data.get("errors")
+    if isinstance(errors, list):
+        # Freshdesk and others: [{"field": ..., "message": ...}]: which field is what the operator needs
+        text += "; " + "; ".join(
+            f"{e.get('field', '')}: {e.get('message', '')}" if isinstance(e, dict) else str(e) for e in errors
+        )
+    elif isinstance(errors, dict):
+        text += "; " + "; ".join(f"{k}: {v}" for k, v in errors.items())
+    return (text or str(data))[:300]

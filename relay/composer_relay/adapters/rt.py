@@ -155,7 +155,7 @@ class RtAdapter:
 
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str:
         payload = {
-            "Content": f"{message.text.rstrip()}\n\n-- \n{_signature(message)}\n",
+            "Content": message.body(),
             "ContentType": "text/plain",
             "Attachments": _attachments(message.files),
         }
@@ -166,10 +166,6 @@ class RtAdapter:
         data = json_body(send(self._client, "GET", f"ticket/{ticket.id}", write=False))
         status = str(data.get("Status", "")) if isinstance(data, dict) else ""
         return STATES.get(status.lower(), TicketState.OPEN if status else None)
-
-
-def _signature(message: OutgoingMessage) -> str:
-    return f"From {message.author_email}, follow-up {message.message_id}"
 
 
 def _attachments(files: tuple[OutgoingFile, ...]) -> list[dict[str, str]]:

@@ -174,7 +174,7 @@ class ZammadAdapter:
         payload = {
             "ticket_id": int(ticket.id),
             "subject": f"Follow-up {message.message_id}",
-            "body": f"{message.text.rstrip()}\n\n-- \nFrom {message.author_email}, follow-up {message.message_id}\n",
+            "body": message.body(),
             "content_type": "text/plain",
             "type": "web",
             "internal": False,
