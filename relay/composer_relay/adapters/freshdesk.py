@@ -145,10 +145,7 @@ class FreshdeskAdapter:
 
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str:
         _check_size(message.files)
-        body = (
-            f"{message.text.rstrip()}\n\n-- \nFrom {message.author_email}, follow-up {message.message_id}\n"
-        )
-        data = {"body": _html(body), "private": "false", "incoming": "true"}
+        data = {"body": _html(message.body()), "private": "false", "incoming": "true"}
         with ExitStack() as stack:
             files = _files(stack, message.files)
             response = send(
