@@ -40,6 +40,7 @@ _MODULES = {
     "mail": "composer_relay.adapters.mail",
     "zammad": "composer_relay.adapters.zammad",
     "freshdesk": "composer_relay.adapters.freshdesk",
+    "zendesk": "composer_relay.adapters.zendesk",
 }
 
 

@@ -84,4 +84,12 @@ def _message(response: httpx.Response) -> str:
         )
     elif isinstance(errors, dict):
         text += "; " + "; ".join(f"{k}: {v}" for k, v in errors.items())
+    details = data.get("details")
+    if isinstance(details, dict):
+        # Zendesk: {"details": {"group_id": [{"description": "Group: is invalid"}]}}
+        text += "; " + "; ".join(
+            f"{name}: {item.get('description', item) if isinstance(item, dict) else item}"
+            for name, items in details.items()
+            for item in (items if isinstance(items, list) else [items])
+        )
     return (text or str(data))[:300]
