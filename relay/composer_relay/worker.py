@@ -128,7 +128,7 @@ class Forwarder:
                     FORWARDS.labels(outcome="unsure").inc()
                     log.error("forward outcome unknown", extra={"reference": row.reference})
                     return
-                found = self.adapter.find(row.request_id)
+                found = self.adapter.find(row.request_id, reference=row.reference)
                 if found is not None:
                     self._done(claim, row.reference, found, settled=True)
                     return

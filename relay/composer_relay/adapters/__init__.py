@@ -41,6 +41,7 @@ _MODULES = {
     "zammad": "composer_relay.adapters.zammad",
     "freshdesk": "composer_relay.adapters.freshdesk",
     "zendesk": "composer_relay.adapters.zendesk",
+    "whmcs": "composer_relay.adapters.whmcs",
 }
 
 

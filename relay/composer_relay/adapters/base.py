@@ -2,7 +2,9 @@
 
 An adapter is synchronous (the workers are threads): :meth:`Adapter.create`
 opens a ticket and returns its public number, :meth:`Adapter.find` looks for a
-ticket by the request id (how a forward whose outcome is unknown is settled),
+ticket by the request id, or where the helpdesk can only search subjects by
+the relay's reference it put there (how a forward whose outcome is unknown is
+settled),
 :meth:`Adapter.add_message` adds a follow-up, :meth:`Adapter.state` reads the
 ticket's state mapped onto the intake API's. Failures are
 :class:`HelpdeskError` with one of these codes:
@@ -143,7 +145,7 @@ class Adapter(Protocol):
 
     def create(self, ticket: Outgoing) -> HelpdeskTicket: ...
 
-    def find(self, request_id: str) -> HelpdeskTicket | None: ...
+    def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None: ...
 
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str: ...
 

@@ -127,7 +127,7 @@ class FreshdeskAdapter:
             response = send(self._client, "POST", "tickets", write=True, data=data, files=files or None)
         return self._ticket(json_body(response))
 
-    def find(self, request_id: str) -> HelpdeskTicket | None:
+    def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         name = self.settings.custom_fields.get("request_id")
         if not name:
             raise HelpdeskError("helpdesk.rejected", "no request id custom field configured", retry=False)

@@ -108,7 +108,7 @@ class MailAdapter:
         self._send(mail, message.author_email)
         return str(mail["Message-ID"])
 
-    def find(self, request_id: str) -> HelpdeskTicket | None:
+    def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         raise NotImplementedError("a mailbox cannot be searched")
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:

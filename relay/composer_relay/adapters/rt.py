@@ -132,7 +132,7 @@ class RtAdapter:
             raise HelpdeskError("helpdesk.bad_response", "no ticket id in RT's answer", maybe_out=True)
         return self._ticket(str(data["id"]))
 
-    def find(self, request_id: str) -> HelpdeskTicket | None:
+    def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         quoted = request_id.replace("\\", "\\\\").replace("'", "\\'")
         field = self.settings.custom_fields.get("request_id")
         if not field:

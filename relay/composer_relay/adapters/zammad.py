@@ -148,7 +148,7 @@ class ZammadAdapter:
                 payload[attribute] = values[ours]
         return self._ticket(json_body(send(self._client, "POST", "tickets", write=True, json=payload)))
 
-    def find(self, request_id: str) -> HelpdeskTicket | None:
+    def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         attribute = self.settings.attributes.get("request_id")
         if not attribute:
             raise HelpdeskError("helpdesk.rejected", "no request id attribute configured", retry=False)

@@ -151,7 +151,7 @@ class ZendeskAdapter:
             json_body(send(self._client, "POST", "tickets", write=True, json={"ticket": body}))
         )
 
-    def find(self, request_id: str) -> HelpdeskTicket | None:
+    def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         data = json_body(
             send(self._client, "GET", "tickets", write=False, params={"external_id": request_id})
         )
