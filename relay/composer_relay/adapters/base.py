@@ -99,6 +99,16 @@ class Outgoing:
     files: tuple[OutgoingFile, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def field_values(self) -> dict[str, str]:
+        """The values that go into the helpdesk's own fields, by our names (``custom_fields`` keys)."""
+        return {
+            "request_id": self.request_id,
+            "domain": self.domain,
+            "account": self.account,
+            "category": self.category,
+            "customer_id": self.customer_id,
+        }
+
 
 @dataclass(frozen=True)
 class OutgoingMessage:

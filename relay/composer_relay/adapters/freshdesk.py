@@ -33,7 +33,6 @@ import httpx
 from pydantic import Field, SecretStr
 
 from composer_relay.adapters.base import (
-    AdapterSettings,
     Capabilities,
     HelpdeskError,
     HelpdeskTicket,
@@ -41,7 +40,7 @@ from composer_relay.adapters.base import (
     OutgoingFile,
     OutgoingMessage,
 )
-from composer_relay.adapters.http import json_body, send
+from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
 
 __all__ = ["FreshdeskAdapter", "Settings"]
@@ -50,9 +49,8 @@ ATTACHMENT_LIMIT = 20 * 1024 * 1024
 STATES = {2: TicketState.OPEN, 3: TicketState.WAITING, 4: TicketState.RESOLVED, 5: TicketState.CLOSED}
 
 
-class Settings(AdapterSettings):
+class Settings(HttpSettings):
     kind: Literal["freshdesk"]
-    url: str = Field(pattern=r"^https?://", examples=["https://example.freshdesk.com"])
     api_key: SecretStr
     group_id: int | None = Field(None, examples=[7001])
     groups: dict[str, int] = Field(default_factory=dict, examples=[{"mail_sending": 7002}])
@@ -60,11 +58,9 @@ class Settings(AdapterSettings):
         default_factory=lambda: {"critical": 4, "high": 3, "normal": 2, "low": 1},
         examples=[{"critical": 4, "high": 3, "normal": 2, "low": 1}],
     )
-    custom_fields: dict[Literal["request_id", "domain", "account", "category", "customer_id"], str] = Field(
+    custom_fields: dict[FieldName, str] = Field(
         default_factory=dict, examples=[{"request_id": "cf_request_id", "domain": "cf_domain"}]
     )
-    web_url: str = Field("", examples=["https://example.freshdesk.com/support/tickets/{number}"])
-    timeout_seconds: float = Field(60.0, examples=[60])
 
     def build(self) -> FreshdeskAdapter:
         return FreshdeskAdapter(self)
@@ -79,13 +75,8 @@ class FreshdeskAdapter:
             follow_up=True,
             status=True,
         )
-        self._client = httpx.Client(
-            base_url=settings.url.rstrip("/") + "/api/v2/",
-            auth=(settings.api_key.get_secret_value(), "X"),
-            headers={"Accept": "application/json"},
-            timeout=settings.timeout_seconds,
-            transport=transport,
-            trust_env=False,
+        self._client = settings.client(
+            "/api/v2/", auth=(settings.api_key.get_secret_value(), "X"), transport=transport
         )
 
     def close(self) -> None:
@@ -94,19 +85,11 @@ class FreshdeskAdapter:
     def _ticket(self, data: object) -> HelpdeskTicket:
         if not isinstance(data, dict) or "id" not in data:
             raise HelpdeskError("helpdesk.bad_response", "no ticket id in Freshdesk's answer", maybe_out=True)
-        number = str(data["id"])
-        web = self.settings.web_url.format(number=number) if self.settings.web_url else ""
-        return HelpdeskTicket(id=number, number=number, web_url=web)
+        return self.settings.ticket(str(data["id"]), str(data["id"]))
 
     def create(self, ticket: Outgoing) -> HelpdeskTicket:
         _check_size(ticket.files)
-        values = {
-            "request_id": ticket.request_id,
-            "domain": ticket.domain,
-            "account": ticket.account,
-            "category": ticket.category,
-            "customer_id": ticket.customer_id,
-        }
+        values = ticket.field_values()
         data: dict[str, str] = {
             "email": ticket.requester_email,
             "name": ticket.requester_name or ticket.requester_email,

@@ -8,13 +8,49 @@ after the body left, or a 5xx to a write, may have created something
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import httpx
+from pydantic import Field
 
-from composer_relay.adapters.base import HelpdeskError
+from composer_relay.adapters.base import AdapterSettings, HelpdeskError, HelpdeskTicket
 
-__all__ = ["json_body", "retry_after", "send"]
+__all__ = ["FieldName", "HttpSettings", "json_body", "retry_after", "send"]
+
+FieldName = Literal["request_id", "domain", "account", "category", "customer_id"]
+
+
+class HttpSettings(AdapterSettings):
+    """What every HTTP helpdesk's ``[helpdesk]`` has: where, how long, which CA, the customer's link."""
+
+    url: str = Field(pattern=r"^https?://", examples=["https://helpdesk.example.com"])
+    web_url: str = Field("", examples=["https://helpdesk.example.com/tickets/{number}"])
+    ca_file: str = Field("", examples=["/etc/ssl/certs/ca-certificates.crt"])
+    timeout_seconds: float = Field(60.0, gt=0, examples=[60])
+
+    def client(
+        self,
+        path: str,
+        *,
+        headers: dict[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> httpx.Client:
+        """An HTTP client for the API under ``path``; no proxy from the environment, no redirects."""
+        return httpx.Client(
+            base_url=self.url.rstrip("/") + path,
+            headers={"Accept": "application/json", **(headers or {})},
+            auth=auth,
+            timeout=self.timeout_seconds,
+            verify=self.ca_file or True,
+            transport=transport,
+            trust_env=False,
+        )
+
+    def ticket(self, ticket_id: str, number: str) -> HelpdeskTicket:
+        """The ticket, with the customer's link from ``web_url`` (``{number}`` and ``{id}`` filled in)."""
+        web = self.web_url.format(number=number, id=ticket_id) if self.web_url else ""
+        return HelpdeskTicket(id=ticket_id, number=number, web_url=web)
 
 
 def send(client: httpx.Client, method: str, url: str, *, write: bool, **kwargs: Any) -> httpx.Response:

@@ -33,7 +33,6 @@ import httpx
 from pydantic import Field, SecretStr
 
 from composer_relay.adapters.base import (
-    AdapterSettings,
     Capabilities,
     HelpdeskError,
     HelpdeskTicket,
@@ -41,7 +40,7 @@ from composer_relay.adapters.base import (
     OutgoingFile,
     OutgoingMessage,
 )
-from composer_relay.adapters.http import json_body, send
+from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
 
 __all__ = ["RtAdapter", "Settings"]
@@ -56,9 +55,8 @@ STATES = {
 }
 
 
-class Settings(AdapterSettings):
+class Settings(HttpSettings):
     kind: Literal["rt"]
-    url: str = Field(pattern=r"^https?://", examples=["https://rt.example.com"])
     token: SecretStr
     queue: str = Field("General", examples=["General"])
     queues: dict[str, str] = Field(default_factory=dict, examples=[{"mail_sending": "Mail"}])
@@ -66,12 +64,9 @@ class Settings(AdapterSettings):
         default_factory=lambda: {"critical": 90, "high": 70, "normal": 50, "low": 20},
         examples=[{"critical": 90, "high": 70, "normal": 50, "low": 20}],
     )
-    custom_fields: dict[Literal["request_id", "domain", "account", "category", "customer_id"], str] = Field(
+    custom_fields: dict[FieldName, str] = Field(
         default_factory=dict, examples=[{"request_id": "Request ID", "domain": "Domain"}]
     )
-    web_url: str = Field("", examples=["https://rt.example.com/SelfService/Display.html?id={number}"])
-    ca_file: str = Field("", examples=["/etc/ssl/certs/ca-certificates.crt"])
-    timeout_seconds: float = Field(60.0, examples=[60])
 
     def build(self) -> RtAdapter:
         return RtAdapter(self)
@@ -88,33 +83,20 @@ class RtAdapter:
             follow_up=True,
             status=True,
         )
-        self._client = httpx.Client(
-            base_url=settings.url.rstrip("/") + "/REST/2.0/",
-            headers={
-                "Authorization": f"token {settings.token.get_secret_value()}",
-                "Accept": "application/json",
-            },
-            timeout=settings.timeout_seconds,
-            verify=settings.ca_file or True,
+        self._client = settings.client(
+            "/REST/2.0/",
+            headers={"Authorization": f"token {settings.token.get_secret_value()}"},
             transport=transport,
-            trust_env=False,
         )
 
     def close(self) -> None:
         self._client.close()
 
     def _ticket(self, ticket_id: str) -> HelpdeskTicket:
-        web = self.settings.web_url.format(number=ticket_id) if self.settings.web_url else ""
-        return HelpdeskTicket(id=ticket_id, number=ticket_id, web_url=web)
+        return self.settings.ticket(ticket_id, ticket_id)
 
     def create(self, ticket: Outgoing) -> HelpdeskTicket:
-        fields = {
-            "request_id": ticket.request_id,
-            "domain": ticket.domain,
-            "account": ticket.account,
-            "category": ticket.category,
-            "customer_id": ticket.customer_id,
-        }
+        fields = ticket.field_values()
         payload = {
             "Queue": self.settings.queues.get(ticket.category, self.settings.queue),
             "Subject": ticket.subject,

@@ -34,7 +34,6 @@ import httpx
 from pydantic import Field, SecretStr
 
 from composer_relay.adapters.base import (
-    AdapterSettings,
     Capabilities,
     HelpdeskError,
     HelpdeskTicket,
@@ -42,7 +41,7 @@ from composer_relay.adapters.base import (
     OutgoingFile,
     OutgoingMessage,
 )
-from composer_relay.adapters.http import json_body, send
+from composer_relay.adapters.http import HttpSettings, json_body, send
 from composer_relay.wire import TicketState
 
 __all__ = ["Settings", "WhmcsAdapter"]
@@ -56,13 +55,17 @@ STATES = {
     "closed": TicketState.CLOSED,
 }
 Priority = Literal["Low", "Medium", "High"]
-DEFAULT_PRIORITIES: dict[str, Priority] = {"critical": "High", "high": "High", "normal": "Medium", "low": "Low"}
+DEFAULT_PRIORITIES: dict[str, Priority] = {
+    "critical": "High",
+    "high": "High",
+    "normal": "Medium",
+    "low": "Low",
+}
 _AUTH_MESSAGES = ("authentication failed", "invalid ip", "invalid permissions")
 
 
-class Settings(AdapterSettings):
+class Settings(HttpSettings):
     kind: Literal["whmcs"]
-    url: str = Field(pattern=r"^https?://", examples=["https://billing.example.com"])
     identifier: SecretStr
     secret: SecretStr
     department: int = Field(examples=[1])
@@ -71,8 +74,6 @@ class Settings(AdapterSettings):
         default_factory=lambda: dict(DEFAULT_PRIORITIES),
         examples=[{"critical": "High", "high": "High", "normal": "Medium", "low": "Low"}],
     )
-    web_url: str = Field("", examples=["https://billing.example.com/viewticket.php?tid={number}"])
-    timeout_seconds: float = Field(60.0, examples=[60])
 
     def build(self) -> WhmcsAdapter:
         return WhmcsAdapter(self)
@@ -83,12 +84,7 @@ class WhmcsAdapter:
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
-        self._client = httpx.Client(
-            base_url=settings.url.rstrip("/") + "/",
-            timeout=settings.timeout_seconds,
-            transport=transport,
-            trust_env=False,
-        )
+        self._client = settings.client("/", transport=transport)
 
     def close(self) -> None:
         self._client.close()
@@ -112,9 +108,7 @@ class WhmcsAdapter:
         return data
 
     def _ticket(self, ticket_id: object, tid: object) -> HelpdeskTicket:
-        number = str(tid)
-        web = self.settings.web_url.format(number=number) if self.settings.web_url else ""
-        return HelpdeskTicket(id=str(ticket_id), number=number, web_url=web)
+        return self.settings.ticket(str(ticket_id), str(tid))
 
     def create(self, ticket: Outgoing) -> HelpdeskTicket:
         values = {

@@ -36,7 +36,6 @@ import httpx
 from pydantic import Field, SecretStr
 
 from composer_relay.adapters.base import (
-    AdapterSettings,
     Capabilities,
     HelpdeskError,
     HelpdeskTicket,
@@ -44,7 +43,7 @@ from composer_relay.adapters.base import (
     OutgoingFile,
     OutgoingMessage,
 )
-from composer_relay.adapters.http import json_body, send
+from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
 
 __all__ = ["Settings", "ZammadAdapter"]
@@ -60,9 +59,8 @@ STATES = {
 }
 
 
-class Settings(AdapterSettings):
+class Settings(HttpSettings):
     kind: Literal["zammad"]
-    url: str = Field(pattern=r"^https?://", examples=["https://support.example.com"])
     token: SecretStr
     group: str = Field("Users", examples=["Users"])
     groups: dict[str, str] = Field(default_factory=dict, examples=[{"mail_sending": "Mail"}])
@@ -75,12 +73,9 @@ class Settings(AdapterSettings):
         },
         examples=[{"critical": "3 high", "high": "3 high", "normal": "2 normal", "low": "1 low"}],
     )
-    attributes: dict[Literal["request_id", "domain", "account", "category", "customer_id"], str] = Field(
+    attributes: dict[FieldName, str] = Field(
         default_factory=dict, examples=[{"request_id": "request_id", "domain": "domain"}]
     )
-    web_url: str = Field("", examples=["https://support.example.com/#ticket/zoom/{id}"])
-    ca_file: str = Field("", examples=["/etc/ssl/certs/ca-certificates.crt"])
-    timeout_seconds: float = Field(60.0, examples=[60])
 
     def build(self) -> ZammadAdapter:
         return ZammadAdapter(self)
@@ -95,16 +90,10 @@ class ZammadAdapter:
             follow_up=True,
             status=True,
         )
-        self._client = httpx.Client(
-            base_url=settings.url.rstrip("/") + "/api/v1/",
-            headers={
-                "Authorization": f"Token token={settings.token.get_secret_value()}",
-                "Accept": "application/json",
-            },
-            timeout=settings.timeout_seconds,
-            verify=settings.ca_file or True,
+        self._client = settings.client(
+            "/api/v1/",
+            headers={"Authorization": f"Token token={settings.token.get_secret_value()}"},
             transport=transport,
-            trust_env=False,
         )
 
     def close(self) -> None:
@@ -115,20 +104,10 @@ class ZammadAdapter:
             raise HelpdeskError(
                 "helpdesk.bad_response", "no ticket id or number in Zammad's answer", maybe_out=True
             )
-        ticket_id = str(data["id"])
-        web = (
-            self.settings.web_url.format(id=ticket_id, number=data["number"]) if self.settings.web_url else ""
-        )
-        return HelpdeskTicket(id=ticket_id, number=str(data["number"]), web_url=web)
+        return self.settings.ticket(str(data["id"]), str(data["number"]))
 
     def create(self, ticket: Outgoing) -> HelpdeskTicket:
-        values = {
-            "request_id": ticket.request_id,
-            "domain": ticket.domain,
-            "account": ticket.account,
-            "category": ticket.category,
-            "customer_id": ticket.customer_id,
-        }
+        values = ticket.field_values()
         payload: dict[str, object] = {
             "title": ticket.subject,
             "group": self.settings.groups.get(ticket.category, self.settings.group),

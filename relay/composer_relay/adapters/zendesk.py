@@ -31,7 +31,6 @@ import httpx
 from pydantic import Field, SecretStr
 
 from composer_relay.adapters.base import (
-    AdapterSettings,
     Capabilities,
     HelpdeskError,
     HelpdeskTicket,
@@ -39,7 +38,7 @@ from composer_relay.adapters.base import (
     OutgoingFile,
     OutgoingMessage,
 )
-from composer_relay.adapters.http import json_body, send
+from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
 
 __all__ = ["Settings", "ZendeskAdapter"]
@@ -54,9 +53,8 @@ STATES = {
 }
 
 
-class Settings(AdapterSettings):
+class Settings(HttpSettings):
     kind: Literal["zendesk"]
-    url: str = Field(pattern=r"^https?://", examples=["https://example.zendesk.com"])
     email: str = Field(examples=["relay@example.com"])
     api_token: SecretStr
     group_id: int | None = Field(None, examples=[360001])
@@ -65,11 +63,9 @@ class Settings(AdapterSettings):
         default_factory=lambda: {"critical": "urgent", "high": "high", "normal": "normal", "low": "low"},
         examples=[{"critical": "urgent", "high": "high", "normal": "normal", "low": "low"}],
     )
-    custom_fields: dict[Literal["request_id", "domain", "account", "category", "customer_id"], int] = Field(
+    custom_fields: dict[FieldName, int] = Field(
         default_factory=dict, examples=[{"domain": 9002, "account": 9003}]
     )
-    web_url: str = Field("", examples=["https://example.zendesk.com/hc/requests/{number}"])
-    timeout_seconds: float = Field(60.0, examples=[60])
 
     def build(self) -> ZendeskAdapter:
         return ZendeskAdapter(self)
@@ -82,13 +78,10 @@ class ZendeskAdapter:
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
-        self._client = httpx.Client(
-            base_url=settings.url.rstrip("/") + "/api/v2/",
+        self._client = settings.client(
+            "/api/v2/",
             auth=(f"{settings.email}/token", settings.api_token.get_secret_value()),
-            headers={"Accept": "application/json"},
-            timeout=settings.timeout_seconds,
             transport=transport,
-            trust_env=False,
         )
 
     def close(self) -> None:
@@ -98,9 +91,7 @@ class ZendeskAdapter:
         ticket = data.get("ticket") if isinstance(data, dict) else None
         if not isinstance(ticket, dict) or "id" not in ticket:
             raise HelpdeskError("helpdesk.bad_response", "no ticket id in Zendesk's answer", maybe_out=True)
-        number = str(ticket["id"])
-        web = self.settings.web_url.format(number=number) if self.settings.web_url else ""
-        return HelpdeskTicket(id=number, number=number, web_url=web)
+        return self.settings.ticket(str(ticket["id"]), str(ticket["id"]))
 
     def _upload(self, files: tuple[OutgoingFile, ...]) -> list[str]:
         tokens = []
@@ -122,13 +113,7 @@ class ZendeskAdapter:
         return tokens
 
     def create(self, ticket: Outgoing) -> HelpdeskTicket:
-        values = {
-            "request_id": ticket.request_id,
-            "domain": ticket.domain,
-            "account": ticket.account,
-            "category": ticket.category,
-            "customer_id": ticket.customer_id,
-        }
+        values = ticket.field_values()
         body: dict[str, object] = {
             "subject": ticket.subject,
             "comment": {"body": ticket.body, "public": True, "uploads": self._upload(ticket.files)},
