@@ -379,6 +379,13 @@ async def add_message(relay: Relay, request: Request) -> Response:
     token = await _authorise(relay, request)
     key = idempotency_key(request)
     row = await _owned(relay, request, token)
+    if not relay.adapter.capabilities.follow_up:
+        raise Problem(
+            422,
+            "ticket.follow_up_unsupported",
+            "This helpdesk takes no follow-ups through the relay",
+            detail="Reply to the helpdesk's e-mail about this ticket instead.",
+        )
     received = await read_post(
         request,
         part="message",

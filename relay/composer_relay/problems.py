@@ -22,6 +22,8 @@ code                           status  meaning
 ``idempotency.conflict``       409     the key was used for a different body
 ``rate_limited``               429     too many requests for this token or
                                        address; ``Retry-After`` says when
+``ticket.follow_up_unsupported`` 422   the helpdesk takes no follow-ups by API
+                                       (osTicket): reply to its e-mail instead
 ``ticket.not_found``           404     no such reference for this customer
 ``prefill.not_found``          404     no such pre-fill code
 ``prefill.expired``            410     the code is past its expiry

@@ -121,3 +121,11 @@ def postgres_url(postgres_cluster: Any, request: pytest.FixtureRequest) -> str:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')
     return str(postgres_cluster.url.rsplit("/", 1)[0] + "/" + name)
+
+
+@pytest.fixture(scope="session")
+def osticket(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from tests.servers.osticket import start_osticket
+
+    with start_osticket(tmp_path_factory.mktemp("osticket") / "helpdesk") as running:
+        yield running

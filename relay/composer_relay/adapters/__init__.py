@@ -42,6 +42,7 @@ _MODULES = {
     "freshdesk": "composer_relay.adapters.freshdesk",
     "zendesk": "composer_relay.adapters.zendesk",
     "whmcs": "composer_relay.adapters.whmcs",
+    "osticket": "composer_relay.adapters.osticket",
 }
 
 
