@@ -1,4 +1,4 @@
-"""The osTicket adapter against the real osTicket 1.18.1 (Apache, mod_php, MariaDB; tests/servers/osticket.py)."""
+"""The osTicket adapter against the real osTicket 1.18.1 under Apache, mod_php and MariaDB."""
 
 from __future__ import annotations
 
