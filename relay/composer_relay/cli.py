@@ -103,8 +103,11 @@ def _check(config: RelayConfig) -> int:
         + ("yes" if capabilities.find_by_request_id else "no: the operator settles those (relay pending)")
     )
     print(f"  follow-ups: {_yes(capabilities.follow_up)}; status: {_yes(capabilities.status)}")
-    print(f"database: {config.storage.database}")
+    database = config.storage.database
+    print(f"database: {database.split('@')[-1] if '://' in database else database}")
     print(f"attachments: {config.storage.attachments}")
+    if database.startswith(("postgresql://", "postgres://")):
+        print("  several instances: every one must see this same attachments folder (a shared file system)")
     print(f"listening on {config.server.host}:{config.server.port}{config.server.base_path}")
     print("configuration is usable")
     return 0

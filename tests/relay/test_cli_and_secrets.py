@@ -65,7 +65,9 @@ def test_check_config_names_the_key_and_what_to_write(
     assert "server.port: Input should be a valid integer" in out and "write e.g. port = 8780" in out
     assert "server.colour: not a setting the relay knows" in out
     assert 'storage.database: missing; write e.g. database = "/var/lib/composer-relay/relay.db"' in out
-    assert "helpdesk.url: String should match pattern" in out and 'url = "https://rt.example.com"' in out
+    assert (
+        "helpdesk.url: String should match pattern" in out and 'url = "https://helpdesk.example.com"' in out
+    )
     assert "t0ken-from-env" not in out
     good = '[storage]\ndatabase = "{db}"\nattachments = "{files}"\n[helpdesk]\nkind = "rt"\nurl = "https://rt.example.com"\n'
     text = good.format(db=tmp_path / "r.db", files=tmp_path / "files")
@@ -77,6 +79,17 @@ def test_check_config_names_the_key_and_what_to_write(
     assert code == 0 and "configuration is usable" in out and "search by request id" in out
     assert "no: the operator settles those" in out  # no request id custom field configured
     assert "t0ken-from-env" not in out
+
+
+def test_the_example_configuration_is_usable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = Path(__file__).resolve().parents[2] / "relay" / "relay.example.toml"
+    text = example.read_text(encoding="utf-8").replace("/var/lib/composer-relay", str(tmp_path))
+    code, out = check(write(tmp_path / "relay.toml", text), capsys, RELAY_HELPDESK_TOKEN="t0ken-from-env")
+    assert code == 0, out
+    assert (
+        "Request Tracker (REST2)" in out
+        and "search by request id (exactly once after an unknown outcome): yes" in out
+    )
 
 
 def test_migrate_and_tokens_are_stored_hashed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
