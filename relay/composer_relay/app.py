@@ -224,7 +224,13 @@ async def create_request(relay: Relay, request: Request) -> Response:
                     body_hash=received.body_hash,
                     request_id=document.request.id,
                     requester_email=requester.strip().lower(),
-                    document=received.data,
+                    document={
+                        **received.data,
+                        "relay": {
+                            "customer_id": token.customer_id,
+                            "verified_role": token.role_of(requester),
+                        },
+                    },
                     files=received.files,
                     answer_wait=relay.config.server.answer_wait_seconds,
                 )

@@ -5,7 +5,7 @@
     relay serve --config relay.toml
     relay check-config --config relay.toml
     relay migrate --config relay.toml
-    relay token issue --customer C-1042 --email owner@example.gr --email web@studio.example
+    relay token issue --customer C-1042 --owner owner@example.gr --technical web@studio.example
     relay token list | relay token revoke ID
     relay prefill --customer C-1042 --domain example.gr --category mail_sending --staff "Eleni"
     relay pending            requests that did not reach the helpdesk, and why
@@ -47,7 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     issue = token.add_parser("issue", help="issue a token for a customer's contacts")
     issue.add_argument("--customer", required=True)
-    issue.add_argument("--email", action="append", required=True, help="a contact address (repeat)")
+    for role in ("owner", "technical", "billing"):
+        issue.add_argument(
+            f"--{role}", action="append", default=[], help=f"the {role} contact's address (repeat)"
+        )
+    issue.add_argument("--email", action="append", default=[], help="another contact's address (repeat)")
     issue.add_argument("--label", default="")
     token.add_parser("list", help="list tokens (never their secrets)")
     revoke = token.add_parser("revoke", help="revoke a token by its id")
@@ -122,14 +126,27 @@ def _manage(args: argparse.Namespace, database: Database) -> int:
 
     if args.command == "token":
         if args.action == "issue":
-            secret = tokens.issue_token(database, args.customer, args.email, label=args.label)
+            contacts = {a: "contact" for a in args.email}
+            for role in (
+                "billing",
+                "technical",
+                "owner",
+            ):  # the strongest role wins for an address named twice
+                contacts.update(dict.fromkeys(getattr(args, role), role))
+            if not contacts:
+                print(
+                    "name at least one address: --owner, --technical, --billing or --email", file=sys.stderr
+                )
+                return 2
+            secret = tokens.issue_token(database, args.customer, contacts, label=args.label)
             store.audit(database, "token.issued", customer_id=args.customer, token_id=secret.split("_")[1])
             print(secret)
             print("Give this token to the customer now; it is not shown again.", file=sys.stderr)
         elif args.action == "list":
             for token in tokens.list_tokens(database):
                 state = "revoked" if token.revoked else "active"
-                print(f"{token.id}\t{token.customer_id}\t{state}\t{', '.join(token.contacts)}\t{token.label}")
+                listed = ", ".join(f"{a} ({r})" for a, r in sorted(token.roles.items()))
+                print(f"{token.id}\t{token.customer_id}\t{state}\t{listed}\t{token.label}")
         else:
             if not tokens.revoke_token(database, args.id):
                 print(f"no token {args.id}", file=sys.stderr)

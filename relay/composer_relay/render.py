@@ -41,12 +41,23 @@ def subject(request: RequestBody) -> str:
     return " ".join((text or "Support request").split())[:200]
 
 
+def _verified(document: dict[str, Any]) -> str:
+    """What the relay vouches for: an address the provider has on record for this customer, in this role."""
+    relay = document.get("relay")
+    if not isinstance(relay, dict) or not relay.get("verified_role"):
+        return ""
+    return f"Verified contact of customer {relay.get('customer_id', '')}: {relay['verified_role']}\n"
+
+
 def body_text(document: dict[str, Any], request: RequestBody, reference: str) -> str:
+    verified = _verified(document)
     text = document.get("text")
     if isinstance(text, str) and text.strip():
-        return f"{text.rstrip()}\n\n-- \n{marker(request.id, reference)}\n"
+        return f"{text.rstrip()}\n\n-- \n{verified}{marker(request.id, reference)}\n"
     requester = request.requester
-    lines = [f"From: {requester.name} <{requester.email}> ({requester.role})".replace(" <", " <", 1)]
+    lines = [f"From: {requester.name} <{requester.email}> (says: {requester.role})"]
+    if verified:
+        lines.append(verified.rstrip("\n"))
     for label, value in (
         ("Customer", requester.customer_id),
         ("Organisation", requester.organisation),

@@ -17,21 +17,50 @@ from dataclasses import dataclass
 
 from composer_relay.db import Database
 
-__all__ = ["Token", "issue_token", "list_tokens", "normalise_address", "revoke_token", "verify_token"]
+__all__ = [
+    "ROLES",
+    "Token",
+    "issue_token",
+    "list_tokens",
+    "normalise_address",
+    "revoke_token",
+    "verify_token",
+]
 
 PREFIX = "rct_"
 
 
+ROLES = ("owner", "technical", "billing", "contact")
+
+
 @dataclass(frozen=True)
 class Token:
+    """A customer's token: the addresses that may file with it, each with its role for that customer."""
+
     id: str
     customer_id: str
-    contacts: tuple[str, ...]
+    roles: dict[str, str]
     label: str
     revoked: bool = False
 
+    @property
+    def contacts(self) -> tuple[str, ...]:
+        return tuple(sorted(self.roles))
+
     def allows(self, address: str) -> bool:
-        return normalise_address(address) in self.contacts
+        return normalise_address(address) in self.roles
+
+    def role_of(self, address: str) -> str:
+        return self.roles.get(normalise_address(address), "")
+
+
+def _roles(stored: str) -> dict[str, str]:
+    data = json.loads(stored)
+    return (
+        {str(a): "contact" for a in data}
+        if isinstance(data, list)
+        else {str(k): str(v) for k, v in data.items()}
+    )
 
 
 def normalise_address(address: str) -> str:
@@ -43,11 +72,24 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def issue_token(database: Database, customer_id: str, contacts: list[str], *, label: str = "") -> str:
-    """A new token for ``customer_id``, which may file as any of ``contacts``; the only time it is shown."""
+def issue_token(
+    database: Database, customer_id: str, contacts: list[str] | dict[str, str], *, label: str = ""
+) -> str:
+    """A new token for ``customer_id``; the only time it is shown.
+
+    ``contacts`` are the addresses that may file with it: a list (role
+    "contact") or address -> role (owner, technical, billing, contact), the
+    roles the provider has on record, which go into every ticket as verified.
+
+    Raises:
+        ValueError: an unknown role.
+    """
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    addresses = sorted({normalise_address(a) for a in contacts})
+    given = contacts if isinstance(contacts, dict) else dict.fromkeys(contacts, "contact")
+    addresses = {normalise_address(a): role for a, role in given.items()}
+    if set(addresses.values()) - set(ROLES):
+        raise ValueError(", ".join(sorted(set(addresses.values()) - set(ROLES))))
     with database.transaction() as cursor:
         cursor.execute(
             "INSERT INTO tokens (id, secret_hash, customer_id, contacts, label, created_at) "
@@ -74,7 +116,7 @@ def verify_token(database: Database, presented: str) -> Token | None:
         return None
     if not hmac.compare_digest(row[1], _hash(secret)):
         return None
-    return Token(row[0], row[2], tuple(json.loads(row[3])), row[4])
+    return Token(row[0], row[2], _roles(row[3]), row[4])
 
 
 def revoke_token(database: Database, token_id: str) -> bool:
@@ -91,4 +133,4 @@ def list_tokens(database: Database) -> list[Token]:
     with database.transaction() as cursor:
         cursor.execute("SELECT id, customer_id, contacts, label, revoked_at FROM tokens ORDER BY created_at")
         rows = cursor.fetchall()
-    return [Token(r[0], r[1], tuple(json.loads(r[2])), r[3], r[4] is not None) for r in rows]
+    return [Token(r[0], r[1], _roles(r[2]), r[3], r[4] is not None) for r in rows]

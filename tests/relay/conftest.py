@@ -62,7 +62,7 @@ class RtRelay:
 @pytest.fixture()
 def rt_relay(tmp_path: Path, request_tracker: RequestTracker, rt_fields: dict[str, str]) -> Iterator[RtRelay]:
     config = relay_config(tmp_path / "relay", rt_settings(request_tracker, rt_fields))
-    token = issue(config, CUSTOMER, REQUESTER, "web@studio.example")
+    token = issue(config, CUSTOMER, {REQUESTER: "owner", "web@studio.example": "technical"})
     with RelayServer(config) as server:
         yield RtRelay(server, token, request_tracker)
 

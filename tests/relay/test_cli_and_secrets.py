@@ -113,9 +113,9 @@ def test_migrate_and_tokens_are_stored_hashed(tmp_path: Path, capsys: pytest.Cap
                 "issue",
                 "--customer",
                 CUSTOMER,
-                "--email",
+                "--owner",
                 "Owner@Example.gr",
-                "--email",
+                "--technical",
                 "web@studio.example",
             ]
         )
@@ -128,7 +128,7 @@ def test_migrate_and_tokens_are_stored_hashed(tmp_path: Path, capsys: pytest.Cap
     assert secret.encode() not in raw and token.encode() not in raw
     assert relay_main(["--config", str(config), "token", "list"]) == 0
     listed = capsys.readouterr().out
-    assert "owner@example.gr, web@studio.example" in listed and secret not in listed
+    assert "owner@example.gr (owner), web@studio.example (technical)" in listed and secret not in listed
     token_id = listed.split("\t")[0]
     assert relay_main(["--config", str(config), "token", "revoke", token_id]) == 0
     assert relay_main(["--config", str(config), "token", "revoke", "nope"]) == 1

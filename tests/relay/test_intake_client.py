@@ -59,6 +59,7 @@ def test_create_request_reaches_rt_with_model_and_files(
         assert files[attachment.name] == store.attachment_path(attachment).read_bytes()
     text = "\n".join(rt_relay.tracker.correspondence(receipt.reference))
     assert "Since yesterday no mail leaves the office." in text and request.id in text
+    assert f"Verified contact of customer {CUSTOMER}: owner" in text
     assert json.loads(render_json(request))["request"]["id"] == request.id
 
 

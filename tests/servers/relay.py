@@ -31,13 +31,17 @@ def relay_config(root: Path, helpdesk: dict[str, Any], **sections: dict[str, Any
     return config_from_data(data, environ={}, private=True)
 
 
-def issue(config: RelayConfig, customer: str, *emails: str) -> str:
+def issue(config: RelayConfig, customer: str, *emails: str | dict[str, str]) -> str:
+    """A token for ``customer``: addresses (role "contact"), or one dict of address -> role."""
     from composer_relay.db import open_database
 
     database = open_database(config.storage.database)
     database.migrate()
+    contacts: dict[str, str] = {}
+    for given in emails:
+        contacts.update(given if isinstance(given, dict) else {given: "contact"})
     try:
-        return issue_token(database, customer, list(emails))
+        return issue_token(database, customer, contacts)
     finally:
         database.close()
 
