@@ -93,7 +93,7 @@ def test_status_follow_up_and_prefill(
             client.fetch_prefill("NOPE-0000")
         assert missing.value.code == "delivery.not_found"
         rt_relay.tracker.api("PUT", f"ticket/{receipt.reference}", {"Status": "stalled"})
-        import composer_relay.app as relay_app
+        import composer_relay.api_tickets as relay_app
 
         relay_app.STATUS_REFRESH_SECONDS = 0.0
         try:
