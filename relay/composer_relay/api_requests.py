@@ -126,7 +126,7 @@ async def create_request(relay: Relay, request: Request) -> Response:
 async def _wait_for_number(relay: Relay, row: store.StoredRequest) -> store.StoredRequest:
     deadline = time.monotonic() + relay.config.server.answer_wait_seconds
     while row.helpdesk_number is None and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)
         row = await run_in_threadpool(store.request_by_id, relay.database, row.id)
     return row
 

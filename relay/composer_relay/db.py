@@ -172,11 +172,15 @@ class Database:
         return connection
 
     @contextmanager
-    def transaction(self, *, claim: bool = False) -> Iterator[Cursor]:
-        """A transaction. On SQLite every one takes the write lock at once (``BEGIN IMMEDIATE``):
-        a deferred transaction that reads and then writes fails at once with "database is
-        locked" when another writer committed in between, whatever the busy timeout.
-        ``claim`` matters to PostgreSQL only (see :mod:`composer_relay.postgres`).
+    def transaction(self, *, claim: bool = False, write: bool = True) -> Iterator[Cursor]:
+        """One unit of work.
+
+        On SQLite one that may write takes the write lock at once (``BEGIN
+        IMMEDIATE``): a deferred transaction that reads and then writes fails at once with
+        "database is locked" when another writer committed in between, whatever the busy
+        timeout. ``write=False`` promises reads only: those take no lock in WAL mode, so the
+        handlers waiting for a helpdesk number do not queue behind the writers. ``claim``
+        matters to PostgreSQL only (see :mod:`composer_relay.postgres`).
 
         Raises:
             IntegrityError: a unique constraint refused a row; nothing was written.
@@ -184,7 +188,7 @@ class Database:
         """
         try:
             connection = self._connection()
-            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.OperationalError as exc:
             raise StorageUnavailable(str(exc)) from None
         try:

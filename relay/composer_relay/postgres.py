@@ -43,7 +43,7 @@ class PostgresDatabase(Database):
         return connection
 
     @contextmanager
-    def transaction(self, *, claim: bool = False) -> Iterator[Cursor]:
+    def transaction(self, *, claim: bool = False, write: bool = True) -> Iterator[Cursor]:
         import psycopg
 
         try:

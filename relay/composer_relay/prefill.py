@@ -53,7 +53,7 @@ def create_prefill(
 
 
 def get_prefill(database: Database, code: str) -> Prefill | None:
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute(
             "SELECT code, customer_id, fields, staff, expires_at FROM prefills WHERE code = ?",
             (code.upper(),),

@@ -118,7 +118,7 @@ def new_reference() -> str:
 
 
 def find_request(database: Database, customer_id: str, key: str) -> StoredRequest | None:
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute(
             f"SELECT {REQUEST_COLUMNS} FROM requests WHERE customer_id = ? AND idempotency_key = ?",
             (customer_id, key),
@@ -129,7 +129,7 @@ def find_request(database: Database, customer_id: str, key: str) -> StoredReques
 
 def request_by_reference(database: Database, customer_id: str, reference: str) -> StoredRequest | None:
     """The customer's request whose relay reference or helpdesk number is ``reference``."""
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute(
             f"SELECT {REQUEST_COLUMNS} FROM requests WHERE customer_id = ? "
             "AND (reference = ? OR helpdesk_number = ?) ORDER BY id LIMIT 1",
@@ -140,7 +140,7 @@ def request_by_reference(database: Database, customer_id: str, reference: str) -
 
 
 def request_by_id(database: Database, row_id: int) -> StoredRequest:
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute(f"SELECT {REQUEST_COLUMNS} FROM requests WHERE id = ?", (row_id,))
         row = cursor.fetchone()
     return _request(row)
@@ -225,7 +225,7 @@ def set_answer(database: Database, row_id: int, answer: dict[str, Any]) -> dict[
 
 
 def find_message(database: Database, customer_id: str, key: str) -> StoredMessage | None:
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute(
             "SELECT id, request_ref, message_id, body_hash, state, received_at FROM messages "
             "WHERE customer_id = ? AND idempotency_key = ?",
@@ -268,7 +268,7 @@ def accept_message(
 
 
 def count_messages(database: Database, request_ref: int) -> int:
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute("SELECT COUNT(*) FROM messages WHERE request_ref = ?", (request_ref,))
         return int(cursor.fetchone()[0])
 
@@ -276,7 +276,7 @@ def count_messages(database: Database, request_ref: int) -> int:
 def count_since(database: Database, table: str, column: str, value: str, since: float) -> int:
     """How many requests (or messages) ``column`` = ``value`` has filed since ``since``: the rate limits."""
     assert table in {"requests", "messages"} and column in {"token_id", "requester_email", "customer_id"}
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} = ? AND received_at > ?", (value, since))
         return int(cursor.fetchone()[0])
 

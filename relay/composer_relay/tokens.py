@@ -106,7 +106,7 @@ def verify_token(database: Database, presented: str) -> Token | None:
     token_id, sep, secret = presented.removeprefix(PREFIX).partition("_")
     if not sep or not secret.isascii():
         return None
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute(
             "SELECT id, secret_hash, customer_id, contacts, label, revoked_at FROM tokens WHERE id = ?",
             (token_id,),
@@ -130,7 +130,7 @@ def revoke_token(database: Database, token_id: str) -> bool:
 
 
 def list_tokens(database: Database) -> list[Token]:
-    with database.transaction() as cursor:
+    with database.transaction(write=False) as cursor:
         cursor.execute("SELECT id, customer_id, contacts, label, revoked_at FROM tokens ORDER BY created_at")
         rows = cursor.fetchall()
     return [Token(r[0], r[1], _roles(r[2]), r[3], r[4] is not None) for r in rows]

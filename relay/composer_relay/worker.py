@@ -188,7 +188,7 @@ class Forwarder:
     # -- follow-ups ---------------------------------------------------------
 
     def _forward_message(self, claim: Claim) -> None:
-        with self.database.transaction() as cursor:
+        with self.database.transaction(write=False) as cursor:
             cursor.execute(
                 "SELECT m.message_id, m.text, m.author_email, r.helpdesk_id, r.helpdesk_number, r.reference "
                 "FROM messages m JOIN requests r ON r.id = m.request_ref WHERE m.id = ?",
@@ -222,7 +222,7 @@ class Forwarder:
     def _files(self, *, claim_table: str, row_id: int) -> tuple[OutgoingFile, ...]:
         column = "request_ref" if claim_table == "requests" else "message_ref"
         extra = " AND message_ref IS NULL" if claim_table == "requests" else ""
-        with self.database.transaction() as cursor:
+        with self.database.transaction(write=False) as cursor:
             cursor.execute(
                 f"SELECT name, media_type, size, path FROM attachments WHERE {column} = ?{extra} "
                 "ORDER BY position",
