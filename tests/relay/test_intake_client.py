@@ -9,8 +9,10 @@ relay forwards into Request Tracker, and every answer is checked against
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +154,61 @@ def _wait(condition: object, timeout: float = 20.0) -> None:
             return
         time.sleep(0.1)
     raise AssertionError("condition not met in time")
+
+
+def test_https_with_ssl_cert_file(
+    tmp_path: Path,
+    request_tracker: Any,
+    rt_fields: dict[str, str],
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import trustme
+
+    from tests.relay.conftest import REQUESTER, rt_settings
+    from tests.servers.relay import RelayServer, issue, relay_config
+
+    ca = trustme.CA()
+    certificate = ca.issue_cert("localhost")
+    chain, key = tmp_path / "chain.pem", tmp_path / "key.pem"
+    certificate.private_key_and_cert_chain_pem.write_to_path(str(chain))
+    certificate.private_key_pem.write_to_path(str(key))
+    config = relay_config(tmp_path / "relay", rt_settings(request_tracker, rt_fields))
+    token = issue(config, CUSTOMER, {REQUESTER: "owner"})
+    with RelayServer(config, tls=(str(chain), str(key))) as server:
+        secure = IntakeChannel(server.url, token=lambda _r: token, attachment_path=store.attachment_path)
+        request = make_request(store)
+        with pytest.raises(DeliveryError) as untrusted:
+            secure.send(request, context("rc-https-000000000001"))
+        assert untrusted.value.code == "delivery.tls" and untrusted.value.kind is FailureKind.CONFIG
+        bundle = tmp_path / "ca.pem"
+        ca.cert_pem.write_to_path(str(bundle))
+        monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+        receipt = secure.send(request, context("rc-https-000000000001"))
+        assert receipt.reference.isdigit() and receipt.url.startswith("https://localhost:")
+
+
+def test_timeout_while_the_relay_waits_then_retry_is_one_ticket(rt_relay: RtRelay, store: Store) -> None:
+    import httpx
+
+    request = make_request(store)
+    hasty = IntakeChannel(
+        rt_relay.url,
+        token=lambda _r: rt_relay.token,
+        attachment_path=store.attachment_path,
+        timeout=httpx.Timeout(0.05),
+    )
+    with pytest.raises(DeliveryError) as caught:
+        hasty.send(request, context("rc-hasty-000000000001"))
+    assert caught.value.kind is FailureKind.NETWORK
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            receipt = channel(rt_relay, store).send(request, context("rc-hasty-000000000001"))
+            break
+        except DeliveryError as exc:  # 409 idempotency.in_progress while the first is being answered
+            assert exc.kind is FailureKind.SERVER and time.monotonic() < deadline
+            time.sleep(0.5)
+    assert [str(t["id"]) for t in rt_relay.tracker.tickets(f"'CF.{{Request ID}}' = '{request.id}'")] == [
+        receipt.reference
+    ]

@@ -49,11 +49,13 @@ def issue(config: RelayConfig, customer: str, *emails: str | dict[str, str]) -> 
 class RelayServer(UvicornThread):
     """Use as a context manager; :attr:`url` is the intake API's base URL."""
 
-    def __init__(self, config: RelayConfig, *, forward: bool = True) -> None:
+    def __init__(
+        self, config: RelayConfig, *, forward: bool = True, tls: tuple[str, str] | None = None
+    ) -> None:
         self.config = config
         self.relay: Relay = build_relay(config)
         self.relay.forward = forward
-        super().__init__(create_app(self.relay))
+        super().__init__(create_app(self.relay), tls=tls)
 
     @property
     def url(self) -> str:

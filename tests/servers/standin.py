@@ -21,19 +21,28 @@ __all__ = ["UvicornThread"]
 class UvicornThread:
     """``app`` served on an ephemeral loopback port until :meth:`stop`; a context manager."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, tls: tuple[str, str] | None = None) -> None:
         self.app = app
+        self.tls = tls  # (certificate chain file, key file): serve HTTPS
         self.port = 0
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
     @property
     def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"https://localhost:{self.port}" if self.tls else f"http://127.0.0.1:{self.port}"
 
     def start(self) -> UvicornThread:
         server = uvicorn.Server(
-            uvicorn.Config(self.app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
+            uvicorn.Config(
+                self.app,
+                host="127.0.0.1",
+                port=0,
+                log_config=None,
+                lifespan="on",
+                ssl_certfile=self.tls[0] if self.tls else None,
+                ssl_keyfile=self.tls[1] if self.tls else None,
+            )
         )
         self._server = server
         self._thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
