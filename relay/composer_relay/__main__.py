@@ -1,0 +1,5 @@
+"""``python -m composer_relay`` is the ``relay`` command."""
+
+from composer_relay.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""What every helpdesk adapter provides, and what the forwarding worker gives it.
+
+An adapter is synchronous (the workers are threads): :meth:`Adapter.create`
+opens a ticket and returns its public number, :meth:`Adapter.find` looks for a
+ticket by the request id, or where the helpdesk can only search subjects by
+the relay's reference it put there (how a forward whose outcome is unknown is
+settled),
+:meth:`Adapter.add_message` adds a follow-up, :meth:`Adapter.state` reads the
+ticket's state mapped onto the intake API's. Failures are
+:class:`HelpdeskError` with one of these codes:
+
+=============================  ======================================================
+``helpdesk.unreachable``       no connection; nothing reached the helpdesk (retry)
+``helpdesk.timeout``           sent, no answer: the outcome is unknown (search, retry)
+``helpdesk.unavailable``       5xx or 429: try again later (``retry_after`` if given)
+``helpdesk.auth_failed``       the agent credential was refused: the operator must fix it
+``helpdesk.rejected``          the helpdesk refused the ticket (a queue, field, size);
+                               the operator must fix the configuration, then ``relay retry``
+``helpdesk.bad_response``      an answer the adapter cannot read
+=============================  ======================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from composer_relay.wire import TicketState
+
+__all__ = [
+    "Adapter",
+    "AdapterSettings",
+    "Capabilities",
+    "HelpdeskError",
+    "HelpdeskTicket",
+    "Outgoing",
+    "OutgoingFile",
+    "OutgoingMessage",
+]
+
+
+class AdapterSettings(BaseModel):
+    """The ``[helpdesk]`` section; each adapter subclasses it with ``kind: Literal[...]``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str
+
+    @classmethod
+    def secret_fields(cls) -> list[str]:
+        """Fields holding agent credentials: never logged, never in a response."""
+        return [
+            name
+            for name, info in cls.model_fields.items()
+            if info.annotation in (SecretStr, SecretStr | None)
+        ]
+
+    def build(self) -> Adapter:
+        """The adapter these settings configure."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What an adapter can do; the worker and ``relay check-config`` read it."""
+
+    label: str
+    find_by_request_id: bool
+    follow_up: bool
+    status: bool
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    name: str
+    media_type: str
+    size: int
+    path: Path
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A stored request, ready for a helpdesk: what the customer reviewed, and who sent it."""
+
+    reference: str
+    request_id: str
+    subject: str
+    body: str
+    requester_name: str
+    requester_email: str
+    customer_id: str
+    category: str
+    urgency: str
+    domain: str
+    account: str
+    files: tuple[OutgoingFile, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def field_values(self) -> dict[str, str]:
+        """The values that go into the helpdesk's own fields, by our names (``custom_fields`` keys)."""
+        return {
+            "request_id": self.request_id,
+            "domain": self.domain,
+            "account": self.account,
+            "category": self.category,
+            "customer_id": self.customer_id,
+        }
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    message_id: str
+    text: str
+    author_email: str
+    files: tuple[OutgoingFile, ...] = ()
+
+    def body(self) -> str:
+        """The text for the helpdesk, signed with who wrote it (the API user posts it) and its id."""
+        return f"{self.text.rstrip()}\n\n-- \nFrom {self.author_email}, follow-up {self.message_id}\n"
+
+
+@dataclass(frozen=True)
+class HelpdeskTicket:
+    """A ticket in the helpdesk: its id for the API, and the number its people and customers see."""
+
+    id: str
+    number: str
+    web_url: str = ""
+
+
+class HelpdeskError(Exception):
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        *,
+        maybe_out: bool = False,
+        retry: bool = True,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+        self.maybe_out = maybe_out
+        self.retry = retry
+        self.retry_after = retry_after
+
+
+class Adapter(Protocol):
+    @property
+    def capabilities(self) -> Capabilities: ...
+
+    def create(self, ticket: Outgoing) -> HelpdeskTicket: ...
+
+    def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None: ...
+
+    def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str: ...
+
+    def state(self, ticket: HelpdeskTicket) -> TicketState | None: ...
+
+    def close(self) -> None: ...

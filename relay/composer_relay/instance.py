@@ -1,0 +1,41 @@
+"""One relay instance: what it runs with (configuration, database, adapter, forwarding workers)."""
+
+from __future__ import annotations
+
+from composer_relay.adapters import Adapter
+from composer_relay.config import RelayConfig
+from composer_relay.db import Database
+from composer_relay.worker import Forwarder
+
+__all__ = ["Relay"]
+
+
+class Relay:
+    """One relay instance: its configuration, database, helpdesk adapter and forwarding workers."""
+
+    def __init__(
+        self, config: RelayConfig, database: Database, adapter: Adapter, *, forward: bool = True
+    ) -> None:
+        self.config = config
+        self.database = database
+        self.adapter = adapter
+        self.forwarder = Forwarder(
+            database,
+            adapter,
+            workers=config.server.workers,
+            instance_timeout=config.server.instance_timeout_seconds,
+            settle_delay=config.server.settle_delay_seconds,
+        )
+        self.forward = forward
+
+    def start(self) -> None:
+        self.database.migrate()
+        self.config.storage.attachments.mkdir(parents=True, exist_ok=True)
+        if self.forward:
+            self.forwarder.start()
+
+    def stop(self) -> None:
+        if self.forward:
+            self.forwarder.stop()
+        self.adapter.close()
+        self.database.close()

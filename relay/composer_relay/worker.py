@@ -1,0 +1,243 @@
+"""Forwarding: worker threads take stored requests and follow-ups to the helpdesk, exactly once.
+
+For each claimed row: if an earlier try may have reached the helpdesk
+("may be out"), the helpdesk is searched for the request id first (where the
+adapter can); "may be out" is written before every helpdesk call; the
+helpdesk's id and public number are written the moment they are known, and
+the files are deleted from disk then. A try whose outcome is unknown on a
+helpdesk that cannot be searched stops as ``unsure`` for the operator,
+rather than risk a second ticket.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import uuid
+from pathlib import Path
+
+from composer_relay import store
+from composer_relay.adapters import (
+    Adapter,
+    HelpdeskError,
+    HelpdeskTicket,
+    Outgoing,
+    OutgoingFile,
+    OutgoingMessage,
+)
+from composer_relay.db import Database
+from composer_relay.metrics import FORWARD_SECONDS, FORWARDS
+from composer_relay.queue import Claim, Queue
+from composer_relay.render import body_text, subject
+from composer_relay.wire import RequestDocument
+
+__all__ = ["Forwarder"]
+
+log = logging.getLogger("composer_relay.worker")
+
+
+class Forwarder:
+    """The forwarding workers of one relay instance."""
+
+    def __init__(
+        self,
+        database: Database,
+        adapter: Adapter,
+        *,
+        workers: int = 4,
+        instance_timeout: float = 15.0,
+        settle_delay: float = 5.0,
+        instance_id: str | None = None,
+    ) -> None:
+        self.database = database
+        self.adapter = adapter
+        self.queue = Queue(
+            database,
+            instance_id or uuid.uuid4().hex[:12],
+            instance_timeout=instance_timeout,
+            settle_delay=settle_delay,
+        )
+        self.wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._workers = workers
+        self._beat_interval = min(2.0, instance_timeout / 4)
+
+    def start(self) -> None:
+        self.queue.heartbeat()
+        beat = threading.Thread(target=self._beat, name="relay-heartbeat", daemon=True)
+        self._threads = [beat] + [
+            threading.Thread(target=self._run, name=f"relay-forward-{n}", daemon=True)
+            for n in range(self._workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.wake.set()
+        for thread in self._threads:
+            thread.join(30)
+        self.queue.leave()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._beat_interval):
+            try:
+                self.queue.heartbeat()
+            except Exception:
+                log.exception("heartbeat failed")
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                worked = self.step()
+            except Exception:
+                log.exception("forwarding step failed")
+                worked = False
+            if not worked:
+                self.wake.wait(1.0)
+                self.wake.clear()
+
+    def step(self) -> bool:
+        """Forward one row if there is one; False when there was nothing to do."""
+        claim = self.queue.claim()
+        if claim is None:
+            return False
+        with FORWARD_SECONDS.time():
+            if claim.table == "requests":
+                self._forward_request(claim)
+            else:
+                self._forward_message(claim)
+        return True
+
+    # -- requests -----------------------------------------------------------
+
+    def _forward_request(self, claim: Claim) -> None:
+        row = store.request_by_id(self.database, claim.id)
+        capabilities = self.adapter.capabilities
+        try:
+            if claim.maybe_out:
+                if not capabilities.find_by_request_id:
+                    self.queue.stop(
+                        claim,
+                        state="unsure",
+                        error="outcome unknown; the helpdesk cannot be searched",
+                        maybe_out=True,
+                    )
+                    FORWARDS.labels(outcome="unsure").inc()
+                    log.error("forward outcome unknown", extra={"reference": row.reference})
+                    return
+                found = self.adapter.find(row.request_id, reference=row.reference)
+                if found is not None:
+                    self._done(claim, row.reference, found, settled=True)
+                    return
+            if not self.queue.mark_may_be_out(claim):
+                return
+            ticket = self.adapter.create(self._outgoing(row))
+        except HelpdeskError as exc:
+            self._failed(claim, row.reference, exc, was_out=claim.maybe_out)
+            return
+        self._done(claim, row.reference, ticket, settled=False)
+
+    def _done(self, claim: Claim, reference: str, ticket: HelpdeskTicket, *, settled: bool) -> None:
+        self.queue.forwarded(claim, helpdesk_id=ticket.id, number=ticket.number, web_url=ticket.web_url)
+        self._delete_files(claim)
+        FORWARDS.labels(outcome="settled" if settled else "created").inc()
+        log.info(
+            "forwarded",
+            extra={"reference": reference, "helpdesk_number": ticket.number, "found_by_search": settled},
+        )
+
+    def _failed(self, claim: Claim, reference: str, exc: HelpdeskError, *, was_out: bool) -> None:
+        maybe_out = was_out or exc.maybe_out
+        if not exc.retry:
+            self.queue.stop(claim, state="failed", error=str(exc), maybe_out=maybe_out)
+            FORWARDS.labels(outcome="failed").inc()
+            log.error(
+                "forward refused", extra={"reference": reference, "error": exc.code, "detail": exc.detail}
+            )
+            return
+        delay = self.queue.retry_later(
+            claim, error=str(exc), maybe_out=maybe_out, retry_after=exc.retry_after
+        )
+        FORWARDS.labels(outcome="retry").inc()
+        log.warning(
+            "forward failed, will retry",
+            extra={"reference": reference, "error": exc.code, "maybe_out": maybe_out, "retry_in": delay},
+        )
+
+    def _outgoing(self, row: store.StoredRequest) -> Outgoing:
+        document = RequestDocument.model_validate(row.document)
+        request = document.request
+        return Outgoing(
+            reference=row.reference,
+            request_id=request.id,
+            subject=subject(request),
+            body=body_text(row.document, request, row.reference),
+            requester_name=request.requester.name,
+            requester_email=request.requester.email,
+            customer_id=row.customer_id,
+            category=request.category,
+            urgency=request.urgency.value,
+            domain=request.domain,
+            account=request.account,
+            files=self._files(claim_table="requests", row_id=row.id),
+        )
+
+    # -- follow-ups ---------------------------------------------------------
+
+    def _forward_message(self, claim: Claim) -> None:
+        with self.database.transaction(write=False) as cursor:
+            cursor.execute(
+                "SELECT m.message_id, m.text, m.author_email, r.helpdesk_id, r.helpdesk_number, r.reference "
+                "FROM messages m JOIN requests r ON r.id = m.request_ref WHERE m.id = ?",
+                (claim.id,),
+            )
+            message_id, text, author, helpdesk_id, number, reference = cursor.fetchone()
+        if claim.maybe_out:
+            self.queue.stop(
+                claim, state="unsure", error="outcome unknown; follow-ups cannot be searched", maybe_out=True
+            )
+            FORWARDS.labels(outcome="unsure").inc()
+            log.error("follow-up outcome unknown", extra={"reference": reference, "message_id": message_id})
+            return
+        outgoing = OutgoingMessage(
+            message_id, text, author, self._files(claim_table="messages", row_id=claim.id)
+        )
+        try:
+            if not self.queue.mark_may_be_out(claim):
+                return
+            helpdesk_message = self.adapter.add_message(HelpdeskTicket(helpdesk_id, number), outgoing)
+        except HelpdeskError as exc:
+            self._failed(claim, reference, exc, was_out=False)
+            return
+        self.queue.forwarded(claim, helpdesk_id=helpdesk_message, number=number)
+        self._delete_files(claim)
+        FORWARDS.labels(outcome="created").inc()
+        log.info("follow-up forwarded", extra={"reference": reference, "message_id": message_id})
+
+    # -- files ----------------------------------------------------------------
+
+    def _files(self, *, claim_table: str, row_id: int) -> tuple[OutgoingFile, ...]:
+        column = "request_ref" if claim_table == "requests" else "message_ref"
+        extra = " AND message_ref IS NULL" if claim_table == "requests" else ""
+        with self.database.transaction(write=False) as cursor:
+            cursor.execute(
+                f"SELECT name, media_type, size, path FROM attachments WHERE {column} = ?{extra} "
+                "ORDER BY position",
+                (row_id,),
+            )
+            rows = cursor.fetchall()
+        return tuple(OutgoingFile(r[0], r[1], int(r[2]), Path(r[3])) for r in rows if r[3])
+
+    def _delete_files(self, claim: Claim) -> None:
+        """Attachments are kept on disk only until forwarded."""
+        column = "request_ref" if claim.table == "requests" else "message_ref"
+        extra = " AND message_ref IS NULL" if claim.table == "requests" else ""
+        with self.database.transaction() as cursor:
+            cursor.execute(f"SELECT path FROM attachments WHERE {column} = ?{extra}", (claim.id,))
+            paths = [Path(r[0]) for r in cursor.fetchall() if r[0]]
+            cursor.execute(f"UPDATE attachments SET path = NULL WHERE {column} = ?{extra}", (claim.id,))
+        for folder in {p.parent for p in paths}:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,87 @@
+"""A TCP proxy on 127.0.0.1 that loses answers on purpose, in front of a real server.
+
+``faults`` is consumed one per new client connection:
+
+* ``"drop_response"``: the request goes through to the server in full, the
+  server acts on it, and its answer is thrown away; the client's connection
+  is closed. This is the case exactly-once is about: the helpdesk created
+  the ticket, the relay never heard so.
+* ``"refuse"``: the connection is closed before anything is forwarded.
+
+Anything else is passed through both ways untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+
+__all__ = ["FaultProxy"]
+
+
+class FaultProxy:
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.faults: list[str] = []
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._closing = False
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> FaultProxy:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._closing = True
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while not self._closing:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+                fault = self.faults.pop(0) if self.faults else ""
+            threading.Thread(target=self._serve, args=(client, fault), daemon=True).start()
+
+    def _serve(self, client: socket.socket, fault: str) -> None:
+        if fault == "refuse":
+            client.close()
+            return
+        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+        answered = threading.Event()
+        threading.Thread(target=self._pipe, args=(client, upstream, None), daemon=True).start()
+        self._pipe(upstream, client, answered if fault == "drop_response" else None)
+        if fault == "drop_response":
+            answered.wait(60)
+        for end in (client, upstream):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    @staticmethod
+    def _pipe(source: socket.socket, target: socket.socket, swallow: threading.Event | None) -> None:
+        while True:
+            try:
+                chunk = source.recv(65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            if swallow is not None:
+                swallow.set()  # the server has answered: lose it and hang up
+                return
+            try:
+                target.sendall(chunk)
+            except OSError:
+                return
