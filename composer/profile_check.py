@@ -259,8 +259,6 @@ def _no_effect(profile: ProviderProfile) -> list[ProfileIssue]:
             warnings.append(
                 ProfileIssue(("channels", index, "helpdesk"), "effect.helpdesk", {"value": helpdesk})
             )
-        if getattr(channel, "departments", None):
-            warnings.append(ProfileIssue(("channels", index, "departments"), "effect.departments"))
     if profile.prefill.public_key and importlib.util.find_spec("composer.prefill") is None:
         warnings.append(ProfileIssue(("prefill", "public_key"), "effect.prefill"))
     for index, contact in enumerate(profile.support.contacts):

@@ -144,10 +144,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("This build cannot send to a “{value}” helpdesk; requests go by the next channel."),
         N_('Put a channel this build can use first: helpdesk = "intake", kind = "email" or kind = "file".'),
     ),
-    "effect.departments": (
-        N_("“departments” has no effect in this build."),
-        N_("It is kept for a later build; the request goes to the helpdesk's default queue."),
-    ),
     "effect.prefill": (
         N_("“prefill.public_key” has no effect in this build: it has no pre-fill links."),
         N_("Leave it empty until a build reads it."),
@@ -213,6 +209,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ),
     ),
     "migrate.department": (N_("“department” of a category no longer exists."), N_("Remove the key.")),
+    "migrate.departments": (
+        N_("“departments” of a channel no longer exists: the app does not choose the helpdesk's queue."),
+        N_("Remove the key; the provider's relay maps each kind of problem to a queue of its own."),
+    ),
     "migrate.may_file": (
         N_("may_file = [] meant every category in format 1; in format 2 it means none."),
         N_('Write may_file = ["*"] for every category.'),

@@ -51,6 +51,10 @@ def migrate_v1(data: dict[str, Any]) -> tuple[dict[str, Any], list[Note], Moved]
             if isinstance(category, dict) and "department" in category:
                 del category["department"]
                 notes.append((("categories", index, "department"), "migrate.department", {}))
+    for index, channel in enumerate(new.get("channels") or []):
+        if isinstance(channel, dict) and "departments" in channel:
+            del channel["departments"]
+            notes.append((("channels", index, "departments"), "migrate.departments", {}))
     for index, role in enumerate(new.get("roles") or []):
         if isinstance(role, dict) and role.get("may_file") == []:
             role["may_file"] = ["*"]

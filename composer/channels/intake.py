@@ -310,7 +310,6 @@ class IntakeSettings(ChannelSettings):
     kind: Literal["helpdesk"]
     helpdesk: Literal["intake"]
     url: str = Field(description="Base URL of the intake API, e.g. https://support.example/api/v1.")
-    departments: dict[str, int | str] = Field(default_factory=dict)
 
 
 def _token_identity(settings: IntakeSettings, request: Request, _factory: ChannelFactory) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
-
 from composer.channels.registry import ChannelSettings, ChannelSpec
 
 __all__ = ["SPECS", "PlannedHelpdeskSettings"]
@@ -25,7 +23,6 @@ class PlannedHelpdeskSettings(ChannelSettings):
     kind: Literal["helpdesk"]
     helpdesk: Literal["rt", "osticket", "zammad", "freshdesk", "zendesk", "whmcs"]
     url: str
-    departments: dict[str, int | str] = Field(default_factory=dict)
 
 
 SPECS = tuple(

@@ -175,7 +175,7 @@ def test_format_1_still_loads_and_says_how_to_upgrade() -> None:
     assert profile.support.first("customer_area") is not None  # was expected.control_panel
     codes = {w.code: w.line for w in checked.warnings}
     assert codes["migrate.phone_tier"] == 18 and codes["migrate.office_hours"] == 19
-    assert "effect.departments" in codes
+    assert "migrate.departments" in codes and "effect.departments" not in codes
 
 
 def test_format_1_empty_may_file_meant_everyone() -> None:
