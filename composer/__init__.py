@@ -6,11 +6,9 @@ diagnostics and delivery. The Qt user interface lives in :mod:`composer.ui`
 and only ever talks to the core through its public functions.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("request-composer")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+# The one place the version is written: pyproject.toml reads it from here
+# ([tool.hatch.version]), so `--version` needs no package metadata (importing
+# importlib.metadata alone costs more than the rest of the start).
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]
