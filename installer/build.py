@@ -26,10 +26,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from string import Template
@@ -72,7 +72,12 @@ def run(*command: str | Path, **kwargs: object) -> None:
 
 
 def version() -> str:
-    return str(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"])
+    """The app's version, written once in composer/__init__.py (pyproject.toml reads it there too)."""
+    text = (ROOT / "composer" / "__init__.py").read_text(encoding="utf-8")
+    found = re.search(r'^__version__ = "([^"]+)"', text, flags=re.M)
+    if not found:
+        raise SystemExit("composer/__init__.py has no __version__")
+    return found.group(1)
 
 
 def build_venv(folder: Path) -> Path:
