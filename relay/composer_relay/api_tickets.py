@@ -1,4 +1,4 @@
-"""A ticket after it was filed: ``GET /requests/{reference}``, follow-ups, and ``GET /prefill/{code}``."""
+"""After filing: ``GET /requests/{reference}``, follow-ups, ``GET /prefill/{code}``, the open intake's link."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from composer_relay import store
+from composer_relay.adapters import HelpdeskError, HelpdeskTicket
 from composer_relay.api_common import HOUR, authorise, json_answer, owned
 from composer_relay.db import IntegrityError
 from composer_relay.instance import Relay
@@ -54,8 +55,7 @@ async def request_status(relay: Relay, request: Request) -> Response:
 
 
 def _refresh_status(relay: Relay, row: store.StoredRequest) -> str:
-    from composer_relay.adapters import HelpdeskError, HelpdeskTicket
-
+    """Ask the helpdesk for the ticket's state and keep it; "" when it cannot say."""
     assert row.helpdesk_id is not None
     try:
         state = relay.adapter.state(HelpdeskTicket(row.helpdesk_id, row.helpdesk_number or ""))
