@@ -1,4 +1,4 @@
-"""After filing: ``GET /requests/{reference}``, follow-ups, ``GET /prefill/{code}``, the open intake's link."""
+"""After filing: ``GET /requests/{reference}``, follow-ups, ``GET /prefill/{code}``, the open link."""
 
 from __future__ import annotations
 
