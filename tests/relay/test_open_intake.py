@@ -14,11 +14,13 @@ from typing import Any
 import httpx
 import pytest
 
+from composer_relay.adapters.mail import SmtpSettings
 from composer_relay.cli import main as relay_main
 from composer_relay.db import open_database
 from composer_relay.tokens import OPEN
 from tests.relay.test_api import document
 from tests.relay.test_forwarding import _post, _until
+from tests.relay.test_mail_adapter import mail_settings
 from tests.relay.test_zammad import settings as zammad_settings
 from tests.servers.relay import RelayServer, issue, relay_config
 from tests.servers.smtp import SmtpServer
@@ -26,23 +28,11 @@ from tests.servers.zammad import ZammadStandIn
 
 
 def open_config(tmp_path: Path, smtp: SmtpServer, zammad: ZammadStandIn, **extra: Any) -> Any:
-    ca = tmp_path / "ca.pem"
-    smtp.ca.cert_pem.write_to_path(str(ca))
+    server = {k: v for k, v in mail_settings(smtp, tmp_path).items() if k in SmtpSettings.model_fields}
     return relay_config(
         tmp_path,
         zammad_settings(zammad.url),
-        open_intake={
-            "enabled": True,
-            "smtp": {
-                "sender": "relay@example.test",
-                "host": "localhost",
-                "port": smtp.port,
-                "username": smtp.user,
-                "password": smtp.password,
-                "ca_file": str(ca),
-            },
-            **extra,
-        },
+        open_intake={"enabled": True, "smtp": server, **extra},
     )
 
 
