@@ -41,16 +41,13 @@ def json_answer(body: dict[str, Any], status: int = 200, **headers: str) -> Resp
     return JSONResponse(body, status_code=status, headers=headers or None)
 
 
-# -- POST /requests ---------------------------------------------------------------
-
-
 async def owned(relay: Relay, request: Request, token: Token) -> store.StoredRequest:
+    """The token's customer's request named in the path (any open-intake request for the open token)."""
     reference = request.path_params["reference"]
     row = None
+    customer = "open:*" if token.open else token.customer_id
     if REFERENCE.fullmatch(reference):
-        row = await run_in_threadpool(
-            store.request_by_reference, relay.database, token.customer_id, reference
-        )
+        row = await run_in_threadpool(store.request_by_reference, relay.database, customer, reference)
     if row is None:
         raise Problem(404, "ticket.not_found", "No such ticket", detail=f"Nothing known as {reference}.")
     return row

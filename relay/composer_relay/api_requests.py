@@ -13,11 +13,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from composer_relay import store
+from composer_relay.adapters import HelpdeskError
 from composer_relay.api_common import HOUR, authorise, json_answer
 from composer_relay.db import IntegrityError
 from composer_relay.instance import Relay
 from composer_relay.intake import idempotency_key, read_post
 from composer_relay.metrics import ACCEPTED
+from composer_relay.open_intake import send_confirmation
 from composer_relay.problems import Problem
 from composer_relay.tokens import Token
 from composer_relay.wire import RequestDocument
@@ -54,8 +56,15 @@ async def create_request(relay: Relay, request: Request) -> Response:
     assert isinstance(document, RequestDocument)
     requester = document.request.requester.email
     database = relay.database
+    if token.open and not relay.config.open_intake.enabled:
+        store.discard_staged(received.files)
+        raise Problem(
+            401, "auth.invalid", "This token is not valid", detail="The open intake is switched off."
+        )
+    # the open intake files each sender as a customer of their own: their keys never meet another's
+    customer_id = f"open:{requester.strip().lower()}" if token.open else token.customer_id
     try:
-        existing = await run_in_threadpool(store.find_request, database, token.customer_id, key)
+        existing = await run_in_threadpool(store.find_request, database, customer_id, key)
         if existing is not None:
             return await _replay(relay, request, existing, received.body_hash)
         if not token.allows(requester):
@@ -82,7 +91,7 @@ async def create_request(relay: Relay, request: Request) -> Response:
             row = await run_in_threadpool(
                 lambda: store.accept_request(
                     database,
-                    customer_id=token.customer_id,
+                    customer_id=customer_id,
                     token_id=token.id,
                     key=key,
                     body_hash=received.body_hash,
@@ -92,15 +101,17 @@ async def create_request(relay: Relay, request: Request) -> Response:
                         **received.data,
                         "relay": {
                             "customer_id": token.customer_id,
-                            "verified_role": token.role_of(requester),
+                            "verified_role": "" if token.open else token.role_of(requester),
+                            "open_intake": token.open,
                         },
                     },
                     files=received.files,
-                    answer_wait=relay.config.server.answer_wait_seconds,
+                    answer_wait=0.0 if token.open else relay.config.server.answer_wait_seconds,
+                    state="unconfirmed" if token.open else "queued",
                 )
             )
         except IntegrityError:
-            existing = await run_in_threadpool(store.find_request, database, token.customer_id, key)
+            existing = await run_in_threadpool(store.find_request, database, customer_id, key)
             assert existing is not None
             return await _replay(relay, request, existing, received.body_hash)
     except BaseException:
@@ -116,11 +127,33 @@ async def create_request(relay: Relay, request: Request) -> Response:
         address=requester,
         reference=row.reference,
     )
-    log.info("request accepted", extra={"reference": row.reference, "customer": token.customer_id})
-    relay.forwarder.wake.set()
-    row = await _wait_for_number(relay, row)
+    log.info("request accepted", extra={"reference": row.reference, "customer": customer_id})
+    if token.open:
+        await run_in_threadpool(_confirmation, relay, request, row)
+    else:
+        relay.forwarder.wake.set()
+        row = await _wait_for_number(relay, row)
     answer = await run_in_threadpool(store.set_answer, database, row.id, _answer(relay, request, row))
     return json_answer(answer, 201, Location=answer["status_url"])
+
+
+def _confirmation(relay: Relay, request: Request, row: store.StoredRequest) -> None:
+    """Mail the open intake's link; a failure leaves the request unconfirmed (``relay pending``)."""
+    link_base = _status_url(relay, request, row.reference).rsplit("/requests/", 1)[0]
+    try:
+        send_confirmation(
+            relay.database,
+            relay.config.open_intake,
+            request_ref=row.id,
+            reference=row.reference,
+            address=row.requester_email,
+            link_base=link_base,
+        )
+    except HelpdeskError as exc:
+        log.error("confirmation not sent", extra={"reference": row.reference, "error": exc.code})
+        store.audit(relay.database, "confirmation.failed", reference=row.reference, detail=exc.code)
+        return
+    store.audit(relay.database, "confirmation.sent", address=row.requester_email, reference=row.reference)
 
 
 async def _wait_for_number(relay: Relay, row: store.StoredRequest) -> store.StoredRequest:
@@ -167,8 +200,11 @@ async def _replay(relay: Relay, request: Request, row: store.StoredRequest, body
 def _check_rates(relay: Relay, token: Token, address: str) -> None:
     limits = relay.config.limits
     since = time.time() - HOUR
+    per_token = (
+        relay.config.open_intake.requests_per_hour if token.open else limits.requests_per_hour_per_token
+    )
     checks = (
-        ("token_id", token.id, limits.requests_per_hour_per_token),
+        ("token_id", token.id, per_token),
         ("requester_email", address.strip().lower(), limits.requests_per_hour_per_address),
     )
     for column, value, limit in checks:
@@ -182,6 +218,3 @@ def _check_rates(relay: Relay, token: Token, address: str) -> None:
                 detail=f"rate_limited {column}",
             )
             raise Problem(429, "rate_limited", "Too many requests in the last hour", retry_after=600)
-
-
-# -- GET /requests/{reference} ----------------------------------------------------

@@ -1,27 +1,30 @@
-"""A ticket after it was filed: ``GET /requests/{reference}``, follow-ups, and ``GET /prefill/{code}``."""
+"""After filing: ``GET /requests/{reference}``, follow-ups, ``GET /prefill/{code}``, the open link."""
 
 from __future__ import annotations
 
 import logging
 import time
 from datetime import UTC, datetime
+from html import escape
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 
 from composer_relay import store
+from composer_relay.adapters import HelpdeskError, HelpdeskTicket
 from composer_relay.api_common import HOUR, authorise, json_answer, owned
 from composer_relay.db import IntegrityError
 from composer_relay.instance import Relay
 from composer_relay.intake import idempotency_key, read_post
 from composer_relay.metrics import ACCEPTED
+from composer_relay.open_intake import confirm
 from composer_relay.prefill import get_prefill
 from composer_relay.problems import Problem
 from composer_relay.wire import PREFILL_CODE, Message, TicketState
 
-__all__ = ["STATUS_REFRESH_SECONDS", "add_message", "prefill", "request_status"]
+__all__ = ["STATUS_REFRESH_SECONDS", "add_message", "confirm_page", "prefill", "request_status"]
 
 log = logging.getLogger("composer_relay.api")
 STATUS_REFRESH_SECONDS = 30.0
@@ -52,8 +55,7 @@ async def request_status(relay: Relay, request: Request) -> Response:
 
 
 def _refresh_status(relay: Relay, row: store.StoredRequest) -> str:
-    from composer_relay.adapters import HelpdeskError, HelpdeskTicket
-
+    """Ask the helpdesk for the ticket's state and keep it; "" when it cannot say."""
     assert row.helpdesk_id is not None
     try:
         state = relay.adapter.state(HelpdeskTicket(row.helpdesk_id, row.helpdesk_number or ""))
@@ -184,3 +186,29 @@ async def prefill(relay: Relay, request: Request) -> Response:
     if found.staff:
         body["staff"] = found.staff
     return json_answer(body)
+
+
+# -- GET /confirm/{code}: the open intake's link -------------------------------------
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><h1>{title}</h1><p>{text}</p></body></html>
+"""
+
+
+async def confirm_page(relay: Relay, request: Request) -> Response:
+    """The page a sender sees after following the link mailed to them (a browser, not the app)."""
+    outcome, reference = await run_in_threadpool(confirm, relay.database, request.path_params["code"])
+    if outcome == "confirmed":
+        await run_in_threadpool(store.audit, relay.database, "request.confirmed", reference=reference)
+        relay.forwarder.wake.set()
+        title, text, status = (
+            "Thank you",
+            f"Your request {escape(reference)} is on its way to our support team.",
+            200,
+        )
+    elif outcome == "expired":
+        title, text, status = "This link has expired", "Please send your request again.", 410
+    else:
+        title, text, status = "Unknown link", "This link is not valid, or was used already.", 404
+    return HTMLResponse(_PAGE.format(title=title, text=text), status_code=status)

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from composer_relay.api_requests import create_request
-from composer_relay.api_tickets import add_message, prefill, request_status
+from composer_relay.api_tickets import add_message, confirm_page, prefill, request_status
 from composer_relay.db import StorageUnavailable
 from composer_relay.instance import Relay
 from composer_relay.metrics import REFUSED
@@ -40,6 +40,7 @@ def create_app(relay: Relay) -> Starlette:
         Route("/requests/{reference}", _handler(relay, request_status), methods=["GET"]),
         Route("/requests/{reference}/messages", _handler(relay, add_message), methods=["POST"]),
         Route("/prefill/{code}", _handler(relay, prefill), methods=["GET"]),
+        Route("/confirm/{code}", _handler(relay, confirm_page), methods=["GET"]),
     ]
 
     @contextlib.asynccontextmanager

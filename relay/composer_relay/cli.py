@@ -46,7 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     issue = token.add_parser("issue", help="issue a token for a customer's contacts")
-    issue.add_argument("--customer", required=True)
+    issue.add_argument("--customer", help="the customer it is for (not with --open)")
+    issue.add_argument(
+        "--open", action="store_true", help="the open intake's one token: any sender, who confirms by mail"
+    )
     for role in ("owner", "technical", "billing"):
         issue.add_argument(
             f"--{role}", action="append", default=[], help=f"the {role} contact's address (repeat)"
@@ -125,7 +128,20 @@ def _manage(args: argparse.Namespace, database: Database) -> int:
     from composer_relay import store, tokens
 
     if args.command == "token":
-        if args.action == "issue":
+        if args.action == "issue" and args.open:
+            secret = tokens.issue_token(
+                database, "open", {tokens.OPEN: "unconfirmed"}, label=args.label or "open"
+            )
+            store.audit(database, "token.issued", customer_id="open", token_id=secret.split("_")[1])
+            print(secret)
+            print(
+                "The open intake's token: put it in your provider profile; set [open_intake] enabled.",
+                file=sys.stderr,
+            )
+        elif args.action == "issue":
+            if not args.customer:
+                print("say which customer: --customer ID (or --open for the open intake)", file=sys.stderr)
+                return 2
             contacts = {a: "contact" for a in args.email}
             for role in (
                 "billing",

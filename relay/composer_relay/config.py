@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from composer_relay.adapters import AdapterSettings, adapter_kinds, settings_model
+from composer_relay.open_intake import OpenIntakeSettings
 
 __all__ = [
     "ConfigError",
@@ -35,6 +36,7 @@ __all__ = [
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 ENV_PREFIX = "RELAY_HELPDESK_"
+OPEN_INTAKE_PASSWORD = "RELAY_OPEN_INTAKE_PASSWORD"
 
 DEFAULT_MEDIA_TYPES = (
     "image/png",
@@ -98,6 +100,7 @@ class RelayConfig(BaseModel):
     server: ServerSettings = ServerSettings()
     storage: StorageSettings
     limits: LimitSettings = LimitSettings()
+    open_intake: OpenIntakeSettings = OpenIntakeSettings()
     helpdesk: AdapterSettings
 
 
@@ -155,6 +158,20 @@ def config_from_data(
                 f"helpdesk.{name}: a secret in a file others can read; make the file readable by "
                 f"the relay alone (chmod 600) or remove it and set {ENV_PREFIX}{name.upper()}"
             )
+    smtp = (data.get("open_intake") or {}).get("smtp") or {}
+    if "password" in smtp and not private:
+        lines.append(
+            "open_intake.smtp.password: a secret in a file others can read; make the file readable by the "
+            f"relay alone (chmod 600) or remove it and set {OPEN_INTAKE_PASSWORD}"
+        )
+    if OPEN_INTAKE_PASSWORD in environ and isinstance(data.get("open_intake"), dict):
+        data = {
+            **data,
+            "open_intake": {
+                **data["open_intake"],
+                "smtp": {**smtp, "password": environ[OPEN_INTAKE_PASSWORD]},
+            },
+        }
     for key, value in environ.items():
         if key.startswith(ENV_PREFIX):
             helpdesk[key.removeprefix(ENV_PREFIX).lower()] = value
@@ -172,8 +189,20 @@ def config_from_data(
         lines += _explain(exc, model, prefix="helpdesk.")
     if lines or sections is None or settings is None:
         raise ConfigError(path, lines)
+    if sections.open_intake.enabled and sections.open_intake.smtp is None:
+        raise ConfigError(
+            path,
+            [
+                "open_intake.smtp: missing; the open intake mails confirmation links, write e.g. "
+                '[open_intake.smtp] with host = "mail.example.com" and sender = "relay@example.com"'
+            ],
+        )
     return RelayConfig(
-        server=sections.server, storage=sections.storage, limits=sections.limits, helpdesk=settings
+        server=sections.server,
+        storage=sections.storage,
+        limits=sections.limits,
+        open_intake=sections.open_intake,
+        helpdesk=settings,
     )
 
 
@@ -183,6 +212,7 @@ class _Sections(BaseModel):
     server: ServerSettings = ServerSettings()
     storage: StorageSettings
     limits: LimitSettings = LimitSettings()
+    open_intake: OpenIntakeSettings = OpenIntakeSettings()
 
 
 def _explain(exc: ValidationError, model: type[BaseModel], *, prefix: str) -> list[str]:

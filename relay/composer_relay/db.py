@@ -132,6 +132,16 @@ MIGRATIONS: list[str] = [
         seen_at {real} NOT NULL
     );
     """,
+    # 2: the open intake: a request from an unknown sender waits for the link mailed to them
+    """
+    CREATE TABLE confirmations (
+        request_ref INTEGER PRIMARY KEY REFERENCES requests (id),
+        code_hash TEXT NOT NULL UNIQUE,
+        address TEXT NOT NULL,
+        expires_at {real} NOT NULL,
+        confirmed_at {real}
+    );
+    """,
 ]
 
 

@@ -44,6 +44,8 @@ def subject(request: RequestBody) -> str:
 def _verified(document: dict[str, Any]) -> str:
     """What the relay vouches for: an address the provider has on record for this customer, in this role."""
     relay = document.get("relay")
+    if isinstance(relay, dict) and relay.get("open_intake"):
+        return "Not a known contact: the sender confirmed this address by a link mailed to it (open intake)\n"
     if not isinstance(relay, dict) or not relay.get("verified_role"):
         return ""
     return f"Verified contact of customer {relay.get('customer_id', '')}: {relay['verified_role']}\n"

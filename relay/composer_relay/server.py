@@ -17,11 +17,15 @@ def build_relay(config: RelayConfig) -> Relay:
 
 
 def secrets_of(config: RelayConfig) -> list[str]:
+    """Every credential in the configuration: the log formatter blanks them, should one reach a line."""
     values = []
     for name in config.helpdesk.secret_fields():
         value = getattr(config.helpdesk, name)
         if value is not None:
             values.append(value.get_secret_value())
+    smtp = config.open_intake.smtp
+    if smtp is not None and smtp.password is not None:
+        values.append(smtp.password.get_secret_value())
     return values
 
 

@@ -128,12 +128,18 @@ def find_request(database: Database, customer_id: str, key: str) -> StoredReques
 
 
 def request_by_reference(database: Database, customer_id: str, reference: str) -> StoredRequest | None:
-    """The customer's request whose relay reference or helpdesk number is ``reference``."""
+    """The customer's request whose relay reference or helpdesk number is ``reference``.
+
+    ``customer_id`` ending in ``:*`` matches every customer with that prefix
+    (the open intake files each sender as ``open:<address>``).
+    """
+    match = "customer_id LIKE ?" if customer_id.endswith(":*") else "customer_id = ?"
+    wanted = customer_id[:-1] + "%" if customer_id.endswith(":*") else customer_id
     with database.transaction(write=False) as cursor:
         cursor.execute(
-            f"SELECT {REQUEST_COLUMNS} FROM requests WHERE customer_id = ? "
+            f"SELECT {REQUEST_COLUMNS} FROM requests WHERE {match} "
             "AND (reference = ? OR helpdesk_number = ?) ORDER BY id LIMIT 1",
-            (customer_id, reference, reference),
+            (wanted, reference, reference),
         )
         row = cursor.fetchone()
     return _request(row) if row else None
@@ -158,8 +164,12 @@ def accept_request(
     document: dict[str, Any],
     files: list[Staged],
     answer_wait: float,
+    state: str = "queued",
 ) -> StoredRequest:
     """Store a new request and its files' metadata in one transaction.
+
+    ``state`` is ``queued`` (forward it), or ``unconfirmed`` for the open
+    intake (forward it once the sender followed the link mailed to them).
 
     Raises:
         IntegrityError: a request with this key exists already (the caller replays it).
@@ -174,7 +184,7 @@ def accept_request(
         cursor.execute(
             "INSERT INTO requests (reference, customer_id, token_id, idempotency_key, body_hash, request_id, "
             "requester_email, document, answer_deadline, state, next_attempt_at, received_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 reference,
                 customer_id,
@@ -185,6 +195,7 @@ def accept_request(
                 requester_email,
                 json.dumps(document, ensure_ascii=False),
                 now + answer_wait + 5.0,
+                state,
                 now,
                 now,
             ),

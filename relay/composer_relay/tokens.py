@@ -30,7 +30,8 @@ __all__ = [
 PREFIX = "rct_"
 
 
-ROLES = ("owner", "technical", "billing", "contact")
+ROLES = ("owner", "technical", "billing", "contact", "unconfirmed")
+OPEN = "*"  # the address of an open-intake token's only "contact"
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,13 @@ class Token:
     def contacts(self) -> tuple[str, ...]:
         return tuple(sorted(self.roles))
 
+    @property
+    def open(self) -> bool:
+        """A token for the open intake: any address, confirmed by a link mailed to it."""
+        return OPEN in self.roles
+
     def allows(self, address: str) -> bool:
-        return normalise_address(address) in self.roles
+        return self.open or normalise_address(address) in self.roles
 
     def role_of(self, address: str) -> str:
         return self.roles.get(normalise_address(address), "")
@@ -87,7 +93,7 @@ def issue_token(
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     given = contacts if isinstance(contacts, dict) else dict.fromkeys(contacts, "contact")
-    addresses = {normalise_address(a): role for a, role in given.items()}
+    addresses = {a if a == OPEN else normalise_address(a): role for a, role in given.items()}
     if set(addresses.values()) - set(ROLES):
         raise ValueError(", ".join(sorted(set(addresses.values()) - set(ROLES))))
     with database.transaction() as cursor:

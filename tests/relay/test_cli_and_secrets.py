@@ -101,9 +101,9 @@ def test_migrate_and_tokens_are_stored_hashed(tmp_path: Path, capsys: pytest.Cap
         'sender = "relay@example.test"\nhost = "127.0.0.1"\n',
     )
     assert relay_main(["--config", str(config), "migrate"]) == 0
-    assert "schema at version 1 (applied [1])" in capsys.readouterr().out
+    assert "schema at version 2 (applied [1, 2])" in capsys.readouterr().out
     assert relay_main(["--config", str(config), "migrate"]) == 0
-    assert capsys.readouterr().out.strip() == "schema at version 1"
+    assert capsys.readouterr().out.strip() == "schema at version 2"
     assert (
         relay_main(
             [

@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from typing import ClassVar, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from composer_relay.adapters.base import (
     AdapterSettings,
@@ -34,12 +34,14 @@ from composer_relay.adapters.base import (
 )
 from composer_relay.wire import TicketState
 
-__all__ = ["MailAdapter", "Settings"]
+__all__ = ["MailAdapter", "Settings", "SmtpSettings", "smtp_send"]
 
 
-class Settings(AdapterSettings):
-    kind: Literal["mail"]
-    to: str = Field(examples=["support@example.com"])
+class SmtpSettings(BaseModel):
+    """Where the relay sends mail: the helpdesk's intake address, or the open intake's confirmations."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     sender: str = Field(examples=["relay@example.com"])
     host: str = Field(examples=["mail.example.com"])
     port: int = Field(587, examples=[587])
@@ -48,6 +50,11 @@ class Settings(AdapterSettings):
     password: SecretStr | None = None
     ca_file: str = Field("", examples=["/etc/ssl/certs/ca-certificates.crt"])
     timeout_seconds: float = Field(60.0, examples=[60])
+
+
+class Settings(AdapterSettings, SmtpSettings):
+    kind: Literal["mail"]
+    to: str = Field(examples=["support@example.com"])
     message_domain: str = Field("relay.invalid", examples=["intake.example.com"])
 
     def build(self) -> MailAdapter:
@@ -115,39 +122,49 @@ class MailAdapter:
         return None
 
     def _send(self, message: EmailMessage, envelope_from: str) -> None:
-        settings = self.settings
-        context = ssl.create_default_context(cafile=settings.ca_file or None)
-        data_sent = False
-        try:
-            if settings.security == "tls":
-                client: smtplib.SMTP = smtplib.SMTP_SSL(
-                    settings.host, settings.port, timeout=settings.timeout_seconds, context=context
-                )
-            else:
-                client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
-            with client:
-                if settings.security == "starttls":
-                    client.starttls(context=context)
-                if settings.username and settings.password is not None:
-                    client.login(settings.username, settings.password.get_secret_value())
-                data_sent = True
-                client.send_message(
-                    message, from_addr=settings.sender or envelope_from, to_addrs=[settings.to]
-                )
-        except smtplib.SMTPAuthenticationError as exc:
-            raise HelpdeskError("helpdesk.auth_failed", f"SMTP {exc.smtp_code}", retry=False) from None
-        except smtplib.SMTPResponseException as exc:
-            if 400 <= exc.smtp_code < 500:
-                raise HelpdeskError("helpdesk.unavailable", f"SMTP {exc.smtp_code}") from None
-            raise HelpdeskError("helpdesk.rejected", f"SMTP {exc.smtp_code}", retry=False) from None
-        except smtplib.SMTPRecipientsRefused:
-            raise HelpdeskError("helpdesk.rejected", "recipient refused", retry=False) from None
-        except ssl.SSLError as exc:
-            raise HelpdeskError("helpdesk.unreachable", f"TLS: {exc.reason}") from None
-        except (OSError, smtplib.SMTPException) as exc:
-            if data_sent:
-                raise HelpdeskError("helpdesk.timeout", type(exc).__name__, maybe_out=True) from None
-            raise HelpdeskError("helpdesk.unreachable", type(exc).__name__) from None
+        smtp_send(self.settings, message, to=[self.settings.to], envelope_from=envelope_from)
+
+
+def smtp_send(
+    settings: SmtpSettings, message: EmailMessage, *, to: list[str], envelope_from: str = ""
+) -> None:
+    """Send ``message`` to ``to`` through the server in ``settings``.
+
+    Raises:
+        HelpdeskError: ``helpdesk.auth_failed``, ``helpdesk.unavailable`` (4xx),
+            ``helpdesk.rejected`` (5xx), ``helpdesk.unreachable``, or
+            ``helpdesk.timeout`` with ``maybe_out`` when the line broke once DATA may have gone.
+    """
+    context = ssl.create_default_context(cafile=settings.ca_file or None)
+    data_sent = False
+    try:
+        if settings.security == "tls":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=settings.timeout_seconds, context=context
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_seconds)
+        with client:
+            if settings.security == "starttls":
+                client.starttls(context=context)
+            if settings.username and settings.password is not None:
+                client.login(settings.username, settings.password.get_secret_value())
+            data_sent = True
+            client.send_message(message, from_addr=settings.sender or envelope_from, to_addrs=to)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise HelpdeskError("helpdesk.auth_failed", f"SMTP {exc.smtp_code}", retry=False) from None
+    except smtplib.SMTPResponseException as exc:
+        if 400 <= exc.smtp_code < 500:
+            raise HelpdeskError("helpdesk.unavailable", f"SMTP {exc.smtp_code}") from None
+        raise HelpdeskError("helpdesk.rejected", f"SMTP {exc.smtp_code}", retry=False) from None
+    except smtplib.SMTPRecipientsRefused:
+        raise HelpdeskError("helpdesk.rejected", "recipient refused", retry=False) from None
+    except ssl.SSLError as exc:
+        raise HelpdeskError("helpdesk.unreachable", f"TLS: {exc.reason}") from None
+    except (OSError, smtplib.SMTPException) as exc:
+        if data_sent:
+            raise HelpdeskError("helpdesk.timeout", type(exc).__name__, maybe_out=True) from None
+        raise HelpdeskError("helpdesk.unreachable", type(exc).__name__) from None
 
 
 def _attach(message: EmailMessage, files: tuple[OutgoingFile, ...]) -> None:
