@@ -405,6 +405,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("“{value}” is not a pre-fill field."),
         N_("Write --field NAME=VALUE with one of: {fields}."),
     ),
+    "prefill.no_relay": (
+        N_("{provider} takes no codes for prepared requests in this app."),
+        N_("Ask support to send you the link instead, or fill in the form yourself."),
+    ),
     "prefill.bad_value": (
         N_("“{value}” cannot be used for the pre-fill field {field}."),
         N_(

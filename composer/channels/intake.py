@@ -163,15 +163,17 @@ class IntakeClient:
         return self._http.get(f"requests/{quote(reference, safe='')}")
 
     def fetch_prefill(self, code: str) -> dict[str, Any]:
-        """GET /prefill/{code}: the fields staff prepared for a new draft.
+        """GET /prefill/{code}: what staff prepared, as the relay stored it.
+
+        The answer's ``token`` is the signed pre-fill: only it may fill a
+        draft, once :func:`composer.prefill.read_relay_prefill` has checked it
+        (:func:`composer.prefill_code.fetch_by_code` does both).
 
         Raises:
             DeliveryError: NETWORK, SERVER, REJECTED (404 or 410 are
                 ``delivery.not_found``) or AUTH.
         """
-        data = self._http.get(f"prefill/{quote(code.strip(), safe='')}")
-        fields = data.get("fields")
-        return dict(fields) if isinstance(fields, dict) else {}
+        return self._http.get(f"prefill/{quote(code.strip(), safe='')}")
 
 
 def _file_parts(files: list[tuple[Attachment, Path]]) -> list[Part]:

@@ -205,6 +205,34 @@ class DeliveryController(QObject):
 
         run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected)
         self.sent.connect(self._look_for_answer)
+        self._credentials = credentials
+        self._ssl_context = ssl_context
+        self._http_transport = http_transport
+
+    def fetch_prefill(
+        self,
+        profile: ProviderProfile,
+        code: str,
+        email: str,
+        *,
+        on_result: Callable[[tuple[str, Any]], None],
+        on_error: Callable[[BaseException], None],
+    ) -> None:
+        """Fetch a pre-fill by its code from the profile's relay, verified, off the GUI thread.
+
+        The bearer token is the requester's intake token from the keyring.
+        """
+        from composer.credentials import identity
+        from composer.prefill_code import fetch_by_code
+
+        def fetch() -> tuple[str, Any]:
+            secrets = self._credentials if self._credentials is not None else Credentials()
+            token = secrets.get(profile.provider.id, identity("intake", email)) if email else None
+            return fetch_by_code(
+                profile, code, token=token, verify=self._ssl_context, transport=self._http_transport
+            )
+
+        run_task(fetch, on_result=on_result, on_error=on_error)
 
     # -- life cycle -------------------------------------------------------
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -46,7 +47,7 @@ from composer.ui.drafts import DraftsDialog
 from composer.ui.history_view import FollowUpDialog
 from composer.ui.messages import show_error
 from composer.ui.mnemonics import mnemonic_letter
-from composer.ui.prefill_open import PrefillNotice, open_prefill
+from composer.ui.prefill_open import PrefillNotice, open_prefill, takes_prefill_codes
 from composer.ui.related_offer import RelatedChoice, RelatedOffer
 from composer.ui.scrub_dialog import scrub_request_fields
 from composer.ui.sending import Sending, sends_directly
@@ -197,12 +198,13 @@ class MainWindow(QMainWindow):
         self.act_new = self._action("action.new", self.new_request, QKeySequence.StandardKey.New)
         self.act_drafts = self._action("action.drafts", self.show_drafts)
         self.act_open = self._action("action.open_bundle", self.open_bundle, QKeySequence.StandardKey.Open)
+        self.act_code = self._action("action.prefill_code", self.ask_prefill_code)
         self.act_save = self._action("action.save_bundle", self.save_bundle, QKeySequence.StandardKey.Save)
         self.act_profile = self._action("action.open_profile", self.open_profile)
         self.act_outbox = self._action("action.outbox", self.sending.show_outbox)
         self.act_history = self._action("action.history", self.sending.show_history)
         self.act_quit = self._action("action.quit", self.close, QKeySequence.StandardKey.Quit)
-        for action in (self.act_new, self.act_drafts, self.act_open, self.act_save):
+        for action in (self.act_new, self.act_drafts, self.act_open, self.act_code, self.act_save):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_outbox)
@@ -266,6 +268,9 @@ class MainWindow(QMainWindow):
         self.act_new.setText(_("&New request"))
         self.act_drafts.setText(_("&Unfinished requests…"))
         self.act_open.setText(_("&Open request file…"))
+        self.act_code.setText(_("Open a prepared request by &code…"))
+        # only where the provider's relay can hand out signed pre-fills, and the app can check them
+        self.act_code.setVisible(takes_prefill_codes(profile))
         self.act_save.setText(_("&Save request as file…"))
         self.act_profile.setText(_("Open &provider profile…"))
         self.act_quit.setText(_("&Quit"))
@@ -532,6 +537,35 @@ class MainWindow(QMainWindow):
             return request
 
         run_task(load, on_result=self._resume, on_error=self._task_failed)
+
+    def ask_prefill_code(self) -> None:
+        """Ask for the code support read out on the phone, fetch it from the relay and open it."""
+        code, ok = QInputDialog.getText(
+            self,
+            _("Open a prepared request"),
+            _("The code support gave you, for example KQ7M-2XHD:"),
+        )
+        if ok and code.strip():
+            self.open_prefill_code(code.strip())
+
+    def open_prefill_code(self, code: str) -> None:
+        self.statusBar().showMessage(_("Fetching the prepared request…"))
+
+        def fetched(result: tuple[str, Any]) -> None:
+            self.statusBar().clearMessage()
+            self.open_prefill(result[0])
+
+        self.delivery.fetch_prefill(
+            self.controller.profile,
+            code,
+            self.controller.request.requester.email,
+            on_result=fetched,
+            on_error=self._prefill_failed,
+        )
+
+    def _prefill_failed(self, error: BaseException) -> None:
+        self.statusBar().clearMessage()
+        self._task_failed(error)
 
     def open_prefill(self, text: str) -> bool:
         """Open a signed pre-fill (link, file content or token) as a new draft, from step 1."""

@@ -16,10 +16,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 from composer import prefill
 from composer.i18n import N_, _
 from composer.model import PreparedBy
+from composer.profile import ProviderProfile
 from composer.ui.controller import DraftController
 from composer.ui.messages import show_error
 
-__all__ = ["PrefillNotice", "open_prefill"]
+__all__ = ["PrefillNotice", "open_prefill", "takes_prefill_codes"]
 
 # What the notice calls each field (the form's own labels, without mnemonics).
 _FIELD_LABELS = {
@@ -83,6 +84,13 @@ class PrefillNotice(QFrame):
             lines.append(_("Note from support: {note}").format(note=prepared.note))
         self.text.setText("\n".join(lines))
         self.setAccessibleName(self.text.text())
+
+
+def takes_prefill_codes(profile: ProviderProfile) -> bool:
+    """Whether the profile's relay can hand out pre-fills by code and the app can check them."""
+    if not profile.prefill.public_key:
+        return False
+    return any(channel.key() == "intake" for channel in profile.channels)
 
 
 def open_prefill(parent: QWidget, controller: DraftController, notice: PrefillNotice, text: str) -> bool:

@@ -185,6 +185,8 @@ async def prefill(relay: Relay, request: Request) -> Response:
     }
     if found.staff:
         body["staff"] = found.staff
+    if found.token:
+        body["token"] = found.token
     return json_answer(body)
 
 

@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     prefill.add_argument("--customer")
     prefill.add_argument("--staff", default="")
     prefill.add_argument("--days", type=float, default=7.0)
+    prefill.add_argument(
+        "--signed",
+        metavar="LINK",
+        default="",
+        help="the link `request-composer prefill sign` printed: the customer's app verifies it",
+    )
     for name in ("category", "domain", "account", "summary", "description", "follows_up", "urgency"):
         prefill.add_argument(f"--{name.replace('_', '-')}", dest=name)
     commands.add_parser("pending", help="requests not yet in the helpdesk")
@@ -173,9 +179,18 @@ def _manage(args: argparse.Namespace, database: Database) -> int:
         from composer_relay.prefill import FIELDS, create_prefill
 
         fields = {name: getattr(args, name) for name in FIELDS if getattr(args, name)}
-        code = create_prefill(
-            database, fields, customer_id=args.customer, staff=args.staff, ttl_seconds=args.days * 86400
-        )
+        try:
+            code = create_prefill(
+                database,
+                fields,
+                customer_id=args.customer,
+                staff=args.staff,
+                ttl_seconds=args.days * 86400,
+                token=args.signed,
+            )
+        except ValueError as error:
+            print(f"relay prefill: {error}", file=sys.stderr)
+            return 2
         print(code)
         return 0
     return _requests(args, database)

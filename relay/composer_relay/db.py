@@ -142,6 +142,11 @@ MIGRATIONS: list[str] = [
         confirmed_at {real}
     );
     """,
+    # 3: a pre-fill code may carry the signed pre-fill staff made (request-composer prefill sign);
+    # the customer's app verifies it with the provider's key, so the relay is trusted with nothing
+    """
+    ALTER TABLE prefills ADD COLUMN token TEXT NOT NULL DEFAULT ''
+    """,
 ]
 
 

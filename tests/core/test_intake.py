@@ -72,7 +72,10 @@ def test_status_follow_up_and_prefill(server: IntakeServer, store: Store) -> Non
     receipt = channel(server, store).send(request, context())
     with IntakeClient(server.url, token=TOKEN) as client:
         assert client.get_status(receipt.reference)["status"] == "open"
-        assert client.fetch_prefill("ABCD-1234") == {"domain": "example.gr", "category": "mail_sending"}
+        assert client.fetch_prefill("ABCD-1234")["fields"] == {
+            "domain": "example.gr",
+            "category": "mail_sending",
+        }
         with pytest.raises(DeliveryError) as missing:
             client.fetch_prefill("NOPE-0000")
     assert missing.value.code == "delivery.not_found"

@@ -90,9 +90,10 @@ def test_status_follow_up_and_prefill(
     receipt = channel(rt_relay, store, spec_transport).send(request, context("rc-status-0000000000001"))
     with IntakeClient(rt_relay.url, token=rt_relay.token, transport=spec_transport) as client:
         assert client.get_status(receipt.reference)["status"] == "new"
-        assert client.fetch_prefill(code) == {"domain": "example.gr", "category": "mail_sending"}
+        assert client.fetch_prefill(code)["fields"] == {"domain": "example.gr", "category": "mail_sending"}
         with pytest.raises(DeliveryError) as missing:
             client.fetch_prefill("NOPE-0000")
+        assert "token" not in client.fetch_prefill(code)  # no signature: nothing an app may use
         assert missing.value.code == "delivery.not_found"
         rt_relay.tracker.api("PUT", f"ticket/{receipt.reference}", {"Status": "stalled"})
         import composer_relay.api_tickets as relay_app
@@ -212,3 +213,50 @@ def test_timeout_while_the_relay_waits_then_retry_is_one_ticket(rt_relay: RtRela
     assert [str(t["id"]) for t in rt_relay.tracker.tickets(f"'CF.{{Request ID}}' = '{request.id}'")] == [
         receipt.reference
     ]
+
+
+def test_a_signed_prefill_by_code_is_verified_by_the_app(
+    rt_relay: RtRelay, store: Store, spec_transport: SpecCheckingTransport, tmp_path: Path
+) -> None:
+    """Staff sign with the desktop's CLI, store it on the relay, the app fetches it by code and checks it."""
+    from datetime import timedelta
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from composer import prefill
+    from composer.prefill_code import fetch_by_code
+    from composer.profile import Prefill
+    from composer_relay.db import open_database
+    from composer_relay.prefill import create_prefill
+    from tests.servers.intake import make_profile
+
+    key = Ed25519PrivateKey.generate()
+    token = prefill.sign_prefill(
+        key,
+        prefill.PrefillFields(domain="example.gr", note="Add the bounce."),
+        staff="Eleni",
+        lifetime=timedelta(hours=1),
+    )
+    database = open_database(rt_relay.server.config.storage.database)
+    code = create_prefill(
+        database, {"domain": "lie.example"}, customer_id=CUSTOMER, token=prefill.link_for(token)
+    )
+    other = Ed25519PrivateKey.generate()
+    forged = prefill.sign_prefill(
+        other, prefill.PrefillFields(domain="x.example"), staff="?", lifetime=timedelta(hours=1)
+    )
+    forged_code = create_prefill(database, {}, customer_id=CUSTOMER, token=forged)
+    unsigned_code = create_prefill(database, {"domain": "example.gr"}, customer_id=CUSTOMER)
+    with pytest.raises(ValueError):
+        create_prefill(database, {}, customer_id=CUSTOMER, token="not a pre-fill")
+    database.close()
+    profile = make_profile({"kind": "helpdesk", "helpdesk": "intake", "url": rt_relay.url})
+    profile = profile.model_copy(update={"prefill": Prefill(public_key=prefill.public_key_line(key))})
+
+    found, verified = fetch_by_code(profile, code.lower(), token=rt_relay.token, transport=spec_transport)
+    assert found == token
+    assert verified.fields.domain == "example.gr" and verified.staff == "Eleni"  # not the relay's copy
+    for bad, reason in ((forged_code, "prefill.bad_signature"), (unsigned_code, "prefill.unsigned")):
+        with pytest.raises(prefill.PrefillError) as refused:
+            fetch_by_code(profile, bad, token=rt_relay.token, transport=spec_transport)
+        assert refused.value.code == reason

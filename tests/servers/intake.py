@@ -222,6 +222,8 @@ class IntakeServer:
         self.slow_seconds = slow_seconds
         self.read_delay = read_delay
         self.prefills = prefills or {}
+        # code -> the signed pre-fill staff stored with it (answered as "token")
+        self.prefill_tokens: dict[str, str] = {}
         self.faults: list[str] = []
         self.tickets: dict[str, Ticket] = {}
         self.posts = 0
@@ -359,7 +361,10 @@ class _Handler(BaseHTTPRequestHandler):
             fields = state.prefills.get(match.group(1))
             if fields is None:
                 return self._problem(404, "No such code", "prefill.not_found")
-            return self._send(200, {"code": match.group(1), "fields": fields})
+            answer: dict[str, Any] = {"code": match.group(1), "fields": fields}
+            if match.group(1) in state.prefill_tokens:
+                answer["token"] = state.prefill_tokens[match.group(1)]
+            return self._send(200, answer)
         self._problem(404, "Not found")
 
     def do_POST(self) -> None:

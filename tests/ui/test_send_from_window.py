@@ -155,3 +155,36 @@ def test_a_new_request_can_still_be_sent_when_it_is_another_problem(
     when_modal(send_new)
     assert _send_and_close_receipt(qtbot, window) == "EX-00002"
     assert sorted(intake.tickets) == ["EX-00001", "EX-00002"]
+
+
+def test_a_request_prepared_by_support_opens_by_its_code(
+    qtbot: QtBot, sending_window: MainWindow, intake: IntakeServer
+) -> None:
+    from datetime import timedelta
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from composer import prefill
+    from composer.profile import Prefill
+
+    window = sending_window
+    assert not window.act_code.isVisible()  # no key in the profile: no codes to check
+    key = Ed25519PrivateKey.generate()
+    profile = window.controller.profile.model_copy(
+        update={"prefill": Prefill(public_key=prefill.public_key_line(key))}
+    )
+    window._profile_loaded(profile)
+    assert window.act_code.isVisible() and window.act_code.text() == "Open a prepared request by &code…"
+    window.controller.update_requester(email="maria@example.gr")
+    token = prefill.sign_prefill(
+        key,
+        prefill.PrefillFields(domain="example.gr", account="sales@example.gr"),
+        staff="Eleni",
+        lifetime=timedelta(hours=1),
+    )
+    intake.prefills["KQ7M-2XHD"] = {"domain": "wrong.example"}
+    intake.prefill_tokens["KQ7M-2XHD"] = token
+    window.open_prefill_code("KQ7M-2XHD")
+    qtbot.waitUntil(lambda: window.controller.request.domain == "example.gr", timeout=WAIT)
+    assert window.controller.request.account == "sales@example.gr"
+    assert window.prefill_notice.isVisible() and "Eleni" in window.prefill_notice.text.text()
