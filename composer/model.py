@@ -235,6 +235,8 @@ class Request(BaseModel):
     summary: str = ""
 
     attachments: tuple[Attachment, ...] = ()
+    #: what the user kept when the scrubber took it for a password (a false alarm)
+    not_secrets: tuple[str, ...] = ()
     report: Report | None = None
     receipt: Receipt | None = None
     follows_up: str = ""

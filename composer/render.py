@@ -36,6 +36,7 @@ from composer.model import (
     display_domain,
 )
 from composer.profile import ProviderProfile
+from composer.scrub_request import scrub_request
 from composer.triage import explain_error, hint_meaning
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def _block(text: str, indent: str = "    ") -> list[str]:
 
 
 def render_subject(request: Request, profile: ProviderProfile) -> str:
-    """A subject line: category, domain and the one-line summary."""
+    """A subject line: category, domain and the one-line summary (without passwords)."""
+    request = scrub_request(request)
     category = profile.category(request.category)
     parts = []
     if category is not None:
@@ -95,7 +97,11 @@ def render_subject(request: Request, profile: ProviderProfile) -> str:
 
 
 def render_text(request: Request, profile: ProviderProfile) -> str:
-    """The request as a support agent reads it: every fact, in a fixed order."""
+    """The request as a support agent reads it: every fact, in a fixed order.
+
+    Passwords typed into any field are removed first (:mod:`composer.scrub_request`).
+    """
+    request = scrub_request(request)
     lines: list[str] = []
     title = _("Support request for {provider}").format(provider=profile.provider.name)
     lines += [title, "=" * len(title), ""]
@@ -210,7 +216,11 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
 
 
 def render_json(request: Request) -> str:
-    """The request model with its schema, as helpdesks and :func:`read_bundle` read it."""
+    """The request model with its schema, as helpdesks and :func:`read_bundle` read it.
+
+    Passwords typed into any field are removed first (:mod:`composer.scrub_request`).
+    """
+    request = scrub_request(request)
     document: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
         "schema_version": SCHEMA_VERSION,

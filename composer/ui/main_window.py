@@ -40,7 +40,7 @@ from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
 from composer.ui.messages import show_error
-from composer.ui.scrub_dialog import scrub_request_fields
+from composer.ui.scrub_dialog import FieldScrubber, scrub_request_fields
 from composer.ui.sending import Sending, sends_directly
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         main.addLayout(nav)
         layout.addLayout(main, 1)
         self.setCentralWidget(central)
+        self.field_scrubber = FieldScrubber(self, self.controller)  # passwords shown as they are typed
 
         for step in self.steps:
             step.reload()  # the widgets show the new draft's values, not their own defaults
