@@ -35,7 +35,7 @@ from composer.profile import ProviderProfile, load_profile
 from composer.render import read_bundle, write_bundle
 from composer.store import Store
 from composer.ui.bridge import run_task
-from composer.ui.coach import FIELD_PLACES, coach_html, step_of, support_hours_text
+from composer.ui.coach import FIELD_PLACES, coach_html, step_items, step_ticks, support_hours_text
 from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
@@ -311,12 +311,9 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         index = self.pages.currentIndex()
         readiness = self.controller.readiness
-        pending: dict[str, int] = {}
-        for item in (*readiness.problems, *readiness.advice):
-            key = step_of(item.field)
-            pending[key] = pending.get(key, 0) + 1
+        ticks = step_ticks(readiness, self.controller.request)
         for row, step in enumerate(self.steps):
-            mark = "✓ " if step.key != "review" and not pending.get(step.key) else "   "
+            mark = "✓ " if step.key in ticks else "   "
             self.step_list.item(row).setText(f"{mark}{row + 1}. {step.title()}")
         if index < 0:
             return
@@ -336,8 +333,8 @@ class MainWindow(QMainWindow):
             self.coach.setText(support_hours_text(self.controller.profile, self.controller.request))
             return
         readiness = self.controller.readiness
-        items = [item for item in (*readiness.problems, *readiness.advice) if step_of(item.field) == step.key]
-        self.coach.setText(coach_html(items))
+        complete = step.key in step_ticks(readiness, self.controller.request)
+        self.coach.setText(coach_html(step_items(readiness, step.key), complete=complete))
 
     # -- drafts -----------------------------------------------------------
 

@@ -208,12 +208,16 @@ class ReviewStep(Step):
             entry.setToolTip(why)
             entry.setData(Qt.ItemDataRole.UserRole, item.field)
             self.problems.addItem(entry)
+        score = _("{score} % complete.").format(score=readiness.score)
         if readiness.problems:
-            self.problems_title.setText(_("Fix these before sending (click one to go there):"))
-        elif readiness.advice:
-            self.problems_title.setText(_("Ready to send. It would help to add (click one to go there):"))
+            title = _("Fix these before sending (click one to go there):")
+        elif not readiness.ready:
+            title = _("The support team would have to ask you for these (click one to go there):")
+        elif readiness.gaps():
+            title = _("Ready to send. It would help to add (click one to go there):")
         else:
-            self.problems_title.setText(_("Complete: this request has everything the support team asks for."))
+            title = _("Complete: this request has everything the support team asks for.")
+        self.problems_title.setText(f"{score} {title}")
         self.problems.setVisible(self.problems.count() > 0)
         self._show_attachments()
         articles = matching_articles(request, controller.profile)
