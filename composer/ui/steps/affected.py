@@ -74,9 +74,19 @@ class AffectedStep(Step):
         self.category.currentIndexChanged.connect(self._category_changed)
         self.suggestion = QPushButton()
         self.suggestion.setObjectName("action.use_suggested_category")
+        # The row keeps its space while hidden: a suggestion that appears (when the checks
+        # finish, say) must not push the fields below it down under the user's pointer.
+        policy = self.suggestion.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.suggestion.setSizePolicy(policy)
         self.suggestion.setVisible(False)
         self.suggestion.clicked.connect(self._use_suggestion)
-        self.form.addRow("", self.suggestion)
+        suggestion_row = QWidget()
+        suggestion_layout = QHBoxLayout(suggestion_row)
+        suggestion_layout.setContentsMargins(0, 0, 0, 0)
+        suggestion_layout.addWidget(self.suggestion)
+        suggestion_layout.addStretch(1)
+        self.form.addRow("", suggestion_row)
         self._suggested: str | None = None
 
         self.domain = QLineEdit()

@@ -114,6 +114,10 @@ def hint_label(name: str) -> QLabel:
     font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
     label.setFont(font)
     label.setStyleSheet("color: palette(placeholder-text);")
+    # Two lines are reserved, so that a hint that changes (an interpretation, an error)
+    # does not move the fields below it while the user types.
+    label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return label
 
 
