@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import ValidationError as PydanticValidationError
 
 from composer import __version__
+from composer.answers import answer_text
 from composer.errors import BundleError
 from composer.i18n import N_, _
 from composer.model import (
@@ -181,7 +182,7 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
             lines += ["", "  " + _("Answers:")]
             for question, answer in answered:
                 lines.append(f"    {_(question.label)}")
-                lines += _block(answer, "      ")
+                lines += _block(answer_text(question, answer), "      ")
     if request.tried.strip():
         lines += ["", "  " + _("Already tried:")]
         lines += _block(request.tried)

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from composer.answers import options
 from composer.errors import ValidationError
 from composer.i18n import _
 from composer.model import URGENCY_LABELS, WORKED_BEFORE_LABELS, Request, Urgency, WorkedBefore
@@ -234,11 +235,11 @@ class HappensStep(Step):
     def _question_widget(self, question: Question, answer: str) -> QWidget:
         if question.kind in {"choice", "yesno"}:
             combo = QComboBox()
-            options = question.options if question.kind == "choice" else ["Yes", "No"]
             combo.addItem("", "")
-            for option in options:
-                combo.addItem(_(option), option)
-            combo.setCurrentIndex(max(0, combo.findData(answer)))
+            for identifier, label in options(question):  # the id is stored, the label shown
+                combo.addItem(_(label), identifier)
+            chosen = [i for i, label in options(question) if answer in {i, label}]
+            combo.setCurrentIndex(max(0, combo.findData(chosen[0] if chosen else answer)))
             combo.currentIndexChanged.connect(
                 lambda _index, q=question.id, c=combo: self._answer(q, c.currentData() or "")
             )
