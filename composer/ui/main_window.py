@@ -32,6 +32,7 @@ from composer.errors import ComposerError
 from composer.i18n import _
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
+from composer.quality import advice_text
 from composer.render import read_bundle, write_bundle
 from composer.store import Store
 from composer.ui.bridge import run_task
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(step)
-            self.pages.addWidget(scroll)
+            self.pages.addWidget(_with_action_bar(scroll, step))
             self.step_list.addItem(QListWidgetItem())
         main.addWidget(self.pages, 1)
         nav = QHBoxLayout()
@@ -280,7 +281,7 @@ class MainWindow(QMainWindow):
         fields = step.fields()
         target = step.field_widget(fields[0]) if fields else None
         if isinstance(step, ReviewStep):
-            target = step.send if step.send.isEnabled() else step.problems
+            target = step.send if self.controller.readiness.can_send else step.problems
         elif isinstance(step, ChecksStep):
             target = step.rerun if step.rerun.isEnabled() else step.checks
         elif isinstance(step, EvidenceStep):
@@ -303,8 +304,9 @@ class MainWindow(QMainWindow):
             widget = step.field_widget(place[1]) or step.findChild(QWidget, place[1])
             if widget is not None:
                 widget.setFocus()
-                scroll = self.pages.widget(index)
-                if isinstance(scroll, QScrollArea):
+                page = self.pages.widget(index)
+                scroll = page if isinstance(page, QScrollArea) else page.findChild(QScrollArea)
+                if scroll is not None:
                     scroll.ensureWidgetVisible(widget)
             return
 
@@ -405,12 +407,30 @@ class MainWindow(QMainWindow):
             self.save_bundle()
             return
         if not self.controller.readiness.can_send:
-            self.go(len(self.steps) - 1)
+            self.explain_blocked()
             return
         if not self.scrub_fields():
             return
         self.statusBar().showMessage(_("Putting the request in the outbox…"))
         self.sending.send()
+
+    def explain_blocked(self) -> None:
+        """Say why the request cannot be sent or saved yet, and put the cursor where it is missing."""
+        problems = self.controller.readiness.problems
+        if not problems:
+            return
+        self.go_to_field(problems[0].field)
+        reasons = "\n".join(f"• {advice_text(item)[0]}" for item in problems)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Not ready yet"),
+            _("The request cannot be sent or saved yet. Please fix this first:") + "\n\n" + reasons,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("dialog.blocked")
+        box.open()
+        self.statusBar().showMessage(advice_text(problems[0])[0])
 
     def _submitted(self, request_id: str) -> None:
         """The request is safely in the outbox: the form starts afresh while it is sent."""
@@ -421,9 +441,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Your request is in the outbox and is being sent."))
 
     def save_bundle(self) -> None:
-        readiness = self.controller.readiness
-        if not readiness.can_send:
-            self.go(len(self.steps) - 1)
+        if not self.controller.readiness.can_send:
+            self.explain_blocked()
             return
         if not self.scrub_fields():
             return
@@ -518,3 +537,16 @@ class MainWindow(QMainWindow):
 
 def _ignore(_result: object) -> None:
     pass
+
+
+def _with_action_bar(scroll: QScrollArea, step: Step) -> QWidget:
+    """The page of a step: its scrolled form, and under it the step's action bar if it has one."""
+    bar = getattr(step, "action_bar", None)
+    if not isinstance(bar, QWidget):
+        return scroll
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll, 1)
+    layout.addWidget(bar)
+    return page

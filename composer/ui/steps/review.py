@@ -89,7 +89,12 @@ class ReviewStep(Step):
         self.outer.addLayout(remove_row)
         self._thumbnails: dict[str, QIcon] = {}
 
-        row = QHBoxLayout()
+        # The action row is not part of the scrolled page: the main window puts it
+        # under the page, so that Send / Save is visible whatever the window's size.
+        self.action_bar = QWidget()
+        self.action_bar.setObjectName("review.action_bar")
+        row = QHBoxLayout(self.action_bar)
+        row.setContentsMargins(0, 0, 0, 0)
         self.status = QLabel()
         self.status.setObjectName("review.status")
         self.status.setWordWrap(True)
@@ -99,7 +104,6 @@ class ReviewStep(Step):
         self.send.setDefault(True)
         self.send.clicked.connect(self.send_requested.emit)
         row.addWidget(self.send)
-        self.outer.addLayout(row)
         controller.changed.connect(self.refresh)
         self.retranslate()
 
@@ -227,7 +231,7 @@ class ReviewStep(Step):
                 _("Before you send, these articles may already answer it:") + f"<ul>{links}</ul>"
             )
         self.articles.setVisible(bool(articles))
-        self.send.setEnabled(readiness.can_send)
+        # Enabled even when blocked: pressing it says why and goes to the first missing field.
         self.status.setText(
             "" if readiness.can_send else _("The request cannot be sent yet: see the list above.")
         )
