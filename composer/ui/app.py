@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from composer import __version__, i18n
 from composer.errors import ComposerError
+from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
 from composer.ui.gc_guard import GuiThreadCollector
@@ -23,29 +24,49 @@ from composer.ui.settings_dialog import load_diagnostics_settings
 __all__ = ["create_window", "main"]
 
 
-def _profile(args: argparse.Namespace) -> ProviderProfile:
-    """The profile named on the command line, else the one chosen last time, else the demo."""
+def _profile(args: argparse.Namespace) -> tuple[ProviderProfile, ComposerError | None]:
+    """The profile named on the command line, else the one chosen last time, else the demo.
+
+    A named profile that cannot be used (missing, broken, not text) does not stop the
+    app: the error comes back with the profile opened instead, to be shown in the window.
+    """
+    failed: ComposerError | None = None
     if getattr(args, "profile", None) is not None:
-        return load_profile(args.profile)
+        try:
+            return load_profile(args.profile), None
+        except ComposerError as error:
+            failed = error
     remembered = str(QSettings().value("profile", "") or "")
     if remembered:
         try:
-            return load_profile(Path(remembered))
+            return load_profile(Path(remembered)), failed
         except ComposerError as error:
             QSettings().remove("profile")
-            show_error(None, error)
-    return load_profile()
+            if failed is None:
+                failed = error
+    return load_profile(), failed
 
 
 def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
-    profile = _profile(args)
+    profile, failed = _profile(args)
     store = Store(getattr(args, "data_dir", None))
     window = MainWindow(profile, store, diagnostics=load_diagnostics_settings())
+    if failed is not None:
+        QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
     bundle: Path | None = getattr(args, "bundle", None)
     if bundle is not None:
         window.import_bundle(bundle)
     return window
+
+
+def report_profile_fallback(window: MainWindow, error: ComposerError) -> None:
+    """The menu's error dialog for the profile, saying which profile the window opened with."""
+    note = _("Request Composer opened with the profile of {provider} instead.").format(
+        provider=window.controller.profile.provider.name
+    )
+    window.statusBar().showMessage(note)
+    show_error(window, error, note=note)
 
 
 def main(args: argparse.Namespace) -> int:

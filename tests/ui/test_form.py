@@ -369,3 +369,27 @@ def test_qt_s_own_buttons_follow_the_language(qtbot: QtBot, qapp: QApplication) 
     assert not translations.load("xx")  # and not every language: then Qt's English stays
     assert cancel_text() == "Cancel"
     translations.deleteLater()
+
+
+@pytest.mark.parametrize("content", [b"[provider\nname = 'x'\n", b"\x89PNG\r\n\x1a\n\x00\xff\xfe", None])
+def test_a_bad_profile_on_the_command_line_opens_the_demo_and_says_why(
+    qtbot: QtBot, tmp_path: Path, content: bytes | None
+) -> None:
+    import argparse
+
+    from composer.ui.app import create_window
+
+    path = tmp_path / "provider.toml"
+    if content is not None:
+        path.write_bytes(content)
+    seen: list[str] = []
+    when_modal(lambda dialog: (seen.append(dialog.objectName() + ":" + dialog.text()), dialog.accept()))  # type: ignore[attr-defined]
+    opened = create_window(argparse.Namespace(profile=path, data_dir=tmp_path / "data", bundle=None))
+    opened.checks.shutdown()
+    qtbot.addWidget(opened)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].startswith("dialog.error:") and "provider.toml" in seen[0]
+    assert opened.controller.profile.provider.name == "Demo Hosting"
+    assert "opened with the profile of Demo Hosting" in opened.statusBar().currentMessage()
+    opened.close()
+    opened.store.close()
