@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from composer.errors import ValidationError
 from composer.i18n import N_
+from composer.tlds import is_known_tld
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -39,6 +40,7 @@ __all__ = [
     "WorkedBefore",
     "display_domain",
     "normalise_domain",
+    "reduced_from",
     "validate_email",
 ]
 
@@ -263,7 +265,8 @@ def normalise_domain(value: str) -> str:
     is dropped.
 
     Raises:
-        ValidationError: ``domain.empty``, ``domain.invalid`` or ``domain.no_tld``.
+        ValidationError: ``domain.empty``, ``domain.invalid``, ``domain.no_tld`` or
+            ``domain.unknown_tld`` (the ending is not in IANA's list of top-level domains).
     """
     raw = value.strip()
     text = raw
@@ -290,7 +293,18 @@ def normalise_domain(value: str) -> str:
         ascii_name = ".".join(labels[1:])  # the domain, not its web host name
     if labels[-1].isdigit():
         raise ValidationError("domain.invalid", value=raw)
+    if not is_known_tld(labels[-1]):  # "klijent.c", "www.παράδειγμα": no such ending
+        raise ValidationError("domain.unknown_tld", value=raw, tld=display_domain(labels[-1]))
     return ascii_name
+
+
+def reduced_from(value: str, ascii_name: str) -> bool:
+    """Whether more than the domain was typed (a web address, an e-mail address, ``www.``).
+
+    The form says so, so that the user knows which name is checked and sent.
+    """
+    typed = value.strip().rstrip(".").lower()
+    return typed not in {ascii_name, display_domain(ascii_name).lower()}
 
 
 def display_domain(ascii_name: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -10,11 +11,12 @@ from types import TracebackType
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from composer import __version__, i18n
+from composer import __version__, i18n, tlds
 from composer.errors import ComposerError
 from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
+from composer.ui.bridge import run_task
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
@@ -69,6 +71,16 @@ def report_profile_fallback(window: MainWindow, error: ComposerError) -> None:
     show_error(window, error, note=note)
 
 
+def _refresh_lists(cache: Path) -> None:
+    """IANA's list of top-level domains: the newer copy from the data folder, refreshed weekly.
+
+    ``REQUEST_COMPOSER_OFFLINE=1`` (the end-to-end tests set it) keeps the app off the network.
+    """
+    tlds.use_cache_dir(cache)
+    if os.environ.get("REQUEST_COMPOSER_OFFLINE") != "1":
+        run_task(lambda: tlds.refresh(cache), on_result=lambda _new: None, on_error=lambda _error: None)
+
+
 def main(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -93,6 +105,7 @@ def main(args: argparse.Namespace) -> int:
 
     sys.excepthook = excepthook
     window.show()
+    _refresh_lists(window.store.folder / "cache")
     if getattr(args, "bundle", None) is None:
         QTimer.singleShot(0, lambda: window.offer_drafts(on_start=True))
     return app.exec()

@@ -393,3 +393,25 @@ def test_a_bad_profile_on_the_command_line_opens_the_demo_and_says_why(
     assert "opened with the profile of Demo Hosting" in opened.statusBar().currentMessage()
     opened.close()
     opened.store.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("klijent.c", ".c does not exist"),
+        ("http://www.παράδειγμα", ".παράδειγμα does not exist"),
+        ("https://www.example.gr/shop?id=3", "Only the domain is used: example.gr"),
+        ("maria@example.gr", "Only the domain is used: example.gr"),
+        ("example.gr", "Will be checked as example.gr"),
+    ],
+)
+def test_the_domain_hint_refuses_made_up_endings_and_says_when_it_was_reduced(
+    qtbot: QtBot, window: MainWindow, typed: str, expected: str
+) -> None:
+    window.go(1)
+    domain = window.findChild(QLineEdit, "field.domain")
+    assert domain is not None
+    domain.setText(typed)
+    domain.editingFinished.emit()
+    hint = window.findChild(QLabel, "hint.domain")
+    assert hint is not None and expected in hint.text()

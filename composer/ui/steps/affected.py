@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from composer.errors import ValidationError
 from composer.i18n import N_, _
-from composer.model import Request, display_domain, normalise_domain, validate_email
+from composer.model import Request, display_domain, normalise_domain, reduced_from, validate_email
 from composer.triage import suggest_category
 from composer.ui.controller import DraftController
 from composer.ui.steps.base import Step, error_sentence, hint_label, set_combo_text, set_text
@@ -262,11 +262,15 @@ class AffectedStep(Step):
             self.domain_hint.setText(error_sentence(error))
             return
         shown = display_domain(ascii_name)
-        self.domain_hint.setText(
-            _("Will be checked as {domain}").format(
-                domain=shown if shown == ascii_name else f"{shown} ({ascii_name})"
+        domain = shown if shown == ascii_name else f"{shown} ({ascii_name})"
+        if reduced_from(text, ascii_name):
+            self.domain_hint.setText(
+                _("Only the domain is used: {domain} (the rest of what you typed is left out).").format(
+                    domain=domain
+                )
             )
-        )
+        else:
+            self.domain_hint.setText(_("Will be checked as {domain}").format(domain=domain))
 
     def _check_account(self) -> None:
         category = self.controller.profile.category(self.category.currentData() or "")
