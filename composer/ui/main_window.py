@@ -104,26 +104,40 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QHBoxLayout(central)
         side = QVBoxLayout()
+        # The side panel grows with the font (125 %, 150 %), the step titles wrap and
+        # every row stays in sight, and a long coach text scrolls instead of being cut.
+        side_width = max(230, self.fontMetrics().averageCharWidth() * 32)
         self.step_list = QListWidget()
         self.step_list.setObjectName("steps")
-        self.step_list.setMaximumWidth(230)
+        self.step_list.setFixedWidth(side_width)
+        self.step_list.setWordWrap(True)
+        self.step_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.step_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.step_list.currentRowChanged.connect(self._show_step)
         side.addWidget(self.step_list)
         self.readiness_label = QLabel()
+        self.readiness_label.setWordWrap(True)
+        self.readiness_label.setFixedWidth(side_width)
         side.addWidget(self.readiness_label)
         self.readiness = QProgressBar()
         self.readiness.setObjectName("readiness")
         self.readiness.setRange(0, 100)
-        self.readiness.setMaximumWidth(230)
+        self.readiness.setFixedWidth(side_width)
         side.addWidget(self.readiness)
         self.coach = QLabel()
         self.coach.setObjectName("coach")
         self.coach.setWordWrap(True)
-        self.coach.setMaximumWidth(230)
         self.coach.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.coach.setFrameShape(QFrame.Shape.StyledPanel)
         self.coach.setMargin(8)
-        side.addWidget(self.coach, 1)
+        coach_scroll = QScrollArea()
+        coach_scroll.setObjectName("coach.scroll")
+        coach_scroll.setWidgetResizable(True)
+        coach_scroll.setFixedWidth(side_width)
+        coach_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        coach_scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        coach_scroll.setWidget(self.coach)
+        side.addWidget(coach_scroll, 1)
         layout.addLayout(side)
 
         main = QVBoxLayout()
@@ -317,6 +331,7 @@ class MainWindow(QMainWindow):
         for row, step in enumerate(self.steps):
             mark = "✓ " if step.key in ticks else "   "
             self.step_list.item(row).setText(f"{mark}{row + 1}. {step.title()}")
+        self._fit_step_list()
         if index < 0:
             return
         step = self.steps[index]
@@ -329,6 +344,11 @@ class MainWindow(QMainWindow):
         self.readiness.setValue(readiness.score)
         self.readiness.setFormat(_("{score} %").format(score=readiness.score))
         self._update_coach(step)
+
+    def _fit_step_list(self) -> None:
+        """Tall enough for every step's row, however the titles wrap."""
+        rows = sum(max(self.step_list.sizeHintForRow(r), 0) for r in range(self.step_list.count()))
+        self.step_list.setMinimumHeight(rows + 2 * self.step_list.frameWidth() + 4)
 
     def _update_coach(self, step: Step) -> None:
         if isinstance(step, ReviewStep):

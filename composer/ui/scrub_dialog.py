@@ -199,15 +199,16 @@ class FieldScrubber(QObject):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
 
-    def _focus_changed(self, old: QWidget | None, _new: QWidget | None) -> None:
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if self.dialog is not None or old is None or not isinstance(old, (QLineEdit, QPlainTextEdit)):
             return
-        if self._window.isAncestorOf(old):
+        # only when the user moves on within the form (not into a dialog that opened)
+        if self._window.isAncestorOf(old) and new is not None and self._window.isAncestorOf(new):
             QTimer.singleShot(0, self.check)
 
     def check(self) -> None:
         """Offer the first field that holds a secret not offered before."""
-        if self.dialog is not None:
+        if self.dialog is not None or QApplication.activeModalWidget() is not None:
             return
         secrets = self._controller.known_secrets()
         for field, matches in field_secrets(self._controller.request, extra_secrets=secrets).items():

@@ -120,8 +120,11 @@ class AffectedStep(Step):
         self.this_device = QPushButton()
         self.this_device.setObjectName("action.this_device")
         self.this_device.clicked.connect(self._fill_this_device)
+        # The system gets the room it needs ("Debian GNU/Linux 12" was shown as "ın GNU/Linux 12").
+        self.os.setMinimumContentsLength(20)
+        self.os.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         device_layout.addWidget(self.device, 2)
-        device_layout.addWidget(self.os, 2)
+        device_layout.addWidget(self.os, 3)
         device_layout.addWidget(self.this_device)
         device_row.setFocusProxy(self.device)
         self.device_label = QLabel()
@@ -200,6 +203,7 @@ class AffectedStep(Step):
         set_text(self.account, request.account)
         set_combo_text(self.device, request.device)
         set_combo_text(self.os, request.operating_system)
+        _line_edit(self.os).setCursorPosition(0)  # the start of a long name, not its end
         set_combo_text(self.client, request.client)
         set_text(self.client_version, request.client_version)
         self._category_changed_labels()
@@ -249,6 +253,7 @@ class AffectedStep(Step):
         device, system = this_device()
         self.device.setEditText(_(device))
         self.os.setEditText(system)
+        _line_edit(self.os).setCursorPosition(0)
         self.apply(device=_(device), operating_system=system)
 
     def _check_domain(self) -> None:

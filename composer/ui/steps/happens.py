@@ -213,7 +213,8 @@ class HappensStep(Step):
         if request.category == self._questions_for:
             return
         self._questions_for = request.category
-        for _question, _label, widget in self._question_rows:
+        for _question, label, widget in self._question_rows:
+            self.form.removeRow(label)
             self.form.removeRow(widget)
         self._question_rows = []
         category = self.controller.profile.category(request.category)
@@ -228,7 +229,10 @@ class HappensStep(Step):
             widget = self._question_widget(question, request.answers.get(question.id, ""))
             widget.setObjectName(f"question.{question.id}")
             label.setBuddy(widget)
-            self.form.insertRow(self._questions_index + offset, label, widget)
+            # The question above its answer, across the whole width: a long question in
+            # the narrow label column was cut at the top and the bottom.
+            self.form.insertRow(self._questions_index + 2 * offset, label)
+            self.form.insertRow(self._questions_index + 2 * offset + 1, widget)
             self._question_rows.append((question, label, widget))
         self._fix_tab_order()
 
