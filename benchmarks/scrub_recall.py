@@ -120,8 +120,7 @@ def evaluate() -> str:
         "",
         "Removals by kind: " + ", ".join(f"`{kind}` {count}" for kind, count in sorted(kinds.items())),
         "",
-        f"Scrubbing all {len(entries)} files ({size:.1f} KiB) took "
-        f"{(elapsed + held_elapsed) * 1000:.1f} ms.",
+        f"Scrubbing all {len(entries)} files ({size:.1f} KiB) took {(elapsed + held_elapsed) * 1000:.1f} ms.",
         "",
     ]
     return "\n".join(lines)
