@@ -151,7 +151,7 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
     advice: list[Problem] = []
     category = profile.category(request.category)
     generic = category is None or category.id == "other"
-    needs = set(GENERIC_NEEDS) if generic else set(category.needs) if category else set()
+    needs: set[str] = set(GENERIC_NEEDS) if generic else set(category.needs) if category else set()
 
     if not request.requester.name.strip():
         problems.append(Problem("name.empty", "requester.name"))

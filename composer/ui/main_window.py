@@ -319,7 +319,9 @@ class MainWindow(QMainWindow):
             if widget is not None:
                 widget.setFocus()
                 page = self.pages.widget(index)
-                scroll = page if isinstance(page, QScrollArea) else page.findChild(QScrollArea)
+                scroll = (
+                    page if isinstance(page, QScrollArea) or page is None else page.findChild(QScrollArea)
+                )
                 if scroll is not None:
                     scroll.ensureWidgetVisible(widget)
             return
