@@ -257,7 +257,7 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
 
 
-def normalise_domain(value: str) -> str:
+def normalise_domain(value: str, *, known_tld: bool = True) -> str:
     """The ASCII (A-label) form of a domain the user typed, lower case, no trailing dot.
 
     Accepts internationalised names (``παράδειγμα.gr``, ``пример.рф``) and
@@ -266,7 +266,9 @@ def normalise_domain(value: str) -> str:
 
     Raises:
         ValidationError: ``domain.empty``, ``domain.invalid``, ``domain.no_tld`` or
-            ``domain.unknown_tld`` (the ending is not in IANA's list of top-level domains).
+            ``domain.unknown_tld`` (the ending is not in IANA's list of top-level domains;
+            only with ``known_tld``: the diagnostics check any name they are given, e.g. a
+            provider's private test zone, while the form and the coach insist on it).
     """
     raw = value.strip()
     text = raw
@@ -293,7 +295,7 @@ def normalise_domain(value: str) -> str:
         ascii_name = ".".join(labels[1:])  # the domain, not its web host name
     if labels[-1].isdigit():
         raise ValidationError("domain.invalid", value=raw)
-    if not is_known_tld(labels[-1]):  # "klijent.c", "www.παράδειγμα": no such ending
+    if known_tld and not is_known_tld(labels[-1]):  # "klijent.c", "www.παράδειγμα": no such ending
         raise ValidationError("domain.unknown_tld", value=raw, tld=display_domain(labels[-1]))
     return ascii_name
 
