@@ -158,8 +158,8 @@ def _list_drafts(args: argparse.Namespace) -> int:
 
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app (the only place the core reaches into the UI package)."""
-    if args.profile is not None:
-        load_profile(args.profile)  # a bad profile is reported here, before any window
+    # A profile that cannot be used is reported in the window (which then opens with
+    # the last good profile or the demo), not only on a terminal the user may not see.
     try:
         app = importlib.import_module("composer.ui.app")
     except ImportError as exc:

@@ -86,6 +86,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("“{value}” has no ending such as .com or .gr."),
         N_("Type the whole domain, including its ending, for example example.gr."),
     ),
+    "domain.unknown_tld": (
+        N_("“{value}” does not end in an existing domain ending (.{tld} does not exist)."),
+        N_("Check the end of the domain, for example .com, .gr, .hr or .рф, and type it in full."),
+    ),
     "email.empty": (
         N_("Your e-mail address is missing."),
         N_("Type the address the support team should answer, for example maria@example.com."),

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from composer.errors import ValidationError
 from composer.i18n import N_
+from composer.tlds import is_known_tld
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -40,6 +41,7 @@ __all__ = [
     "WorkedBefore",
     "display_domain",
     "normalise_domain",
+    "reduced_from",
     "validate_email",
 ]
 
@@ -251,6 +253,8 @@ class Request(BaseModel):
     summary: str = ""
 
     attachments: tuple[Attachment, ...] = ()
+    #: what the user kept when the scrubber took it for a password (a false alarm)
+    not_secrets: tuple[str, ...] = ()
     report: Report | None = None
     receipt: Receipt | None = None
     follows_up: str = ""
@@ -270,7 +274,7 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
 
 
-def normalise_domain(value: str) -> str:
+def normalise_domain(value: str, *, known_tld: bool = True) -> str:
     """The ASCII (A-label) form of a domain the user typed, lower case, no trailing dot.
 
     Accepts internationalised names (``παράδειγμα.gr``, ``пример.рф``) and
@@ -278,7 +282,10 @@ def normalise_domain(value: str) -> str:
     is dropped.
 
     Raises:
-        ValidationError: ``domain.empty``, ``domain.invalid`` or ``domain.no_tld``.
+        ValidationError: ``domain.empty``, ``domain.invalid``, ``domain.no_tld`` or
+            ``domain.unknown_tld`` (the ending is not in IANA's list of top-level domains;
+            only with ``known_tld``: the diagnostics check any name they are given, e.g. a
+            provider's private test zone, while the form and the coach insist on it).
     """
     raw = value.strip()
     text = raw
@@ -305,7 +312,18 @@ def normalise_domain(value: str) -> str:
         ascii_name = ".".join(labels[1:])  # the domain, not its web host name
     if labels[-1].isdigit():
         raise ValidationError("domain.invalid", value=raw)
+    if known_tld and not is_known_tld(labels[-1]):  # "klijent.c", "www.παράδειγμα": no such ending
+        raise ValidationError("domain.unknown_tld", value=raw, tld=display_domain(labels[-1]))
     return ascii_name
+
+
+def reduced_from(value: str, ascii_name: str) -> bool:
+    """Whether more than the domain was typed (a web address, an e-mail address, ``www.``).
+
+    The form says so, so that the user knows which name is checked and sent.
+    """
+    typed = value.strip().rstrip(".").lower()
+    return typed not in {ascii_name, display_domain(ascii_name).lower()}
 
 
 def display_domain(ascii_name: str) -> str:

@@ -19,7 +19,7 @@ from composer.model import Request, Urgency, normalise_domain, validate_email
 from composer.policy import filing_for, may_file
 from composer.profile import ProviderProfile
 
-__all__ = ["ADVICE", "Readiness", "assess"]
+__all__ = ["ADVICE", "GENERIC_NEEDS", "NOTE_CODES", "Readiness", "assess"]
 
 # Advice codes: (what is missing, why the agent needs it).
 ADVICE: dict[str, tuple[str, str]] = {
@@ -56,6 +56,10 @@ ADVICE: dict[str, tuple[str, str]] = {
         N_("Attach a screenshot of the error, or the message that bounced."),
         N_("A picture of exactly what you see answers many questions at once."),
     ),
+    "advice.details": (
+        N_("Say in a few sentences what happens, or paste the error message."),
+        N_("Without the kind of problem, the agent learns what is wrong only from your words."),
+    ),
     "advice.question": (
         N_("Answer: {question}"),
         N_("The agent would otherwise ask you this and wait for the answer."),
@@ -78,17 +82,60 @@ ADVICE: dict[str, tuple[str, str]] = {
 }
 
 
+# Advice that informs rather than asks for something: it never lowers the score,
+# never takes a step's tick away and never stands between the request and "ready".
+NOTE_CODES = frozenset({"advice.critical_written", "advice.role_category", "advice.admin_address"})
+
+# What an agent needs to act without asking back, when the kind of problem does not say
+# (none chosen yet, or "Something else"): the facts every provider asks for.
+GENERIC_NEEDS = ("domain", "account", "error_text", "started_at", "device", "client")
+# Advice codes for the facts without which the agent must ask back (the essentials);
+# the other advice (summary, what was tried, a screenshot) helps but is not essential.
+_ESSENTIAL_ADVICE = frozenset(
+    {
+        "advice.account",
+        "advice.device",
+        "advice.client",
+        "advice.error_text",
+        "advice.started_at",
+        "advice.question",
+        "advice.details",
+    }
+)
+
+
 @dataclass(frozen=True)
 class Readiness:
-    """What stands between the request and a complete one."""
+    """What stands between the request and one the agent can act on without asking back.
+
+    ``score`` is the one number shown everywhere (the side bar on every step, the
+    review): the share of what the agent needs for this kind of problem that the
+    request already has, essentials counting double. ``ready`` is true only when
+    nothing blocks sending and no essential is missing.
+    """
 
     problems: tuple[Problem, ...]
     advice: tuple[Problem, ...]
     score: int
+    #: every field the agent needs for this kind of problem (met or not), by readiness field name
+    needed: tuple[str, ...] = ()
 
     @property
     def can_send(self) -> bool:
         return not self.problems
+
+    @property
+    def missing_essentials(self) -> tuple[Problem, ...]:
+        return tuple(a for a in self.advice if a.code in _ESSENTIAL_ADVICE)
+
+    @property
+    def ready(self) -> bool:
+        """Sendable, and the agent would not have to ask back for an essential."""
+        return self.can_send and not self.missing_essentials
+
+    def gaps(self) -> tuple[Problem, ...]:
+        """Problems and advice that ask for something (not the information notes)."""
+        return tuple(i for i in (*self.problems, *self.advice) if i.code not in NOTE_CODES)
 
 
 def advice_text(item: Problem) -> tuple[str, str]:
@@ -104,7 +151,8 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
     problems: list[Problem] = []
     advice: list[Problem] = []
     category = profile.category(request.category)
-    needs = set(category.needs) if category else {"domain"}
+    generic = category is None or category.id == "other"
+    needs: set[str] = set(GENERIC_NEEDS) if generic else set(category.needs) if category else set()
 
     if not request.requester.name.strip():
         problems.append(Problem("name.empty", "requester.name"))
@@ -117,6 +165,9 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
         _check(problems, "account", lambda: validate_email(request.account, code="account.invalid"))
     if not (request.description.strip() or request.error_text.strip() or request.summary.strip()):
         problems.append(Problem("description.empty", "description"))
+    elif generic and not request.error_text.strip() and _words(request.description) < _DETAIL_WORDS:
+        # "mail doesn't work!!! ASAP": with no kind of problem, the agent needs it in words
+        advice.append(Problem("advice.details", "description", blocking=False))
 
     if not request.summary.strip():
         advice.append(Problem("advice.summary", "summary", blocking=False))
@@ -152,9 +203,50 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
     if request.urgency is Urgency.CRITICAL and profile.support.critical_always_open:
         advice.append(Problem("advice.critical_written", "urgency", blocking=False))
 
-    gaps = len(problems) * 2 + sum(1 for a in advice if a.code != "advice.critical_written")
-    score = max(0, 100 - gaps * 10)
-    return Readiness(tuple(problems), tuple(advice), score)
+    needed = _needed_fields(request, profile, needs)
+    return Readiness(tuple(problems), tuple(advice), _score(needed, problems, advice), tuple(needed))
+
+
+_DETAIL_WORDS = 12
+# Fields every request is judged on besides the category's needs; (field, essential).
+_ALWAYS = (
+    ("requester.name", True),
+    ("requester.email", True),
+    ("category", True),
+    ("description", True),
+    ("summary", False),
+)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _needed_fields(request: Request, profile: ProviderProfile, needs: set[str]) -> dict[str, bool]:
+    """Every field the agent needs for this request, and whether it is essential."""
+    category = profile.category(request.category)
+    needed = dict(_ALWAYS)
+    for field in ("domain", "account", "device", "client", "error_text", "started_at"):
+        if field in needs:
+            needed[field] = True
+    if category is not None:
+        for question in category.questions:
+            if question.required:
+                needed[f"answers.{question.id}"] = True
+        if category.id not in {"billing", "change_request"}:
+            needed["worked_before"] = False
+            needed["tried"] = False
+        if "error_text" in needs:
+            needed["attachments"] = False
+    return needed
+
+
+def _score(needed: dict[str, bool], problems: list[Problem], advice: list[Problem]) -> int:
+    """The share of the needed fields that are there, essentials counting double."""
+    missing = {item.field for item in (*problems, *advice) if item.code not in NOTE_CODES}
+    total = sum(2 if essential else 1 for essential in needed.values())
+    met = sum(2 if essential else 1 for field, essential in needed.items() if field not in missing)
+    return round(100 * met / total) if total else 100
 
 
 def _role_advice(request: Request, profile: ProviderProfile, advice: list[Problem]) -> None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from composer.i18n import N_
+from composer.redact_prose import prose_password_spans
 
 __all__ = [
     "KINDS",
@@ -61,6 +62,7 @@ KINDS: dict[str, str] = {
     "config_password": N_("password or secret in a setting"),
     "bearer_token": N_("bearer token"),
     "known_secret": N_("one of your saved passwords"),
+    "prose_password": N_("password written in the text"),
 }
 # Lower wins when two findings overlap: the more specific name is reported.
 _PRIORITY = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -125,6 +127,12 @@ _QUERY_NAMES = _words(
 _SPLIT_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
+# A name glued together (``controlpass``, ``smtppassword``, ``dbpwd``) ends in one of these;
+# ordinary words that happen to end so are not secrets.
+_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "secret", "token")
+_NOT_SECRET_WORDS = _words("bypass compass surpass trespass overpass underpass")
+
+
 def _is_secret_name(name: str) -> bool:
     """Whether a setting or parameter called ``name`` holds a secret."""
     words = [w.lower().rstrip("0123456789") for w in _SPLIT_WORDS.split(name) if w]
@@ -133,6 +141,8 @@ def _is_secret_name(name: str) -> bool:
         return False
     last = words[-1]
     if last in _SECRET_WORDS:
+        return True
+    if last.endswith(_SECRET_SUFFIXES) and last not in _NOT_SECRET_WORDS:
         return True
     if last != "key" or len(words) < 2:
         return False
@@ -326,6 +336,8 @@ _DEFINE = re.compile(
     r"\bdefine\(\s*(?P<q1>['\"])(?P<key>\w+)(?P=q1)\s*,\s*(?P<q2>['\"])"
     r"(?P<v>(?:(?!(?P=q2))[^\\\r\n]|\\.)*)(?P=q2)"
 )
+# ``DB_PASSWORD 'x'`` as people copy it out of a config file, without the ``=``.
+_NAME_QUOTED = re.compile(r"(?<![\w$])(?P<key>[A-Za-z_][\w.\-]*)[ \t]+(?P<q>['\"])(?P<v>[^'\"\r\n]+)(?P=q)")
 _XML_ELEMENT = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]*)>(?P<v>[^<\r\n]+)</(?P=key)>")
 _QUERY = re.compile(r"[?&;](?P<key>[A-Za-z_][\w.\-]*)=(?P<v>[^&\s#\"'<>;]+)")
 _CLI_USER = re.compile(r"(?:^|\s)(?:-u|--user|--proxy-user)[ =]?['\"]?(?P<user>[^:\s'\"]+):(?P<v>[^\s'\"]+)")
@@ -351,15 +363,33 @@ def _quoted_value(m: re.Match[str]) -> tuple[int, int] | None:
     return None
 
 
+_NOT_SECRET_KEYS = _words(
+    "public pub publishable stripe app primary foreign sort cache partition idempotency unique group site"
+)
+_RANDOM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])\S{16,}$")
+
+
+def _is_key_setting(name: str, value: str) -> bool:
+    """``LICENSE_KEY``, ``recaptcha_secret_key``: any "key" whose value looks machine-made."""
+    words = [w.lower() for w in _SPLIT_WORDS.split(name) if w]
+    return (
+        len(words) >= 2
+        and words[-1] == "key"
+        and words[-2] not in _NOT_SECRET_KEYS
+        and bool(_RANDOM.match(value))
+    )
+
+
 def _setting_candidates(text: str) -> Iterator[_Candidate]:
     for m in _ASSIGNMENT.finditer(text):
-        if not _is_secret_name(m.group("key")):
-            continue
         value = _VALUE.match(text, m.end())
         if value is None:
             continue
         span = _quoted_value(value)
         if span is None or _is_placeholder(text[span[0] : span[1]]):
+            continue
+        key = m.group("key")
+        if not (_is_secret_name(key) or _is_key_setting(key, text[span[0] : span[1]])):
             continue
         if value.group("bare") is not None:
             if text.startswith("(", value.end()):
@@ -367,7 +397,7 @@ def _setting_candidates(text: str) -> Iterator[_Candidate]:
             if m.group("op") == ":" and not _LINE_END.match(text, value.end()):
                 continue  # prose such as "the Password: prompt keeps coming back"
         yield from _stripped(text, *span, "config_password")
-    for pattern in (_DEFINE, _XML_ELEMENT):
+    for pattern in (_DEFINE, _XML_ELEMENT, _NAME_QUOTED):
         for m in pattern.finditer(text):
             if _is_secret_name(m.group("key")) and not _is_placeholder(m.group("v")):
                 yield from _stripped(text, m.start("v"), m.end("v"), "config_password")
@@ -389,6 +419,8 @@ def _setting_candidates(text: str) -> Iterator[_Candidate]:
             if span is not None and span[1] > span[0]:
                 yield _Candidate(*span, "mail_login")
     yield from _smtp_dialogue(text)
+    for start, end in prose_password_spans(text):
+        yield _Candidate(start, end, "prose_password")
 
 
 def _smtp_dialogue(text: str) -> Iterator[_Candidate]:

@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import ValidationError as PydanticValidationError
 
 from composer import __version__
+from composer.answers import answer_text
 from composer.errors import BundleError
 from composer.i18n import N_, _
 from composer.model import (
@@ -38,6 +39,7 @@ from composer.model import (
 from composer.policy import priority_for
 from composer.profile import ProviderProfile
 from composer.provenance import provider_record
+from composer.scrub_request import scrub_request
 from composer.triage import explain_error, hint_meaning
 
 if TYPE_CHECKING:
@@ -82,7 +84,8 @@ def _block(text: str, indent: str = "    ") -> list[str]:
 
 
 def render_subject(request: Request, profile: ProviderProfile) -> str:
-    """A subject line: category, domain and the one-line summary."""
+    """A subject line: category, domain and the one-line summary (without passwords)."""
+    request = scrub_request(request)
     category = profile.category(request.category)
     parts = []
     if category is not None:
@@ -102,7 +105,11 @@ def _plan_name(profile: ProviderProfile, plan_id: str) -> str:
 
 
 def render_text(request: Request, profile: ProviderProfile) -> str:
-    """The request as a support agent reads it: every fact, in a fixed order."""
+    """The request as a support agent reads it: every fact, in a fixed order.
+
+    Passwords typed into any field are removed first (:mod:`composer.scrub_request`).
+    """
+    request = scrub_request(request)
     lines: list[str] = []
     title = _("Support request for {provider}").format(provider=profile.provider.name)
     lines += [title, "=" * len(title), ""]
@@ -189,7 +196,7 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
             lines += ["", "  " + _("Answers:")]
             for question, answer in answered:
                 lines.append(f"    {_(question.label)}")
-                lines += _block(answer, "      ")
+                lines += _block(answer_text(question, answer), "      ")
     if request.tried.strip():
         lines += ["", "  " + _("Already tried:")]
         lines += _block(request.tried)
@@ -226,11 +233,14 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
 def render_json(request: Request, *, text: str = "", extra: dict[str, Any] | None = None) -> str:
     """The request model with its schema, as helpdesks and :func:`read_bundle` read it.
 
+    Passwords typed into any field are removed first (:mod:`composer.scrub_request`).
+
     Args:
         request: the request.
         text: :func:`render_text` output, for a helpdesk to put in the ticket's body.
         extra: more top-level members (a bundle's ``provider``).
     """
+    request = scrub_request(request)
     document: dict[str, Any] = {
         "format": BUNDLE_FORMAT,
         "schema_version": SCHEMA_VERSION,

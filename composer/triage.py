@@ -38,6 +38,9 @@ class ErrorHint:
     category: str
     meaning: str
     urgency: Urgency | None = None
+    #: a broad pattern ("not found", "blocked") that only counts when nothing more
+    #: specific matched: "Address not found" in a bounce is not a missing web page
+    generic: bool = False
 
 
 # Recognisable error texts from mail servers, mail programs, browsers and
@@ -144,7 +147,8 @@ _HINTS: tuple[ErrorHint, ...] = (
         N_("The login was refused: usually the user name or password."),
     ),
     ErrorHint(
-        r"\b550[ -]5\.1\.1\b|user unknown|no such user|recipient address rejected: user",
+        r"\b550[ -]5\.1\.1\b|user unknown|no such user|recipient address rejected: user|"
+        r"account that you tried to reach does not exist|nosuchuser|address not found",
         "mail_receiving",
         N_("The receiving server says this mailbox does not exist."),
     ),
@@ -170,6 +174,7 @@ _HINTS: tuple[ErrorHint, ...] = (
         r"\b554\b|\b5\.7\.1\b|blocked|blacklist|blocklist|spamhaus|listed",
         "mail_sending",
         N_("A server refused the message as possible spam or because an address is on a block list."),
+        generic=True,
     ),
     ErrorHint(
         r"\b421\b|\b4\.\d\.\d\b|try again later|temporarily deferred|greylist",
@@ -237,19 +242,29 @@ _HINTS: tuple[ErrorHint, ...] = (
         r"\b403\b|forbidden",
         "site_down",
         N_("The server refuses to show this page (403): permissions or a protection rule."),
+        generic=True,
     ),
     ErrorHint(
         r"\b404\b|not found",
         "site_down",
         N_("The page was not found (404): a wrong address, a missing file, or a moved site."),
+        generic=True,
     ),
 )
 
 
 def explain_error(text: str) -> list[ErrorHint]:
-    """The hints whose pattern occurs in ``text``, most specific first."""
+    """The hints whose pattern occurs in ``text``, most specific first.
+
+    A generic hint is given only when no specific one matched: words such as
+    "not found" or "blocked" occur in many kinds of messages, and once a specific
+    pattern has said what the message is (a bounce, a login failure), a guess from
+    a broad word would contradict it.
+    """
     lowered = text.lower()
-    return [hint for hint in _HINTS if re.search(hint.pattern, lowered)]
+    found = [hint for hint in _HINTS if re.search(hint.pattern, lowered)]
+    specific = [hint for hint in found if not hint.generic]
+    return specific or found
 
 
 def hint_meaning(hint: ErrorHint) -> str:

@@ -118,7 +118,7 @@ def example_request(language: str = "en") -> Request:
             "Mail from other senders arrives.",
         ),
         answers={
-            "from_whom": "Only from Gmail / Outlook.com senders",
+            "from_whom": "only_from_gmail_outlook_com_senders",
             "example_message": "anna@gmail.com to sales@παράδειγμα.gr, today at 10:15",
         },
         urgency=Urgency.HIGH,

@@ -76,7 +76,7 @@ def build_plan(domain: str, profile: ProviderProfile, settings: DiagnosticsSetti
     Raises:
         ValidationError: ``domain`` is not a domain name.
     """
-    ascii_domain = normalise_domain(domain)
+    ascii_domain = normalise_domain(domain, known_tld=False)  # any name, also a private test zone
     registrable = load_local(settings).registrable(ascii_domain)
     return DiagnosisPlan(
         domain=ascii_domain,

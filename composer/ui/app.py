@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -10,11 +11,14 @@ from types import TracebackType
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
-from composer import __version__, i18n
+from composer import __version__, i18n, tlds
 from composer.errors import ComposerError
+from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store, default_data_dir
 from composer.ui.brand import apply_branding
+from composer.store import Store
+from composer.ui.bridge import run_task
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
@@ -26,25 +30,36 @@ from composer.ui.smoke import run_smoke_test
 __all__ = ["create_window", "main"]
 
 
-def _profile(args: argparse.Namespace) -> ProviderProfile:
-    """The profile named on the command line, else the one chosen last time, else the demo."""
+def _profile(args: argparse.Namespace) -> tuple[ProviderProfile, ComposerError | None]:
+    """The profile named on the command line, else the one chosen last time, else the demo.
+
+    A named profile that cannot be used (missing, broken, not text) does not stop the
+    app: the error comes back with the profile opened instead, to be shown in the window.
+    """
+    failed: ComposerError | None = None
     if getattr(args, "profile", None) is not None:
-        return load_profile(args.profile)
+        try:
+            return load_profile(args.profile), None
+        except ComposerError as error:
+            failed = error
     remembered = str(QSettings().value("profile", "") or "")
     if remembered:
         try:
-            return load_profile(Path(remembered))
+            return load_profile(Path(remembered)), failed
         except ComposerError as error:
             QSettings().remove("profile")
-            show_error(None, error)
-    return load_profile()
+            if failed is None:
+                failed = error
+    return load_profile(), failed
 
 
 def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
-    profile = _profile(args)
+    profile, failed = _profile(args)
     store = Store(getattr(args, "data_dir", None))
     window = MainWindow(profile, store, diagnostics=load_diagnostics_settings())
+    if failed is not None:
+        QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
     bundle: Path | None = getattr(args, "bundle", None)
     if bundle is not None:
         window.import_bundle(bundle)
@@ -64,6 +79,23 @@ def _open_external(window: MainWindow, text: str) -> None:
         window.import_bundle(Path(text))
     else:
         window.open_prefill(text)
+def report_profile_fallback(window: MainWindow, error: ComposerError) -> None:
+    """The menu's error dialog for the profile, saying which profile the window opened with."""
+    note = _("Request Composer opened with the profile of {provider} instead.").format(
+        provider=window.controller.profile.provider.name
+    )
+    window.statusBar().showMessage(note)
+    show_error(window, error, note=note)
+
+
+def _refresh_lists(cache: Path) -> None:
+    """IANA's list of top-level domains: the newer copy from the data folder, refreshed weekly.
+
+    ``REQUEST_COMPOSER_OFFLINE=1`` (the end-to-end tests set it) keeps the app off the network.
+    """
+    tlds.use_cache_dir(cache)
+    if os.environ.get("REQUEST_COMPOSER_OFFLINE") != "1":
+        run_task(lambda: tlds.refresh(cache), on_result=lambda _new: None, on_error=lambda _error: None)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -97,6 +129,7 @@ def main(args: argparse.Namespace) -> int:
 
     sys.excepthook = excepthook
     window.show()
+    _refresh_lists(window.store.folder / "cache")
     if getattr(args, "smoke_test", False):
         return run_smoke_test(app, window)
     if getattr(args, "bundle", None) is None and not getattr(args, "prefill_text", None):

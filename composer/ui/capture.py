@@ -48,13 +48,16 @@ from PySide6.QtGui import (
     QScreen,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from composer.i18n import N_, _
 
@@ -416,6 +419,9 @@ class CaptureController(QObject):
     Args:
         window: The app's main window, hidden during the capture so that it is not in
             the picture, and shown again afterwards. ``None`` hides nothing.
+        hide_app: Hide every window of the app (the main window, open dialogs, tool
+            windows), not only ``window``, and show each again afterwards: also after
+            a failure, an error while grabbing, or a cancelled region.
         settle_ms: How long to wait after hiding before grabbing, so that the window
             manager has taken the window off the screen.
     """
@@ -431,12 +437,14 @@ class CaptureController(QObject):
         window: QWidget | None = None,
         parent: QObject | None = None,
         *,
+        hide_app: bool = False,
         settle_ms: int = SETTLE_MS,
     ) -> None:
         super().__init__(parent)
         self._window = window
+        self._hide_app = hide_app
         self._settle_ms = settle_ms
-        self._was_visible = False
+        self._hidden: list[QWidget] = []
         self._busy = False
         self._mode = CaptureMode.DESKTOP
         self._screen_name: str | None = None
@@ -491,12 +499,14 @@ class CaptureController(QObject):
         self._mode = mode
         # Remembered by name and looked up again when grabbing: a screen may be unplugged
         # during the countdown, and its QScreen deleted with it.
-        chosen = screen or (self._window.screen() if self._window else None)
+        to_hide = self._windows_to_hide()
+        anchor = self._window or next(iter(to_hide), None)
+        chosen = screen or (anchor.screen() if anchor is not None else None)
         self._screen_name = chosen.name() if chosen is not None else None
         self._window_id = window_id
-        self._was_visible = bool(self._window and self._window.isVisible())
-        if self._window is not None and self._was_visible:
-            self._window.hide()
+        self._hidden = to_hide
+        for widget in to_hide:
+            widget.hide()
         self._left = max(0, int(delay))
         if self._left:
             self._show_badge()
@@ -504,6 +514,21 @@ class CaptureController(QObject):
         else:
             self._settle.start(self._settle_ms)
         return True
+
+    def _windows_to_hide(self) -> list[QWidget]:
+        """The app's visible windows (the main window last, so it is raised last on return)."""
+        candidates: list[QWidget] = []
+        if self._hide_app:
+            candidates = [w for w in QApplication.topLevelWidgets() if w.isWindow()]
+        if self._window is not None:
+            candidates.append(self._window.window())
+        own = {self._badge}
+        seen: list[QWidget] = []
+        for widget in candidates:
+            if widget.isVisible() and widget not in own and widget not in seen:
+                seen.append(widget)
+        main = [w for w in seen if isinstance(w, QMainWindow)]
+        return [w for w in seen if w not in main] + main
 
     def cancel(self) -> None:
         """Stop a countdown or a region selection; emits ``cancelled``."""
@@ -543,6 +568,12 @@ class CaptureController(QObject):
         return QGuiApplication.primaryScreen()
 
     def _grab(self) -> None:
+        try:
+            self._grab_now()
+        except Exception as error:  # the windows must come back whatever went wrong
+            self._fail(_unavailable(str(error)))
+
+    def _grab_now(self) -> None:
         if is_wayland():
             self._grab_through_portal()
             return
@@ -597,9 +628,12 @@ class CaptureController(QObject):
         if self._portal is not None:
             self._portal.deleteLater()
             self._portal = None
-        if self._window is not None and self._was_visible:
-            self._window.show()
-            _bring_to_front(self._window)
+        hidden, self._hidden = self._hidden, []
+        for widget in reversed(hidden):  # the main window first, its dialogs on top of it
+            if not Shiboken.isValid(widget):
+                continue  # closed and deleted meanwhile (a dialog's own timer, say)
+            widget.show()
+            _bring_to_front(widget)
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:

@@ -15,9 +15,9 @@ from composer.model import Request
 from composer.policy import for_request
 from composer.policy_hours import describe_hours
 from composer.profile import ProviderProfile
-from composer.quality import advice_text
+from composer.quality import NOTE_CODES, Readiness, advice_text
 
-__all__ = ["FIELD_PLACES", "coach_html", "escape", "step_of", "support_hours_text"]
+__all__ = ["FIELD_PLACES", "coach_html", "escape", "step_of", "step_ticks", "support_hours_text"]
 
 # Where a readiness item's field lives: (step key, widget field name).
 FIELD_PLACES = {
@@ -44,13 +44,49 @@ def step_of(field: str) -> str:
     """The key of the step that holds a readiness item's field."""
     if field.startswith("answers."):
         return "happens"
+    if field == "category":
+        return "affected"
     return FIELD_PLACES.get(field, ("happens", ""))[0]
 
 
-def coach_html(items: list[Problem], *, limit: int = 6) -> str:
-    """The advice for one step, each with why the support team needs it."""
+def step_ticks(readiness: Readiness, request: Request) -> set[str]:
+    """The steps that have what they need (a tick in the step list).
+
+    A form step is ticked when the agent needs something from it and nothing it
+    needs is missing or wrong; information notes do not count. The checks are
+    ticked once they have run, the evidence once something is attached; the
+    review never is. So an empty request has no tick at all.
+    """
+    essential = {item.field for item in readiness.missing_essentials}
+    missing = {item.field for item in readiness.problems} | essential
+    ticks: set[str] = set()
+    for key in ("who", "affected", "happens"):
+        needed = [field for field in readiness.needed if step_of(field) == key]
+        if needed and not any(step_of(field) == key for field in missing):
+            ticks.add(key)
+    if request.report is not None:
+        ticks.add("checks")
+    if request.attachments:
+        ticks.add("evidence")
+    return ticks
+
+
+def step_items(readiness: Readiness, key: str) -> list[Problem]:
+    """What the coach says on one step: gaps first, then information notes."""
+    items = [i for i in (*readiness.problems, *readiness.advice) if step_of(i.field) == key]
+    return sorted(items, key=lambda item: item.code in NOTE_CODES)
+
+
+def coach_html(items: list[Problem], *, complete: bool = True, limit: int = 6) -> str:
+    """The advice for one step, each with why the support team needs it.
+
+    ``complete`` is whether the step is ticked: a step with nothing to ask and no
+    tick (the checks before they ran) does not claim to have everything.
+    """
     if not items:
-        return _("This step has everything the support team needs.")
+        if complete:
+            return _("This step has everything the support team needs.")
+        return _("Nothing is missing here.")
     lines = []
     for item in items[:limit]:
         message, why = advice_text(item)

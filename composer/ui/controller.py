@@ -28,6 +28,8 @@ class DraftController(QObject):
 
     changed = Signal()
     replaced = Signal()
+    #: fields were changed from outside the widgets (the scrubber): the widgets show them again
+    rewritten = Signal()
     saved = Signal(str)
     save_failed = Signal(object)
 
@@ -100,6 +102,13 @@ class DraftController(QObject):
         """
         self._set(request, save=False)
         self.replaced.emit()
+
+    def replace(self, request: Request) -> None:
+        """Change the draft from outside the widgets (the scrubber): saved, and every step reloads."""
+        if request == self._request:
+            return
+        self._set(request.touched(), save=True)
+        self.rewritten.emit()
 
     def new(self, *, keep_requester: bool = True) -> None:
         request = self._new_request()

@@ -36,11 +36,12 @@ from composer.i18n import _
 from composer.localefmt import format_time
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
+from composer.quality import advice_text
 from composer.related import open_related
 from composer.render import read_bundle, render_text, write_bundle
 from composer.store import Store
 from composer.ui.bridge import run_task
-from composer.ui.coach import FIELD_PLACES, coach_html, step_of, support_hours_text
+from composer.ui.coach import FIELD_PLACES, coach_html, step_items, step_ticks, support_hours_text
 from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
@@ -49,7 +50,7 @@ from composer.ui.messages import show_error
 from composer.ui.mnemonics import mnemonic_letter
 from composer.ui.prefill_open import PrefillNotice, open_prefill, takes_prefill_codes
 from composer.ui.related_offer import RelatedChoice, RelatedOffer
-from composer.ui.scrub_dialog import scrub_request_fields
+from composer.ui.scrub_dialog import FieldScrubber, scrub_request_fields
 from composer.ui.sending import Sending, sends_directly
 from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
@@ -112,26 +113,40 @@ class MainWindow(QMainWindow):
         central = QWidget()
         layout = QHBoxLayout(central)
         side = QVBoxLayout()
+        # The side panel grows with the font (125 %, 150 %), the step titles wrap and
+        # every row stays in sight, and a long coach text scrolls instead of being cut.
+        side_width = max(230, self.fontMetrics().averageCharWidth() * 32)
         self.step_list = QListWidget()
         self.step_list.setObjectName("steps")
-        self.step_list.setMaximumWidth(230)
+        self.step_list.setFixedWidth(side_width)
+        self.step_list.setWordWrap(True)
+        self.step_list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.step_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.step_list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.step_list.currentRowChanged.connect(self._show_step)
         side.addWidget(self.step_list)
         self.readiness_label = QLabel()
+        self.readiness_label.setWordWrap(True)
+        self.readiness_label.setFixedWidth(side_width)
         side.addWidget(self.readiness_label)
         self.readiness = QProgressBar()
         self.readiness.setObjectName("readiness")
         self.readiness.setRange(0, 100)
-        self.readiness.setMaximumWidth(230)
+        self.readiness.setFixedWidth(side_width)
         side.addWidget(self.readiness)
         self.coach = QLabel()
         self.coach.setObjectName("coach")
         self.coach.setWordWrap(True)
-        self.coach.setMaximumWidth(230)
         self.coach.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.coach.setFrameShape(QFrame.Shape.StyledPanel)
         self.coach.setMargin(8)
-        side.addWidget(self.coach, 1)
+        coach_scroll = QScrollArea()
+        coach_scroll.setObjectName("coach.scroll")
+        coach_scroll.setWidgetResizable(True)
+        coach_scroll.setFixedWidth(side_width)
+        coach_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        coach_scroll.setFrameShape(QFrame.Shape.StyledPanel)
+        coach_scroll.setWidget(self.coach)
+        side.addWidget(coach_scroll, 1)
         layout.addLayout(side)
 
         main = QVBoxLayout()
@@ -150,7 +165,7 @@ class MainWindow(QMainWindow):
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
             scroll.setWidget(step)
-            self.pages.addWidget(scroll)
+            self.pages.addWidget(_with_action_bar(scroll, step))
             self.step_list.addItem(QListWidgetItem())
         main.addWidget(self.pages, 1)
         nav = QHBoxLayout()
@@ -169,6 +184,7 @@ class MainWindow(QMainWindow):
         main.addLayout(nav)
         layout.addLayout(main, 1)
         self.setCentralWidget(central)
+        self.field_scrubber = FieldScrubber(self, self.controller)  # passwords shown as they are typed
 
         for step in self.steps:
             step.reload()  # the widgets show the new draft's values, not their own defaults
@@ -305,7 +321,7 @@ class MainWindow(QMainWindow):
         fields = step.fields()
         target = step.field_widget(fields[0]) if fields else None
         if isinstance(step, ReviewStep):
-            target = step.send if step.send.isEnabled() else step.problems
+            target = step.send if self.controller.readiness.can_send else step.problems
         elif isinstance(step, ChecksStep):
             target = step.rerun if step.rerun.isEnabled() else step.checks
         elif isinstance(step, EvidenceStep):
@@ -328,21 +344,22 @@ class MainWindow(QMainWindow):
             widget = step.field_widget(place[1]) or step.findChild(QWidget, place[1])
             if widget is not None:
                 widget.setFocus()
-                scroll = self.pages.widget(index)
-                if isinstance(scroll, QScrollArea):
+                page = self.pages.widget(index)
+                scroll = (
+                    page if isinstance(page, QScrollArea) or page is None else page.findChild(QScrollArea)
+                )
+                if scroll is not None:
                     scroll.ensureWidgetVisible(widget)
             return
 
     def _refresh(self) -> None:
         index = self.pages.currentIndex()
         readiness = self.controller.readiness
-        pending: dict[str, int] = {}
-        for item in (*readiness.problems, *readiness.advice):
-            key = step_of(item.field)
-            pending[key] = pending.get(key, 0) + 1
+        ticks = step_ticks(readiness, self.controller.request)
         for row, step in enumerate(self.steps):
-            mark = "✓ " if step.key != "review" and not pending.get(step.key) else "   "
+            mark = "✓ " if step.key in ticks else "   "
             self.step_list.item(row).setText(f"{mark}{row + 1}. {step.title()}")
+        self._fit_step_list()
         if index < 0:
             return
         step = self.steps[index]
@@ -357,13 +374,18 @@ class MainWindow(QMainWindow):
         self.readiness.setFormat(_("{score} %").format(score=readiness.score))
         self._update_coach(step)
 
+    def _fit_step_list(self) -> None:
+        """Tall enough for every step's row, however the titles wrap."""
+        rows = sum(max(self.step_list.sizeHintForRow(r), 0) for r in range(self.step_list.count()))
+        self.step_list.setMinimumHeight(rows + 2 * self.step_list.frameWidth() + 4)
+
     def _update_coach(self, step: Step) -> None:
         if isinstance(step, ReviewStep):
             self.coach.setText(support_hours_text(self.controller.profile, self.controller.request))
             return
         readiness = self.controller.readiness
-        items = [item for item in (*readiness.problems, *readiness.advice) if step_of(item.field) == step.key]
-        self.coach.setText(coach_html(items))
+        complete = step.key in step_ticks(readiness, self.controller.request)
+        self.coach.setText(coach_html(step_items(readiness, step.key), complete=complete))
 
     # -- drafts -----------------------------------------------------------
 
@@ -434,7 +456,7 @@ class MainWindow(QMainWindow):
             self.save_bundle()
             return
         if not self.controller.readiness.can_send:
-            self.go(len(self.steps) - 1)
+            self.explain_blocked()
             return
         if not self.scrub_fields():
             return
@@ -474,6 +496,23 @@ class MainWindow(QMainWindow):
         run_task(
             lambda: history.get(self.store, item.request_id), on_result=loaded, on_error=self._task_failed
         )
+    def explain_blocked(self) -> None:
+        """Say why the request cannot be sent or saved yet, and put the cursor where it is missing."""
+        problems = self.controller.readiness.problems
+        if not problems:
+            return
+        self.go_to_field(problems[0].field)
+        reasons = "\n".join(f"• {advice_text(item)[0]}" for item in problems)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            _("Not ready yet"),
+            _("The request cannot be sent or saved yet. Please fix this first:") + "\n\n" + reasons,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("dialog.blocked")
+        box.open()
+        self.statusBar().showMessage(advice_text(problems[0])[0])
 
     def _submitted(self, request_id: str) -> None:
         """The request is safely in the outbox: the form starts afresh while it is sent."""
@@ -484,9 +523,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Your request is in the outbox and is being sent."))
 
     def save_bundle(self) -> None:
-        readiness = self.controller.readiness
-        if not readiness.can_send:
-            self.go(len(self.steps) - 1)
+        if not self.controller.readiness.can_send:
+            self.explain_blocked()
             return
         if not self.scrub_fields():
             return
@@ -617,3 +655,16 @@ class MainWindow(QMainWindow):
 
 def _ignore(_result: object) -> None:
     pass
+
+
+def _with_action_bar(scroll: QScrollArea, step: Step) -> QWidget:
+    """The page of a step: its scrolled form, and under it the step's action bar if it has one."""
+    bar = getattr(step, "action_bar", None)
+    if not isinstance(bar, QWidget):
+        return scroll
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(scroll, 1)
+    layout.addWidget(bar)
+    return page

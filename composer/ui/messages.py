@@ -28,8 +28,11 @@ def error_text(error: ComposerError) -> tuple[str, str, str]:
     return message, next_step, details
 
 
-def show_error(parent: QWidget | None, error: ComposerError, *, title: str = "") -> None:
+def show_error(parent: QWidget | None, error: ComposerError, *, title: str = "", note: str = "") -> None:
+    """The error dialog; ``note`` says what the app did about it (e.g. which profile it opened instead)."""
     message, next_step, details = error_text(error)
+    if note:
+        next_step = f"{next_step}\n\n{note}".strip()
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         title or _("Request Composer"),

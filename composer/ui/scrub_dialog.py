@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -23,10 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from composer.i18n import _
-from composer.redact import KINDS, SecretMatch, apply_redactions, find_secrets
+from composer.redact import KINDS, SecretMatch, apply_redactions
+from composer.scrub_request import field_secrets, field_texts, scrub_request, with_field_text
 from composer.ui.controller import DraftController
 
-__all__ = ["ScrubDialog", "scrub_request_fields"]
+__all__ = ["FieldScrubber", "ScrubDialog", "apply_field_choice", "review_field", "scrub_request_fields"]
 
 
 class ScrubDialog(QDialog):
@@ -110,21 +113,112 @@ class ScrubDialog(QDialog):
         ]
 
 
-def scrub_request_fields(parent: QWidget, controller: DraftController) -> bool:
-    """Show passwords or keys typed into the request's text fields; remove them unless kept.
+def field_label(controller: DraftController, field: str) -> str:
+    """What the user calls a field in the secrets dialog's sentence."""
+    labels = {
+        "summary": _("The one-line summary"),
+        "error_text": _("The error message"),
+        "description": _("The description"),
+        "tried": _("What you tried"),
+        "account": _("The mailbox or account"),
+        "started_text": _("Since when"),
+    }
+    if field in labels:
+        return labels[field]
+    if field.startswith("answers."):
+        category = controller.profile.category(controller.request.category)
+        question_id = field.split(".", 1)[1]
+        for question in category.questions if category else []:
+            if question.id == question_id:
+                return _("Your answer to “{question}”").format(question=_(question.label))
+    return _("A field of the request")
 
+
+def review_field(
+    parent: QWidget, controller: DraftController, field: str, matches: Sequence[SecretMatch]
+) -> ScrubDialog:
+    """Open the dialog for one field (window-modal, not blocking); its answer is applied on close."""
+    text = field_texts(controller.request)[field]
+    dialog = ScrubDialog(field_label(controller, field), text, matches, parent)
+
+    def done(result: int) -> None:
+        if result:
+            apply_field_choice(controller, field, text, matches, dialog.kept())
+
+    dialog.finished.connect(done)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.open()
+    return dialog
+
+
+def apply_field_choice(
+    controller: DraftController, field: str, text: str, matches: Sequence[SecretMatch], kept: Sequence[int]
+) -> None:
+    """Remove the matches the user did not keep, and remember the kept ones as not secret."""
+    request = controller.request
+    if field_texts(request).get(field) != text:
+        return  # the field changed meanwhile: it will be looked at again
+    kept_texts = tuple(m.text for m in matches if m.index in kept)
+    request = with_field_text(request, field, apply_redactions(text, matches, keep=kept))
+    not_secrets = tuple(dict.fromkeys((*request.not_secrets, *kept_texts)))
+    controller.replace(request.model_copy(update={"not_secrets": not_secrets}))
+
+
+def scrub_request_fields(parent: QWidget, controller: DraftController) -> bool:
+    """Before sending: show passwords or keys in any text field; remove them unless kept.
+
+    Then every remaining find (the rules and the user's stored passwords) is removed
+    from the model itself, so the outbox, the file and the e-mail never hold it.
     Returns False when the user cancels, and nothing should be sent.
     """
-    from composer.compose import SCRUBBED_FIELDS
-
     secrets = controller.known_secrets()
-    for field, label in SCRUBBED_FIELDS.items():
-        text = getattr(controller.request, field)
-        matches = find_secrets(text, extra_secrets=secrets)
-        if not matches:
-            continue
-        dialog = ScrubDialog(_(label), text, matches, parent)
+    for field, matches in field_secrets(controller.request, extra_secrets=secrets).items():
+        text = field_texts(controller.request)[field]
+        dialog = ScrubDialog(field_label(controller, field), text, matches, parent)
         if not dialog.exec():
             return False
-        controller.update(**{field: apply_redactions(text, matches, keep=dialog.kept())})
+        apply_field_choice(controller, field, text, matches, dialog.kept())
+    controller.replace(scrub_request(controller.request, extra_secrets=secrets))
     return True
+
+
+class FieldScrubber(QObject):
+    """While the user types: when focus leaves a text field, secrets in the request are shown.
+
+    Each find is offered once; "Cancel" leaves the text for now (it is removed at
+    the latest when the request is sent or saved) and is not asked about again.
+    """
+
+    def __init__(self, window: QWidget, controller: DraftController) -> None:
+        super().__init__(window)
+        self._window = window
+        self._controller = controller
+        self._declined: set[tuple[str, str]] = set()
+        self.dialog: ScrubDialog | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if self.dialog is not None or old is None or not isinstance(old, (QLineEdit, QPlainTextEdit)):
+            return
+        # only when the user moves on within the form (not into a dialog that opened)
+        if self._window.isAncestorOf(old) and new is not None and self._window.isAncestorOf(new):
+            QTimer.singleShot(0, self.check)
+
+    def check(self) -> None:
+        """Offer the first field that holds a secret not offered before."""
+        if self.dialog is not None or QApplication.activeModalWidget() is not None:
+            return
+        secrets = self._controller.known_secrets()
+        for field, matches in field_secrets(self._controller.request, extra_secrets=secrets).items():
+            if all((field, m.text) in self._declined for m in matches):
+                continue
+            self.dialog = review_field(self._window, self._controller, field, matches)
+            self.dialog.finished.connect(lambda result, f=field, m=matches: self._closed(result, f, m))
+            return
+
+    def _closed(self, result: int, field: str, matches: Sequence[SecretMatch]) -> None:
+        if not result:
+            self._declined.update((field, m.text) for m in matches)
+        self.dialog = None

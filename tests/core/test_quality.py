@@ -193,3 +193,49 @@ def test_findings_of_the_checks_suggest_the_category_and_urgency() -> None:
     assert suggest_category(Request(report=blocked), PROFILE) is None  # a warning is no diagnosis
     healthy = report(("dns.nameservers_ok", Severity.OK), ("web.ok", Severity.OK))
     assert suggest_category(Request(report=healthy), PROFILE) is None
+
+
+# -- one definition of readiness (issue 9, point 4) ---------------------------------------
+
+
+def _vague(category: str) -> Request:
+    return Request(
+        summary="mail doesn't work!!! ASAP",
+        category=category,
+        requester=Requester(name="Nikos", email="nikos@example.gr"),
+    )
+
+
+def test_an_empty_request_scores_nothing_and_is_not_ready() -> None:
+    readiness = assess(Request(), PROFILE)
+    assert readiness.score == 0
+    assert not readiness.ready
+
+
+def test_a_vague_request_filed_as_something_else_is_not_ready() -> None:
+    readiness = assess(_vague("other"), PROFILE)
+    assert not readiness.ready
+    assert readiness.score < 50
+    missing = {item.code for item in readiness.missing_essentials}
+    assert {"advice.account", "advice.error_text", "advice.started_at", "advice.details"} <= missing
+
+
+def test_choosing_the_right_category_does_not_make_the_meter_drop() -> None:
+    vague = assess(_vague("other"), PROFILE).score
+    for category in ("mail_sending", "mail_receiving"):
+        assert assess(_vague(category), PROFILE).score >= vague - 5
+
+
+def test_ready_needs_the_account_the_error_and_the_start() -> None:
+    complete = good_mail_request()
+    assert assess(complete, PROFILE).ready
+    for change in ({"account": ""}, {"error_text": ""}, {"started_at": None, "started_text": ""}):
+        readiness = assess(complete.model_copy(update=change), PROFILE)
+        assert readiness.can_send and not readiness.ready, change
+
+
+def test_an_information_note_does_not_lower_the_score() -> None:
+    complete = good_mail_request()
+    critical = complete.model_copy(update={"urgency": Urgency.CRITICAL})
+    assert assess(critical, PROFILE).score == assess(complete, PROFILE).score == 100
+    assert assess(critical, PROFILE).ready

@@ -279,3 +279,52 @@ def test_scrub_command_several_files_and_a_missing_one(
     assert out == f"==> {one} <==\nplain\n==> {two} <==\npwd=[removed]\n"
     assert main(["scrub", str(tmp_path / "missing.txt")]) == 1
     assert "cannot be read" in capsys.readouterr().err
+
+
+# -- the shapes named in issue 9 ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DB_PASSWORD 'Zagreb#2024xq', DB_HOST localhost", "DB_PASSWORD '[removed]', DB_HOST localhost"),
+        ("DB_PASSWORD=Zagreb#2024xq", "DB_PASSWORD=[removed]"),
+        ("DB_PASSWORD: Zagreb#2024xq", "DB_PASSWORD: [removed]"),
+        ("define('DB_PASSWORD', 'Zagreb#2024xq');", "define('DB_PASSWORD', '[removed]');"),
+        ("'password' => 'Zagreb#2024xq',", "'password' => '[removed]',"),
+        (
+            "$cfg['Servers'][$i]['controlpass'] = 'pma_4455';",
+            "$cfg['Servers'][$i]['controlpass'] = '[removed]';",
+        ),
+        ("LICENSE_KEY=9f8e7d6c5b4a39281706", "LICENSE_KEY=[removed]"),
+        ("my password is Kalamata!88, thanks", "my password is [removed], thanks"),
+        ("The password I used: Zagreb#2024xq", "The password I used: [removed]"),
+        ("Ο κωδικός μου είναι Φέτα2024! και", "Ο κωδικός μου είναι [removed] και"),
+        ("Lozinka je Hvar#2023 a korisnik", "Lozinka je [removed] a korisnik"),
+        ("Мой пароль Volga2026! логин", "Мой пароль [removed] логин"),
+        (
+            "sftp://klijent:Sftp%21Hvar88@ftp.klijent.example:22",
+            "sftp://klijent:[removed]@ftp.klijent.example:22",
+        ),
+        ("mysql://root:Zagreb2024@localhost/db", "mysql://root:[removed]@localhost/db"),
+    ],
+)
+def test_config_lines_urls_and_prose_in_four_languages(text: str, expected: str) -> None:
+    assert scrub(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I forgot my password, how can I reset it?",
+        "Ο κωδικός μου δεν λειτουργεί από χθες.",
+        "Lozinka ne radi od jučer.",
+        "Пароль не подходит с утра.",
+        "dkim=pass (2048-bit key) header.d=example.gr",
+        "Merge branch 'feature/password-reset-email'",
+        "PUSHER_APP_KEY=3f9a2b7c1d8e4f60a5b2",
+        "sort_key=name",
+    ],
+)
+def test_prose_and_settings_that_only_mention_a_password_stay(text: str) -> None:
+    assert find_secrets(text) == []

@@ -46,6 +46,7 @@ class App:
             LANGUAGE="en",
             REQUEST_COMPOSER_DATA=str(data_dir),
             XDG_CONFIG_HOME=str(data_dir / "config"),
+            REQUEST_COMPOSER_OFFLINE="1",  # no refresh of IANA's lists from the internet
         )
         command = [str(Path(sys.executable).with_name("request-composer"))]
         if not Path(command[0]).exists():

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -62,17 +60,18 @@ def test_kill_9_while_typing_loses_nothing_beyond_the_last_second(display: str, 
         again.stop()
 
 
-def test_a_bad_profile_gives_a_sentence_and_no_traceback(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", [b"[provider\nname = 'x'\n", b"\x89PNG\r\n\x1a\n\x00\xff\xfe", None])
+def test_a_bad_profile_opens_the_window_on_the_demo_and_says_why(
+    display: str, tmp_path: Path, content: bytes | None
+) -> None:
+    """Broken, binary or missing: the window opens with the demo profile and the menu's error dialog."""
     profile = tmp_path / "provider.toml"
-    profile.write_text("[provider\nname = 'x'\n", encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "composer", "--profile", str(profile)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "LANGUAGE": "en", "REQUEST_COMPOSER_DATA": str(tmp_path)},
-    )
-    assert run.returncode == 1
-    assert "is not valid TOML (line 1" in run.stderr
-    assert "Traceback" not in run.stderr + run.stdout
+    if content is not None:
+        profile.write_bytes(content)
+    app = App(display, tmp_path / "data", "--profile", str(profile))
+    try:
+        app.wait_for_window("Demo Hosting – Request Composer")
+        app.wait_for_window("^Request Composer$")  # the error dialog, over the window
+        assert app.process.poll() is None  # no traceback, no exit: the app runs on
+    finally:
+        app.stop()

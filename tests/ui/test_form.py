@@ -177,8 +177,8 @@ def test_a_complete_request_with_the_keyboard_alone(
     assert (request.client, request.client_version) == ("Outlook", "2021")
     assert request.started_at is not None and request.started_at.hour == 15
     assert request.worked_before is WorkedBefore.YES
-    assert request.answers["from_whom"].startswith("Only from Gmail")
-    assert request.answers["bounce"] == "Yes"
+    assert request.answers["from_whom"] == "only_from_gmail_outlook_com_senders"
+    assert request.answers["bounce"] == "yes"
     assert request.urgency is Urgency.HIGH
     assert window.controller.readiness.can_send
     assert [a.code for a in window.controller.readiness.advice] == ["advice.attachments"]
@@ -225,8 +225,8 @@ def test_bad_domain_and_email_are_explained_under_the_field(qtbot: QtBot, window
     window.go(5)
     problems = [p.code for p in window.controller.readiness.problems]
     assert "domain.invalid" in problems and "email.invalid" in problems
-    send = window.findChild(QPushButton, "action.send")
-    assert send is not None and not send.isEnabled()
+    status = window.findChild(QLabel, "review.status")
+    assert status is not None and "cannot be sent yet" in status.text()  # pressing Send says why
 
 
 def test_clicking_a_problem_goes_to_its_field(qtbot: QtBot, window: MainWindow) -> None:
@@ -369,3 +369,49 @@ def test_qt_s_own_buttons_follow_the_language(qtbot: QtBot, qapp: QApplication) 
     assert not translations.load("xx")  # and not every language: then Qt's English stays
     assert cancel_text() == "Cancel"
     translations.deleteLater()
+
+
+@pytest.mark.parametrize("content", [b"[provider\nname = 'x'\n", b"\x89PNG\r\n\x1a\n\x00\xff\xfe", None])
+def test_a_bad_profile_on_the_command_line_opens_the_demo_and_says_why(
+    qtbot: QtBot, tmp_path: Path, content: bytes | None
+) -> None:
+    import argparse
+
+    from composer.ui.app import create_window
+
+    path = tmp_path / "provider.toml"
+    if content is not None:
+        path.write_bytes(content)
+    seen: list[str] = []
+    when_modal(lambda dialog: (seen.append(dialog.objectName() + ":" + dialog.text()), dialog.accept()))  # type: ignore[attr-defined]
+    opened = create_window(argparse.Namespace(profile=path, data_dir=tmp_path / "data", bundle=None))
+    opened.checks.shutdown()
+    qtbot.addWidget(opened)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].startswith("dialog.error:") and "provider.toml" in seen[0]
+    assert opened.controller.profile.provider.name == "Demo Hosting"
+    assert "opened with the profile of Demo Hosting" in opened.statusBar().currentMessage()
+    opened.close()
+    opened.store.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("klijent.c", ".c does not exist"),
+        ("http://www.παράδειγμα", ".παράδειγμα does not exist"),
+        ("https://www.example.gr/shop?id=3", "Only the domain is used: example.gr"),
+        ("maria@example.gr", "Only the domain is used: example.gr"),
+        ("example.gr", "Will be checked as example.gr"),
+    ],
+)
+def test_the_domain_hint_refuses_made_up_endings_and_says_when_it_was_reduced(
+    qtbot: QtBot, window: MainWindow, typed: str, expected: str
+) -> None:
+    window.go(1)
+    domain = window.findChild(QLineEdit, "field.domain")
+    assert domain is not None
+    domain.setText(typed)
+    domain.editingFinished.emit()
+    hint = window.findChild(QLabel, "hint.domain")
+    assert hint is not None and expected in hint.text()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushBu
 
 from composer.errors import ValidationError
 from composer.i18n import N_, _
-from composer.model import Request, display_domain, normalise_domain, validate_email
+from composer.model import Request, display_domain, normalise_domain, reduced_from, validate_email
 from composer.triage import suggest_category
 from composer.ui.controller import DraftController
 from composer.ui.steps.base import Step, error_sentence, hint_label, set_combo_text, set_text
@@ -74,9 +74,19 @@ class AffectedStep(Step):
         self.category.currentIndexChanged.connect(self._category_changed)
         self.suggestion = QPushButton()
         self.suggestion.setObjectName("action.use_suggested_category")
+        # The row keeps its space while hidden: a suggestion that appears (when the checks
+        # finish, say) must not push the fields below it down under the user's pointer.
+        policy = self.suggestion.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.suggestion.setSizePolicy(policy)
         self.suggestion.setVisible(False)
         self.suggestion.clicked.connect(self._use_suggestion)
-        self.form.addRow("", self.suggestion)
+        suggestion_row = QWidget()
+        suggestion_layout = QHBoxLayout(suggestion_row)
+        suggestion_layout.setContentsMargins(0, 0, 0, 0)
+        suggestion_layout.addWidget(self.suggestion)
+        suggestion_layout.addStretch(1)
+        self.form.addRow("", suggestion_row)
         self._suggested: str | None = None
 
         self.domain = QLineEdit()
@@ -110,8 +120,11 @@ class AffectedStep(Step):
         self.this_device = QPushButton()
         self.this_device.setObjectName("action.this_device")
         self.this_device.clicked.connect(self._fill_this_device)
+        # The system gets the room it needs ("Debian GNU/Linux 12" was shown as "ın GNU/Linux 12").
+        self.os.setMinimumContentsLength(20)
+        self.os.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         device_layout.addWidget(self.device, 2)
-        device_layout.addWidget(self.os, 2)
+        device_layout.addWidget(self.os, 3)
         device_layout.addWidget(self.this_device)
         device_row.setFocusProxy(self.device)
         self.device_label = QLabel()
@@ -190,6 +203,7 @@ class AffectedStep(Step):
         set_text(self.account, request.account)
         set_combo_text(self.device, request.device)
         set_combo_text(self.os, request.operating_system)
+        _line_edit(self.os).setCursorPosition(0)  # the start of a long name, not its end
         set_combo_text(self.client, request.client)
         set_text(self.client_version, request.client_version)
         self._category_changed_labels()
@@ -239,6 +253,7 @@ class AffectedStep(Step):
         device, system = this_device()
         self.device.setEditText(_(device))
         self.os.setEditText(system)
+        _line_edit(self.os).setCursorPosition(0)
         self.apply(device=_(device), operating_system=system)
 
     def _check_domain(self) -> None:
@@ -252,11 +267,15 @@ class AffectedStep(Step):
             self.domain_hint.setText(error_sentence(error))
             return
         shown = display_domain(ascii_name)
-        self.domain_hint.setText(
-            _("Will be checked as {domain}").format(
-                domain=shown if shown == ascii_name else f"{shown} ({ascii_name})"
+        domain = shown if shown == ascii_name else f"{shown} ({ascii_name})"
+        if reduced_from(text, ascii_name):
+            self.domain_hint.setText(
+                _("Only the domain is used: {domain} (the rest of what you typed is left out).").format(
+                    domain=domain
+                )
             )
-        )
+        else:
+            self.domain_hint.setText(_("Will be checked as {domain}").format(domain=domain))
 
     def _check_account(self) -> None:
         category = self.controller.profile.category(self.category.currentData() or "")

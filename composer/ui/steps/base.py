@@ -46,6 +46,7 @@ class Step(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.outer.addLayout(self.form)
         controller.replaced.connect(self.reload)
+        controller.rewritten.connect(self.rewrite)
 
     def title(self) -> str:
         raise NotImplementedError
@@ -62,6 +63,10 @@ class Step(QWidget):
             self.load(self.controller.request)
         finally:
             self.loading = False
+
+    def rewrite(self) -> None:
+        """Show fields the scrubber changed (steps without free text need not)."""
+        self.reload()
 
     def apply(self, **changes: Any) -> None:
         """Write edited values to the model, unless the widgets are being loaded from it."""
@@ -109,6 +114,10 @@ def hint_label(name: str) -> QLabel:
     font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
     label.setFont(font)
     label.setStyleSheet("color: palette(placeholder-text);")
+    # Two lines are reserved, so that a hint that changes (an interpretation, an error)
+    # does not move the fields below it while the user types.
+    label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     return label
 
 

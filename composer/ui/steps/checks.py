@@ -257,6 +257,9 @@ class ChecksStep(Step):
         self.rerun.setText(_("Check &again"))
         self._update_status()
 
+    def rewrite(self) -> None:
+        """The scrubber never changes the domain or the report: nothing to show again."""
+
     def load(self, request: Request) -> None:
         self._domain = ""
         self._show_report(request.report)

@@ -8,6 +8,7 @@ from datetime import datetime
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from composer.answers import options
 from composer.errors import ValidationError
 from composer.i18n import _
 from composer.localefmt import format_long_moment
@@ -214,7 +215,8 @@ class HappensStep(Step):
         if request.category == self._questions_for:
             return
         self._questions_for = request.category
-        for _question, _label, widget in self._question_rows:
+        for _question, label, widget in self._question_rows:
+            self.form.removeRow(label)
             self.form.removeRow(widget)
         self._question_rows = []
         category = self.controller.profile.category(request.category)
@@ -229,18 +231,21 @@ class HappensStep(Step):
             widget = self._question_widget(question, request.answers.get(question.id, ""))
             widget.setObjectName(f"question.{question.id}")
             label.setBuddy(widget)
-            self.form.insertRow(self._questions_index + offset, label, widget)
+            # The question above its answer, across the whole width: a long question in
+            # the narrow label column was cut at the top and the bottom.
+            self.form.insertRow(self._questions_index + 2 * offset, label)
+            self.form.insertRow(self._questions_index + 2 * offset + 1, widget)
             self._question_rows.append((question, label, widget))
         self._fix_tab_order()
 
     def _question_widget(self, question: Question, answer: str) -> QWidget:
         if question.kind in {"choice", "yesno"}:
             combo = QComboBox()
-            options = question.options if question.kind == "choice" else ["Yes", "No"]
             combo.addItem("", "")
-            for option in options:
-                combo.addItem(_(option), option)
-            combo.setCurrentIndex(max(0, combo.findData(answer)))
+            for identifier, label in options(question):  # the id is stored, the label shown
+                combo.addItem(_(label), identifier)
+            chosen = [i for i, label in options(question) if answer in {i, label}]
+            combo.setCurrentIndex(max(0, combo.findData(chosen[0] if chosen else answer)))
             combo.currentIndexChanged.connect(
                 lambda _index, q=question.id, c=combo: self._answer(q, c.currentData() or "")
             )

@@ -93,7 +93,12 @@ class ReviewStep(Step):
         self.outer.addLayout(remove_row)
         self._thumbnails: dict[str, QIcon] = {}
 
-        row = QHBoxLayout()
+        # The action row is not part of the scrolled page: the main window puts it
+        # under the page, so that Send / Save is visible whatever the window's size.
+        self.action_bar = QWidget()
+        self.action_bar.setObjectName("review.action_bar")
+        row = QHBoxLayout(self.action_bar)
+        row.setContentsMargins(0, 0, 0, 0)
         self.status = QLabel()
         self.status.setObjectName("review.status")
         self.status.setWordWrap(True)
@@ -103,7 +108,6 @@ class ReviewStep(Step):
         self.send.setDefault(True)
         self.send.clicked.connect(self.send_requested.emit)
         row.addWidget(self.send)
-        self.outer.addLayout(row)
         controller.changed.connect(self.refresh)
         self.retranslate()
 
@@ -213,12 +217,16 @@ class ReviewStep(Step):
             entry.setToolTip(why)
             entry.setData(Qt.ItemDataRole.UserRole, item.field)
             self.problems.addItem(entry)
+        score = _("{score} % complete.").format(score=readiness.score)
         if readiness.problems:
-            self.problems_title.setText(_("Fix these before sending (click one to go there):"))
-        elif readiness.advice:
-            self.problems_title.setText(_("Ready to send. It would help to add (click one to go there):"))
+            title = _("Fix these before sending (click one to go there):")
+        elif not readiness.ready:
+            title = _("The support team would have to ask you for these (click one to go there):")
+        elif readiness.gaps():
+            title = _("Ready to send. It would help to add (click one to go there):")
         else:
-            self.problems_title.setText(_("Complete: this request has everything the support team asks for."))
+            title = _("Complete: this request has everything the support team asks for.")
+        self.problems_title.setText(f"{score} {title}")
         self.problems.setVisible(self.problems.count() > 0)
         self._show_attachments()
         articles = matching_articles(request, controller.profile)
@@ -228,7 +236,7 @@ class ReviewStep(Step):
                 _("Before you send, these articles may already answer it:") + f"<ul>{links}</ul>"
             )
         self.articles.setVisible(bool(articles))
-        self.send.setEnabled(readiness.can_send)
+        # Enabled even when blocked: pressing it says why and goes to the first missing field.
         self.status.setText(
             "" if readiness.can_send else _("The request cannot be sent yet: see the list above.")
         )

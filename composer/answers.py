@@ -1,0 +1,45 @@
+"""Answers to a category's choice questions: stored by id, shown in the reader's language.
+
+A choice answer used to be stored as the option's English text, so a Greek
+request carried "Only from Gmail / Outlook.com senders" in English, and any
+change of wording broke old drafts. Now the request stores the option's id (a
+slug of its English text, stable as long as the provider does not rename the
+option), and the text is rendered from the question, translated, whenever it is
+shown or sent. An answer stored the old way (the English text itself) is still
+recognised.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from composer.i18n import N_, _
+from composer.profile import Question
+
+__all__ = ["YES_NO", "answer_text", "option_id", "options"]
+
+# The options of a yes/no question, in English; translated where shown.
+YES_NO = (N_("Yes"), N_("No"))
+
+
+def option_id(text: str) -> str:
+    """The stable id of an option: its English text as a slug (``only_from_gmail_outlook_com_senders``)."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_") or "option"
+
+
+def options(question: Question) -> list[tuple[str, str]]:
+    """``(id, English label)`` of each option of a choice or yes/no question."""
+    labels = list(question.options) if question.kind == "choice" else list(YES_NO)
+    return [(option_id(label), label) for label in labels]
+
+
+def answer_text(question: Question, stored: str) -> str:
+    """The answer as the reader sees it: a choice's label in the current language, text as typed."""
+    if question.kind not in {"choice", "yesno"}:
+        return stored
+    for identifier, label in options(question):
+        if stored in {identifier, label}:
+            return _(label)
+    return stored
