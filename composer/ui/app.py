@@ -17,7 +17,6 @@ from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store, default_data_dir
 from composer.ui.brand import apply_branding
-from composer.store import Store
 from composer.ui.bridge import run_task
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
@@ -79,6 +78,8 @@ def _open_external(window: MainWindow, text: str) -> None:
         window.import_bundle(Path(text))
     else:
         window.open_prefill(text)
+
+
 def report_profile_fallback(window: MainWindow, error: ComposerError) -> None:
     """The menu's error dialog for the profile, saying which profile the window opened with."""
     note = _("Request Composer opened with the profile of {provider} instead.").format(

@@ -496,6 +496,7 @@ class MainWindow(QMainWindow):
         run_task(
             lambda: history.get(self.store, item.request_id), on_result=loaded, on_error=self._task_failed
         )
+
     def explain_blocked(self) -> None:
         """Say why the request cannot be sent or saved yet, and put the cursor where it is missing."""
         problems = self.controller.readiness.problems
