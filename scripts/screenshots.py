@@ -251,6 +251,8 @@ def email_cut_off(app: QApplication, store: Store, demo: ProviderProfile) -> Non
                 "id": "5a1e" + "0" * 28,
                 "provider": profile.provider.id,
                 "summary": "Mail to Gmail bounces",
+                # another domain than the request sent before: no "you already have an open request"
+                "domain": "kafeneio-example.gr",
             }
         )
         window.controller.load(request)
@@ -283,6 +285,49 @@ def email_cut_off(app: QApplication, store: Store, demo: ProviderProfile) -> Non
         save(receipt, "receipt-email-number.png")
         receipt.accept()
         window.close()
+
+
+def prepared_and_related(store: Store, demo: ProviderProfile) -> None:
+    """A request prepared by support (a signed pre-fill link), and the offer to follow up an open one."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from composer import prefill
+    from composer.history import HistoryItem
+    from composer.profile import Prefill
+    from composer.ui.related_offer import RelatedOffer
+
+    key = Ed25519PrivateKey.generate()
+    profile = demo.model_copy(update={"prefill": Prefill(public_key=prefill.public_key_line(key))})
+    window = MainWindow(profile, store, auto_checks=False)
+    window.resize(1000, 760)
+    window.show()
+    fields = prefill.PrefillFields(
+        domain="annas-shop.gr",
+        account="orders@annas-shop.gr",
+        category="mail_receiving",
+        note="As we said on the phone: please attach the bounce you received and send.",
+    )
+    token = prefill.sign_prefill(
+        key, fields, staff="Eleni", provider="Demo Hosting", lifetime=timedelta(hours=2)
+    )
+    window.open_prefill(prefill.link_for(token))
+    save(window, "prefill.png")
+    window.close()
+    sent = HistoryItem(
+        request_id="r1",
+        title="Mail bounces",
+        domain="annas-shop.gr",
+        category="mail_receiving",
+        reference="EX-00012",
+        channel="intake",
+        sent_at=datetime.now(UTC) - timedelta(days=2),
+    )
+    offer = RelatedOffer([sent], demo)
+    offer.show()
+    save(offer, "related.png")
+    offer.close()
 
 
 def main() -> int:
@@ -327,6 +372,7 @@ def main() -> int:
         if language == "en":
             send_and_follow(app, store, profile)
             email_cut_off(app, store, profile)
+            prepared_and_related(store, profile)
         store.close()
     QTimer.singleShot(0, app.quit)
     app.exec()
