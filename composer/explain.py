@@ -12,7 +12,6 @@ any language and the customer's own words, goes to the classifier
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
@@ -22,26 +21,17 @@ from composer.classify import default_classifier
 from composer.i18n import N_, _
 from composer.model import Urgency
 from composer.profile import ProviderProfile, load_profile
-from composer.triage import explain_error, hint_meaning
+from composer.triage import ErrorHint, explain_error, hint_meaning
 
-__all__ = ["CODE_RULES", "CodeRule", "Explanation", "explain", "extract_fields"]
+__all__ = ["CODE_RULES", "Explanation", "explain", "extract_fields"]
 
 # Below this, the classifier's best guess is offered as a guess only, with "other" first.
 MIN_CONFIDENCE = 0.3
 
 
-@dataclass(frozen=True)
-class CodeRule:
-    """A code that names the kind of problem whatever the language around it."""
-
-    pattern: str
-    category: str
-    meaning: str
-    urgency: Urgency | None = None
-
-
-CODE_RULES: tuple[CodeRule, ...] = (
-    CodeRule(
+# Codes that name the kind of problem whatever the language around them.
+CODE_RULES: tuple[ErrorHint, ...] = (
+    ErrorHint(
         r"\b[45][.\s]?1[.]1\b|\b550[ -]5\.1\.[0-3]\b",
         "mail_receiving",
         N_(
@@ -49,12 +39,12 @@ CODE_RULES: tuple[CodeRule, ...] = (
             "that is gone."
         ),
     ),
-    CodeRule(
+    ErrorHint(
         r"\b[45]\.2\.2\b|\b552[ -]5\.2\.2\b",
         "mailbox_full",
         N_("The mailbox is full (5.2.2): it takes no new messages until space is freed."),
     ),
-    CodeRule(
+    ErrorHint(
         r"\b5\.7\.(2[3-9]|606|1)\b",
         "mail_sending",
         N_(
@@ -62,43 +52,43 @@ CODE_RULES: tuple[CodeRule, ...] = (
             "missing authentication (SPF, DKIM, DMARC, a block list)."
         ),
     ),
-    CodeRule(
+    ErrorHint(
         r"\b5\.7\.(0|8|9)\b|\b535\b",
         "mail_client_setup",
         N_("The mail server did not accept the login or wants an encrypted connection first."),
     ),
-    CodeRule(
+    ErrorHint(
         r"\b0x800ccc(0e|0f|13|1a|0b|78|79|7d|90|91|92)\b|\b0x80042109\b",
         "mail_client_setup",
         N_("Outlook cannot talk to the mail server: usually the server name, port or encryption setting."),
     ),
-    CodeRule(
+    ErrorHint(
         r"\bdns_probe_finished_nxdomain\b|\berr_name_not_resolved\b",
         "site_not_visible",
         N_("The name cannot be found in DNS: the domain does not point anywhere (yet) from this network."),
     ),
-    CodeRule(
+    ErrorHint(
         r"\bnet::err_cert_\w+|\berr_cert_\w+|\bsec_error_\w+|\bssl_error_\w+|\berr_ssl_\w+",
         "certificate",
         N_("The browser does not trust the site's certificate: expired, for another name, or incomplete."),
     ),
-    CodeRule(
+    ErrorHint(
         r"\berr_too_many_redirects\b",
         "web_app",
         N_("The site sends the browser in a circle of redirects, often a setting of the site's application."),
     ),
-    CodeRule(
+    ErrorHint(
         r"\berr_connection_(refused|timed_out|reset|closed)\b",
         "site_down",
         N_("The browser reached no working web server at that address."),
         Urgency.CRITICAL,
     ),
-    CodeRule(
+    ErrorHint(
         r"\b530 login authentication failed\b|\b530 login incorrect\b",
         "ftp_ssh",
         N_("The FTP server refused the user name or password (530)."),
     ),
-    CodeRule(
+    ErrorHint(
         r"\b50[0234] (internal server error|bad gateway|service (temporarily )?unavailable"
         r"|gateway time-?out)\b",
         "site_down",
@@ -262,7 +252,7 @@ def explain(text: str, *, profile: ProviderProfile | None = None, now: datetime 
     )
 
 
-def _urgency(category: str, rule: CodeRule | None, profile: ProviderProfile) -> tuple[Urgency, str]:
+def _urgency(category: str, rule: ErrorHint | None, profile: ProviderProfile) -> tuple[Urgency, str]:
     chosen = profile.category(category)
     urgency = Urgency(chosen.urgency) if chosen else Urgency.NORMAL
     label = _(chosen.label) if chosen else category
