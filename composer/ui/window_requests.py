@@ -70,15 +70,19 @@ class RequestActions(QMainWindow):
 
     # -- sending ----------------------------------------------------------
 
+    def _ready_and_scrubbed(self) -> bool:
+        """Whether the request may leave: nothing blocks it (else say why) and its secrets were reviewed."""
+        if not self.controller.readiness.can_send:
+            self.explain_blocked()
+            return False
+        return self.scrub_fields()
+
     def send_request(self) -> None:
         """Send through the profile's channels (the outbox), or save as a file when that is all."""
         if not sends_directly(self.controller.profile):
             self.save_bundle()
             return
-        if not self.controller.readiness.can_send:
-            self.explain_blocked()
-            return
-        if not self.scrub_fields():
+        if not self._ready_and_scrubbed():
             return
         request = self.controller.request
         run_task(
@@ -144,10 +148,7 @@ class RequestActions(QMainWindow):
         self.statusBar().showMessage(_("Your request is in the outbox and is being sent."))
 
     def save_bundle(self) -> None:
-        if not self.controller.readiness.can_send:
-            self.explain_blocked()
-            return
-        if not self.scrub_fields():
+        if not self._ready_and_scrubbed():
             return
         request = self.controller.request
         suggested = Path.home() / f"request-{(request.domain or 'support').replace('/', '_')}.zip"
