@@ -10,6 +10,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
 
 from composer import __version__, i18n, tlds
 from composer.errors import ComposerError
@@ -125,8 +126,10 @@ def main(args: argparse.Namespace) -> int:
     instance.received.connect(lambda text: _open_external(window, text))
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        window.controller.flush()
-        show_unexpected(window, kind, exc, tb)
+        alive = isValid(window)  # the window may be gone already (an error while closing)
+        if alive:
+            window.controller.flush()
+        show_unexpected(window if alive else None, kind, exc, tb)
 
     sys.excepthook = excepthook
     window.show()

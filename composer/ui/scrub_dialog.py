@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from composer.i18n import _
 from composer.redact import KINDS, SecretMatch, apply_redactions
@@ -200,6 +201,8 @@ class FieldScrubber(QObject):
             app.focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if not isValid(self._window):
+            return  # the application's signal outlives a closed window
         if self.dialog is not None or old is None or not isinstance(old, (QLineEdit, QPlainTextEdit)):
             return
         # only when the user moves on within the form (not into a dialog that opened)
@@ -208,7 +211,11 @@ class FieldScrubber(QObject):
 
     def check(self) -> None:
         """Offer the first field that holds a secret not offered before."""
-        if self.dialog is not None or QApplication.activeModalWidget() is not None:
+        if (
+            not isValid(self._window)
+            or self.dialog is not None
+            or QApplication.activeModalWidget() is not None
+        ):
             return
         secrets = self._controller.known_secrets()
         for field, matches in field_secrets(self._controller.request, extra_secrets=secrets).items():
