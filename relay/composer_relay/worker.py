@@ -4,9 +4,10 @@ For each claimed row: if an earlier try may have reached the helpdesk
 ("may be out"), the helpdesk is searched for the request id first (where the
 adapter can); "may be out" is written before every helpdesk call; the
 helpdesk's id and public number are written the moment they are known, and
-the files are deleted from disk then. A try whose outcome is unknown on a
-helpdesk that cannot be searched stops as ``unsure`` for the operator,
-rather than risk a second ticket.
+the files are deleted then. A follow-up that may be out is looked for on its
+ticket by its follow-up id the same way (where the adapter can). A try whose
+outcome is unknown on a helpdesk that cannot be searched stops as ``unsure``
+for the operator, rather than risk a second ticket or a second reply.
 """
 
 from __future__ import annotations
@@ -195,27 +196,50 @@ class Forwarder:
                 (claim.id,),
             )
             message_id, text, author, helpdesk_id, number, reference = cursor.fetchone()
+        ticket = HelpdeskTicket(helpdesk_id, number)
         if claim.maybe_out:
-            self.queue.stop(
-                claim, state="unsure", error="outcome unknown; follow-ups cannot be searched", maybe_out=True
-            )
-            FORWARDS.labels(outcome="unsure").inc()
-            log.error("follow-up outcome unknown", extra={"reference": reference, "message_id": message_id})
-            return
+            if not self.adapter.capabilities.find_message:
+                self.queue.stop(
+                    claim,
+                    state="unsure",
+                    error="outcome unknown; the helpdesk cannot be searched for follow-ups",
+                    maybe_out=True,
+                )
+                FORWARDS.labels(outcome="unsure").inc()
+                log.error(
+                    "follow-up outcome unknown", extra={"reference": reference, "message_id": message_id}
+                )
+                return
+            try:
+                found = self.adapter.find_message(ticket, message_id)
+            except HelpdeskError as exc:
+                self._failed(claim, reference, exc, was_out=True)
+                return
+            if found is not None:
+                self._message_done(claim, reference, message_id, found, settled=True)
+                return
         outgoing = OutgoingMessage(
             message_id, text, author, self._files(claim_table="messages", row_id=claim.id)
         )
         try:
             if not self.queue.mark_may_be_out(claim):
                 return
-            helpdesk_message = self.adapter.add_message(HelpdeskTicket(helpdesk_id, number), outgoing)
+            helpdesk_message = self.adapter.add_message(ticket, outgoing)
         except HelpdeskError as exc:
-            self._failed(claim, reference, exc, was_out=False)
+            self._failed(claim, reference, exc, was_out=claim.maybe_out)
             return
-        self.queue.forwarded(claim, helpdesk_id=helpdesk_message, number=number)
+        self._message_done(claim, reference, message_id, helpdesk_message, settled=False)
+
+    def _message_done(
+        self, claim: Claim, reference: str, message_id: str, helpdesk_message: str, *, settled: bool
+    ) -> None:
+        self.queue.forwarded(claim, helpdesk_id=helpdesk_message, number="")
         self._delete_files(claim)
-        FORWARDS.labels(outcome="created").inc()
-        log.info("follow-up forwarded", extra={"reference": reference, "message_id": message_id})
+        FORWARDS.labels(outcome="settled" if settled else "created").inc()
+        log.info(
+            "follow-up forwarded",
+            extra={"reference": reference, "message_id": message_id, "found_by_search": settled},
+        )
 
     # -- files ----------------------------------------------------------------
 

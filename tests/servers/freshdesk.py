@@ -7,8 +7,9 @@ refuses the rest with Freshdesk's error shapes:
 
 - HTTP Basic with the API key as user name and ``X`` as password, else 401
   ``{"code": "invalid_credentials", "message": ...}``;
-- ``POST /api/v2/tickets`` as ``multipart/form-data`` (the only way to send
-  attachments): ``email``, ``name``, ``subject``, ``description`` (HTML),
+- ``POST /api/v2/tickets`` as ``application/json``, or as
+  ``multipart/form-data`` (the only way to send attachments; any other
+  content type is 415 ``invalid_content_type``): ``email``, ``name``, ``subject``, ``description`` (HTML),
   ``status`` (2-5), ``priority`` (1-4), ``source``, ``group_id``,
   ``custom_fields[<name>]`` for fields the admin created, and files as
   ``attachments[]``, at most 20 MB together; anything else is 400
@@ -19,7 +20,10 @@ refuses the rest with Freshdesk's error shapes:
 - ``GET /api/v2/search/tickets?query="cf_name:'value'"`` (the query in
   double quotes, strings in single quotes): ``{"results": [...], "total"}``;
 - ``POST /api/v2/tickets/{id}/notes`` (multipart: ``body``, ``private``,
-  ``incoming``, ``attachments[]``).
+  ``incoming``, ``attachments[]``);
+- ``GET /api/v2/tickets/{id}/conversations`` ("List All Conversations of a
+  Ticket"): the notes, oldest first, with ``body`` (HTML) and ``body_text``,
+  30 a page unless ``per_page`` (at most 100), ``page`` from 1.
 """
 
 from __future__ import annotations
@@ -55,6 +59,19 @@ class Ticket:
     status: int = 2
 
 
+def _from_json(body: Any) -> dict[str, str]:
+    """A JSON body as the form values a multipart one would have (``custom_fields[<name>]``)."""
+    values: dict[str, str] = {}
+    for key, value in (body if isinstance(body, dict) else {}).items():
+        if key == "custom_fields" and isinstance(value, dict):
+            values.update({f"custom_fields[{k}]": str(v) for k, v in value.items()})
+        elif isinstance(value, bool):
+            values[key] = str(value).lower()
+        else:
+            values[key] = str(value)
+    return values
+
+
 def _invalid(*errors: tuple[str, str, str]) -> JSONResponse:
     return JSONResponse(
         {
@@ -73,6 +90,7 @@ class FreshdeskStandIn(UvicornThread):
             Route("/api/v2/tickets", self.create, methods=["POST"]),
             Route("/api/v2/tickets/{id:int}", self.show, methods=["GET"]),
             Route("/api/v2/tickets/{id:int}/notes", self.note, methods=["POST"]),
+            Route("/api/v2/tickets/{id:int}/conversations", self.conversations, methods=["GET"]),
             Route("/api/v2/search/tickets", self.search, methods=["GET"]),
         ]
         super().__init__(Starlette(routes=routes))
@@ -92,8 +110,17 @@ class FreshdeskStandIn(UvicornThread):
         )
 
     async def _form(self, request: Request) -> tuple[dict[str, str], dict[str, bytes]] | JSONResponse:
-        if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-            return _invalid(("attachments", "Attachments need multipart/form-data", "invalid_value"))
+        kind = request.headers.get("content-type", "")
+        if kind.startswith("application/json"):
+            return _from_json(await request.json()), {}
+        if not kind.startswith("multipart/form-data"):
+            return JSONResponse(
+                {
+                    "code": "invalid_content_type",
+                    "message": f"Content-Type header is set to {kind}. It should be set to application/json",
+                },
+                status_code=415,
+            )
         form = await request.form()
         values: dict[str, str] = {}
         files: dict[str, bytes] = {}
@@ -180,6 +207,27 @@ class FreshdeskStandIn(UvicornThread):
         name, value = match.groups()
         found = [self._json(t) for t in self.tickets.values() if t.custom_fields.get(name) == value]
         return JSONResponse({"results": found, "total": len(found)})
+
+    async def conversations(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        ticket = self.tickets.get(request.path_params["id"])
+        if ticket is None:
+            return JSONResponse({"code": "access_denied", "message": "not found"}, status_code=404)
+        per_page = min(100, int(request.query_params.get("per_page", "30")))
+        page = int(request.query_params.get("page", "1"))
+        listed = [
+            {
+                "id": 9001 + n,
+                "body": note["body"],
+                "body_text": re.sub(r"<[^>]+>", "\n", note["body"]).replace("&gt;", ">").replace("&lt;", "<"),
+                "incoming": note.get("incoming") == "true",
+                "private": note.get("private") == "true",
+                "ticket_id": ticket.id,
+            }
+            for n, note in enumerate(ticket.notes)
+        ]
+        return JSONResponse(listed[(page - 1) * per_page : page * per_page])
 
     async def note(self, request: Request) -> Response:
         if not self._authorised(request):

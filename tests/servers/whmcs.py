@@ -17,7 +17,8 @@ https://developers.whmcs.com/api-reference/openticket/, .../addticketreply/,
   ``attachments`` as above;
 - ``GetTickets``: ``subject`` (a substring), ``email``: ``tickets.ticket`` list;
 - ``GetTicket``: ``ticketid``: ``status`` (Open, Answered, Customer-Reply,
-  On Hold, In Progress, Closed) and ``tid``.
+  On Hold, In Progress, Closed), ``tid`` and ``replies.reply`` (the opening
+  message first, then each reply with ``replyid``, ``email``, ``message``).
 """
 
 from __future__ import annotations
@@ -134,8 +135,19 @@ class WhmcsStandIn(UvicornThread):
         ticket = self.tickets.get(int(values.get("ticketid", "0") or 0))
         if ticket is None:
             return _error("Ticket ID Not Found")
+        replies = [{"replyid": "0", "email": ticket.fields["email"], "message": ticket.fields["message"]}]
+        replies += [
+            {"replyid": str(n + 1), "email": r.get("email", ""), "message": r["message"]}
+            for n, r in enumerate(ticket.replies)
+        ]
         return JSONResponse(
-            {"result": "success", "ticketid": ticket.id, "tid": ticket.tid, "status": ticket.status}
+            {
+                "result": "success",
+                "ticketid": ticket.id,
+                "tid": ticket.tid,
+                "status": ticket.status,
+                "replies": {"reply": replies},
+            }
         )
 
 

@@ -76,6 +76,7 @@ class ZammadStandIn(UvicornThread):
             Route("/api/v1/tickets/search", self.search, methods=["GET"]),
             Route("/api/v1/tickets/{id:int}", self.show, methods=["GET", "PUT"]),
             Route("/api/v1/ticket_articles", self.article, methods=["POST"]),
+            Route("/api/v1/ticket_articles/by_ticket/{id:int}", self.articles, methods=["GET"]),
         ]
         super().__init__(Starlette(routes=routes))
 
@@ -190,6 +191,27 @@ class ZammadStandIn(UvicornThread):
             ticket.state = "open"
         return JSONResponse(
             {"id": 1000 + sum(len(t.articles) for t in self.tickets.values())}, status_code=201
+        )
+
+    async def articles(self, request: Request) -> Response:
+        """``GET /api/v1/ticket_articles/by_ticket/{id}``: the ticket's articles, oldest first."""
+        if not self._authorised(request):
+            return _error(401, "authentication failed")
+        ticket = self.tickets.get(request.path_params["id"])
+        if ticket is None:
+            return _error(404, "Couldn't find Ticket")
+        return JSONResponse(
+            [
+                {
+                    "id": 2000 * ticket.id + n,
+                    "ticket_id": ticket.id,
+                    "subject": a.get("subject", ""),
+                    "body": a.get("body", ""),
+                    "content_type": a.get("content_type", "text/plain"),
+                    "internal": a.get("internal", False),
+                }
+                for n, a in enumerate(ticket.articles)
+            ]
         )
 
     def files(self, ticket: Ticket) -> dict[str, bytes]:

@@ -19,6 +19,8 @@ id; Errors) and refuses the rest with Zendesk's error shapes:
 - ``GET /api/v2/tickets?external_id=...``: ``{"tickets": [...], "count"}``;
 - ``GET /api/v2/tickets/{id}`` (``status``: new, open, pending, hold,
   solved, closed) and ``PUT /api/v2/tickets/{id}`` with a ``comment``;
+- ``GET /api/v2/tickets/{id}/comments`` ("List Comments"): ``{"comments":
+  [{"id", "body", "plain_body", "public"}], "next_page", "count"}``, oldest first;
 - ``faults``: ``"503"`` answers the next ticket create with 503, creating nothing;
 - refusals are 422 ``{"error": "RecordInvalid", "description": "Record
   validation errors", "details": {field: [{"description": ...}]}}``.
@@ -86,6 +88,7 @@ class ZendeskStandIn(UvicornThread):
             Route("/api/v2/uploads", self.upload, methods=["POST"]),
             Route("/api/v2/tickets", self.tickets_route, methods=["GET", "POST"]),
             Route("/api/v2/tickets/{id:int}", self.ticket_route, methods=["GET", "PUT"]),
+            Route("/api/v2/tickets/{id:int}/comments", self.comments, methods=["GET"]),
         ]
         super().__init__(Starlette(routes=routes))
 
@@ -193,6 +196,20 @@ class ZendeskStandIn(UvicornThread):
             if ticket.status == "new":
                 ticket.status = "open"
         return JSONResponse({"ticket": self._json(ticket)})
+
+    async def comments(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        ticket = self.tickets.get(request.path_params["id"])
+        if ticket is None:
+            return JSONResponse({"error": "RecordNotFound", "description": "Not found"}, status_code=404)
+        listed = [
+            {"id": 7000 + n, "body": c["body"], "plain_body": c["body"], "public": c.get("public", True)}
+            for n, c in enumerate(ticket.comments)
+        ]
+        return JSONResponse(
+            {"comments": listed, "next_page": None, "previous_page": None, "count": len(listed)}
+        )
 
     def files(self, ticket: Ticket) -> dict[str, bytes]:
         return {f.name: f.data for comment in ticket.comments for f in comment["files"]}

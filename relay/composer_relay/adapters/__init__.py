@@ -20,6 +20,7 @@ from composer_relay.adapters.base import (
     Outgoing,
     OutgoingFile,
     OutgoingMessage,
+    mentions,
 )
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "OutgoingFile",
     "OutgoingMessage",
     "adapter_kinds",
+    "mentions",
     "settings_model",
 ]
 

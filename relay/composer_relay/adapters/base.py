@@ -4,8 +4,10 @@ An adapter is synchronous (the workers are threads): :meth:`Adapter.create`
 opens a ticket and returns its public number, :meth:`Adapter.find` looks for a
 ticket by the request id, or where the helpdesk can only search subjects by
 the relay's reference it put there (how a forward whose outcome is unknown is
-settled),
-:meth:`Adapter.add_message` adds a follow-up, :meth:`Adapter.state` reads the
+settled), :meth:`Adapter.add_message` adds a follow-up and
+:meth:`Adapter.find_message` looks for one on its ticket by the follow-up id
+that every follow-up's text ends with (how a follow-up whose outcome is
+unknown is settled), :meth:`Adapter.state` reads the
 ticket's state mapped onto the intake API's. Failures are
 :class:`HelpdeskError` with one of these codes:
 
@@ -22,6 +24,7 @@ ticket's state mapped onto the intake API's. Failures are
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,6 +42,7 @@ __all__ = [
     "Outgoing",
     "OutgoingFile",
     "OutgoingMessage",
+    "mentions",
 ]
 
 
@@ -71,6 +75,7 @@ class Capabilities:
     find_by_request_id: bool
     follow_up: bool
     status: bool
+    find_message: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,22 @@ class OutgoingMessage:
 
     def body(self) -> str:
         """The text for the helpdesk, signed with who wrote it (the API user posts it) and its id."""
-        return f"{self.text.rstrip()}\n\n-- \nFrom {self.author_email}, follow-up {self.message_id}\n"
+        return f"{self.text.rstrip()}\n\n-- \nFrom {self.author_email}, {marker(self.message_id)}\n"
+
+
+def marker(message_id: str) -> str:
+    """What every follow-up's text ends with: the search key for :meth:`Adapter.find_message`."""
+    return f"follow-up {message_id}"
+
+
+def mentions(text: str, message_id: str) -> bool:
+    """Whether ``text`` (a helpdesk's copy of a follow-up) carries ``message_id``'s marker.
+
+    ``RC-X-M1`` must not match ``RC-X-M10``: the id has to end where a word ends. Case does
+    not matter (a subject says ``Follow-up RC-X-M1``).
+    """
+    pattern = re.escape(marker(message_id)) + r"(?![A-Za-z0-9])"
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
 
 
 @dataclass(frozen=True)
@@ -158,6 +178,8 @@ class Adapter(Protocol):
     def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None: ...
 
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str: ...
+
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None: ...
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None: ...
 

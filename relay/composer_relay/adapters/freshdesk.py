@@ -2,7 +2,7 @@
 
 Written from Freshdesk's API reference, https://developers.freshdesk.com/api/
 (Authentication, Create a Ticket, View a Ticket, Filter Tickets, Create a
-Note, Error handling):
+Note, List All Conversations of a Ticket, Error handling):
 
 - authentication: HTTP Basic with the agent's API key as the user name and
   ``X`` as the password;
@@ -14,7 +14,10 @@ Note, Error handling):
   20 MB together, refused before sending); the ticket's ``id`` is the number
   people see (``#<id>``);
 - follow-up: ``POST /api/v2/tickets/{id}/notes`` with ``incoming=true`` and
-  ``private=false`` (a public note that reads as coming from outside);
+  ``private=false`` (a public note that reads as coming from outside); one
+  whose outcome is unknown is looked for in ``GET
+  /api/v2/tickets/{id}/conversations`` (``per_page`` up to 100, ``page``),
+  by the follow-up id in the note's ``body_text``;
 - state: ``GET /api/v2/tickets/{id}``, ``status`` 2 open, 3 pending, 4
   resolved, 5 closed;
 - search: ``GET /api/v2/search/tickets?query="cf_request_id:'...'"`` on the
@@ -27,7 +30,7 @@ Note, Error handling):
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 import httpx
 from pydantic import Field, SecretStr
@@ -39,6 +42,7 @@ from composer_relay.adapters.base import (
     Outgoing,
     OutgoingFile,
     OutgoingMessage,
+    mentions,
 )
 from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
@@ -74,6 +78,7 @@ class FreshdeskAdapter:
             find_by_request_id="request_id" in settings.custom_fields,
             follow_up=True,
             status=True,
+            find_message=True,
         )
         self._client = settings.client(
             "/api/v2/", auth=(settings.api_key.get_secret_value(), "X"), transport=transport
@@ -105,10 +110,14 @@ class FreshdeskAdapter:
         for ours, name in self.settings.custom_fields.items():
             if values[ours]:
                 data[f"custom_fields[{name}]"] = values[ours]
+        return self._ticket(json_body(self._post("tickets", data, ticket.files)))
+
+    def _post(self, url: str, data: dict[str, str], files: tuple[OutgoingFile, ...]) -> httpx.Response:
+        """Multipart with files, else JSON: without a file httpx would send a form, which Freshdesk refuses."""
+        if not files:
+            return send(self._client, "POST", url, write=True, json=_typed(data))
         with ExitStack() as stack:
-            files = _files(stack, ticket.files)
-            response = send(self._client, "POST", "tickets", write=True, data=data, files=files or None)
-        return self._ticket(json_body(response))
+            return send(self._client, "POST", url, write=True, data=data, files=_files(stack, files))
 
     def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         name = self.settings.custom_fields.get("request_id")
@@ -129,18 +138,56 @@ class FreshdeskAdapter:
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str:
         _check_size(message.files)
         data = {"body": _html(message.body()), "private": "false", "incoming": "true"}
-        with ExitStack() as stack:
-            files = _files(stack, message.files)
-            response = send(
-                self._client, "POST", f"tickets/{ticket.id}/notes", write=True, data=data, files=files or None
-            )
-        answer = json_body(response)
+        answer = json_body(self._post(f"tickets/{ticket.id}/notes", data, message.files))
         return str(answer.get("id", message.message_id)) if isinstance(answer, dict) else message.message_id
+
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
+        page = 1
+        while True:
+            data = json_body(
+                send(
+                    self._client,
+                    "GET",
+                    f"tickets/{ticket.id}/conversations",
+                    write=False,
+                    params={"per_page": "100", "page": str(page)},
+                )
+            )
+            if not isinstance(data, list):
+                raise HelpdeskError("helpdesk.bad_response", "no conversation list in Freshdesk's answer")
+            for note in data:
+                if isinstance(note, dict) and mentions(str(note.get("body_text") or ""), message_id):
+                    return str(note.get("id", message_id))
+            if len(data) < 100:
+                return None
+            page += 1
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         data = json_body(send(self._client, "GET", f"tickets/{ticket.id}", write=False))
         status = data.get("status") if isinstance(data, dict) else None
         return STATES.get(int(status), TicketState.OPEN) if isinstance(status, int) else None
+
+
+def _typed(data: dict[str, str]) -> dict[str, Any]:
+    """The form's values as Freshdesk's JSON wants them: numbers, booleans, ``custom_fields`` an object."""
+    typed: dict[str, Any] = {}
+    custom: dict[str, str] = {}
+    for key, value in data.items():
+        if key.startswith("custom_fields["):
+            custom[key[len("custom_fields[") : -1]] = value
+        elif key in _NUMBERS:
+            typed[key] = int(value)
+        elif key in _BOOLEANS:
+            typed[key] = value == "true"
+        else:
+            typed[key] = value
+    if custom:
+        typed["custom_fields"] = custom
+    return typed
+
+
+_NUMBERS = frozenset({"status", "priority", "source", "group_id"})
+_BOOLEANS = frozenset({"private", "incoming"})
 
 
 def _check_size(files: tuple[OutgoingFile, ...]) -> None:

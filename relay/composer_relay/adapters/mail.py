@@ -118,6 +118,9 @@ class MailAdapter:
     def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         raise NotImplementedError("a mailbox cannot be searched")
 
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
+        raise NotImplementedError("a mailbox cannot be searched")
+
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         return None
 

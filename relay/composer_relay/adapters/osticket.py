@@ -123,6 +123,9 @@ class OsTicketAdapter:
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str:
         raise HelpdeskError("helpdesk.rejected", "osTicket has no API for replies", retry=False)
 
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
+        raise HelpdeskError("helpdesk.rejected", "osTicket has no API for replies", retry=False)
+
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         return None
 

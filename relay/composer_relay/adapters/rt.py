@@ -9,8 +9,13 @@ Written from RT's own REST2 documentation, ``RT::REST2`` (the POD shipped in
   ``CustomFields`` (name -> value) and ``Attachments`` (a list of
   ``FileName``, ``FileType``, ``FileContent`` in MIME Base64); the answer is
   ``201`` with ``{"id", "type", "_url"}``;
-- follow-up: ``POST /REST/2.0/ticket/:id/correspond`` with ``Content``,
-  ``ContentType`` and ``Attachments``;
+- follow-up: ``POST /REST/2.0/ticket/:id/correspond`` with ``Subject``,
+  ``Content``, ``ContentType`` and ``Attachments`` ("Replying/Commenting
+  Tickets"); the ``Subject`` is ``Follow-up <message id>``;
+- a follow-up whose outcome is unknown: ``GET /REST/2.0/ticket/:id/attachments``
+  with ``fields=Subject`` ("Attachments and Messages"), page by page, looking
+  for that subject (an attachment's ``Subject`` is a column of its own, so
+  this needs no full-text index);
 - state: ``GET /REST/2.0/ticket/:id`` (``Status``, lifecycle ``default``:
   new, open, stalled, resolved, rejected, deleted);
 - search: ``GET /REST/2.0/tickets?query=<TicketSQL>`` returning ``items``.
@@ -39,6 +44,7 @@ from composer_relay.adapters.base import (
     Outgoing,
     OutgoingFile,
     OutgoingMessage,
+    mentions,
 )
 from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
@@ -82,6 +88,7 @@ class RtAdapter:
             find_by_request_id="request_id" in settings.custom_fields,
             follow_up=True,
             status=True,
+            find_message=True,
         )
         self._client = settings.client(
             "/REST/2.0/",
@@ -137,12 +144,35 @@ class RtAdapter:
 
     def add_message(self, ticket: HelpdeskTicket, message: OutgoingMessage) -> str:
         payload = {
+            "Subject": f"Follow-up {message.message_id}",
             "Content": message.body(),
             "ContentType": "text/plain",
             "Attachments": _attachments(message.files),
         }
         send(self._client, "POST", f"ticket/{ticket.id}/correspond", write=True, json=payload)
         return message.message_id
+
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
+        page = 1
+        while True:
+            data = json_body(
+                send(
+                    self._client,
+                    "GET",
+                    f"ticket/{ticket.id}/attachments",
+                    write=False,
+                    params={"fields": "Subject", "per_page": "100", "page": str(page)},
+                )
+            )
+            items = data.get("items") if isinstance(data, dict) else None
+            if not isinstance(items, list):
+                raise HelpdeskError("helpdesk.bad_response", "no items in RT's attachment list")
+            for item in items:
+                if isinstance(item, dict) and mentions(str(item.get("Subject") or ""), message_id):
+                    return message_id
+            if not items or not data.get("next_page"):
+                return None
+            page += 1
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         data = json_body(send(self._client, "GET", f"ticket/{ticket.id}", write=False))

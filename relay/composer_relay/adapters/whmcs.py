@@ -20,6 +20,8 @@ https://developers.whmcs.com/api-reference/getticket/):
 - search: ``GetTickets`` with ``subject`` = the relay's reference (WHMCS can
   filter tickets by subject, not by a custom field);
 - follow-up: ``AddTicketReply`` with ``ticketid``, ``message``, ``email``;
+  one whose outcome is unknown is looked for in ``GetTicket``'s
+  ``replies.reply`` list, by the follow-up id in a reply's ``message``;
 - state: ``GetTicket`` ``status``: Open, Customer-Reply, In Progress (open),
   Answered, On Hold (waiting for the customer), Closed.
 """
@@ -40,6 +42,7 @@ from composer_relay.adapters.base import (
     Outgoing,
     OutgoingFile,
     OutgoingMessage,
+    mentions,
 )
 from composer_relay.adapters.http import HttpSettings, json_body, send
 from composer_relay.wire import TicketState
@@ -80,7 +83,9 @@ class Settings(HttpSettings):
 
 
 class WhmcsAdapter:
-    capabilities = Capabilities(label="WHMCS (API)", find_by_request_id=True, follow_up=True, status=True)
+    capabilities = Capabilities(
+        label="WHMCS (API)", find_by_request_id=True, follow_up=True, status=True, find_message=True
+    )
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
@@ -146,6 +151,15 @@ class WhmcsAdapter:
             values["attachments"] = _attachments(message.files)
         self._call("AddTicketReply", write=True, **values)
         return message.message_id
+
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
+        data = self._call("GetTicket", write=False, ticketid=ticket.id)
+        replies = data.get("replies", {})
+        listed = replies.get("reply", []) if isinstance(replies, dict) else []
+        for reply in listed if isinstance(listed, list) else []:
+            if isinstance(reply, dict) and mentions(str(reply.get("message") or ""), message_id):
+                return str(reply.get("replyid", message_id))
+        return None
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         status = str(self._call("GetTicket", write=False, ticketid=ticket.id).get("status", ""))

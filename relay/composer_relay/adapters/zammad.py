@@ -14,7 +14,10 @@ https://docs.zammad.org/en/latest/api/object.html):
   (``subject``, ``body``, ``content_type``, ``type``, ``internal: false``,
   ``attachments`` of ``filename``, ``data`` in Base64, ``mime-type``); the
   answer is 201 with ``id`` (for the API) and ``number`` (what people see);
-- follow-up: ``POST /api/v1/ticket_articles`` with ``ticket_id``;
+- follow-up: ``POST /api/v1/ticket_articles`` with ``ticket_id``; one whose
+  outcome is unknown is looked for in ``GET
+  /api/v1/ticket_articles/by_ticket/{ticket_id}`` (the ticket's articles, by
+  the follow-up id in their subject and body);
 - state: ``GET /api/v1/tickets/{id}?expand=true`` (``state`` by name: new,
   open, pending reminder, pending close, closed, merged, removed);
 - search: ``GET /api/v1/tickets/search?query=request_id:"..."`` (the object
@@ -42,6 +45,7 @@ from composer_relay.adapters.base import (
     Outgoing,
     OutgoingFile,
     OutgoingMessage,
+    mentions,
 )
 from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
@@ -89,6 +93,7 @@ class ZammadAdapter:
             find_by_request_id="request_id" in settings.attributes,
             follow_up=True,
             status=True,
+            find_message=True,
         )
         self._client = settings.client(
             "/api/v1/",
@@ -161,6 +166,17 @@ class ZammadAdapter:
         }
         data = json_body(send(self._client, "POST", "ticket_articles", write=True, json=payload))
         return str(data.get("id", message.message_id)) if isinstance(data, dict) else message.message_id
+
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
+        data = json_body(send(self._client, "GET", f"ticket_articles/by_ticket/{ticket.id}", write=False))
+        if not isinstance(data, list):
+            raise HelpdeskError("helpdesk.bad_response", "no article list in Zammad's answer")
+        for article in data:
+            if isinstance(article, dict) and mentions(
+                f"{article.get('subject') or ''}\n{article.get('body') or ''}", message_id
+            ):
+                return str(article.get("id", message_id))
+        return None
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         data = json_body(

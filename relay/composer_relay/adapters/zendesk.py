@@ -17,7 +17,10 @@ https://developer.zendesk.com/documentation/ticketing/managing-tickets/adding-ti
   ``custom_fields`` (``id``/``value``) and ``external_id`` = the request id;
   the ticket ``id`` is the number people see;
 - search: ``GET /api/v2/tickets?external_id=...`` (no custom field needed);
-- follow-up: ``PUT /api/v2/tickets/{id}`` with a public ``comment``;
+- follow-up: ``PUT /api/v2/tickets/{id}`` with a public ``comment``; one
+  whose outcome is unknown is looked for in Ticket Comments, "List Comments"
+  (``GET /api/v2/tickets/{id}/comments``, following ``next_page``), by the
+  follow-up id in the comment's ``body``;
 - state: ``status`` new, open, pending, hold, solved, closed;
 - errors: 401 ``{"error": "Couldn't authenticate you"}``, 422
   ``RecordInvalid`` with ``details``, 429 with ``Retry-After``.
@@ -37,6 +40,7 @@ from composer_relay.adapters.base import (
     Outgoing,
     OutgoingFile,
     OutgoingMessage,
+    mentions,
 )
 from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
 from composer_relay.wire import TicketState
@@ -73,7 +77,11 @@ class Settings(HttpSettings):
 
 class ZendeskAdapter:
     capabilities = Capabilities(
-        label="Zendesk (REST API)", find_by_request_id=True, follow_up=True, status=True
+        label="Zendesk (REST API)",
+        find_by_request_id=True,
+        follow_up=True,
+        status=True,
+        find_message=True,
     )
 
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
@@ -151,6 +159,21 @@ class ZendeskAdapter:
         comment = {"body": message.body(), "public": True, "uploads": self._upload(message.files)}
         send(self._client, "PUT", f"tickets/{ticket.id}", write=True, json={"ticket": {"comment": comment}})
         return message.message_id
+
+    def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
+        url: str = f"tickets/{ticket.id}/comments"
+        while url:
+            data = json_body(send(self._client, "GET", url, write=False))
+            comments = data.get("comments") if isinstance(data, dict) else None
+            if not isinstance(comments, list):
+                raise HelpdeskError("helpdesk.bad_response", "no comments in Zendesk's answer")
+            for comment in comments:
+                if isinstance(comment, dict) and mentions(str(comment.get("body") or ""), message_id):
+                    return str(comment.get("id", message_id))
+            following = str(data.get("next_page") or "")
+            # the agent credential goes along: follow Zendesk's own pages only
+            url = following if following.startswith(self.settings.url.rstrip("/") + "/") else ""
+        return None
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         data = json_body(send(self._client, "GET", f"tickets/{ticket.id}", write=False))
