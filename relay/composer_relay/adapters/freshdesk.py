@@ -113,7 +113,7 @@ class FreshdeskAdapter:
         return self._ticket(json_body(self._post("tickets", data, ticket.files)))
 
     def _post(self, url: str, data: dict[str, str], files: tuple[OutgoingFile, ...]) -> httpx.Response:
-        """Multipart with files, else JSON: without a file httpx would send a form, which Freshdesk refuses."""
+        """Multipart with files, else JSON: with no file httpx would send a form, which Freshdesk refuses."""
         if not files:
             return send(self._client, "POST", url, write=True, json=_typed(data))
         with ExitStack() as stack:
