@@ -11,6 +11,8 @@
     relay pending            requests that did not reach the helpdesk, and why
     relay retry REFERENCE    after fixing what the helpdesk refused
     relay resolve REFERENCE --resend | --number N    after an unknown outcome (mail intake)
+    relay purge [--days N]   remove finished requests and audit lines older than the retention
+                             (``relay serve`` does it once an hour with ``storage.retention_days``)
 
 Exit codes: 0 done, 1 refused (bad configuration, unknown reference), 2 usage.
 """
@@ -79,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     choice = resolve.add_mutually_exclusive_group(required=True)
     choice.add_argument("--resend", action="store_true", help="it did not arrive: send it again")
     choice.add_argument("--number", help="it arrived as this helpdesk ticket number")
+    purge = commands.add_parser("purge", help="remove finished requests and old audit lines")
+    purge.add_argument("--days", type=float, help="older than this (default: storage.retention_days)")
     return parser
 
 
@@ -103,6 +107,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "migrate":
         print(f"schema at version {database.schema_version()}" + (f" (applied {applied})" if applied else ""))
         return 0
+    if args.command == "purge":
+        import time
+
+        from composer_relay.store import purge
+
+        days = config.storage.retention_days if args.days is None else args.days
+        removed = purge(database, older_than=time.time() - days * 86400)
+        print(
+            f"removed {removed['requests']} finished requests, {removed['audit']} audit lines, "
+            f"{removed['prefills']} pre-fill codes older than {days:g} days"
+        )
+        return 0
     return _manage(args, database)
 
 
@@ -118,9 +134,14 @@ def _check(config: RelayConfig) -> int:
     print(f"  follow-ups: {_yes(capabilities.follow_up)}; status: {_yes(capabilities.status)}")
     database = config.storage.database
     print(f"database: {database.split('@')[-1] if '://' in database else database}")
-    print(f"attachments: {config.storage.attachments}")
     if database.startswith(("postgresql://", "postgres://")):
-        print("  several instances: every one must see this same attachments folder (a shared file system)")
+        print(
+            "files: in the database until forwarded (several instances need no shared folder); "
+            f"scratch folder {config.storage.attachments}"
+        )
+    else:
+        print(f"files: in {config.storage.attachments} until forwarded")
+    print(f"finished requests and audit lines kept {config.storage.retention_days:g} days")
     print(f"listening on {config.server.host}:{config.server.port}{config.server.base_path}")
     print("configuration is usable")
     return 0

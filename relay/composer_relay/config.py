@@ -71,7 +71,10 @@ class StorageSettings(BaseModel):
     model_config = _STRICT
 
     database: str = Field(examples=["/var/lib/composer-relay/relay.db", "postgresql://relay@db/relay"])
+    # files received, until forwarded (SQLite); on PostgreSQL only a scratch folder of this instance
     attachments: Path = Field(examples=["/var/lib/composer-relay/attachments"])
+    # finished requests, their follow-ups and the audit log are kept this long, then purged
+    retention_days: float = Field(90.0, ge=1, examples=[90])
 
 
 class LimitSettings(BaseModel):

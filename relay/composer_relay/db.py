@@ -6,6 +6,13 @@ how far a database is. Queries use ``?`` placeholders; the PostgreSQL dialect
 turns them into ``%s``. Connections are opened per unit of work: SQLite in
 WAL mode with a busy timeout, so the web handlers and the forwarding workers
 of one process (and ``relay`` commands run beside it) can share the file.
+
+Where a received file's bytes live until it is forwarded depends on the
+dialect (:attr:`Database.inline_attachments`): with SQLite (one server) in
+the attachments folder; with PostgreSQL (several instances) in the
+database itself (``attachments.content``), so that no instance needs a
+folder shared with the others, and any instance can finish what a dead one
+began.
 """
 
 from __future__ import annotations
@@ -147,6 +154,10 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE prefills ADD COLUMN token TEXT NOT NULL DEFAULT ''
     """,
+    # 4: a file's bytes in the database until forwarded (PostgreSQL: no shared attachments folder)
+    """
+    ALTER TABLE attachments ADD COLUMN content {blob}
+    """,
 ]
 
 
@@ -154,6 +165,7 @@ class Database:
     """A connection factory for one dialect; :meth:`transaction` is the unit of work."""
 
     dialect = "sqlite"
+    inline_attachments = False  # files stay in the attachments folder until forwarded
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -167,7 +179,7 @@ class Database:
 
     @property
     def placeholders(self) -> dict[str, str]:
-        return {"pk": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"}
+        return {"pk": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL", "blob": "BLOB"}
 
     def _connect(self) -> sqlite3.Connection:
         connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)

@@ -25,6 +25,8 @@ class Relay:
             workers=config.server.workers,
             instance_timeout=config.server.instance_timeout_seconds,
             settle_delay=config.server.settle_delay_seconds,
+            scratch=config.storage.attachments,
+            retention_seconds=config.storage.retention_days * 86400,
         )
         self.forward = forward
 

@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(r"\?")
 
 class PostgresDatabase(Database):
     dialect = "postgresql"
+    inline_attachments = True  # several instances: the bytes travel in the database, not a shared folder
 
     def __init__(self, url: str) -> None:
         super().__init__(Path())
@@ -30,7 +31,11 @@ class PostgresDatabase(Database):
 
     @property
     def placeholders(self) -> dict[str, str]:
-        return {"pk": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "real": "DOUBLE PRECISION"}
+        return {
+            "pk": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+            "real": "DOUBLE PRECISION",
+            "blob": "BYTEA",
+        }
 
     def _pg(self) -> Any:
         import psycopg

@@ -2,14 +2,20 @@
 
 A request is one row keyed by (customer, Idempotency-Key), with its
 document, the hash of what was sent (the JSON part and the files' SHA-256),
-its files' metadata (the bytes are in the attachments folder until
-forwarded) and its forwarding state:
+its files' metadata (the bytes are in the attachments folder, or in the
+database on PostgreSQL, until forwarded: see
+:attr:`~composer_relay.db.Database.inline_attachments`) and its forwarding
+state:
 
 ``queued`` -> ``sending`` ("may be out": written before the helpdesk call)
 -> ``forwarded``; or back to ``queued`` for a retry; ``failed`` when the
 helpdesk refused it for good (the operator fixes and runs ``relay retry``);
 ``unsure`` when the outcome is unknown and the helpdesk cannot be searched
 (the operator decides with ``relay resolve``).
+
+:func:`purge` removes what is finished and older than the retention
+(``storage.retention_days``): forwarded requests with their follow-ups,
+requests never confirmed, old audit lines and expired pre-fill codes.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ __all__ = [
     "find_message",
     "find_request",
     "new_reference",
+    "purge",
     "request_by_id",
     "request_by_reference",
     "set_answer",
@@ -201,16 +208,21 @@ def accept_request(
             ),
         )
         row_id = int(cursor.fetchone()[0])
-        _insert_files(cursor, row_id, None, files)
+        _insert_files(cursor, row_id, None, files, inline=database.inline_attachments)
+    if database.inline_attachments:
+        discard_staged(files)  # the bytes are in the database now
     return request_by_id(database, row_id)
 
 
-def _insert_files(cursor: Cursor, request_ref: int, message_ref: int | None, files: list[Staged]) -> None:
+def _insert_files(
+    cursor: Cursor, request_ref: int, message_ref: int | None, files: list[Staged], *, inline: bool
+) -> None:
+    """The files' rows; with ``inline`` their bytes too (the staged copies are then removed)."""
     for position, staged in enumerate(files):
         cursor.execute(
             "INSERT INTO attachments "
-            "(request_ref, message_ref, position, name, media_type, size, sha256, path) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "(request_ref, message_ref, position, name, media_type, size, sha256, path, content) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 request_ref,
                 message_ref,
@@ -219,7 +231,8 @@ def _insert_files(cursor: Cursor, request_ref: int, message_ref: int | None, fil
                 staged.media_type,
                 staged.size,
                 staged.sha256,
-                str(staged.path),
+                None if inline else str(staged.path),
+                staged.path.read_bytes() if inline else None,
             ),
         )
 
@@ -272,7 +285,9 @@ def accept_message(
             (request.id, request.customer_id, key, body_hash, message_id, text, author_email, now, now),
         )
         row_id = int(cursor.fetchone()[0])
-        _insert_files(cursor, request.id, row_id, files)
+        _insert_files(cursor, request.id, row_id, files, inline=database.inline_attachments)
+    if database.inline_attachments:
+        discard_staged(files)
     found = find_message(database, request.customer_id, key)
     assert found is not None
     return found
@@ -315,3 +330,45 @@ def discard_staged(files: list[Staged]) -> None:
     """Remove files received for a request that was not stored (a replay or a refusal)."""
     for staged in files:
         shutil.rmtree(staged.path.parent, ignore_errors=True)
+
+
+def purge(database: Database, *, older_than: float) -> dict[str, int]:
+    """Remove what is finished and was last touched before ``older_than`` (a UNIX time).
+
+    Removed: forwarded requests whose follow-ups are all forwarded (with their
+    follow-ups, files and confirmation codes), open-intake requests never
+    confirmed, audit lines, and pre-fill codes past their expiry. Requests
+    still waiting, ``failed`` or ``unsure`` stay: the operator has to see them.
+    Returns how many of each were removed.
+    """
+    done = (
+        "(state = 'forwarded' AND forwarded_at < ? AND NOT EXISTS (SELECT 1 FROM messages m "
+        "WHERE m.request_ref = requests.id AND (m.state != 'forwarded' OR m.received_at >= ?))) "
+        "OR (state = 'unconfirmed' AND received_at < ?)"
+    )
+    cutoff = (older_than, older_than, older_than)
+    with database.transaction() as cursor:
+        cursor.execute(f"SELECT id FROM requests WHERE {done}", cutoff)
+        ids = [int(r[0]) for r in cursor.fetchall()]
+        paths: list[str] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            cursor.execute(f"SELECT path FROM attachments WHERE request_ref IN ({marks})", chunk)
+            paths += [str(r[0]) for r in cursor.fetchall() if r[0]]
+            for table, column in (
+                ("attachments", "request_ref"),
+                ("confirmations", "request_ref"),
+                ("messages", "request_ref"),
+                ("requests", "id"),
+            ):
+                cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+        counts = {"requests": len(ids)}
+        for table, column in (("audit", "at"), ("prefills", "expires_at")):
+            # counted first: a cursor's rowcount differs by driver
+            cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {column} < ?", (older_than,))
+            counts[table] = int(cursor.fetchone()[0])
+            cursor.execute(f"DELETE FROM {table} WHERE {column} < ?", (older_than,))
+    for folder in {Path(p).parent for p in paths}:
+        shutil.rmtree(folder, ignore_errors=True)
+    return counts

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import logging
 import shutil
+import tempfile
 import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from composer_relay import store
@@ -36,6 +40,7 @@ from composer_relay.wire import RequestDocument
 __all__ = ["Forwarder"]
 
 log = logging.getLogger("composer_relay.worker")
+PURGE_INTERVAL = 3600.0
 
 
 class Forwarder:
@@ -50,9 +55,15 @@ class Forwarder:
         instance_timeout: float = 15.0,
         settle_delay: float = 5.0,
         instance_id: str | None = None,
+        scratch: Path | None = None,
+        retention_seconds: float | None = None,
     ) -> None:
         self.database = database
         self.adapter = adapter
+        # where files kept in the database are written for a try: this instance's own folder
+        self.scratch = scratch or Path(tempfile.gettempdir()) / "composer-relay"
+        self.retention_seconds = retention_seconds
+        self._purged_at = 0.0
         self.queue = Queue(
             database,
             instance_id or uuid.uuid4().hex[:12],
@@ -86,8 +97,18 @@ class Forwarder:
         while not self._stop.wait(self._beat_interval):
             try:
                 self.queue.heartbeat()
+                self._purge()
             except Exception:
                 log.exception("heartbeat failed")
+
+    def _purge(self) -> None:
+        """Once an hour, what is finished and older than ``storage.retention_days`` goes."""
+        if self.retention_seconds is None or time.monotonic() - self._purged_at < PURGE_INTERVAL:
+            return
+        self._purged_at = time.monotonic()
+        removed = store.purge(self.database, older_than=time.time() - self.retention_seconds)
+        if any(removed.values()):
+            log.info("purged", extra=removed)
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -133,9 +154,10 @@ class Forwarder:
                 if found is not None:
                     self._done(claim, row.reference, found, settled=True)
                     return
-            if not self.queue.mark_may_be_out(claim):
-                return
-            ticket = self.adapter.create(self._outgoing(row))
+            with self._files(claim_table="requests", row_id=row.id) as files:
+                if not self.queue.mark_may_be_out(claim):
+                    return
+                ticket = self.adapter.create(self._outgoing(row, files))
         except HelpdeskError as exc:
             self._failed(claim, row.reference, exc, was_out=claim.maybe_out)
             return
@@ -168,7 +190,7 @@ class Forwarder:
             extra={"reference": reference, "error": exc.code, "maybe_out": maybe_out, "retry_in": delay},
         )
 
-    def _outgoing(self, row: store.StoredRequest) -> Outgoing:
+    def _outgoing(self, row: store.StoredRequest, files: tuple[OutgoingFile, ...]) -> Outgoing:
         document = RequestDocument.model_validate(row.document)
         request = document.request
         return Outgoing(
@@ -183,7 +205,7 @@ class Forwarder:
             urgency=request.urgency.value,
             domain=request.domain,
             account=request.account,
-            files=self._files(claim_table="requests", row_id=row.id),
+            files=files,
         )
 
     # -- follow-ups ---------------------------------------------------------
@@ -218,13 +240,13 @@ class Forwarder:
             if found is not None:
                 self._message_done(claim, reference, message_id, found, settled=True)
                 return
-        outgoing = OutgoingMessage(
-            message_id, text, author, self._files(claim_table="messages", row_id=claim.id)
-        )
         try:
-            if not self.queue.mark_may_be_out(claim):
-                return
-            helpdesk_message = self.adapter.add_message(ticket, outgoing)
+            with self._files(claim_table="messages", row_id=claim.id) as files:
+                if not self.queue.mark_may_be_out(claim):
+                    return
+                helpdesk_message = self.adapter.add_message(
+                    ticket, OutgoingMessage(message_id, text, author, files)
+                )
         except HelpdeskError as exc:
             self._failed(claim, reference, exc, was_out=claim.maybe_out)
             return
@@ -243,25 +265,55 @@ class Forwarder:
 
     # -- files ----------------------------------------------------------------
 
-    def _files(self, *, claim_table: str, row_id: int) -> tuple[OutgoingFile, ...]:
+    @contextmanager
+    def _files(self, *, claim_table: str, row_id: int) -> Iterator[tuple[OutgoingFile, ...]]:
+        """The row's files for one try at the helpdesk.
+
+        Files kept in the database (PostgreSQL) are written to a scratch folder of this
+        instance for the try and removed after it; those in the attachments folder are used
+        where they are.
+        """
         column = "request_ref" if claim_table == "requests" else "message_ref"
         extra = " AND message_ref IS NULL" if claim_table == "requests" else ""
         with self.database.transaction(write=False) as cursor:
             cursor.execute(
-                f"SELECT name, media_type, size, path FROM attachments WHERE {column} = ?{extra} "
-                "ORDER BY position",
+                f"SELECT id, name, media_type, size, path, content IS NOT NULL FROM attachments "
+                f"WHERE {column} = ?{extra} ORDER BY position",
                 (row_id,),
             )
             rows = cursor.fetchall()
-        return tuple(OutgoingFile(r[0], r[1], int(r[2]), Path(r[3])) for r in rows if r[3])
+        scratch = self.scratch / f"outgoing-{uuid.uuid4().hex}"
+        files: list[OutgoingFile] = []
+        try:
+            for attachment_id, name, media_type, size, path, inline in rows:
+                if path:
+                    files.append(OutgoingFile(name, media_type, int(size), Path(path)))
+                elif inline:
+                    files.append(
+                        OutgoingFile(name, media_type, int(size), self._materialise(scratch, attachment_id))
+                    )
+            yield tuple(files)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def _materialise(self, scratch: Path, attachment_id: int) -> Path:
+        with self.database.transaction(write=False) as cursor:
+            cursor.execute("SELECT content FROM attachments WHERE id = ?", (attachment_id,))
+            content = bytes(cursor.fetchone()[0])
+        scratch.mkdir(parents=True, exist_ok=True)
+        path = scratch / str(attachment_id)
+        path.write_bytes(content)
+        return path
 
     def _delete_files(self, claim: Claim) -> None:
-        """Attachments are kept on disk only until forwarded."""
+        """Attachments are kept only until forwarded: on disk and in the database."""
         column = "request_ref" if claim.table == "requests" else "message_ref"
         extra = " AND message_ref IS NULL" if claim.table == "requests" else ""
         with self.database.transaction() as cursor:
             cursor.execute(f"SELECT path FROM attachments WHERE {column} = ?{extra}", (claim.id,))
             paths = [Path(r[0]) for r in cursor.fetchall() if r[0]]
-            cursor.execute(f"UPDATE attachments SET path = NULL WHERE {column} = ?{extra}", (claim.id,))
+            cursor.execute(
+                f"UPDATE attachments SET path = NULL, content = NULL WHERE {column} = ?{extra}", (claim.id,)
+            )
         for folder in {p.parent for p in paths}:
             shutil.rmtree(folder, ignore_errors=True)

@@ -28,7 +28,7 @@ def test_two_instances_forward_each_request_once(
     def config(name: str) -> object:
         made = relay_config(tmp_path / name, rt_settings(request_tracker, rt_fields), server={"workers": 3})
         storage = made.storage.model_copy(
-            update={"database": postgres_url, "attachments": tmp_path / "files"}
+            update={"database": postgres_url, "attachments": tmp_path / name / "files"}
         )
         return made.model_copy(update={"storage": storage})
 

@@ -23,6 +23,11 @@ small server accepts exactly what Zammad's API documentation says
 - ``POST /api/v1/ticket_articles`` (``ticket_id``, ``body``, attachments).
 
 A lost answer is made by :class:`tests.servers.faultproxy.FaultProxy` in front.
+For "an instance dies while the helpdesk works on its request", ``holds``
+is consumed one per ticket create: ``"create"`` or ``"drop"`` makes that
+create read the whole request, set :attr:`ZammadStandIn.held` and wait for
+:attr:`ZammadStandIn.release`, then create the ticket (its answer goes to a
+client that may be gone) or create nothing (answering 503).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -71,6 +77,10 @@ class ZammadStandIn(UvicornThread):
         self.tickets: dict[int, Ticket] = {}
         self.index_delay = index_delay
         self.lock = threading.Lock()
+        self.holds: list[str] = []
+        self.held = threading.Event()
+        self.release = threading.Event()
+        self.creates = 0  # ticket creates that reached the stand-in, held or not
         routes = [
             Route("/api/v1/tickets", self.create, methods=["POST"]),
             Route("/api/v1/tickets/search", self.search, methods=["GET"]),
@@ -91,6 +101,14 @@ class ZammadStandIn(UvicornThread):
         if not self._authorised(request):
             return _error(401, "authentication failed")
         body = await request.json()
+        with self.lock:
+            self.creates += 1
+            hold = self.holds.pop(0) if self.holds else ""
+        if hold:
+            self.held.set()
+            await run_in_threadpool(self.release.wait, 120)
+            if hold == "drop":
+                return _error(503, "service unavailable")
         unknown = set(body) - TICKET_FIELDS
         if unknown:
             return _error(422, f"Unknown attribute '{sorted(unknown)[0]}' for Ticket")
