@@ -40,6 +40,7 @@ import httpx
 
 from composer import __version__
 from composer.channels.base import DeliveryError, FailureKind, ProgressCallback, is_loopback_host
+from composer.i18n import current_language
 
 __all__ = [
     "CHUNK_SIZE",
@@ -210,7 +211,12 @@ class HttpClient:
             trust = verify if verify is not None else ssl.create_default_context()
         self._client = httpx.Client(
             base_url=self.base_url + "/",
-            headers={"User-Agent": f"request-composer/{__version__}", "Accept": "application/json"},
+            headers={
+                "User-Agent": f"request-composer/{__version__}",
+                "Accept": "application/json",
+                # a problem's title and detail are shown to the user: ask for them in the UI's language
+                "Accept-Language": current_language(),
+            },
             verify=trust,
             transport=transport,
             timeout=timeout,

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from composer_relay import store
+from composer_relay.i18n import N_
 from composer_relay.instance import Relay
 from composer_relay.problems import Problem
 from composer_relay.tokens import Token, verify_token
@@ -23,12 +24,14 @@ async def authorise(relay: Relay, request: Request) -> Token:
     header = request.headers.get("authorization", "")
     scheme, _, presented = header.partition(" ")
     if scheme.lower() != "bearer" or not presented.strip():
-        raise Problem(401, "auth.missing", "A bearer token is needed", detail="Ask your provider for one.")
+        raise Problem(
+            401, "auth.missing", N_("A bearer token is needed"), detail=N_("Ask your provider for one.")
+        )
     token = await run_in_threadpool(verify_token, relay.database, presented.strip())
     if token is None:
         await run_in_threadpool(store.audit, relay.database, "auth.refused", address=client_address(request))
         raise Problem(
-            401, "auth.invalid", "This token is not valid", detail="Ask your provider for a new one."
+            401, "auth.invalid", N_("This token is not valid"), detail=N_("Ask your provider for a new one.")
         )
     return token
 
@@ -49,5 +52,11 @@ async def owned(relay: Relay, request: Request, token: Token) -> store.StoredReq
     if REFERENCE.fullmatch(reference):
         row = await run_in_threadpool(store.request_by_reference, relay.database, customer, reference)
     if row is None:
-        raise Problem(404, "ticket.not_found", "No such ticket", detail=f"Nothing known as {reference}.")
+        raise Problem(
+            404,
+            "ticket.not_found",
+            N_("No such ticket"),
+            detail=N_("Nothing is known as {reference}."),
+            params={"reference": reference},
+        )
     return row

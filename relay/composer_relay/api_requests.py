@@ -16,10 +16,11 @@ from composer_relay import store
 from composer_relay.adapters import HelpdeskError
 from composer_relay.api_common import HOUR, authorise, json_answer
 from composer_relay.db import IntegrityError
+from composer_relay.i18n import N_, choose_language
 from composer_relay.instance import Relay
 from composer_relay.intake import idempotency_key, read_post
 from composer_relay.metrics import ACCEPTED
-from composer_relay.open_intake import send_confirmation
+from composer_relay.open_intake import request_language, send_confirmation
 from composer_relay.problems import Problem
 from composer_relay.tokens import Token
 from composer_relay.wire import RequestDocument
@@ -59,7 +60,7 @@ async def create_request(relay: Relay, request: Request) -> Response:
     if token.open and not relay.config.open_intake.enabled:
         store.discard_staged(received.files)
         raise Problem(
-            401, "auth.invalid", "This token is not valid", detail="The open intake is switched off."
+            401, "auth.invalid", N_("This token is not valid"), detail=N_("The open intake is switched off.")
         )
     # the open intake files each sender as a customer of their own: their keys never meet another's
     customer_id = f"open:{requester.strip().lower()}" if token.open else token.customer_id
@@ -80,10 +81,10 @@ async def create_request(relay: Relay, request: Request) -> Response:
             raise Problem(
                 403,
                 "requester.not_allowed",
-                "This address may not file requests for this customer",
-                detail="Use the address your provider has for you, or ask them to add this one.",
+                N_("This address may not file requests for this customer"),
+                detail=N_("Use the address your provider has for you, or ask them to add this one."),
                 errors=[
-                    {"field": "request.requester.email", "message": "not one of the customer's contacts"}
+                    {"field": "request.requester.email", "message": N_("not one of the customer's contacts")}
                 ],
             )
         await run_in_threadpool(_check_rates, relay, token, requester)
@@ -148,6 +149,9 @@ def _confirmation(relay: Relay, request: Request, row: store.StoredRequest) -> N
             reference=row.reference,
             address=row.requester_email,
             link_base=link_base,
+            language=choose_language(
+                request_language(row.document), request.headers.get("accept-language", "")
+            ),
         )
     except HelpdeskError as exc:
         log.error("confirmation not sent", extra={"reference": row.reference, "error": exc.code})
@@ -181,14 +185,14 @@ async def _replay(relay: Relay, request: Request, row: store.StoredRequest, body
         raise Problem(
             409,
             "idempotency.conflict",
-            "This Idempotency-Key was used for a different request",
-            detail="Use a new key for a new request; the same key only for retries of the same one.",
+            N_("This Idempotency-Key was used for a different request"),
+            detail=N_("Use a new key for a new request; the same key only for retries of the same one."),
         )
     answer = row.answer
     if answer is None:
         if time.time() < row.answer_deadline:
             raise Problem(
-                409, "idempotency.in_progress", "The first try is still being answered", retry_after=1
+                409, "idempotency.in_progress", N_("The first try is still being answered"), retry_after=1
             )
         answer = await run_in_threadpool(
             store.set_answer, relay.database, row.id, _answer(relay, request, row)
@@ -217,4 +221,4 @@ def _check_rates(relay: Relay, token: Token, address: str) -> None:
                 address=address,
                 detail=f"rate_limited {column}",
             )
-            raise Problem(429, "rate_limited", "Too many requests in the last hour", retry_after=600)
+            raise Problem(429, "rate_limited", N_("Too many requests in the last hour"), retry_after=600)

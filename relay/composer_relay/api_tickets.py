@@ -16,6 +16,7 @@ from composer_relay import store
 from composer_relay.adapters import HelpdeskError, HelpdeskTicket
 from composer_relay.api_common import HOUR, authorise, json_answer, owned
 from composer_relay.db import IntegrityError
+from composer_relay.i18n import N_, choose_language, translate
 from composer_relay.instance import Relay
 from composer_relay.intake import idempotency_key, read_post
 from composer_relay.metrics import ACCEPTED
@@ -83,8 +84,8 @@ async def add_message(relay: Relay, request: Request) -> Response:
         raise Problem(
             422,
             "ticket.follow_up_unsupported",
-            "This helpdesk takes no follow-ups through the relay",
-            detail="Reply to the helpdesk's e-mail about this ticket instead.",
+            N_("This helpdesk takes no follow-ups through the relay"),
+            detail=N_("Reply to the helpdesk's e-mail about this ticket instead."),
         )
     received = await read_post(
         request,
@@ -104,9 +105,9 @@ async def add_message(relay: Relay, request: Request) -> Response:
                 raise Problem(
                     403,
                     "requester.not_allowed",
-                    "This address may not write for this customer",
+                    N_("This address may not write for this customer"),
                     errors=[
-                        {"field": "message.author_email", "message": "not one of the customer's contacts"}
+                        {"field": "message.author_email", "message": N_("not one of the customer's contacts")}
                     ],
                 )
             since = time.time() - HOUR
@@ -114,7 +115,7 @@ async def add_message(relay: Relay, request: Request) -> Response:
                 store.count_since, database, "messages", "customer_id", token.customer_id, since
             )
             if count >= relay.config.limits.messages_per_hour_per_customer:
-                raise Problem(429, "rate_limited", "Too many messages in the last hour", retry_after=600)
+                raise Problem(429, "rate_limited", N_("Too many messages in the last hour"), retry_after=600)
             try:
                 stored = await run_in_threadpool(
                     lambda: store.accept_message(
@@ -139,7 +140,7 @@ async def add_message(relay: Relay, request: Request) -> Response:
     if existing is not None:
         if existing.body_hash != received.body_hash or existing.request_ref != row.id:
             raise Problem(
-                409, "idempotency.conflict", "This Idempotency-Key was used for a different message"
+                409, "idempotency.conflict", N_("This Idempotency-Key was used for a different message")
             )
         stored = existing
     else:
@@ -174,10 +175,10 @@ async def prefill(relay: Relay, request: Request) -> Response:
         found = await run_in_threadpool(get_prefill, relay.database, code)
     if found is None or (found.customer_id and found.customer_id != token.customer_id):
         raise Problem(
-            404, "prefill.not_found", "No such code", detail="Check the code, or ask for a new one."
+            404, "prefill.not_found", N_("No such code"), detail=N_("Check the code, or ask for a new one.")
         )
     if found.expires_at < time.time():
-        raise Problem(410, "prefill.expired", "This code has expired", detail="Ask for a new one.")
+        raise Problem(410, "prefill.expired", N_("This code has expired"), detail=N_("Ask for a new one."))
     body: dict[str, Any] = {
         "code": found.code,
         "fields": found.fields,
@@ -193,24 +194,33 @@ async def prefill(relay: Relay, request: Request) -> Response:
 # -- GET /confirm/{code}: the open intake's link -------------------------------------
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>
+<html lang="{language}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
 <body><h1>{title}</h1><p>{text}</p></body></html>
 """
+_OUTCOMES = {
+    "confirmed": (200, N_("Thank you"), N_("Your request {reference} is on its way to our support team.")),
+    "expired": (410, N_("This link has expired"), N_("Please send your request again.")),
+    "unknown": (404, N_("Unknown link"), N_("This link is not valid, or was used already.")),
+}
 
 
 async def confirm_page(relay: Relay, request: Request) -> Response:
-    """The page a sender sees after following the link mailed to them (a browser, not the app)."""
-    outcome, reference = await run_in_threadpool(confirm, relay.database, request.path_params["code"])
+    """The page a sender sees after following the link mailed to them (a browser, not the app).
+
+    In the browser's language, else the language the request was written in.
+    """
+    outcome, reference, written_in = await run_in_threadpool(
+        confirm, relay.database, request.path_params["code"]
+    )
     if outcome == "confirmed":
         await run_in_threadpool(store.audit, relay.database, "request.confirmed", reference=reference)
         relay.forwarder.wake.set()
-        title, text, status = (
-            "Thank you",
-            f"Your request {escape(reference)} is on its way to our support team.",
-            200,
-        )
-    elif outcome == "expired":
-        title, text, status = "This link has expired", "Please send your request again.", 410
-    else:
-        title, text, status = "Unknown link", "This link is not valid, or was used already.", 404
-    return HTMLResponse(_PAGE.format(title=title, text=text), status_code=status)
+    language = choose_language(request.headers.get("accept-language", ""), written_in)
+    status, title, text = _OUTCOMES[outcome]
+    page = _PAGE.format(
+        language=language,
+        title=escape(translate(language, title)),
+        text=escape(translate(language, text, reference=reference)),
+    )
+    return HTMLResponse(page, status_code=status, headers={"Content-Language": language})

@@ -24,6 +24,7 @@ from starlette.routing import Mount, Route
 from composer_relay.api_requests import create_request
 from composer_relay.api_tickets import add_message, confirm_page, prefill, request_status
 from composer_relay.db import StorageUnavailable
+from composer_relay.i18n import N_, choose_language
 from composer_relay.instance import Relay
 from composer_relay.metrics import REFUSED
 from composer_relay.problems import Problem
@@ -76,24 +77,34 @@ def _handler(relay: Relay, handler: Any) -> Any:
             response: Response = await handler(relay, request)
             return response
         except Problem as problem:
-            return _problem(problem)
+            return _problem(problem, request)
         except StorageUnavailable as exc:
             log.error("storage unavailable", extra={"path": request.url.path, "error": str(exc)})
             return _problem(
                 Problem(
-                    503, "storage.unavailable", "The relay cannot store requests right now", retry_after=5
-                )
+                    503, "storage.unavailable", N_("The relay cannot store requests right now"), retry_after=5
+                ),
+                request,
             )
         except Exception:
             log.exception("unexpected error", extra={"path": request.url.path})
-            return _problem(Problem(500, "internal", "Something went wrong on the relay; it is logged"))
+            return _problem(
+                Problem(500, "internal", N_("Something went wrong on the relay; it is logged")), request
+            )
 
     return endpoint
 
 
-def _problem(problem: Problem) -> Response:
+def _problem(problem: Problem, request: Request) -> Response:
+    """The problem in the caller's language (``Accept-Language``; the desktop sends its UI language)."""
     REFUSED.labels(code=problem.code).inc()
-    headers = {"Retry-After": str(problem.retry_after)} if problem.retry_after is not None else None
+    language = choose_language(request.headers.get("accept-language", ""))
+    headers = {"Content-Language": language, "Vary": "Accept-Language"}
+    if problem.retry_after is not None:
+        headers["Retry-After"] = str(problem.retry_after)
     return JSONResponse(
-        problem.body(), status_code=problem.status, media_type="application/problem+json", headers=headers
+        problem.body(language),
+        status_code=problem.status,
+        media_type="application/problem+json",
+        headers=headers,
     )

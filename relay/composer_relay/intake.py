@@ -24,6 +24,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from composer_relay.config import LimitSettings
+from composer_relay.i18n import N_
 from composer_relay.problems import Problem
 from composer_relay.store import Staged, discard_staged
 from composer_relay.wire import IDEMPOTENCY_KEY, AttachmentMeta
@@ -55,8 +56,8 @@ def idempotency_key(request: Request) -> str:
         raise Problem(
             400,
             "idempotency.key_missing",
-            "Idempotency-Key missing or malformed",
-            detail="Send the same Idempotency-Key (16 to 128 of A-Z a-z 0-9 . _ : -) on every retry.",
+            N_("Idempotency-Key missing or malformed"),
+            detail=N_("Send the same Idempotency-Key (16 to 128 of A-Z a-z 0-9 . _ : -) on every retry."),
         )
     return key
 
@@ -71,7 +72,13 @@ async def read_post(
     """
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() != "multipart/form-data":
-        raise Problem(415, "request.malformed", "Send multipart/form-data", detail=f"Got {content_type!r}.")
+        raise Problem(
+            415,
+            "request.malformed",
+            N_("Send multipart/form-data"),
+            detail=N_("Got {content_type}."),
+            params={"content_type": repr(content_type)},
+        )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limits.max_request_bytes:
         raise _too_large(limits)
@@ -86,25 +93,31 @@ async def read_post(
         form = await parser.parse()
     except MultiPartException as exc:
         if "Too many files" in str(exc):
-            raise Problem(
-                413, "request.too_large", "Too many files", detail=f"At most {limits.max_attachments}."
-            ) from None
-        raise Problem(400, "request.malformed", "Malformed multipart body", detail=str(exc)) from None
+            raise _too_many(limits) from None
+        raise Problem(
+            400,
+            "request.malformed",
+            N_("Malformed multipart body"),
+            detail="{reason}",
+            params={"reason": str(exc)},
+        ) from None
     try:
         raw = form.get(part)
         if not isinstance(raw, str):
-            raise Problem(400, "request.malformed", f"The {part!r} part is missing")
+            raise Problem(400, "request.malformed", N_("The '{part}' part is missing"), params={"part": part})
         try:
             data = json.loads(raw)
         except ValueError:
-            raise Problem(400, "request.malformed", f"The {part!r} part is not JSON") from None
+            raise Problem(
+                400, "request.malformed", N_("The '{part}' part is not JSON"), params={"part": part}
+            ) from None
         try:
             parsed = model.model_validate(data)
         except ValidationError as exc:
             raise Problem(
                 422,
                 "request.invalid",
-                "The request does not follow the intake API's schema",
+                N_("The request does not follow the intake API's schema"),
                 errors=[
                     {"field": ".".join(str(p) for p in e["loc"]) or part, "message": e["msg"]}
                     for e in exc.errors()
@@ -129,8 +142,19 @@ def _too_large(limits: LimitSettings) -> Problem:
     return Problem(
         413,
         "request.too_large",
-        "The request is too large",
-        detail=f"At most {limits.max_request_bytes} bytes.",
+        N_("The request is too large"),
+        detail=N_("At most {limit} bytes."),
+        params={"limit": limits.max_request_bytes},
+    )
+
+
+def _too_many(limits: LimitSettings) -> Problem:
+    return Problem(
+        413,
+        "request.too_large",
+        N_("Too many files"),
+        detail=N_("At most {limit}."),
+        params={"limit": limits.max_attachments},
     )
 
 
@@ -145,28 +169,31 @@ async def _limited(request: Request, limits: LimitSettings) -> AsyncGenerator[by
 
 def _check_listed(listed: tuple[AttachmentMeta, ...], uploaded: int, limits: LimitSettings) -> None:
     if len(listed) > limits.max_attachments:
-        raise Problem(413, "request.too_large", "Too many files", detail=f"At most {limits.max_attachments}.")
+        raise _too_many(limits)
     for meta in listed:
         if meta.size > limits.max_attachment_bytes:
             raise Problem(
                 413,
                 "request.too_large",
-                f"{meta.name} is too large",
-                detail=f"At most {limits.max_attachment_bytes} bytes a file.",
+                N_("{name} is too large"),
+                detail=N_("At most {limit} bytes a file."),
+                params={"name": meta.name, "limit": limits.max_attachment_bytes},
             )
         if not limits.media_type_allowed(meta.media_type):
             raise Problem(
                 415,
                 "attachment.type_not_allowed",
-                f"Files of type {meta.media_type} are not accepted",
-                detail="Accepted: " + ", ".join(limits.media_types),
+                N_("Files of type {media_type} are not accepted"),
+                detail=N_("Accepted: {accepted}"),
+                params={"media_type": meta.media_type, "accepted": ", ".join(limits.media_types)},
             )
     if len(listed) != uploaded:
         raise Problem(
             422,
             "attachment.mismatch",
-            "The files do not match the list in the request",
-            detail=f"{len(listed)} listed, {uploaded} sent.",
+            N_("The files do not match the list in the request"),
+            detail=N_("{listed} listed, {sent} sent."),
+            params={"listed": len(listed), "sent": uploaded},
         )
 
 
@@ -181,8 +208,9 @@ async def _stage(uploads: list[UploadFile], listed: tuple[AttachmentMeta, ...], 
                 raise Problem(
                     422,
                     "attachment.mismatch",
-                    f"{meta.name} does not match its size or SHA-256",
-                    errors=[{"field": f"attachments.{position}", "message": "size or sha256 differs"}],
+                    N_("{name} does not match its size or SHA-256"),
+                    errors=[{"field": f"attachments.{position}", "message": N_("size or sha256 differs")}],
+                    params={"name": meta.name},
                 )
             staged.append(Staged(meta.name, meta.media_type, size, sha256, path))
     except BaseException:

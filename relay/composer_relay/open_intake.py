@@ -7,21 +7,29 @@ is stored as ``unconfirmed`` and the relay mails the requester a link
 go to the queue and the helpdesk. The code is 24 random bytes, stored as its
 SHA-256, good for ``open_intake.confirm_hours``. The ticket says the sender
 is not a known contact and confirmed the address.
+
+The mail and the page are in the sender's language (:mod:`composer_relay.i18n`):
+the mail in the request's ``language`` (else the ``Accept-Language`` of the
+app that sent it), the page in the browser's ``Accept-Language`` (else the
+request's).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import time
 from email.message import EmailMessage
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from composer_relay.adapters.mail import SmtpSettings, smtp_send
 from composer_relay.db import Database
+from composer_relay.i18n import N_, translate, translate_plural
 
-__all__ = ["OpenIntakeSettings", "confirm", "send_confirmation"]
+__all__ = ["OpenIntakeSettings", "confirm", "request_language", "send_confirmation"]
 
 
 class OpenIntakeSettings(BaseModel):
@@ -45,6 +53,7 @@ def send_confirmation(
     reference: str,
     address: str,
     link_base: str,
+    language: str = "en",
 ) -> None:
     """Store a new code for the request and mail the link to ``address``.
 
@@ -60,36 +69,57 @@ def send_confirmation(
             (request_ref, _hash(code), address, time.time() + settings.confirm_hours * 3600),
         )
     message = EmailMessage()
-    message["Subject"] = f"Please confirm your support request {reference}"
+    message["Subject"] = translate(
+        language, N_("Please confirm your support request {reference}"), reference=reference
+    )
     message["From"] = settings.smtp.sender
     message["To"] = address
-    message.set_content(
-        f"We received a support request {reference} from this address.\n\n"
-        f"To send it to our support team, open this link:\n\n    {link_base}/confirm/{code}\n\n"
-        f"If you did not write it, ignore this message; nothing is sent without the link.\n"
-        f"The link works for {settings.confirm_hours:g} hours.\n"
+    message["Content-Language"] = language
+    hours = max(1, round(settings.confirm_hours))
+    lines = (
+        translate(
+            language, N_("We received a support request {reference} from this address."), reference=reference
+        ),
+        "",
+        translate(language, N_("To send it to our support team, open this link:")),
+        "",
+        f"    {link_base}/confirm/{code}",
+        "",
+        translate(
+            language, N_("If you did not write it, ignore this message; nothing is sent without the link.")
+        ),
+        translate_plural(language, "The link works for {n} hour.", "The link works for {n} hours.", hours),
     )
+    message.set_content("\n".join(lines) + "\n")
     smtp_send(settings.smtp, message, to=[address])
 
 
-def confirm(database: Database, code: str) -> tuple[str, str]:
-    """Follow a link: (``confirmed`` | ``expired`` | ``unknown``, the request's reference)."""
+def request_language(document: dict[str, Any]) -> str:
+    """The ``language`` the customer wrote the request in (``""`` when it does not say)."""
+    request = document.get("request")
+    language = request.get("language") if isinstance(request, dict) else None
+    return language if isinstance(language, str) else ""
+
+
+def confirm(database: Database, code: str) -> tuple[str, str, str]:
+    """Follow a link: (``confirmed`` | ``expired`` | ``unknown``, the request's reference, its language)."""
     now = time.time()
     with database.transaction() as cursor:
         cursor.execute(
-            "SELECT c.request_ref, c.expires_at, c.confirmed_at, r.reference FROM confirmations c "
-            "JOIN requests r ON r.id = c.request_ref WHERE c.code_hash = ?",
+            "SELECT c.request_ref, c.expires_at, c.confirmed_at, r.reference, r.document "
+            "FROM confirmations c JOIN requests r ON r.id = c.request_ref WHERE c.code_hash = ?",
             (_hash(code),),
         )
         row = cursor.fetchone()
         if row is None or row[2] is not None:
-            return "unknown", ""
+            return "unknown", "", ""
+        language = request_language(json.loads(row[4]))
         if float(row[1]) < now:
-            return "expired", str(row[3])
+            return "expired", str(row[3]), language
         cursor.execute("UPDATE confirmations SET confirmed_at = ? WHERE request_ref = ?", (now, row[0]))
         cursor.execute(
             "UPDATE requests SET state = 'queued', next_attempt_at = ? "
             "WHERE id = ? AND state = 'unconfirmed'",
             (now, row[0]),
         )
-    return "confirmed", str(row[3])
+    return "confirmed", str(row[3]), language

@@ -30,11 +30,20 @@ code                           status  meaning
 ``storage.unavailable``        503     the database cannot be written now
 ``internal``                   500     a defect; the log has the details
 =============================  ======  ==========================================
+
+``title``, ``detail`` and each ``errors[].message`` are for people (the
+desktop shows them to the customer): they are written as catalogue strings
+(:func:`composer_relay.i18n.N_`) with ``{name}`` placeholders and rendered
+in the caller's language by :meth:`Problem.body`. The ``code`` never changes
+with the language. Messages of the schema validator are left in English
+(they name a field the desktop itself filled in, not something the customer typed).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from composer_relay.i18n import translate
 
 __all__ = ["Problem"]
 
@@ -51,6 +60,7 @@ class Problem(Exception):
         detail: str = "",
         errors: list[dict[str, str]] | None = None,
         retry_after: int | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(f"{status} {code}: {title}")
         self.status = status
@@ -59,11 +69,19 @@ class Problem(Exception):
         self.detail = detail
         self.errors = errors or []
         self.retry_after = retry_after
+        self.params = params or {}
 
-    def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"title": self.title, "status": self.status, "code": self.code}
+    def body(self, language: str = "en") -> dict[str, Any]:
+        """The problem document in ``language`` (one of :data:`composer_relay.i18n.LANGUAGES`)."""
+        body: dict[str, Any] = {
+            "title": translate(language, self.title, **self.params),
+            "status": self.status,
+            "code": self.code,
+        }
         if self.detail:
-            body["detail"] = self.detail
+            body["detail"] = translate(language, self.detail, **self.params)
         if self.errors:
-            body["errors"] = self.errors
+            body["errors"] = [
+                {**error, "message": translate(language, error.get("message", ""))} for error in self.errors
+            ]
         return body

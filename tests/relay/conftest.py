@@ -112,11 +112,14 @@ def postgres_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 @pytest.fixture()
 def postgres_url(postgres_cluster: Any, request: pytest.FixtureRequest) -> str:
     """A new, empty database in the session's PostgreSQL cluster."""
+    import hashlib
     import re
 
     import psycopg
 
-    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    # the test's name, cut to PostgreSQL's 63 bytes, and a hash: parametrised tests share a prefix
+    digest = hashlib.sha256(request.node.name.encode()).hexdigest()[:8]
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + "_" + digest
     with psycopg.connect(postgres_cluster.url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')

@@ -17,26 +17,11 @@ from tests.relay.test_forwarding import _post
 from tests.relay.test_rt_adapter import outgoing
 from tests.servers.faultproxy import FaultProxy
 from tests.servers.relay import RelayServer, issue, relay_config
-from tests.servers.zammad import TOKEN, ZammadStandIn
-
-ATTRIBUTES = {
-    "request_id": "request_id",
-    "domain": "domain",
-    "account": "account",
-    "category": "category",
-    "customer_id": "customer_ref",
-}
+from tests.servers.zammad import ZammadStandIn, relay_settings
 
 
 def settings(url: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "kind": "zammad",
-        "url": url,
-        "token": TOKEN,
-        "groups": {"mail_sending": "Mail"},
-        "attributes": ATTRIBUTES,
-        **extra,
-    }
+    return relay_settings(url, **extra)
 
 
 @pytest.fixture()

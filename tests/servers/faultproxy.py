@@ -7,6 +7,12 @@
   is closed. This is the case exactly-once is about: the helpdesk created
   the ticket, the relay never heard so.
 * ``"refuse"``: the connection is closed before anything is forwarded.
+* ``"cut_request"``: the first :attr:`FaultProxy.cut_after` bytes of the
+  request reach the server, then both sides are closed (an upload that
+  breaks halfway: the server never has the whole request).
+
+While :attr:`FaultProxy.refusing` is set, every connection is refused (the
+server "is down") without consuming a fault.
 
 Anything else is passed through both ways untouched.
 """
@@ -24,6 +30,8 @@ class FaultProxy:
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self.faults: list[str] = []
+        self.refusing = False
+        self.cut_after = 64 * 1024
         self.connections = 0
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -51,7 +59,7 @@ class FaultProxy:
                 return
             with self._lock:
                 self.connections += 1
-                fault = self.faults.pop(0) if self.faults else ""
+                fault = "refuse" if self.refusing else self.faults.pop(0) if self.faults else ""
             threading.Thread(target=self._serve, args=(client, fault), daemon=True).start()
 
     def _serve(self, client: socket.socket, fault: str) -> None:
@@ -60,10 +68,29 @@ class FaultProxy:
             return
         upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
         answered = threading.Event()
+        if fault == "cut_request":
+            self._cut(client, upstream)
+            return
         threading.Thread(target=self._pipe, args=(client, upstream, None), daemon=True).start()
         self._pipe(upstream, client, answered if fault == "drop_response" else None)
         if fault == "drop_response":
             answered.wait(60)
+        for end in (client, upstream):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def _cut(self, client: socket.socket, upstream: socket.socket) -> None:
+        sent = 0
+        while sent < self.cut_after:
+            try:
+                chunk = client.recv(min(65536, self.cut_after - sent))
+            except OSError:
+                break
+            if not chunk:
+                break
+            upstream.sendall(chunk)
+            sent += len(chunk)
         for end in (client, upstream):
             with contextlib.suppress(OSError):
                 end.shutdown(socket.SHUT_RDWR)

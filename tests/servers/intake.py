@@ -218,6 +218,9 @@ class IntakeServer:
         prefills: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.tokens = {TOKEN} if tokens is None else tokens
+        self.token = TOKEN  # what a client sends (the relay's stand-in in the same tests has its own)
+        # what a "422" fault answers: the reason and the fields the client shows
+        self.rejection = ("The domain is not ours", [("domain", "not hosted here")])
         self.ssl_context = ssl_context
         self.slow_seconds = slow_seconds
         self.read_delay = read_delay
@@ -355,7 +358,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._problem(404, "No such ticket", "ticket.not_found")
             return self._send(
                 200,
-                {"reference": ticket.reference, "status": "open", "messages": len(ticket.messages)},
+                # like a helpdesk: "new" until something happened on the ticket
+                {
+                    "reference": ticket.reference,
+                    "status": "open" if ticket.messages else "new",
+                    "messages": len(ticket.messages),
+                },
             )
         if match := re.fullmatch(r"/prefill/([^/]+)", path):
             fields = state.prefills.get(match.group(1))

@@ -27,11 +27,13 @@ For "an instance dies while the helpdesk works on its request", ``holds``
 is consumed one per ticket create: ``"create"`` or ``"drop"`` makes that
 create read the whole request, set :attr:`ZammadStandIn.held` and wait for
 :attr:`ZammadStandIn.release`, then create the ticket (its answer goes to a
-client that may be gone) or create nothing (answering 503).
+client that may be gone) or create nothing (answering 503); ``"slow"``
+makes it take :attr:`ZammadStandIn.slow_seconds` before it creates.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 import threading
@@ -52,6 +54,24 @@ GROUPS = {"Users": 1, "Mail": 2}
 PRIORITIES = {"1 low": 1, "2 normal": 2, "3 high": 3}
 ATTRIBUTES = {"request_id", "domain", "account", "category", "customer_ref"}
 TICKET_FIELDS = {"title", "group", "customer_id", "customer", "priority", "state", "article", *ATTRIBUTES}
+
+
+def relay_settings(url: str, **extra: Any) -> dict[str, Any]:
+    """The relay's ``[helpdesk]`` for this stand-in: its token, a group per category, its attributes."""
+    return {
+        "kind": "zammad",
+        "url": url,
+        "token": TOKEN,
+        "groups": {"mail_sending": "Mail"},
+        "attributes": {
+            "request_id": "request_id",
+            "domain": "domain",
+            "account": "account",
+            "category": "category",
+            "customer_id": "customer_ref",
+        },
+        **extra,
+    }
 
 
 @dataclass
@@ -81,6 +101,7 @@ class ZammadStandIn(UvicornThread):
         self.held = threading.Event()
         self.release = threading.Event()
         self.creates = 0  # ticket creates that reached the stand-in, held or not
+        self.slow_seconds = 1.5
         routes = [
             Route("/api/v1/tickets", self.create, methods=["POST"]),
             Route("/api/v1/tickets/search", self.search, methods=["GET"]),
@@ -104,7 +125,9 @@ class ZammadStandIn(UvicornThread):
         with self.lock:
             self.creates += 1
             hold = self.holds.pop(0) if self.holds else ""
-        if hold:
+        if hold == "slow":
+            await asyncio.sleep(self.slow_seconds)
+        elif hold:
             self.held.set()
             await run_in_threadpool(self.release.wait, 120)
             if hold == "drop":
