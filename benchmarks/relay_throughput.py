@@ -3,7 +3,8 @@
 N requests, each with a 1 MB attachment, are sent C at a time with the
 desktop's own intake client to ``relay serve`` processes (round robin, as a
 load balancer would; a request whose instance is gone is retried with the
-same Idempotency-Key on another). With ``--kill`` the first instance gets
+same Idempotency-Key on another; each instance has a folder of its own, so on
+PostgreSQL the files travel in the database). With ``--kill`` the first instance gets
 SIGKILL once half the requests have been answered. Figures: requests per
 second (answers), p50/p95 time from the first try to RT's ticket number
 (the moment the relay recorded RT's answer; the 201 carries it when it came
@@ -25,7 +26,6 @@ import json
 import os
 import platform
 import random
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,12 +42,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import httpx  # noqa: E402
 
 from composer.channels.base import DeliveryError  # noqa: E402
 from composer.channels.intake import IntakeClient  # noqa: E402
 from composer.model import Attachment  # noqa: E402
 from tests.relay.rt_fields import add_relay_fields  # noqa: E402
+from tests.servers.relay import RelayProcess, write_config  # noqa: E402
 from tests.servers.rt import start_request_tracker  # noqa: E402
 from tests.servers.smtp import free_port  # noqa: E402
 
@@ -65,37 +65,18 @@ class Outcome:
     tries: int = 0
 
 
-def _config(root: Path, name: str, database: str, rt_url: str, rt_token: str, fields: dict[str, str]) -> Path:
+def _instance(
+    root: Path, name: str, database: str, rt_url: str, rt_token: str, fields: dict[str, str]
+) -> RelayProcess:
+    """One ``relay serve`` with a folder of its own: on PostgreSQL the files travel in the database."""
     port = free_port()
-    custom = "".join(f'{ours} = "{theirs}"\n' for ours, theirs in fields.items())
-    path = root / f"{name}.toml"
-    path.write_text(
-        f"[server]\nport = {port}\nanswer_wait_seconds = 5\nworkers = 4\ninstance_timeout_seconds = 5\n"
-        f'[storage]\ndatabase = "{database}"\nattachments = "{root / "attachments"}"\n'
-        "[limits]\nrequests_per_hour_per_token = 100000\nrequests_per_hour_per_address = 100000\n"
-        f'[helpdesk]\nkind = "rt"\nurl = "{rt_url}"\ntoken = "{rt_token}"\n'
-        f"[helpdesk.custom_fields]\n{custom}",
-        encoding="utf-8",
-    )
-    path.chmod(0o600)
-    return path
-
-
-def _serve(config: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = int(config.read_text().split("port = ")[1].split("\n")[0])
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "composer_relay", "--config", str(config), "serve"], stderr=output
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                return process, base + "/api/v1"
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError(f"relay did not start: {log.read_text()[-2000:]}")
+    data = {
+        "server": {"port": port, "answer_wait_seconds": 5, "workers": 4, "instance_timeout_seconds": 5},
+        "storage": {"database": database, "attachments": str(root / f"{name}-files")},
+        "limits": {"requests_per_hour_per_token": 100000, "requests_per_hour_per_address": 100000},
+        "helpdesk": {"kind": "rt", "url": rt_url, "token": rt_token, "custom_fields": fields},
+    }
+    return RelayProcess(write_config(root / f"{name}.toml", data), port, root / f"{name}.log")
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -109,8 +90,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             database = stack.enter_context(start_postgres(root / "pg")).url
         else:
             database = str(root / "relay.db")
-        configs = [
-            _config(root, f"relay-{n}", database, tracker.url, tracker.token, fields)
+        instances = [
+            _instance(root, f"relay-{n}", database, tracker.url, tracker.token, fields)
             for n in range(args.instances)
         ]
         token = subprocess.run(
@@ -119,7 +100,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
                 "-m",
                 "composer_relay",
                 "--config",
-                str(configs[0]),
+                str(instances[0].config),
                 "token",
                 "issue",
                 "--customer",
@@ -131,11 +112,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             text=True,
             check=True,
         ).stdout.strip()
-        started = [_serve(config, root / f"{config.stem}.log") for config in configs]
-        processes = [p for p, _ in started]
-        urls = [u for _, u in started]
+        for instance in instances:
+            stack.enter_context(instance)
+        urls = [instance.url for instance in instances]
         alive = list(range(len(urls)))
-        stack.callback(lambda: [p.kill() for p in processes if p.poll() is None])
         rng = random.Random(7)
         payload = root / "evidence.bin"
         payload.write_bytes(rng.randbytes(args.size))
@@ -188,7 +168,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             with lock:
                 answered[0] += 1
                 if args.kill and not killed and answered[0] >= args.requests // 2:
-                    processes[0].send_signal(signal.SIGKILL)
+                    instances[0].kill()
                     alive.remove(0)
                     killed.append(time.monotonic())
 
@@ -230,8 +210,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         relay_errors = sorted(
             {
                 json.loads(line).get("exception", json.loads(line)["event"]).strip().splitlines()[-1]
-                for config in configs
-                for line in (root / f"{config.stem}.log").read_text(errors="replace").splitlines()
+                for instance in instances
+                for line in instance.log.read_text(errors="replace").splitlines()
                 if line.startswith("{") and json.loads(line)["level"] in {"error", "critical"}
             }
         )

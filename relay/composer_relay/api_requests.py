@@ -50,7 +50,7 @@ async def create_request(relay: Relay, request: Request) -> Response:
         request,
         part="request",
         model=RequestDocument,
-        limits=relay.config.limits,
+        limits=relay.limits,
         attachments_dir=relay.config.storage.attachments,
     )
     document = received.model

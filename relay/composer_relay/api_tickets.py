@@ -91,7 +91,7 @@ async def add_message(relay: Relay, request: Request) -> Response:
         request,
         part="message",
         model=Message,
-        limits=relay.config.limits,
+        limits=relay.limits,
         attachments_dir=relay.config.storage.attachments,
     )
     message = received.model

@@ -83,6 +83,8 @@ class LimitSettings(BaseModel):
     max_request_bytes: int = Field(30 * 1024 * 1024, ge=1024, examples=[31457280])
     max_attachment_bytes: int = Field(25 * 1024 * 1024, ge=1, examples=[26214400])
     max_attachments: int = Field(20, ge=0, examples=[20])
+    # all files of one request together; None: only max_request_bytes bounds them
+    max_files_bytes: int | None = Field(None, ge=1, examples=[20971520])
     media_types: tuple[str, ...] = Field(DEFAULT_MEDIA_TYPES, examples=[["image/*", "text/plain"]])
     requests_per_hour_per_token: int = Field(60, ge=1, examples=[60])
     requests_per_hour_per_address: int = Field(30, ge=1, examples=[30])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from composer_relay.adapters import Adapter
-from composer_relay.config import RelayConfig
+from composer_relay.config import LimitSettings, RelayConfig
 from composer_relay.db import Database
 from composer_relay.worker import Forwarder
 
@@ -29,6 +29,20 @@ class Relay:
             retention_seconds=config.storage.retention_days * 86400,
         )
         self.forward = forward
+
+    @property
+    def limits(self) -> LimitSettings:
+        """``[limits]``, narrowed to the helpdesk's own: what it would drop is refused at once (413)."""
+        limits = self.config.limits
+        capabilities = self.adapter.capabilities
+        narrowed: dict[str, int] = {}
+        if capabilities.max_file_bytes is not None:
+            narrowed["max_attachment_bytes"] = min(limits.max_attachment_bytes, capabilities.max_file_bytes)
+        if capabilities.max_files_bytes is not None:
+            narrowed["max_files_bytes"] = min(
+                limits.max_files_bytes or capabilities.max_files_bytes, capabilities.max_files_bytes
+            )
+        return limits.model_copy(update=narrowed) if narrowed else limits
 
     def start(self) -> None:
         self.database.migrate()

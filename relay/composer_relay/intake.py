@@ -170,6 +170,14 @@ async def _limited(request: Request, limits: LimitSettings) -> AsyncGenerator[by
 def _check_listed(listed: tuple[AttachmentMeta, ...], uploaded: int, limits: LimitSettings) -> None:
     if len(listed) > limits.max_attachments:
         raise _too_many(limits)
+    if limits.max_files_bytes is not None and sum(m.size for m in listed) > limits.max_files_bytes:
+        raise Problem(
+            413,
+            "request.too_large",
+            N_("The files are too large together"),
+            detail=N_("At most {limit} bytes for all files together."),
+            params={"limit": limits.max_files_bytes},
+        )
     for meta in listed:
         if meta.size > limits.max_attachment_bytes:
             raise Problem(

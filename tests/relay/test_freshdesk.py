@@ -123,3 +123,18 @@ def test_lost_answer_is_settled_by_search(tmp_path: Path) -> None:
             answer = _post(relay, token, document(shot, id="fd-lost-0001"), "key-fd-lost-000001", [shot])
         assert len(freshdesk.tickets) == 1 and freshdesk.tickets[1].files == {"shot.png": shot[1]}
         assert answer.json()["reference"] == "1"
+
+
+def test_files_over_freshdesks_total_are_refused_when_the_customer_sends_them(tmp_path: Path) -> None:
+    """Freshdesk takes at most 20 MB of files a ticket: the relay refuses more at once (413)."""
+    config = relay_config(tmp_path, settings("http://127.0.0.1:9"), server={"answer_wait_seconds": 0.0})
+    token = issue(config, CUSTOMER, "maria@example.gr")
+    with RelayServer(config, forward=False) as relay:
+        assert relay.relay.limits.max_files_bytes == 20 * 1024 * 1024
+    small = config.model_copy(update={"limits": config.limits.model_copy(update={"max_files_bytes": 100})})
+    files = [("a.txt", b"a" * 60, "text/plain"), ("b.txt", b"b" * 60, "text/plain")]
+    with RelayServer(small, forward=False) as relay:
+        refused = _post(relay, token, document(*files, id="fd-total-0001"), "key-fd-total-000001", files)
+        one = _post(relay, token, document(files[0], id="fd-total-0002"), "key-fd-total-000002", files[:1])
+    assert refused.status_code == 413 and refused.json()["title"] == "The files are too large together"
+    assert one.status_code == 201

@@ -100,3 +100,34 @@ def test_through_the_relay_the_customer_gets_the_osticket_number(osticket: OsTic
                 headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "key-ost-follow-0001"},
             )
         assert follow.status_code == 422 and follow.json()["code"] == "ticket.follow_up_unsupported"
+
+
+def test_a_file_over_osticket_limit_is_refused_when_the_customer_sends_it(
+    osticket: OsTicket, tmp_path: Path
+) -> None:
+    """osTicket would drop it silently after a 201; the relay says so at once, in the customer's words."""
+    config = relay_config(
+        tmp_path, settings(osticket, max_file_bytes=1000), server={"answer_wait_seconds": 1.0}
+    )
+    token = issue(config, CUSTOMER, "maria@example.gr")
+    big = ("scan.pdf", b"%PDF" + b"x" * 1000, "application/pdf")
+    before = osticket.sql("SELECT COUNT(*) FROM ost_ticket")
+    with RelayServer(config) as relay, httpx.Client() as client:
+        import json
+
+        answer = client.post(
+            f"{relay.url}/requests",
+            files=[
+                ("request", (None, json.dumps(document(big, id="ost-big-0001")), "application/json")),
+                ("attachments", big),
+            ],
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Idempotency-Key": "key-ost-big-0000001",
+                "Accept-Language": "el",
+            },
+        )
+    assert answer.status_code == 413 and answer.json()["code"] == "request.too_large"
+    assert answer.json()["title"] == "Το αρχείο scan.pdf είναι πολύ μεγάλο"
+    assert answer.json()["detail"] == "Το πολύ 1000 byte ανά αρχείο."
+    assert osticket.sql("SELECT COUNT(*) FROM ost_ticket") == before

@@ -76,6 +76,9 @@ class Capabilities:
     follow_up: bool
     status: bool
     find_message: bool = False
+    # the helpdesk's own limits, so that the relay refuses at once (413) what it would refuse later
+    max_file_bytes: int | None = None
+    max_files_bytes: int | None = None  # all files of one request or follow-up together
 
 
 @dataclass(frozen=True)

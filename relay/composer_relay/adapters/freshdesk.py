@@ -79,6 +79,7 @@ class FreshdeskAdapter:
             follow_up=True,
             status=True,
             find_message=True,
+            max_files_bytes=ATTACHMENT_LIMIT,
         )
         self._client = settings.client(
             "/api/v2/", auth=(settings.api_key.get_secret_value(), "X"), transport=transport

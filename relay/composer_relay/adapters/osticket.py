@@ -16,8 +16,9 @@ and checked against the real osTicket 1.18.1:
   instead of the bytes); the answer is ``201`` whose plain-text body is the
   ticket number;
 - osTicket drops files over its size limit (1 MB by default) silently and
-  still answers 201: the relay refuses them before sending
-  (``helpdesk.max_file_bytes``, set it to osTicket's limit);
+  still answers 201: the relay refuses them before sending, already when the
+  customer sends them (``413 request.too_large``, ``helpdesk.max_file_bytes``:
+  set it to osTicket's limit);
 - it answers ``500 Unable to create new ticket: ...`` for what it refuses
   (a missing field, an address it will not take): refused, not retried;
 - there is no reply, status or search API: follow-ups are refused by the
@@ -66,12 +67,15 @@ class Settings(HttpSettings):
 
 
 class OsTicketAdapter:
-    capabilities = Capabilities(
-        label="osTicket (ticket API)", find_by_request_id=False, follow_up=False, status=False
-    )
-
     def __init__(self, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> None:
         self.settings = settings
+        self.capabilities = Capabilities(
+            label="osTicket (ticket API)",
+            find_by_request_id=False,
+            follow_up=False,
+            status=False,
+            max_file_bytes=settings.max_file_bytes,
+        )
         self._client = settings.client(
             "/api/", headers={"X-API-Key": settings.api_key.get_secret_value()}, transport=transport
         )
