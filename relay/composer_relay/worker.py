@@ -141,14 +141,7 @@ class Forwarder:
         try:
             if claim.maybe_out:
                 if not capabilities.find_by_request_id:
-                    self.queue.stop(
-                        claim,
-                        state="unsure",
-                        error="outcome unknown; the helpdesk cannot be searched",
-                        maybe_out=True,
-                    )
-                    FORWARDS.labels(outcome="unsure").inc()
-                    log.error("forward outcome unknown", extra={"reference": row.reference})
+                    self._unsure(claim, "the helpdesk cannot be searched", reference=row.reference)
                     return
                 found = self.adapter.find(row.request_id, reference=row.reference)
                 if found is not None:
@@ -162,6 +155,12 @@ class Forwarder:
             self._failed(claim, row.reference, exc, was_out=claim.maybe_out)
             return
         self._done(claim, row.reference, ticket, settled=False)
+
+    def _unsure(self, claim: Claim, why: str, **fields: str) -> None:
+        """The outcome is unknown and cannot be settled by search: the operator decides."""
+        self.queue.stop(claim, state="unsure", error=f"outcome unknown; {why}", maybe_out=True)
+        FORWARDS.labels(outcome="unsure").inc()
+        log.error("forward outcome unknown", extra=fields)
 
     def _done(self, claim: Claim, reference: str, ticket: HelpdeskTicket, *, settled: bool) -> None:
         self.queue.forwarded(claim, helpdesk_id=ticket.id, number=ticket.number, web_url=ticket.web_url)
@@ -221,15 +220,11 @@ class Forwarder:
         ticket = HelpdeskTicket(helpdesk_id, number)
         if claim.maybe_out:
             if not self.adapter.capabilities.find_message:
-                self.queue.stop(
+                self._unsure(
                     claim,
-                    state="unsure",
-                    error="outcome unknown; the helpdesk cannot be searched for follow-ups",
-                    maybe_out=True,
-                )
-                FORWARDS.labels(outcome="unsure").inc()
-                log.error(
-                    "follow-up outcome unknown", extra={"reference": reference, "message_id": message_id}
+                    "the helpdesk cannot be searched for follow-ups",
+                    reference=reference,
+                    message_id=message_id,
                 )
                 return
             try:

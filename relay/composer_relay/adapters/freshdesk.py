@@ -44,7 +44,7 @@ from composer_relay.adapters.base import (
     OutgoingMessage,
     mentions,
 )
-from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
+from composer_relay.adapters.http import FieldName, HttpSettings, find_in_pages, json_body, send
 from composer_relay.wire import TicketState
 
 __all__ = ["FreshdeskAdapter", "Settings"]
@@ -143,25 +143,22 @@ class FreshdeskAdapter:
         return str(answer.get("id", message.message_id)) if isinstance(answer, dict) else message.message_id
 
     def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
-        page = 1
-        while True:
-            data = json_body(
-                send(
-                    self._client,
-                    "GET",
-                    f"tickets/{ticket.id}/conversations",
-                    write=False,
-                    params={"per_page": "100", "page": str(page)},
-                )
-            )
+        def fetch(page: int) -> tuple[list[Any], bool]:
+            params = {"per_page": "100", "page": str(page)}
+            url = f"tickets/{ticket.id}/conversations"
+            data = json_body(send(self._client, "GET", url, write=False, params=params))
             if not isinstance(data, list):
                 raise HelpdeskError("helpdesk.bad_response", "no conversation list in Freshdesk's answer")
-            for note in data:
-                if isinstance(note, dict) and mentions(str(note.get("body_text") or ""), message_id):
-                    return str(note.get("id", message_id))
-            if len(data) < 100:
-                return None
-            page += 1
+            return data, len(data) == 100
+
+        def match(note: dict[str, Any]) -> str | None:
+            return (
+                str(note.get("id", message_id))
+                if mentions(str(note.get("body_text") or ""), message_id)
+                else None
+            )
+
+        return find_in_pages(fetch, match)
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         data = json_body(send(self._client, "GET", f"tickets/{ticket.id}", write=False))

@@ -8,6 +8,7 @@ after the body left, or a 5xx to a write, may have created something
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
@@ -15,7 +16,7 @@ from pydantic import Field
 
 from composer_relay.adapters.base import AdapterSettings, HelpdeskError, HelpdeskTicket
 
-__all__ = ["FieldName", "HttpSettings", "json_body", "retry_after", "send"]
+__all__ = ["FieldName", "HttpSettings", "find_in_pages", "json_body", "retry_after", "send"]
 
 FieldName = Literal["request_id", "domain", "account", "category", "customer_id"]
 
@@ -83,6 +84,25 @@ def send(client: httpx.Client, method: str, url: str, *, write: bool, **kwargs: 
             retry_after=retry_after(response),
         )
     raise HelpdeskError("helpdesk.rejected", detail, retry=False)
+
+
+def find_in_pages(
+    fetch: Callable[[int], tuple[list[Any], bool]], match: Callable[[dict[str, Any]], str | None]
+) -> str | None:
+    """The first ``match`` over a helpdesk's numbered pages (1, 2, ...), or None.
+
+    ``fetch(page)`` answers that page's items and whether another page follows.
+    """
+    page = 1
+    while True:
+        items, more = fetch(page)
+        for item in items:
+            found = match(item) if isinstance(item, dict) else None
+            if found is not None:
+                return found
+        if not items or not more:
+            return None
+        page += 1
 
 
 def json_body(response: httpx.Response) -> Any:

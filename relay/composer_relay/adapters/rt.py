@@ -32,7 +32,7 @@ cannot search, and unknown outcomes go to the operator (``relay pending``).
 from __future__ import annotations
 
 import base64
-from typing import Literal
+from typing import Any, Literal
 
 import httpx
 from pydantic import Field, SecretStr
@@ -46,7 +46,7 @@ from composer_relay.adapters.base import (
     OutgoingMessage,
     mentions,
 )
-from composer_relay.adapters.http import FieldName, HttpSettings, json_body, send
+from composer_relay.adapters.http import FieldName, HttpSettings, find_in_pages, json_body, send
 from composer_relay.wire import TicketState
 
 __all__ = ["RtAdapter", "Settings"]
@@ -153,26 +153,18 @@ class RtAdapter:
         return message.message_id
 
     def find_message(self, ticket: HelpdeskTicket, message_id: str) -> str | None:
-        page = 1
-        while True:
-            data = json_body(
-                send(
-                    self._client,
-                    "GET",
-                    f"ticket/{ticket.id}/attachments",
-                    write=False,
-                    params={"fields": "Subject", "per_page": "100", "page": str(page)},
-                )
-            )
+        def fetch(page: int) -> tuple[list[Any], bool]:
+            params = {"fields": "Subject", "per_page": "100", "page": str(page)}
+            url = f"ticket/{ticket.id}/attachments"
+            data = json_body(send(self._client, "GET", url, write=False, params=params))
             items = data.get("items") if isinstance(data, dict) else None
             if not isinstance(items, list):
                 raise HelpdeskError("helpdesk.bad_response", "no items in RT's attachment list")
-            for item in items:
-                if isinstance(item, dict) and mentions(str(item.get("Subject") or ""), message_id):
-                    return message_id
-            if not items or not data.get("next_page"):
-                return None
-            page += 1
+            return items, bool(data.get("next_page"))
+
+        return find_in_pages(
+            fetch, lambda item: message_id if mentions(str(item.get("Subject") or ""), message_id) else None
+        )
 
     def state(self, ticket: HelpdeskTicket) -> TicketState | None:
         data = json_body(send(self._client, "GET", f"ticket/{ticket.id}", write=False))
