@@ -27,6 +27,9 @@ class Relay:
             settle_delay=config.server.settle_delay_seconds,
             scratch=config.storage.attachments,
             retention_seconds=config.storage.retention_days * 86400,
+            # a dead instance's try may still be under way at the helpdesk for its whole timeout
+            out_window=float(getattr(config.helpdesk, "timeout_seconds", 60.0))
+            + config.server.settle_delay_seconds,
         )
         self.forward = forward
 

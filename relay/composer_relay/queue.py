@@ -3,7 +3,12 @@
 Each instance writes a heartbeat in ``instances``; a row is claimed by
 writing the instance's id in ``lease_owner``, and a row whose owner has not
 been seen for ``instance_timeout`` seconds is free again, so any instance
-finishes what a dead one began. The claim itself runs in one transaction:
+finishes what a dead one began, but not before the helpdesk has had time to
+finish what the dead one may have sent: "may be out" also moves the row's
+``next_attempt_at`` to the end of that window (the helpdesk's timeout plus
+the settle delay), so the search that settles it does not run while the
+helpdesk is still working on the first try (a busy helpdesk that commits the
+ticket after the search looked would get it twice). The claim itself runs in one transaction:
 ``BEGIN IMMEDIATE`` on SQLite, ``SELECT ... FOR UPDATE SKIP LOCKED`` on
 PostgreSQL, so two workers never take the same row.
 """
@@ -36,11 +41,14 @@ class Queue:
         *,
         instance_timeout: float = 15.0,
         settle_delay: float = 5.0,
+        out_window: float | None = None,
     ) -> None:
         self.database = database
         self.instance_id = instance_id
         self.instance_timeout = instance_timeout
         self.settle_delay = settle_delay
+        # how long a try that may be out can still be under way at the helpdesk
+        self.out_window = settle_delay if out_window is None else out_window
 
     def heartbeat(self) -> None:
         now = time.time()
@@ -88,9 +96,9 @@ class Queue:
         """Record "may be out" before the helpdesk call; False when the claim was lost meanwhile."""
         with self.database.transaction() as cursor:
             cursor.execute(
-                f"UPDATE {claim.table} SET state = 'sending', maybe_out = 1, attempts = attempts + 1 "
-                "WHERE id = ? AND lease_owner = ? RETURNING id",
-                (claim.id, self.instance_id),
+                f"UPDATE {claim.table} SET state = 'sending', maybe_out = 1, attempts = attempts + 1, "
+                "next_attempt_at = ? WHERE id = ? AND lease_owner = ? RETURNING id",
+                (time.time() + self.out_window, claim.id, self.instance_id),
             )
             return cursor.fetchone() is not None
 

@@ -57,6 +57,7 @@ class Forwarder:
         instance_id: str | None = None,
         scratch: Path | None = None,
         retention_seconds: float | None = None,
+        out_window: float | None = None,
     ) -> None:
         self.database = database
         self.adapter = adapter
@@ -69,6 +70,7 @@ class Forwarder:
             instance_id or uuid.uuid4().hex[:12],
             instance_timeout=instance_timeout,
             settle_delay=settle_delay,
+            out_window=out_window,
         )
         self.wake = threading.Event()
         self._stop = threading.Event()

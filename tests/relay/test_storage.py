@@ -58,8 +58,10 @@ def test_an_instance_killed_mid_forward_is_finished_by_another_from_the_database
         # the helpdesk takes the request in, then waits: instance a is killed meanwhile; then it
         # creates the ticket (the answer goes nowhere), or creates nothing
         zammad.holds.append(helpdesk_outcome)
-        a = _instance(tmp_path, "a", postgres_url, zammad_settings(zammad.url))
-        b = _instance(tmp_path, "b", postgres_url, zammad_settings(zammad.url))
+        # a's try may be under way at the helpdesk for its timeout (+ settle): b takes over after that
+        helpdesk = zammad_settings(zammad.url, timeout_seconds=3.0)
+        a = _instance(tmp_path, "a", postgres_url, helpdesk)
+        b = _instance(tmp_path, "b", postgres_url, helpdesk)
         token = issue(load_config(a.config), CUSTOMER, "maria@example.gr")
         with a, b:
             answer = _post(a, token, document(shot, id="pg-killed-0001"), "key-pg-killed-0000001", [shot])
