@@ -260,6 +260,8 @@ def test_dmarc_reports_to_another_domain_need_its_consent(bed: Bed) -> None:
         ("sigexpired.test", "expired", "ran out on"),
         ("dsbroken.test", "no_keys", "no signing key"),
         ("dswrong.test", "wrong_key", "do not use"),
+        ("signone.test", "", "do not check out"),
+        ("sigstale.test", "", "do not check out"),
     ],
 )
 def test_a_broken_dnssec_chain_is_found(bed: Bed, domain: str, variant: str, words: str) -> None:
@@ -268,6 +270,12 @@ def test_a_broken_dnssec_chain_is_found(bed: Bed, domain: str, variant: str, wor
     assert (broken.severity, broken.params["variant"]) == (Severity.CRITICAL, variant)
     assert words in broken.explanation and "for some people and not for others" in broken.explanation
     assert "DS" in broken.detail
+
+
+def test_a_record_changed_after_signing_is_named_in_the_detail(bed: Bed) -> None:
+    """The keys and the SOA check out, but the site's address was edited without signing it again."""
+    broken = next(f for f in diagnose(bed, "sigstale.test").findings if f.code == "dns.dnssec_broken")
+    assert "A sigstale.test" in broken.detail and "signature" in broken.detail.lower()
 
 
 def test_a_signed_domain_validates(bed: Bed) -> None:

@@ -180,6 +180,8 @@ SIGNED = {
         ("sigexpired.test", "expired"),
         ("dsbroken.test", "unsigned"),
         ("dswrong.test", "wrong_ds"),
+        ("signone.test", "no_signatures"),
+        ("sigstale.test", "stale"),
     )
 }
 DOMAINS.update({domain: text for domain, (text, _ds) in SIGNED.items()})
