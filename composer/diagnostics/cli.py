@@ -181,6 +181,8 @@ def _fail(error: InputError, as_json: bool) -> int:
         print(json.dumps(body, ensure_ascii=False, indent=2))
     else:
         print(_("Error: {message}").format(message=message), file=sys.stderr)
+        for place, problem in error.params.get("errors", []):  # a profile's mistakes, one a line
+            print(f"  - {place}: {problem}", file=sys.stderr)
         print(next_step, file=sys.stderr)
     return EXIT_USAGE
 
@@ -207,7 +209,7 @@ def run(args: argparse.Namespace) -> int:
     with _no_collection():
         import composer.diagnostics.plan  # noqa: F401  (the checks, imported here rather than mid-run)
         from composer.diagnostics.runner import ProgressEvent, run_diagnostics
-        from composer.errors import ValidationError
+        from composer.errors import ProfileError, ValidationError
         from composer.model import CheckStatus, Severity, normalise_domain
         from composer.profile import load_profile
 
@@ -219,9 +221,12 @@ def run(args: argparse.Namespace) -> int:
     except ValidationError as error:
         return _fail(InputError(error.code, **error.params), args.json)
 
-    with _no_collection():
-        # the channels are for sending: checking them would import every channel module
-        profile = load_profile(args.diagnose_profile or getattr(args, "profile", None), with_channels=False)
+    try:
+        with _no_collection():
+            # the channels are for sending: checking them would import every channel module
+            profile = load_profile(args.diagnose_profile or getattr(args, "profile", None), with_channels=False)
+    except ProfileError as error:
+        return _fail(InputError(error.code, **error.params), args.json)
 
     def progress(event: ProgressEvent) -> None:
         if not args.json and event.status is not CheckStatus.RUNNING:
