@@ -224,7 +224,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _no_collection():
             # the channels are for sending: checking them would import every channel module
-            profile = load_profile(args.diagnose_profile or getattr(args, "profile", None), with_channels=False)
+            profile = load_profile(
+                args.diagnose_profile or getattr(args, "profile", None), with_channels=False
+            )
     except ProfileError as error:
         return _fail(InputError(error.code, **error.params), args.json)
 

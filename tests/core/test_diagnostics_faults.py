@@ -274,6 +274,15 @@ def test_dmarc_reports_to_another_domain_need_its_consent(bed: Bed) -> None:
     assert "goes to spam" in policy.explanation
 
 
+def test_a_dmarc_policy_that_leaves_subdomains_open_is_told(bed: Bed) -> None:
+    """p=reject with sp=none: forged mail from news.<domain> is still delivered."""
+    report = diagnose(bed, "dmarcsp.test")
+    finding = next(f for f in report.findings if f.code == "mail.dmarc_subdomains_open")
+    assert "news.dmarcsp.test" in finding.explanation and "still delivered" in finding.explanation
+    assert "sp=" in finding.next_step and "subdomains: none" in finding.detail
+    assert "mail.dmarc_subdomains_open" not in codes(diagnose(bed, "dmarcok.test"))  # no sp: all guarded
+
+
 @pytest.mark.parametrize(
     ("domain", "variant", "words"),
     [

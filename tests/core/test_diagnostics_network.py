@@ -111,6 +111,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
     ("web.no_https_redirect", "plainhttp.test", {}),
     ("web.ipv6_unreachable", "v6.test", {}),
     ("mail.dmarc_reports_refused", "dmarcreports.test", {}),
+    ("mail.dmarc_subdomains_open", "dmarcsp.test", {}),
     ("dns.nameservers_disagree", "differ.test", {}),
     ("dns.dnssec_broken", "sigexpired.test", {}),
     ("web.unreachable", "down.test", {}),

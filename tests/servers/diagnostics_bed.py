@@ -144,6 +144,7 @@ DOMAINS: dict[str, str] = {
     "dmarcreports.test": _child_zone(
         "dmarcreports.test", dmarc="v=DMARC1; p=reject; rua=mailto:d@reports.elsewhere.test"
     ),
+    "dmarcsp.test": _child_zone("dmarcsp.test", dmarc="v=DMARC1; p=reject; sp=none"),
     "dmarcok.test": _child_zone(
         "dmarcok.test", dmarc="v=DMARC1; p=quarantine; rua=mailto:d@reports.elsewhere.test"
     ),
