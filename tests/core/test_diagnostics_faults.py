@@ -360,3 +360,18 @@ def test_an_rdap_server_that_keeps_the_connection_open_is_read_by_its_length() -
     for connection in held:
         connection.close()
     listener.close()
+
+
+def test_the_json_carries_every_line_the_text_shows(bed: Bed) -> None:
+    from composer.diagnostics.cli import render_text, report_json
+
+    report = diagnose(bed, "nomail.test")
+    body = report_json(report)
+    values = {body["shown_domain"], *(str(v) for f in body["findings"] for v in f.values())}
+    marks = {f["severity"] for f in body["findings"]}
+    for line in render_text(report).splitlines()[2:]:
+        text = line.strip()
+        if text.startswith("["):
+            mark, text = text[1:].split("] ", 1)
+            assert mark.lower() in marks
+        assert text in values, text
