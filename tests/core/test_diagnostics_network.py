@@ -392,7 +392,6 @@ def test_cancelling_at_once_reports_every_check_as_cancelled(bed: Bed) -> None:
 def test_a_verified_certificate_is_read_without_cryptography_and_says_the_same(bed: Bed) -> None:
     """``diagnose`` reads verified certificates from OpenSSL's own parse (no cryptography import)."""
     import socket
-    import ssl
 
     from composer.diagnostics.tls import certificate_info, peer_certificate_info, tls_context
 

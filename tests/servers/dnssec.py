@@ -57,7 +57,9 @@ def signed_zone(zone_text: str, origin: str, mode: str = "valid") -> tuple[str, 
     if mode == "unsigned":
         return zone_text, ds_line
     apex_a = f"{origin}. 300 IN A "
-    signed_text = zone_text.replace(apex_a + "127.0.0.1", apex_a + "127.0.0.9") if mode == "stale" else zone_text
+    signed_text = zone_text
+    if mode == "stale":  # signed with another address; the served zone has the real one (below)
+        signed_text = zone_text.replace(apex_a + "127.0.0.1", apex_a + "127.0.0.9")
     zone = dns.zone.from_text(signed_text, origin=name, relativize=False, check_origin=False)
     now = time.time()
     inception, expiration = (now - 10 * DAY, now - DAY) if mode == "expired" else (now - DAY, now + 30 * DAY)
