@@ -136,6 +136,7 @@ async def _system_view_and_records(
         if view_ready is not None and not view_ready.done():
             if isinstance(error, Exception):
                 view_ready.set_exception(error)
+                view_ready.exception()  # retrieved here: the caller sees the error from this task
             else:
                 view_ready.cancel()
         raise
