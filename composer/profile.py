@@ -359,8 +359,12 @@ class ProviderProfile(BaseModel):
 DEMO_PROFILE = resource_path("profiles", "demo.toml")
 
 
-def load_profile(path: Path | str | None = None) -> ProviderProfile:
+def load_profile(path: Path | str | None = None, *, with_channels: bool = True) -> ProviderProfile:
     """Read and validate a profile; when ``path`` is None the branded default, else the demo.
+
+    ``with_channels=False`` leaves the channels out (an empty list): the
+    diagnostics never send, and checking the channels imports every channel
+    module (HTTP client, mail, rendering), a third of ``diagnose``'s start-up.
 
     Raises:
         ProfileError: ``profile.not_found``, ``profile.unreadable``,
@@ -375,14 +379,14 @@ def load_profile(path: Path | str | None = None) -> ProviderProfile:
         raise ProfileError("profile.not_found", path=str(file)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ProfileError("profile.unreadable", path=str(file), reason=str(exc)) from None
-    return load_profile_text(text, source=str(file))
+    return load_profile_text(text, source=str(file), with_channels=with_channels)
 
 
-def load_profile_text(text: str, *, source: str = "<profile>") -> ProviderProfile:
+def load_profile_text(text: str, *, source: str = "<profile>", with_channels: bool = True) -> ProviderProfile:
     """Validate profile TOML given as text (see :func:`load_profile`)."""
     from composer.profile_check import check_profile_text
 
-    return check_profile_text(text, source=source).profile
+    return check_profile_text(text, source=source, with_channels=with_channels).profile
 
 
 def profile_json_schema() -> str:

@@ -45,8 +45,8 @@ class CheckedProfile:
     warnings: tuple[ProfileIssue, ...]
 
 
-def check_profile_text(text: str, *, source: str = "<profile>") -> CheckedProfile:
-    """Parse, migrate and check a profile's text.
+def check_profile_text(text: str, *, source: str = "<profile>", with_channels: bool = True) -> CheckedProfile:
+    """Parse, migrate and check a profile's text (``with_channels=False``: without its channels).
 
     Raises:
         ProfileError: ``profile.syntax``, ``profile.too_new`` or ``profile.invalid``
@@ -72,6 +72,8 @@ def check_profile_text(text: str, *, source: str = "<profile>") -> CheckedProfil
         for new_path, old_path in moved.items():
             if old_path in lines:
                 lines.setdefault(new_path, lines[old_path])
+    if not with_channels:
+        data = {**data, "channels": []}
     try:
         profile = ProviderProfile.model_validate(data)
     except PydanticValidationError as exc:

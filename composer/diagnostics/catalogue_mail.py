@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from composer.diagnostics.findings import CRITICAL, OK, PROBLEM, WARNING, FindingKind, Variant
+from composer.diagnostics.findings import CRITICAL, INFO, OK, PROBLEM, WARNING, FindingKind, Variant
 from composer.i18n import N_
 
 # mailauth.spf_problem() kinds: whole sentences, never a pasted fragment
@@ -131,6 +131,29 @@ KINDS: tuple[FindingKind, ...] = (
                 N_("Mail that pretends to come from {name} and fails the checks goes to spam.")
             ),
             "reject": Variant(N_("Mail that pretends to come from {name} and fails the checks is refused.")),
+        },
+    ),
+    FindingKind(
+        "mail.dmarc_subdomains_open",
+        INFO,
+        N_("Forged mail from subdomains of {name} is let through"),
+        N_(
+            "The DMARC record guards {name} itself, but not its subdomains. Mail that pretends to "
+            "come from a subdomain, such as news.{name}, is still delivered."
+        ),
+        N_(
+            "If nobody sends mail from a subdomain, ask whoever runs the DNS of {name} to remove "
+            "“sp=” from the DMARC record: then the same policy guards all of it."
+        ),
+        variants={
+            "quarantine": Variant(
+                N_(
+                    "The DMARC record guards {name} itself more strictly than its subdomains. Mail "
+                    "that pretends to come from a subdomain, such as news.{name}, goes to spam but "
+                    "is not refused."
+                ),
+                title=N_("Forged mail from subdomains of {name} is not refused"),
+            ),
         },
     ),
     FindingKind(

@@ -12,7 +12,9 @@ each other. :func:`composer.diagnostics.dns_findings.evaluate` does the rest.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 
 from composer.diagnostics.dns_findings import Delegation, DnsObservations, NameserverView, View, evaluate
 from composer.diagnostics.dns_query import Answer, Server, ask, is_ip_address, resolve, system_resolvers
@@ -84,40 +86,23 @@ async def observe(
     selectors = tuple(profile.expected.dkim_selectors) if profile else ()
     system = system_resolvers(settings)
     publics = [Server.parse(t, KNOWN_RESOLVERS.get(t, "")) for t in settings.public_resolvers]
-    system_task = _system_view_and_records(system, domain, zone, settings, selectors)
-    delegation_task = _delegation(zone, system, settings)
+    # the authoritative round starts once the parent has answered, not after the SPF tree
+    view_ready: asyncio.Future[View] = asyncio.get_running_loop().create_future()
+    system_task = _system_view_and_records(system, domain, zone, settings, selectors, view_ready)
+    expected = list(profile.expected.nameservers) if profile else []
+    authoritative_task = _authoritative(domain, zone, system, settings, selectors, expected, view_ready)
     public_tasks = [_view_recursive([server], domain, zone, settings) for server in publics]
-    everything: list[Awaitable[object]] = [system_task, delegation_task, *public_tasks]
-    system_result, delegation_result, *public_views = await fan_out(everything)
+    everything: list[Awaitable[object]] = [system_task, authoritative_task, *public_tasks]
+    system_result, authoritative_result, *public_views = await fan_out(everything)
     if not isinstance(system_result, tuple):
         raise _unexpected(system_result)
     system_view, mx_hosts, tree, reports = system_result
-    if not isinstance(delegation_result, tuple):
-        raise _unexpected(delegation_result)
-    delegation, glue = delegation_result
-    names = list(delegation.nameservers)
-    names += [n for n in system_view.records(zone, "NS") if n not in names]
-    expected = list(profile.expected.nameservers) if profile else []
-    elsewhere = bool(expected) and bool(set(names) - set(expected))
-    nameservers: list[NameserverView] = []
-    provider_view: NameserverView | BaseException | None = None
-    dnssec: DnssecState | None = None
-    if delegation.rcode != "NXDOMAIN":
-        asked: list[Awaitable[NameserverView]] = [
-            _ask_nameserver(name, domain, zone, glue, system, settings, selectors) for name in names
-        ]
-        if elsewhere:  # does the provider's own zone already have the right address?
-            asked.append(_ask_nameserver(expected[0], domain, zone, {}, system, settings))
-        asked_all, signed = await fan_out(
-            [fan_out(asked), _dnssec(zone, delegation, names, glue, system, settings)]
-        )
-        if not isinstance(asked_all, list):
-            raise _unexpected(asked_all)
-        dnssec = signed if isinstance(signed, DnssecState) else None
-        found = asked_all
-        if elsewhere:
-            provider_view = found.pop()
-        nameservers = [ns for ns in found if isinstance(ns, NameserverView)]
+    if not isinstance(authoritative_result, _Authoritative):
+        raise _unexpected(authoritative_result)
+    delegation = authoritative_result.delegation
+    nameservers = list(authoritative_result.nameservers)
+    provider_view = authoritative_result.provider
+    dnssec = authoritative_result.dnssec
     observations = DnsObservations(
         domain=domain,
         zone=zone,
@@ -126,7 +111,7 @@ async def observe(
         system=system_view,
         public=tuple(v for v in public_views if isinstance(v, View)),
         public_configured=tuple(str(p) for p in publics),
-        provider_view=provider_view.view if isinstance(provider_view, NameserverView) else None,
+        provider_view=provider_view.view if provider_view is not None else None,
         mx_hosts=mx_hosts,
         spf=tree,
         dmarc_reports=reports,
@@ -141,10 +126,22 @@ async def _system_view_and_records(
     zone: str,
     settings: DiagnosticsSettings,
     selectors: Sequence[str] = (),
+    view_ready: asyncio.Future[View] | None = None,
 ) -> tuple[View, dict[str, Answer], SpfTree | None, dict[str, Answer]]:
-    """The system's view, then at once (while the delegation is walked) the second round:
+    """The system's view (handed to ``view_ready`` at once), then the second round:
     what the MX hosts are, and the SPF record's tree."""
-    view = await _view_recursive(system, domain, zone, settings, selectors)
+    try:
+        view = await _view_recursive(system, domain, zone, settings, selectors)
+    except BaseException as error:
+        if view_ready is not None and not view_ready.done():
+            if isinstance(error, Exception):
+                view_ready.set_exception(error)
+                view_ready.exception()  # retrieved here: the caller sees the error from this task
+            else:
+                view_ready.cancel()
+        raise
+    if view_ready is not None and not view_ready.done():
+        view_ready.set_result(view)
     mx = [r.split(" ", 1)[-1] for r in view.records(domain, "MX")]
     hosts = [h for h in mx if h and h != "." and not is_ip_address(h)][:MAX_MX_HOSTS]
     spf = [t for t in view.records(domain, "TXT") if t.lower().startswith("v=spf1")]
@@ -219,6 +216,68 @@ async def _delegation(
         )
         return Delegation(parent, str(server), tuple(names), answer.rcode, parent_at=at), dict(answer.glue)
     return Delegation(parent, error=last or "no server of the parent zone answered"), {}
+
+
+@dataclass(frozen=True)
+class _Authoritative:
+    delegation: Delegation
+    nameservers: tuple[NameserverView, ...] = ()
+    provider: NameserverView | None = None
+    dnssec: DnssecState | None = None
+
+
+async def _authoritative(
+    domain: str,
+    zone: str,
+    system: Sequence[Server],
+    settings: DiagnosticsSettings,
+    selectors: Sequence[str],
+    expected: Sequence[str],
+    view_ready: asyncio.Future[View],
+) -> _Authoritative:
+    """The parent's delegation, then each nameserver asked directly, and the DNSSEC chain.
+
+    The delegated nameservers are asked as soon as the parent answers; those
+    only the zone itself lists (its NS records, in the system's view) when
+    that view arrives.
+    """
+    delegation, glue = await _delegation(zone, system, settings)
+    if delegation.rcode == "NXDOMAIN":
+        return _Authoritative(delegation)
+    delegated = list(delegation.nameservers)
+
+    def ask_each(names: Sequence[str]) -> list[Awaitable[NameserverView]]:
+        return [_ask_nameserver(name, domain, zone, glue, system, settings, selectors) for name in names]
+
+    async def listed_in_zone() -> tuple[list[str], list[NameserverView | BaseException]]:
+        view = await asyncio.shield(view_ready)
+        extra = [n for n in view.records(zone, "NS") if n not in delegated]
+        return extra, await fan_out(ask_each(extra))
+
+    async def chain() -> DnssecState:
+        names = delegated or (await asyncio.shield(view_ready)).records(zone, "NS")
+        return await _dnssec(zone, delegation, names, glue, system, settings)
+
+    async def provider() -> NameserverView | None:
+        # does the provider's own zone already have the right address?
+        view = await asyncio.shield(view_ready)
+        names = delegated + [n for n in view.records(zone, "NS") if n not in delegated]
+        if not expected or not set(names) - set(expected):
+            return None
+        return await _ask_nameserver(expected[0], domain, zone, {}, system, settings)
+
+    first, later, signed, own = await fan_out(
+        [fan_out(ask_each(delegated)), listed_in_zone(), chain(), provider()]
+    )
+    found: list[NameserverView | BaseException] = list(first) if isinstance(first, list) else []
+    if isinstance(later, tuple):
+        found += later[1]
+    return _Authoritative(
+        delegation,
+        tuple(ns for ns in found if isinstance(ns, NameserverView)),
+        own if isinstance(own, NameserverView) else None,
+        signed if isinstance(signed, DnssecState) else None,
+    )
 
 
 async def _dnssec(

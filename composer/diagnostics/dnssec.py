@@ -5,7 +5,11 @@ Cloudflare, most internet providers) that the domain's answers are signed.
 When the keys or signatures do not match it, those resolvers refuse to answer
 at all: the classic "the site works for some people and not for others".
 :func:`dnssec_state` asks the parent for the DS, the domain's own nameserver
-for its keys (DNSKEY) and its signed SOA, and checks them with dnspython.
+for its keys (DNSKEY), its signed SOA and the records a customer relies on
+(the address and the mail servers), and checks every signature with
+dnspython's ``dns.dnssec.validate``: a zone edited without being signed
+again has valid keys and a valid SOA but a site address that validating
+resolvers throw away.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from composer.diagnostics.dns_query import Server, ask_raw
 from composer.diagnostics.runner import fan_out
 
 __all__ = ["DnssecState", "dnssec_state"]
+
+# Besides the keys and the SOA: the records whose loss the customer notices.
+_USED = ("A", "AAAA", "MX")
 
 
 @dataclass(frozen=True)
@@ -57,12 +64,14 @@ async def dnssec_state(
     if parent is None or nameserver is None:
         return DnssecState()
     name = dns.name.from_text(zone)
-    # all three at once, so that a signed domain costs no extra round trip
-    ds_answer, keys_answer, soa_answer = await fan_out(
+    # all at once, so that a signed domain costs no extra round trip
+    ds_answer, keys_answer, soa_answer, *used = await fan_out(
         [
             ask_raw(parent, zone, "DS", recursive=False, timeout=timeout, dnssec=True),
-            ask_raw(nameserver, zone, "DNSKEY", recursive=False, timeout=timeout, dnssec=True),
-            ask_raw(nameserver, zone, "SOA", recursive=False, timeout=timeout, dnssec=True),
+            *(
+                ask_raw(nameserver, zone, rtype, recursive=False, timeout=timeout, dnssec=True)
+                for rtype in ("DNSKEY", "SOA", *_USED)
+            ),
         ]
     )
     if isinstance(ds_answer, BaseException) or isinstance(keys_answer, BaseException):
@@ -91,7 +100,17 @@ async def dnssec_state(
     if not matched:
         return DnssecState("wrong_key", detail + "\nno DNSKEY matches the DS")
     now = time.time()
-    for rrset, message in ((keys, keys_answer), (_rrset(soa_answer, name, dns.rdatatype.SOA), soa_answer)):
+    signed: list[tuple[dns.rrset.RRset | None, dns.message.Message]] = [
+        (keys, keys_answer),
+        (_rrset(soa_answer, name, dns.rdatatype.SOA), soa_answer),
+    ]
+    for rtype, answer in zip(_USED, used, strict=True):
+        if not isinstance(answer, dns.message.Message):
+            continue  # no answer: what the others show is the verdict
+        rrset = _rrset(answer, name, dns.rdatatype.from_text(rtype))
+        if rrset is not None:  # no such record: nothing to check
+            signed.append((rrset, answer))
+    for rrset, message in signed:
         if rrset is None:
             return DnssecState("bad_signature", detail + "\nno SOA")
         sigs = _rrset(message, name, dns.rdatatype.RRSIG, rrset.rdtype)
@@ -110,8 +129,10 @@ async def dnssec_state(
         except dns.exception.UnsupportedAlgorithm:
             return DnssecState(detail=detail + "\nsignature algorithm not supported here")
         except dns.exception.ValidationFailure as exc:
-            return DnssecState("bad_signature", detail + f"\n{dns.rdatatype.to_text(rrset.rdtype)}: {exc}")
-    return DnssecState("ok", detail + "\nDNSKEY and SOA signatures valid")
+            what = f"{dns.rdatatype.to_text(rrset.rdtype)} {zone}"
+            return DnssecState("bad_signature", detail + f"\n{what}: signature does not match ({exc})")
+    checked = ", ".join(dns.rdatatype.to_text(rrset.rdtype) for rrset, _m in signed if rrset is not None)
+    return DnssecState("ok", detail + f"\nsignatures valid: {checked}")
 
 
 def _supported(signing: Any, algorithm: int) -> bool:

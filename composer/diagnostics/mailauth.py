@@ -254,7 +254,21 @@ def dmarc_findings(
             "mail.dmarc_ok", check=check, name=name, detail=detail, record=records[0], variant=policy
         )
     )
+    if _STRENGTH.index(sub) < _STRENGTH.index(policy):  # forged mail "from" shop.<name> still arrives
+        findings.append(
+            make_finding(
+                "mail.dmarc_subdomains_open",
+                check=check,
+                name=name,
+                detail=detail,
+                variant="quarantine" if sub == "quarantine" else "",
+            )
+        )
     return findings
+
+
+# DMARC policies from the weakest to the strongest (RFC 7489 6.3).
+_STRENGTH = ("none", "quarantine", "reject")
 
 
 def dkim_findings(

@@ -13,6 +13,7 @@ from composer.diagnostics.tls import (
     certificate_info,
     lenient_context,
     outcome_from_error,
+    peer_certificate_info,
     tls_context,
 )
 
@@ -64,9 +65,13 @@ def tls_outcome(
     ssl_object = writer.get_extra_info("ssl_object")
     if ssl_object is None:
         return None
-    der = ssl_object.getpeercert(binary_form=True)
     try:
-        cert = certificate_info(der) if der else None
+        if verified:
+            peer = ssl_object.getpeercert()
+            cert = peer_certificate_info(peer) if peer else None
+        else:
+            der = ssl_object.getpeercert(binary_form=True)
+            cert = certificate_info(der) if der else None
     except ValueError:
         cert = None
     return TlsOutcome(verified, code, message, cert)

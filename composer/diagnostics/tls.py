@@ -12,10 +12,9 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from ipaddress import ip_address
-
-from cryptography import x509
-from cryptography.x509.oid import ExtensionOID, NameOID
+from typing import Any
 
 from composer.diagnostics.settings import DiagnosticsSettings
 
@@ -27,6 +26,7 @@ __all__ = [
     "judge",
     "lenient_context",
     "outcome_from_error",
+    "peer_certificate_info",
     "tls_context",
 ]
 
@@ -36,8 +36,14 @@ _EXPIRED, _NOT_YET_VALID, _HOSTNAME = 10, 9, 62
 
 
 def tls_context(settings: DiagnosticsSettings) -> ssl.SSLContext:
-    """The context every verified TLS connection uses."""
-    return ssl.create_default_context(cafile=settings.ca_file)
+    """The context every verified TLS connection uses (made once per trust store)."""
+    return _verifying_context(settings.ca_file)
+
+
+@lru_cache(maxsize=8)
+def _verifying_context(ca_file: str | None) -> ssl.SSLContext:
+    # reading the system's trust store costs milliseconds: once, not for every connection
+    return ssl.create_default_context(cafile=ca_file)
 
 
 def lenient_context() -> ssl.SSLContext:
@@ -67,12 +73,66 @@ class TlsOutcome:
     certificate: CertificateInfo | None = None
 
 
+# The attribute names of ``SSLSocket.getpeercert()`` as RFC 4514 writes them.
+_RFC4514 = {
+    "commonName": "CN",
+    "organizationName": "O",
+    "organizationalUnitName": "OU",
+    "countryName": "C",
+    "stateOrProvinceName": "ST",
+    "localityName": "L",
+    "domainComponent": "DC",
+}
+
+
+def peer_certificate_info(peer: dict[str, Any]) -> CertificateInfo:
+    """The same facts from ``getpeercert()`` of a verified connection.
+
+    OpenSSL has parsed a verified certificate already; reading that costs
+    nothing, while importing ``cryptography`` costs a tenth of the
+    ``diagnose`` command's start-up. Only refused certificates need it.
+
+    Raises:
+        ValueError: ``peer`` lacks the validity dates.
+    """
+
+    def attributes(key: str) -> list[tuple[str, str]]:
+        return [(str(k), str(v)) for group in peer.get(key, ()) for k, v in group]
+
+    names = [str(v).lower() for k, v in peer.get("subjectAltName", ()) if k == "DNS"]
+    names += [str(ip_address(v)) for k, v in peer.get("subjectAltName", ()) if k == "IP Address"]
+    subject, issuer = attributes("subject"), attributes("issuer")
+    common = [v for k, v in subject if k == "commonName"]
+    if not names:
+        names = [c.lower() for c in common]
+    readable = next((v for k, v in issuer if k == "organizationName"), None) or next(
+        (v for k, v in issuer if k == "commonName"), ""
+    )
+
+    def when(key: str) -> datetime:
+        try:
+            return datetime.fromtimestamp(ssl.cert_time_to_seconds(str(peer[key])), UTC)
+        except (KeyError, ValueError) as error:
+            raise ValueError(f"certificate without {key}") from error
+
+    return CertificateInfo(
+        subject=",".join(f"{_RFC4514.get(k, k)}={v}" for k, v in reversed(subject)),
+        issuer=readable,
+        names=tuple(names),
+        not_before=when("notBefore"),
+        not_after=when("notAfter"),
+    )
+
+
 def certificate_info(der: bytes) -> CertificateInfo:
     """The facts of a DER certificate that users and agents care about.
 
     Raises:
         ValueError: ``der`` is not a certificate.
     """
+    from cryptography import x509  # only for certificates OpenSSL refused (see peer_certificate_info)
+    from cryptography.x509.oid import ExtensionOID, NameOID
+
     cert = x509.load_der_x509_certificate(der)
     names: list[str] = []
     try:
@@ -94,12 +154,14 @@ def certificate_info(der: bytes) -> CertificateInfo:
     )
 
 
-def _readable_issuer(cert: x509.Certificate) -> str:
+def _readable_issuer(cert: Any) -> str:
+    from cryptography.x509.oid import NameOID
+
     for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
         values = cert.issuer.get_attributes_for_oid(oid)
         if values:
             return str(values[0].value)
-    return cert.issuer.rfc4514_string()
+    return str(cert.issuer.rfc4514_string())
 
 
 def hostname_matches(host: str, names: tuple[str, ...]) -> bool:

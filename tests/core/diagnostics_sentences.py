@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from composer.diagnostics.cli import INPUT_ERRORS
 from composer.diagnostics.findings import CATALOGUE
 
 # What a shop owner in Thessaloniki would see for a typical small site.
@@ -74,12 +75,18 @@ PARAMS: dict[str, object] = {
     "first": "ns1.hosthellas.gr",
     "expired": "2026-11-19",
     "second": "ns2.hosthellas.gr",
+    "value": "20s",
+    "path": "settings.json",
 }
 _SENTENCE = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“{])")
 
 
 def texts() -> Iterator[tuple[str, str, str]]:
-    """``(code, variant, text)`` for the title, explanation and next step of every variant."""
+    """``(code, variant, text)`` for the title, explanation and next step of every variant,
+    and the ``diagnose`` command's own input errors."""
+    for code, (message, next_step) in INPUT_ERRORS.items():
+        for template in (message, next_step):
+            yield code, "", template.format_map(PARAMS)
     for code, kind in CATALOGUE.items():
         for variant in ("", *kind.variants):
             params = {

@@ -24,6 +24,7 @@ from tests.servers.diagnostics_bed import (
     closed_address,
     diagnostics_bed,
     fresh_suffix_list,
+    ipv6_loopback,
     resolver_table,
 )
 from tests.servers.dns import dns_server
@@ -149,9 +150,10 @@ def test_spf_includes_are_followed_and_counted(bed: Bed) -> None:
 # --- the command line -------------------------------------------------------------
 
 
-def _run(bed: Bed, tmp_path: Path, *extra: str) -> int:
+def _run(bed: Bed, tmp_path: Path, *extra: str, profile_text: str | None = PROFILE_TOML) -> int:
     profile = tmp_path / "profile.toml"
-    profile.write_text(PROFILE_TOML, encoding="utf-8")
+    if profile_text is not None:
+        profile.write_text(profile_text, encoding="utf-8")
     fresh_suffix_list(tmp_path)
     parser = argparse.ArgumentParser()
     parser.add_argument("--profile", type=Path)
@@ -188,6 +190,22 @@ def test_bad_input_is_a_clear_error_in_json_too(
     assert text.out == "" and "Error:" in text.err and "Traceback" not in text.err
 
 
+@pytest.mark.parametrize(
+    ("profile_text", "code"),
+    [(None, "profile.not_found"), ("[provider\n", "profile.syntax"), ("format = 2\n", "profile.invalid")],
+)
+def test_an_unusable_profile_is_a_clear_error_in_json_too(
+    bed: Bed, tmp_path: Path, capsys: pytest.CaptureFixture[str], profile_text: str | None, code: str
+) -> None:
+    assert _run(bed, tmp_path, "good.test", "--json", profile_text=profile_text) == 2
+    captured = capsys.readouterr()
+    error = json.loads(captured.out)["error"]
+    assert error["code"] == code and error["message"] and error["next_step"]
+    assert _run(bed, tmp_path, "good.test", profile_text=profile_text) == 2
+    text = capsys.readouterr()
+    assert text.out == "" and "Error:" in text.err and "Traceback" not in text.err
+
+
 def test_an_unfinished_check_changes_the_exit_code(
     bed: Bed, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -213,14 +231,16 @@ def test_an_unfinished_check_changes_the_exit_code(
 
 
 def test_ipv6_is_checked_where_the_site_has_an_ipv6_address(bed: Bed) -> None:
+    """AAAA present, nothing answers there, IPv4 works: one finding; then the site answers on ::1 too."""
+    loopback = ipv6_loopback()  # fails with what to do, rather than skipping, on a machine without ::1
     broken = diagnose(bed, "v6.test")
     v6 = [f for f in broken.findings if f.code == "web.ipv6_unreachable"]
     assert len(v6) == 1 and v6[0].params["ipv6"] == "::1"  # http and https: one finding
     assert "IPv4 127.0.0.1" in v6[0].detail
     sites = bed.https.sites
     with (
-        web_server(sites=sites, certificates=bed.certificates, tls=True, host="::1", port=bed.https.port),
-        web_server(sites=sites, host="::1", port=bed.http.port),
+        web_server(sites=sites, certificates=bed.certificates, tls=True, host=loopback, port=bed.https.port),
+        web_server(sites=sites, host=loopback, port=bed.http.port),
     ):
         profile = bed_profile(web_ips=["127.0.0.1", "::1"])
         working = run_diagnostics("v6.test", profile, bed.settings)
@@ -254,12 +274,23 @@ def test_dmarc_reports_to_another_domain_need_its_consent(bed: Bed) -> None:
     assert "goes to spam" in policy.explanation
 
 
+def test_a_dmarc_policy_that_leaves_subdomains_open_is_told(bed: Bed) -> None:
+    """p=reject with sp=none: forged mail from news.<domain> is still delivered."""
+    report = diagnose(bed, "dmarcsp.test")
+    finding = next(f for f in report.findings if f.code == "mail.dmarc_subdomains_open")
+    assert "news.dmarcsp.test" in finding.explanation and "still delivered" in finding.explanation
+    assert "sp=" in finding.next_step and "subdomains: none" in finding.detail
+    assert "mail.dmarc_subdomains_open" not in codes(diagnose(bed, "dmarcok.test"))  # no sp: all guarded
+
+
 @pytest.mark.parametrize(
     ("domain", "variant", "words"),
     [
         ("sigexpired.test", "expired", "ran out on"),
         ("dsbroken.test", "no_keys", "no signing key"),
         ("dswrong.test", "wrong_key", "do not use"),
+        ("signone.test", "", "do not check out"),
+        ("sigstale.test", "", "do not check out"),
     ],
 )
 def test_a_broken_dnssec_chain_is_found(bed: Bed, domain: str, variant: str, words: str) -> None:
@@ -268,6 +299,12 @@ def test_a_broken_dnssec_chain_is_found(bed: Bed, domain: str, variant: str, wor
     assert (broken.severity, broken.params["variant"]) == (Severity.CRITICAL, variant)
     assert words in broken.explanation and "for some people and not for others" in broken.explanation
     assert "DS" in broken.detail
+
+
+def test_a_record_changed_after_signing_is_named_in_the_detail(bed: Bed) -> None:
+    """The keys and the SOA check out, but the site's address was edited without signing it again."""
+    broken = next(f for f in diagnose(bed, "sigstale.test").findings if f.code == "dns.dnssec_broken")
+    assert "A sigstale.test" in broken.detail and "signature" in broken.detail.lower()
 
 
 def test_a_signed_domain_validates(bed: Bed) -> None:
@@ -323,3 +360,18 @@ def test_an_rdap_server_that_keeps_the_connection_open_is_read_by_its_length() -
     for connection in held:
         connection.close()
     listener.close()
+
+
+def test_the_json_carries_every_line_the_text_shows(bed: Bed) -> None:
+    from composer.diagnostics.cli import render_text, report_json
+
+    report = diagnose(bed, "nomail.test")
+    body = report_json(report)
+    values = {body["shown_domain"], *(str(v) for f in body["findings"] for v in f.values())}
+    marks = {f["severity"] for f in body["findings"]}
+    for line in render_text(report).splitlines()[2:]:
+        text = line.strip()
+        if text.startswith("["):
+            mark, text = text[1:].split("] ", 1)
+            assert mark.lower() in marks
+        assert text in values, text

@@ -111,6 +111,7 @@ SCENARIOS: list[tuple[str, str, dict[str, Any]]] = [
     ("web.no_https_redirect", "plainhttp.test", {}),
     ("web.ipv6_unreachable", "v6.test", {}),
     ("mail.dmarc_reports_refused", "dmarcreports.test", {}),
+    ("mail.dmarc_subdomains_open", "dmarcsp.test", {}),
     ("dns.nameservers_disagree", "differ.test", {}),
     ("dns.dnssec_broken", "sigexpired.test", {}),
     ("web.unreachable", "down.test", {}),
@@ -386,3 +387,52 @@ def test_cancelling_at_once_reports_every_check_as_cancelled(bed: Bed) -> None:
     token.cancel()
     report = run_diagnostics("good.test", bed.profile, bed.settings, cancel=token)
     assert report.checks and all(c.status is CheckStatus.CANCELLED for c in report.checks)
+
+
+def test_a_verified_certificate_is_read_without_cryptography_and_says_the_same(bed: Bed) -> None:
+    """``diagnose`` reads verified certificates from OpenSSL's own parse (no cryptography import)."""
+    import socket
+
+    from composer.diagnostics.tls import certificate_info, peer_certificate_info, tls_context
+
+    context = tls_context(bed.settings)
+    with (
+        socket.create_connection(("127.0.0.1", bed.https.port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname="good.test") as tls,
+    ):
+        peer, der = tls.getpeercert(), tls.getpeercert(binary_form=True)
+    assert peer and der
+    fast, full = peer_certificate_info(peer), certificate_info(der)
+    assert (fast.names, fast.issuer, fast.not_before, fast.not_after) == (
+        full.names,
+        full.issuer,
+        full.not_before,
+        full.not_after,
+    )
+    assert fast.subject == full.subject or not full.subject
+
+
+def test_diagnose_imports_only_what_it_runs(bed: Bed, tmp_path: Path) -> None:
+    """No channel module (HTTP client, mail sending, rendering) and no cryptography for a healthy run."""
+    import subprocess
+    import sys
+
+    settings = tmp_path / "settings.json"
+    settings.write_text(bed.settings.model_dump_json(), encoding="utf-8")
+    data = fresh_suffix_list(tmp_path / "data")
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['request-composer', '--data-dir', sys.argv[1], 'diagnose', 'good.test', "
+        "'--settings', sys.argv[2], '--json']\n"
+        "try:\n    runpy.run_module('composer', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'httpx', 'cryptography', 'click', 'composer'}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(data), str(settings)], capture_output=True, text=True, check=False
+    )
+    loaded = done.stderr.strip().splitlines()[-1]
+    assert '"domain": "good.test"' in done.stdout
+    for heavy in ("'httpx", "'cryptography", "'click", "composer.channels.factory", "composer.render'"):
+        assert heavy not in loaded, heavy

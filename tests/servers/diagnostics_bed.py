@@ -144,6 +144,7 @@ DOMAINS: dict[str, str] = {
     "dmarcreports.test": _child_zone(
         "dmarcreports.test", dmarc="v=DMARC1; p=reject; rua=mailto:d@reports.elsewhere.test"
     ),
+    "dmarcsp.test": _child_zone("dmarcsp.test", dmarc="v=DMARC1; p=reject; sp=none"),
     "dmarcok.test": _child_zone(
         "dmarcok.test", dmarc="v=DMARC1; p=quarantine; rua=mailto:d@reports.elsewhere.test"
     ),
@@ -180,6 +181,8 @@ SIGNED = {
         ("sigexpired.test", "expired"),
         ("dsbroken.test", "unsigned"),
         ("dswrong.test", "wrong_ds"),
+        ("signone.test", "no_signatures"),
+        ("sigstale.test", "stale"),
     )
 }
 DOMAINS.update({domain: text for domain, (text, _ds) in SIGNED.items()})
@@ -404,3 +407,26 @@ def fresh_suffix_list(data_dir: Path) -> Path:
 def closed_address() -> str:
     """``127.0.0.1:PORT`` where nothing listens."""
     return f"127.0.0.1:{closed_port()}"
+
+
+def ipv6_loopback() -> str:
+    """``"::1"``; a failed test (never a skip) that says what to do when this machine lacks it.
+
+    The IPv6 checks can only be tested on a machine where ``::1`` works: without
+    it the app rightly says nothing about a site's IPv6, and a passing test
+    would prove nothing.
+    """
+    import socket
+
+    import pytest
+
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as probe:
+            probe.bind(("::1", 0))
+    except OSError as error:
+        pytest.fail(
+            f"This test needs the IPv6 loopback address ::1, which this machine does not have ({error}). "
+            "Enable IPv6 on the loopback interface (sysctl -w net.ipv6.conf.lo.disable_ipv6=0; in Docker: "
+            "--sysctl net.ipv6.conf.all.disable_ipv6=0) and run it again."
+        )
+    return "::1"

@@ -7,7 +7,10 @@ zone must publish. ``mode`` makes the faults the diagnostics must find:
 - ``valid``: signed, the DS matches;
 - ``expired``: the signatures ran out yesterday;
 - ``unsigned``: the parent has a DS, the zone has no keys or signatures;
-- ``wrong_ds``: signed, but the parent's DS is of another key.
+- ``wrong_ds``: signed, but the parent's DS is of another key;
+- ``no_signatures``: the key the DS names is published, but nothing is signed;
+- ``stale``: signed, then the apex address (A) was edited without signing
+  again: the keys and the SOA check out, the site's address does not.
 
 The text is in the form :class:`tests.servers.dns.ZoneResolver` reads
 (base64 without spaces), which then serves the RRSIGs with the records
@@ -53,19 +56,31 @@ def signed_zone(zone_text: str, origin: str, mode: str = "valid") -> tuple[str, 
     ds_line = f"{origin}. 3600 IN DS {ds.to_text()}"
     if mode == "unsigned":
         return zone_text, ds_line
-    zone = dns.zone.from_text(zone_text, origin=name, relativize=False, check_origin=False)
+    apex_a = f"{origin}. 300 IN A "
+    signed_text = zone_text
+    if mode == "stale":  # signed with another address; the served zone has the real one (below)
+        signed_text = zone_text.replace(apex_a + "127.0.0.1", apex_a + "127.0.0.9")
+    zone = dns.zone.from_text(signed_text, origin=name, relativize=False, check_origin=False)
     now = time.time()
     inception, expiration = (now - 10 * DAY, now - DAY) if mode == "expired" else (now - DAY, now + 30 * DAY)
     with zone.writer() as txn:
         txn.add(name, 300, dnskey)
-        dns.dnssec.sign_zone(
-            zone,
-            txn=txn,
-            keys=[(private, dnskey)],
-            inception=inception,
-            expiration=expiration,
-            add_dnskey=False,
-        )
+        if mode != "no_signatures":
+            dns.dnssec.sign_zone(
+                zone,
+                txn=txn,
+                keys=[(private, dnskey)],
+                inception=inception,
+                expiration=expiration,
+                add_dnskey=False,
+            )
+    text = _text(zone, name)
+    if mode == "stale":  # the edit after signing: the signature still covers the old address
+        text = text.replace(apex_a + "127.0.0.9", apex_a + "127.0.0.1")
+    return text, ds_line
+
+
+def _text(zone: dns.zone.Zone, name: dns.name.Name) -> str:
     lines = []
     for owner, node in zone.nodes.items():
         for rdataset in node.rdatasets:
@@ -74,4 +89,4 @@ def signed_zone(zone_text: str, origin: str, mode: str = "valid") -> tuple[str, 
                 lines.append(
                     f"{owner.to_text()} {rdataset.ttl} IN {dns.rdatatype.to_text(rdataset.rdtype)} {text}"
                 )
-    return "\n".join(lines), ds_line
+    return "\n".join(lines)
