@@ -22,7 +22,9 @@ both see the same machine. The figures are medians; the ratios are the app's
 median over the bare window's median *shown* time (the issue's targets:
 shown at most 1.5x, interactive at most 2x a bare window's start), and the
 median of the per-pair ratios. A first, unreported pair writes the bytecode
-caches. ``request-composer --version`` is timed too (target under 0.1 s).
+caches (``PYTHONDONTWRITEBYTECODE`` is dropped from the children's
+environment: an installed app has its bytecode). ``request-composer
+--version`` is timed too (target under 0.1 s).
 
 The probe is this file run as ``--child app|bare``: it creates the
 ``QApplication`` itself (the app reuses it), watches for the main window's
@@ -120,7 +122,13 @@ TARGET_VERSION = 0.1
 def one_start(kind: str) -> tuple[float, float]:
     """Seconds from spawning a probe child of ``kind`` to its window shown and interactive."""
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as home:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("QT_", "REQUEST_COMPOSER"))}
+        # bytecode is cached as after pip or PyInstaller (PYTHONDONTWRITEBYTECODE would make
+        # every start compile the app's modules again)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("QT_", "REQUEST_COMPOSER", "PYTHONDONTWRITEBYTECODE"))
+        }
         env.update(
             QT_QPA_PLATFORM="offscreen",
             LANGUAGE="en",
@@ -153,7 +161,9 @@ def version_time() -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--output", type=Path, help="write the results as Markdown here")
     args = parser.parse_args()

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -23,9 +24,11 @@ from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
 from composer.ui.qt_translations import QtTranslations
-from composer.ui.settings_dialog import load_diagnostics_settings
 from composer.ui.single_instance import InstanceServer, hand_to_running, instance_name
 from composer.ui.smoke import run_smoke_test
+
+if TYPE_CHECKING:
+    from composer.diagnostics.settings import DiagnosticsSettings
 
 __all__ = ["create_window", "main"]
 
@@ -53,11 +56,18 @@ def _profile(args: argparse.Namespace) -> tuple[ProviderProfile, ComposerError |
     return load_profile(), failed
 
 
+def _diagnostics_settings() -> DiagnosticsSettings:
+    """The saved network targets of the checks: read when the checks first run, not at start."""
+    from composer.ui.settings_dialog import load_diagnostics_settings
+
+    return load_diagnostics_settings()
+
+
 def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
     profile, failed = _profile(args)
     store = Store(getattr(args, "data_dir", None))
-    window = MainWindow(profile, store, diagnostics=load_diagnostics_settings())
+    window = MainWindow(profile, store, diagnostics=_diagnostics_settings)
     if failed is not None:
         QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
     bundle: Path | None = getattr(args, "bundle", None)

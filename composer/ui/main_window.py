@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from composer import i18n
-from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ComposerError
 from composer.i18n import _
 from composer.localefmt import format_time
@@ -42,7 +41,6 @@ from composer.ui.mnemonics import mnemonic_letter
 from composer.ui.prefill_open import PrefillNotice, takes_prefill_codes
 from composer.ui.scrub_dialog import FieldScrubber
 from composer.ui.sending import Sending
-from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
 from composer.ui.steps.base import Step
 from composer.ui.steps.checks import ChecksStep
@@ -51,6 +49,9 @@ from composer.ui.steps.happens import HappensStep
 from composer.ui.steps.review import ReviewStep
 from composer.ui.steps.who import WhoStep
 from composer.ui.window_requests import RequestActions
+
+if TYPE_CHECKING:
+    from composer.diagnostics.settings import DiagnosticsSettings
 
 __all__ = ["MainWindow"]
 
@@ -64,7 +65,7 @@ class MainWindow(RequestActions):
         store: Store,
         *,
         autosave_delay: float = 0.3,
-        diagnostics: DiagnosticsSettings | None = None,
+        diagnostics: DiagnosticsSettings | Callable[[], DiagnosticsSettings] | None = None,
         auto_checks: bool = True,
         delivery: DeliveryController | None = None,
     ) -> None:
@@ -77,10 +78,10 @@ class MainWindow(RequestActions):
         self.controller.save_failed.connect(self._save_failed)
         self.last_bundle: Path | None = None
 
-        diagnostics = diagnostics or DiagnosticsSettings()
-        if diagnostics.rdap_cache_dir is None:  # a refreshed IANA bootstrap lives with the data
-            diagnostics = diagnostics.model_copy(update={"rdap_cache_dir": store.folder / "cache"})
-        self.checks = ChecksStep(self.controller, diagnostics, autostart=auto_checks)
+        # the settings (or their loader) are read when the checks first run, not at start
+        self.checks = ChecksStep(
+            self.controller, diagnostics, autostart=auto_checks, cache_dir=store.folder / "cache"
+        )
         self.steps: list[Step] = [
             WhoStep(self.controller),
             AffectedStep(self.controller),
@@ -256,6 +257,8 @@ class MainWindow(RequestActions):
             self.language_actions[code] = action
 
     def edit_network_settings(self) -> None:
+        from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
+
         dialog = NetworkSettingsDialog(self.checks.settings, self)
         if dialog.exec():
             self.checks.settings = dialog.result_settings
