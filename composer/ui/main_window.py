@@ -32,6 +32,7 @@ from composer.localefmt import format_time
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
+from composer.ui.accessibility import describe_controls
 from composer.ui.bridge import run_task
 from composer.ui.coach import FIELD_PLACES, coach_html, step_items, step_ticks, support_hours_text
 from composer.ui.controller import DraftController
@@ -156,6 +157,7 @@ class MainWindow(RequestActions):
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own: its fields have them
             scroll.setWidget(step)
             self.pages.addWidget(_with_action_bar(scroll, step))
             self.step_list.addItem(QListWidgetItem())
@@ -299,6 +301,7 @@ class MainWindow(RequestActions):
         for step in self.steps:
             step.retranslate()
         self._refresh()
+        describe_controls(self)  # accessible names and descriptions, in the new language too
 
     # -- navigation -------------------------------------------------------
 

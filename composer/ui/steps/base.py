@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from composer.errors import ComposerError, describe
 from composer.model import Request
+from composer.ui.accessibility import HintLabel
 from composer.ui.controller import DraftController
 
 __all__ = ["Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
@@ -106,7 +107,7 @@ class Step(QWidget):
 
 def hint_label(name: str) -> QLabel:
     """A small grey line under a field: an example, a live interpretation, an error."""
-    label = QLabel()
+    label = HintLabel()  # its text is also the field's accessible description
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
