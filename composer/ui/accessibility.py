@@ -25,12 +25,14 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -39,10 +41,19 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+from shiboken6 import isValid
 
 from composer.i18n import N_, _
 
-__all__ = ["DESCRIPTIONS", "NAMES", "HintLabel", "accessible_text", "describe_controls", "is_control"]
+__all__ = [
+    "DESCRIPTIONS",
+    "NAMES",
+    "FocusRing",
+    "HintLabel",
+    "accessible_text",
+    "describe_controls",
+    "is_control",
+]
 
 _AUTO_NAME = "a11y_auto_name"
 _AUTO_DESCRIPTION = "a11y_auto_description"
@@ -129,6 +140,36 @@ def is_control(widget: QWidget) -> bool:
     return isinstance(widget, _CONTROLS) and not isinstance(widget.parent(), QComboBox)
 
 
+def contrast(one: QColor, other: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21; body text wants at least 4.5)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(colour.redF())
+            + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF())
+        )
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def secondary_text(text: QColor, background: QColor, *, tone: float = 0.35) -> QColor:
+    """``text`` moved ``tone`` of the way towards ``background``, as long as it stays readable (4.5:1)."""
+    while True:
+        mixed = QColor.fromRgbF(
+            text.redF() + (background.redF() - text.redF()) * tone,
+            text.greenF() + (background.greenF() - text.greenF()) * tone,
+            text.blueF() + (background.blueF() - text.blueF()) * tone,
+        )
+        if tone <= 0 or contrast(mixed, background) >= 4.5:
+            return mixed
+        tone = max(0.0, tone - 0.05)
+
+
 class HintLabel(QLabel):
     """The line under a field (example, what was understood, error): also the field's description.
 
@@ -140,6 +181,32 @@ class HintLabel(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.described: QWidget | None = None
+        self._toning = False
+        self._tone()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ParentChange):
+            self._tone()
+
+    def _tone(self) -> None:
+        """The secondary text colour from the palette around it (it follows a change of theme)."""
+        if self._toning:
+            return
+        self._toning = True
+        try:
+            parent = self.parentWidget()
+            around = parent.palette() if parent is not None else QApplication.palette()
+            palette = self.palette()
+            palette.setColor(
+                QPalette.ColorRole.WindowText,
+                secondary_text(
+                    around.color(QPalette.ColorRole.WindowText), around.color(QPalette.ColorRole.Window)
+                ),
+            )
+            self.setPalette(palette)
+        finally:
+            self._toning = False
 
     def describe(self, widget: QWidget) -> None:
         self.described = widget
@@ -269,3 +336,77 @@ def describe_controls(root: QWidget) -> None:
             line = widget.lineEdit()
             assert line is not None
             _set(line, name=widget.accessibleName(), description=widget.accessibleDescription())
+
+
+class FocusRing(QWidget):
+    """A frame in the highlight colour around the control that has the keyboard focus.
+
+    Qt's styles mark the focus faintly (a dotted line, a slightly different
+    border) and some not at all. One ring per application follows the focus:
+    it lies over the focused control (inside its edges, so no layout or
+    scroll area clips it), lets the mouse through, and moves, resizes and
+    hides with the control. Its colour is the palette's highlight (the
+    provider's accent in a branded build), in the light and the dark palette.
+    """
+
+    WIDTH = 2
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(None)
+        self.setObjectName("focus.ring")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.target: QWidget | None = None
+        app.focusChanged.connect(self._focus_changed)
+
+    @classmethod
+    def install(cls, app: QApplication) -> FocusRing:
+        """The application's ring (made on the first call)."""
+        ring = getattr(app, "_focus_ring", None)
+        if not isinstance(ring, FocusRing) or not isValid(ring):
+            ring = cls(app)
+            app._focus_ring = ring  # type: ignore[attr-defined]
+        return ring
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if not isValid(self):
+            return
+        if self.target is not None and isValid(self.target):
+            self.target.removeEventFilter(self)
+        self.target = new if new is not None and new.parentWidget() is not None else None
+        self._follow()
+        if self.target is not None:
+            self.target.installEventFilter(self)
+
+    def _follow(self) -> None:
+        target = self.target
+        if target is None or not isValid(target) or not target.isVisible():
+            self.hide()
+            return
+        parent = target.parentWidget()
+        if self.parentWidget() is not parent:
+            self.setParent(parent)
+        self.setGeometry(target.geometry())
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.target and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+            QEvent.Type.ParentChange,
+        ):
+            self._follow()
+        return False
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), self.WIDTH)
+        painter.setPen(pen)
+        inset = self.WIDTH / 2
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 3, 3)
+        painter.end()

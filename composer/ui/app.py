@@ -18,6 +18,7 @@ from composer.errors import ComposerError
 from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store, default_data_dir
+from composer.ui.accessibility import FocusRing
 from composer.ui.brand import apply_branding
 from composer.ui.bridge import run_task
 from composer.ui.gc_guard import GuiThreadCollector
@@ -118,6 +119,7 @@ def main(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("request-composer")
     apply_branding(app)
+    FocusRing.install(app)  # a visible frame on whatever has the keyboard focus
     GuiThreadCollector(app)  # parented to the application, lives as long as it
     QtTranslations(app)  # Qt's own buttons (OK, Cancel, …) in the app's language, where Qt has it
     if not getattr(args, "language", None):

@@ -114,7 +114,6 @@ def hint_label(name: str) -> QLabel:
     font = QFont(label.font())
     font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
     label.setFont(font)
-    label.setStyleSheet("color: palette(placeholder-text);")
     # Two lines are reserved, so that a hint that changes (an interpretation, an error)
     # does not move the fields below it while the user types.
     label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)
