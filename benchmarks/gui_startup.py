@@ -108,6 +108,7 @@ if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--child":
 import argparse  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -119,8 +120,17 @@ TARGET_INTERACTIVE = 2.0
 TARGET_VERSION = 0.1
 
 
-def one_start(kind: str) -> tuple[float, float]:
-    """Seconds from spawning a probe child of ``kind`` to its window shown and interactive."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def one_start(kind: str) -> tuple[float, float, float]:
+    """Seconds from spawning a probe child of ``kind`` to its window shown and interactive.
+
+    The third figure is the child's CPU time from start to exit (it exits right
+    after the typed key): steadier than wall time on a shared machine.
+    """
     with tempfile.TemporaryDirectory(prefix="bench-gui-") as home:
         # bytecode is cached as after pip or PyInstaller (PYTHONDONTWRITEBYTECODE would make
         # every start compile the app's modules again)
@@ -138,6 +148,7 @@ def one_start(kind: str) -> tuple[float, float]:
             REQUEST_COMPOSER_DATA=f"{home}/data",
             REQUEST_COMPOSER_OFFLINE="1",
         )
+        cpu = _children_cpu()
         started = time.monotonic()
         result = subprocess.run(
             [sys.executable, __file__, "--child", kind],
@@ -151,7 +162,7 @@ def one_start(kind: str) -> tuple[float, float]:
     marks = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
     if result.returncode != 0 or "interactive" not in marks:
         raise SystemExit(f"{kind} failed (exit {result.returncode}): {result.stdout}{result.stderr[-2000:]}")
-    return float(marks["shown"]) - started, float(marks["interactive"]) - started
+    return float(marks["shown"]) - started, float(marks["interactive"]) - started, _children_cpu() - cpu
 
 
 def version_time() -> float:
@@ -169,8 +180,8 @@ def main() -> int:
     args = parser.parse_args()
     one_start("bare")
     one_start("app")  # bytecode caches
-    bare: list[tuple[float, float]] = []
-    app: list[tuple[float, float]] = []
+    bare: list[tuple[float, float, float]] = []
+    app: list[tuple[float, float, float]] = []
     versions: list[float] = []
     for _ in range(args.runs):
         bare.append(one_start("bare"))
@@ -182,6 +193,8 @@ def main() -> int:
     app_interactive = statistics.median(a[1] for a in app)
     pair_shown = statistics.median(a[0] / b[0] for a, b in zip(app, bare, strict=True))
     pair_interactive = statistics.median(a[1] / b[0] for a, b in zip(app, bare, strict=True))
+    bare_cpu = statistics.median(b[2] for b in bare)
+    app_cpu = statistics.median(a[2] for a in app)
     version = statistics.median(versions)
     load = os.getloadavg()[0]
     rows = [
@@ -196,6 +209,11 @@ def main() -> int:
             "interactive, app / bare shown (ratio of medians; median of pairs)",
             f"{app_interactive / bare_shown:.2f}x; {pair_interactive:.2f}x",
             f"≤ {TARGET_INTERACTIVE}x",
+        ),
+        (
+            "CPU time, start to exit: bare / app (app / bare)",
+            f"{bare_cpu:.3f} s / {app_cpu:.3f} s ({app_cpu / bare_cpu:.2f}x)",
+            "",
         ),
         ("`request-composer --version`", f"{version:.3f} s", f"< {TARGET_VERSION} s"),
     ]

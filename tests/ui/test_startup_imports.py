@@ -20,10 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Only modules the GUI thread imports while building the window: the outbox worker is
-# built on the thread pool at the same time, and what it imports (keyring's backends)
-# is not in the first window's path.
+# The outbox worker (and with it keyring's backends) is built on the thread pool once the
+# event loop runs, after the first paint: the probe lists the modules before that.
 NOT_AT_START = (
+    "keyring",
     "dns",
     "cryptography",
     "composer.diagnostics",
