@@ -125,7 +125,7 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def one_start(kind: str) -> tuple[float, float, float]:
+def one_start(kind: str, source: Path | None = None) -> tuple[float, float, float]:
     """Seconds from spawning a probe child of ``kind`` to its window shown and interactive.
 
     The third figure is the child's CPU time from start to exit (it exits right
@@ -148,6 +148,8 @@ def one_start(kind: str) -> tuple[float, float, float]:
             REQUEST_COMPOSER_DATA=f"{home}/data",
             REQUEST_COMPOSER_OFFLINE="1",
         )
+        if source is not None:  # the app from another source tree (``--compare``)
+            env["PYTHONPATH"] = str(source)
         cpu = _children_cpu()
         started = time.monotonic()
         result = subprocess.run(
@@ -177,15 +179,26 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--output", type=Path, help="write the results as Markdown here")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="also time the app from this source tree (e.g. a worktree of the commit before), in turns",
+    )
     args = parser.parse_args()
     one_start("bare")
     one_start("app")  # bytecode caches
+    if args.compare:
+        one_start("app", args.compare)
     bare: list[tuple[float, float, float]] = []
     app: list[tuple[float, float, float]] = []
+    before: list[tuple[float, float, float]] = []
     versions: list[float] = []
     for _ in range(args.runs):
         bare.append(one_start("bare"))
         app.append(one_start("app"))
+        if args.compare:
+            before.append(one_start("app", args.compare))
         versions.append(version_time())
     bare_shown = statistics.median(b[0] for b in bare)
     bare_interactive = statistics.median(b[1] for b in bare)
@@ -217,11 +230,23 @@ def main() -> int:
         ),
         ("`request-composer --version`", f"{version:.3f} s", f"< {TARGET_VERSION} s"),
     ]
+    if before:
+        shown = statistics.median(b[0] for b in before)
+        interactive = statistics.median(b[1] for b in before)
+        cpu = statistics.median(b[2] for b in before)
+        rows.append(
+            (
+                f"for comparison, `{args.compare}`: shown / interactive / CPU (shown / bare)",
+                f"{shown:.3f} s / {interactive:.3f} s / {cpu:.3f} s ({shown / bare_shown:.2f}x)",
+                "",
+            )
+        )
     text = "\n".join(
         [
             "# Start-up: the app's window against a bare PySide6 window",
             "",
-            f"`.venv/bin/python benchmarks/gui_startup.py --runs {args.runs}` "
+            f"`.venv/bin/python benchmarks/gui_startup.py --runs {args.runs}"
+            f"{' --compare ' + str(args.compare) if args.compare else ''}` "
             f"({platform.python_implementation()} {platform.python_version()}, "
             f"{os.cpu_count()} CPUs, load average {load:.1f} at the end; offscreen; medians of {args.runs})",
             "",
