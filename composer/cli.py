@@ -17,11 +17,14 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from composer import __version__
 from composer.desktop_args import desktop_arguments
-from composer.errors import ComposerError, describe
 from composer.i18n import N_, _, set_language
+
+if TYPE_CHECKING:
+    from composer.errors import ComposerError
 
 __all__ = ["COMMANDS", "common_options", "main", "print_error"]
 
@@ -141,6 +144,8 @@ def common_options(parser: argparse.ArgumentParser, *, wait: bool = False) -> No
 
 def print_error(error: ComposerError) -> None:
     """Print an error as the user should read it: what happened, then what to do."""
+    from composer.errors import describe
+
     message, next_step = describe(error.code, error.params)
     print(_("Error: {message}").format(message=message), file=sys.stderr)
     for field, problem in error.params.get("errors", []):
@@ -157,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.language:
         set_language(args.language)
     handler = getattr(args, "handler", None)
+    # loaded only now: ``--version`` and ``--help`` have exited already, without it
+    from composer.errors import ComposerError
+
     try:
         if handler is None:
             from composer.commands import run_gui

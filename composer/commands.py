@@ -156,8 +156,39 @@ def _list_drafts(args: argparse.Namespace) -> int:
     return 0
 
 
+# The core modules the first window uses, imported before Qt. Once PySide6 is loaded,
+# its import hook reads the source of every module imported after it (to see whether
+# the module uses PySide6's ``__feature__`` switches), which made the start about
+# 0.1 s slower; modules imported before it are never read. The rest of the app
+# (diagnostics, sending, capture, pre-fills) is imported when it is used.
+FIRST_WINDOW_CORE = (
+    "composer.model",
+    "composer.profile",
+    "composer.store",
+    "composer.quality",
+    "composer.policy",
+    "composer.localefmt",
+    "composer.triage",
+    "composer.timeparse",
+    "composer.answers",
+    "composer.render",
+    "composer.redact",
+    "composer.scrub_request",
+    "composer.evidence",
+    "composer.related",
+    "composer.history",
+    "composer.outbox",
+    "composer.mail_setup",
+    "composer.delivery",
+    "composer.replies",
+    "composer.tlds",
+)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app (the only place the core reaches into the UI package)."""
+    for name in FIRST_WINDOW_CORE:
+        importlib.import_module(name)
     # A profile that cannot be used is reported in the window (which then opens with
     # the last good profile or the demo), not only on a terminal the user may not see.
     try:

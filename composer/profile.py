@@ -162,6 +162,17 @@ class Prefill(BaseModel):
     )
 
 
+class Updates(BaseModel):
+    """Where the app asks whether a newer version exists (docs/updates.md); it never updates itself."""
+
+    model_config = _STRICT
+
+    url: HttpsUrl = Field(
+        description="The provider's update feed: a small JSON file with the newest version, "
+        "its notes and the download page (docs/updates.md). Asked at most once a day."
+    )
+
+
 class Article(BaseModel):
     model_config = _STRICT
 
@@ -275,6 +286,9 @@ class ProviderProfile(BaseModel):
     channels: list[Channel] = Field(default_factory=_default_channels)
     limits: Limits = Limits()
     prefill: Prefill = Prefill()
+    updates: Updates | None = Field(
+        default=None, description="Tell users when a newer version exists (off when left out)."
+    )
     kb: list[Article] = Field(default_factory=list)
     builtin_categories: bool = Field(
         default=True, description="Start from the built-in categories; false: only the profile's own."

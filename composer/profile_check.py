@@ -17,6 +17,7 @@ import importlib.util
 import tomllib
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -266,4 +267,7 @@ def _no_effect(profile: ProviderProfile) -> list[ProfileIssue]:
     for index, contact in enumerate(profile.support.contacts):
         if not contact.always and not contact.hours:
             warnings.append(ProfileIssue(("support", "contacts", index), "hours.none", {"value": contact.id}))
+    if profile.updates is not None and not urlsplit(profile.updates.url).path.lower().endswith(".json"):
+        # the usual slip: the download page given where the feed belongs
+        warnings.append(ProfileIssue(("updates", "url"), "updates.not_feed", {"value": profile.updates.url}))
     return warnings

@@ -58,6 +58,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_('Give the text in at least one language, like {{ en = "…" }}.'),
     ),
     # structure (re-worded from pydantic's checks)
+    "updates.not_feed": (
+        N_("“{value}” does not look like an update feed (a .json file)."),
+        N_(
+            "Give the address of the feed described in docs/updates.md, like "
+            "“https://example.net/request-composer/latest.json”; the feed names the download page."
+        ),
+    ),
     "missing": (N_("“{key}” is missing."), N_("It is required here{example}.")),
     "extra_forbidden": (
         N_("“{key}” is not a key this build knows here."),

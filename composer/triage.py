@@ -262,6 +262,8 @@ def explain_error(text: str) -> list[ErrorHint]:
     a broad word would contradict it.
     """
     lowered = text.lower()
+    if not lowered.strip():
+        return []  # nothing to match: no pattern compiled (the form starts empty)
     found = [hint for hint in _HINTS if re.search(hint.pattern, lowered)]
     specific = [hint for hint in found if not hint.generic]
     return specific or found
@@ -320,6 +322,8 @@ def _finding_category(code: str) -> str:
 
 
 def _contains_word(text: str, keyword: str) -> bool:
+    if keyword not in text:
+        return False  # the usual answer, without compiling a pattern per keyword
     return re.search(r"(?<![\w])" + re.escape(keyword) + r"(?![\w])", text) is not None
 
 

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
@@ -17,15 +18,19 @@ from composer.errors import ComposerError
 from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store, default_data_dir
+from composer.ui.accessibility import FocusRing
 from composer.ui.brand import apply_branding
 from composer.ui.bridge import run_task
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
 from composer.ui.qt_translations import QtTranslations
-from composer.ui.settings_dialog import load_diagnostics_settings
 from composer.ui.single_instance import InstanceServer, hand_to_running, instance_name
 from composer.ui.smoke import run_smoke_test
+from composer.ui.update_notice import start_update_check
+
+if TYPE_CHECKING:
+    from composer.diagnostics.settings import DiagnosticsSettings
 
 __all__ = ["create_window", "main"]
 
@@ -53,11 +58,18 @@ def _profile(args: argparse.Namespace) -> tuple[ProviderProfile, ComposerError |
     return load_profile(), failed
 
 
+def _diagnostics_settings() -> DiagnosticsSettings:
+    """The saved network targets of the checks: read when the checks first run, not at start."""
+    from composer.ui.settings_dialog import load_diagnostics_settings
+
+    return load_diagnostics_settings()
+
+
 def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
     profile, failed = _profile(args)
     store = Store(getattr(args, "data_dir", None))
-    window = MainWindow(profile, store, diagnostics=load_diagnostics_settings())
+    window = MainWindow(profile, store, diagnostics=_diagnostics_settings)
     if failed is not None:
         QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
     bundle: Path | None = getattr(args, "bundle", None)
@@ -108,6 +120,7 @@ def main(args: argparse.Namespace) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("request-composer")
     apply_branding(app)
+    FocusRing.install(app)  # a visible frame on whatever has the keyboard focus
     GuiThreadCollector(app)  # parented to the application, lives as long as it
     QtTranslations(app)  # Qt's own buttons (OK, Cancel, …) in the app's language, where Qt has it
     if not getattr(args, "language", None):
@@ -134,6 +147,8 @@ def main(args: argparse.Namespace) -> int:
     sys.excepthook = excepthook
     window.show()
     _refresh_lists(window.store.folder / "cache")
+    # the provider's update feed, if its profile names one: asked in the background, at most daily
+    start_update_check(window, window.controller.profile, window.store.folder / "cache")
     if getattr(args, "smoke_test", False):
         return run_smoke_test(app, window)
     if getattr(args, "bundle", None) is None and not getattr(args, "prefill_text", None):

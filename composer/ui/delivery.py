@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 from composer import history, i18n
@@ -203,7 +203,13 @@ class DeliveryController(QObject):
             )
             life.start(worker, watcher)
 
-        run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected)
+        # Started once the event loop runs (after the window's first paint): building the
+        # worker (the keyring's backends, recovering the outbox) does not compete with the start.
+        QTimer.singleShot(
+            0,
+            self,
+            lambda: run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected),
+        )
         self.sent.connect(self._look_for_answer)
         self._credentials = credentials
         self._ssl_context = ssl_context

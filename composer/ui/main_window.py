@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from composer import i18n
-from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ComposerError
 from composer.i18n import _
 from composer.localefmt import format_time
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
+from composer.ui.accessibility import describe_controls
 from composer.ui.bridge import run_task
 from composer.ui.coach import FIELD_PLACES, coach_html, step_items, step_ticks, support_hours_text
 from composer.ui.controller import DraftController
@@ -42,7 +42,6 @@ from composer.ui.mnemonics import mnemonic_letter
 from composer.ui.prefill_open import PrefillNotice, takes_prefill_codes
 from composer.ui.scrub_dialog import FieldScrubber
 from composer.ui.sending import Sending
-from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
 from composer.ui.steps.affected import AffectedStep
 from composer.ui.steps.base import Step
 from composer.ui.steps.checks import ChecksStep
@@ -51,6 +50,9 @@ from composer.ui.steps.happens import HappensStep
 from composer.ui.steps.review import ReviewStep
 from composer.ui.steps.who import WhoStep
 from composer.ui.window_requests import RequestActions
+
+if TYPE_CHECKING:
+    from composer.diagnostics.settings import DiagnosticsSettings
 
 __all__ = ["MainWindow"]
 
@@ -64,7 +66,7 @@ class MainWindow(RequestActions):
         store: Store,
         *,
         autosave_delay: float = 0.3,
-        diagnostics: DiagnosticsSettings | None = None,
+        diagnostics: DiagnosticsSettings | Callable[[], DiagnosticsSettings] | None = None,
         auto_checks: bool = True,
         delivery: DeliveryController | None = None,
     ) -> None:
@@ -77,10 +79,10 @@ class MainWindow(RequestActions):
         self.controller.save_failed.connect(self._save_failed)
         self.last_bundle: Path | None = None
 
-        diagnostics = diagnostics or DiagnosticsSettings()
-        if diagnostics.rdap_cache_dir is None:  # a refreshed IANA bootstrap lives with the data
-            diagnostics = diagnostics.model_copy(update={"rdap_cache_dir": store.folder / "cache"})
-        self.checks = ChecksStep(self.controller, diagnostics, autostart=auto_checks)
+        # the settings (or their loader) are read when the checks first run, not at start
+        self.checks = ChecksStep(
+            self.controller, diagnostics, autostart=auto_checks, cache_dir=store.folder / "cache"
+        )
         self.steps: list[Step] = [
             WhoStep(self.controller),
             AffectedStep(self.controller),
@@ -155,6 +157,7 @@ class MainWindow(RequestActions):
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own: its fields have them
             scroll.setWidget(step)
             self.pages.addWidget(_with_action_bar(scroll, step))
             self.step_list.addItem(QListWidgetItem())
@@ -256,6 +259,8 @@ class MainWindow(RequestActions):
             self.language_actions[code] = action
 
     def edit_network_settings(self) -> None:
+        from composer.ui.settings_dialog import NetworkSettingsDialog, save_diagnostics_settings
+
         dialog = NetworkSettingsDialog(self.checks.settings, self)
         if dialog.exec():
             self.checks.settings = dialog.result_settings
@@ -296,6 +301,7 @@ class MainWindow(RequestActions):
         for step in self.steps:
             step.retranslate()
         self._refresh()
+        describe_controls(self)  # accessible names and descriptions, in the new language too
 
     # -- navigation -------------------------------------------------------
 

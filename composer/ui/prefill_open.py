@@ -13,7 +13,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from composer import prefill
 from composer.i18n import N_, _
 from composer.model import PreparedBy
 from composer.profile import ProviderProfile
@@ -98,6 +97,8 @@ def open_prefill(parent: QWidget, controller: DraftController, notice: PrefillNo
 
     Returns False, after saying why, when the pre-fill is refused.
     """
+    from composer import prefill  # cryptography: loaded when a pre-fill is opened, not at start
+
     try:
         verified = prefill.read_prefill(text, controller.profile.prefill.public_key)
     except prefill.PrefillError as error:

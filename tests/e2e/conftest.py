@@ -39,7 +39,8 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 class App:
     """The real app process, started the way a user starts it."""
 
-    def __init__(self, display: str, data_dir: Path, *args: str) -> None:
+    def __init__(self, display: str, data_dir: Path, *args: str, env: dict[str, str] | None = None) -> None:
+        extra_env = env
         env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
         env.update(
             DISPLAY=display,
@@ -48,6 +49,7 @@ class App:
             XDG_CONFIG_HOME=str(data_dir / "config"),
             REQUEST_COMPOSER_OFFLINE="1",  # no refresh of IANA's lists from the internet
         )
+        env.update(extra_env or {})
         command = [str(Path(sys.executable).with_name("request-composer"))]
         if not Path(command[0]).exists():
             command = [sys.executable, "-m", "composer"]

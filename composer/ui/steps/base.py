@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from composer.errors import ComposerError, describe
 from composer.model import Request
+from composer.ui.accessibility import HintLabel
 from composer.ui.controller import DraftController
 
 __all__ = ["Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
@@ -106,14 +107,13 @@ class Step(QWidget):
 
 def hint_label(name: str) -> QLabel:
     """A small grey line under a field: an example, a live interpretation, an error."""
-    label = QLabel()
+    label = HintLabel()  # its text is also the field's accessible description
     label.setObjectName(name)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     font = QFont(label.font())
     font.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
     label.setFont(font)
-    label.setStyleSheet("color: palette(placeholder-text);")
     # Two lines are reserved, so that a hint that changes (an interpretation, an error)
     # does not move the fields below it while the user types.
     label.setMinimumHeight(2 * label.fontMetrics().lineSpacing() + 2)

@@ -7,11 +7,19 @@ through the bridge, so the GUI thread never waits on the network. The user
 can cancel and re-run. Findings are shown worst first: a title and
 explanation for the customer, the technical detail folded away for the
 agent. The finished report goes into the request.
+
+The diagnostics package (dnspython, cryptography, every check family) is not
+imported when the window opens: its import starts on the thread pool when a
+valid domain is first entered (:func:`preload_diagnostics`), and the job itself
+imports what it runs, so neither the start nor the GUI thread waits for it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
@@ -30,19 +38,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.diagnostics.findings import sort_findings
-from composer.diagnostics.runner import CancelToken, ProgressEvent, run_diagnostics
-from composer.diagnostics.settings import DiagnosticsSettings
 from composer.errors import ValidationError
 from composer.i18n import N_, _, ngettext
 from composer.localefmt import format_milliseconds, format_time
 from composer.model import CheckStatus, Finding, Report, Request, Severity, normalise_domain
 from composer.profile import ProviderProfile
-from composer.ui.bridge import Bridge
+from composer.ui.bridge import Bridge, run_task
 from composer.ui.controller import DraftController
 from composer.ui.steps.base import Step
 
-__all__ = ["ChecksStep", "DiagnosisRunner"]
+if TYPE_CHECKING:
+    from composer.diagnostics.runner import CancelToken, ProgressEvent
+    from composer.diagnostics.settings import DiagnosticsSettings
+
+__all__ = ["ChecksStep", "DiagnosisRunner", "preload_diagnostics"]
+
+_preloading = False
+
+
+def preload_diagnostics() -> None:
+    """Import the diagnostics on the thread pool (once), so that the first check finds them loaded."""
+    global _preloading
+    if _preloading:
+        return
+    _preloading = True
+    run_task(
+        lambda: importlib.import_module("composer.diagnostics.runner"),
+        on_result=lambda _module: None,
+        on_error=lambda _error: None,  # the job imports it again and reports the error there
+    )
+
 
 SEVERITY_LABELS = {
     Severity.CRITICAL: N_("Serious problem"),
@@ -82,6 +107,8 @@ class _Job(QRunnable):
     def run(self) -> None:
         domain, profile, settings = self._args
         try:
+            from composer.diagnostics.runner import run_diagnostics
+
             report = run_diagnostics(
                 domain, profile, settings, on_progress=self._progress, cancel=self._token
             )
@@ -106,6 +133,8 @@ class DiagnosisRunner(QObject):
         self.running = False
 
     def start(self, domain: str, profile: ProviderProfile, settings: DiagnosticsSettings) -> None:
+        from composer.diagnostics.runner import CancelToken  # loaded by preload_diagnostics
+
         self.cancel()
         self._generation += 1
         self._token = CancelToken()
@@ -188,13 +217,16 @@ class ChecksStep(Step):
     def __init__(
         self,
         controller: DraftController,
-        settings: DiagnosticsSettings | None = None,
+        settings: DiagnosticsSettings | Callable[[], DiagnosticsSettings] | None = None,
         *,
         autostart: bool = True,
+        cache_dir: Path | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(controller, parent)
-        self.settings = settings or DiagnosticsSettings()
+        # settings, or what loads them: read when the checks first need them, not at start
+        self._settings: DiagnosticsSettings | Callable[[], DiagnosticsSettings] | None = settings
+        self._cache_dir = cache_dir
         self.autostart = autostart
         self.runner = DiagnosisRunner(self)
         self.runner.progress.connect(self._progress)
@@ -242,6 +274,23 @@ class ChecksStep(Step):
         controller.changed.connect(self._domain_changed)
         self.retranslate()
 
+    @property
+    def settings(self) -> DiagnosticsSettings:
+        """The network targets and time-outs of the checks (the defaults until set)."""
+        if self._settings is None or callable(self._settings):
+            from composer.diagnostics.settings import DiagnosticsSettings
+
+            loaded = DiagnosticsSettings() if self._settings is None else self._settings()
+            if loaded.rdap_cache_dir is None and self._cache_dir is not None:
+                # a refreshed IANA bootstrap lives with the data
+                loaded = loaded.model_copy(update={"rdap_cache_dir": self._cache_dir})
+            self._settings = loaded
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: DiagnosticsSettings) -> None:
+        self._settings = settings
+
     def title(self) -> str:
         return _("Checks")
 
@@ -285,6 +334,8 @@ class ChecksStep(Step):
             return
         self._domain = domain
         report = self.controller.request.report
+        if domain:
+            preload_diagnostics()
         if domain and self.autostart and (report is None or report.domain != domain):
             self._autostart.start()
         elif not domain:
@@ -375,6 +426,8 @@ class ChecksStep(Step):
             self.findings_title.setText("")
             return
         self.findings_title.setText(_("What the checks found, most important first:"))
+        from composer.diagnostics.findings import sort_findings
+
         for index, finding in enumerate(sort_findings(report.findings)):
             self.findings_layout.insertWidget(index, FindingView(finding))
 

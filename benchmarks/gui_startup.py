@@ -1,0 +1,266 @@
+"""How fast does the app's window appear and take typing, against a bare PySide6 window?
+
+Usage::
+
+    .venv/bin/python benchmarks/gui_startup.py [--runs 11] [--output benchmarks/RESULTS-startup.md]
+
+Each run starts a new process offscreen (``QT_QPA_PLATFORM=offscreen``) with
+a fresh data and settings folder, and takes two times from the moment the
+process is spawned:
+
+- **shown**: the first paint of the main window (its first ``Paint`` event:
+  the window has been laid out and drawn once);
+- **interactive**: after that, the first time the event loop is idle
+  (``QAbstractEventDispatcher.aboutToBlock``: everything posted at start has
+  run) and a key typed into the widget that has the focus (the first field,
+  ``field.name``) lands in it.
+
+The app (``python -m composer``, no arguments: the demo profile) and the
+baseline (a bare ``QMainWindow`` holding one ``QLineEdit``, in the same
+interpreter, with the same Qt) are started in turns in the same run, so
+both see the same machine. The figures are medians; the ratios are the app's
+median over the bare window's median *shown* time (the issue's targets:
+shown at most 1.5x, interactive at most 2x a bare window's start), and the
+median of the per-pair ratios. A first, unreported pair writes the bytecode
+caches (``PYTHONDONTWRITEBYTECODE`` is dropped from the children's
+environment: an installed app has its bytecode). ``request-composer
+--version`` is timed too (target under 0.1 s).
+
+The probe is this file run as ``--child app|bare``: it creates the
+``QApplication`` itself (the app reuses it), watches for the main window's
+first paint with an application-wide event filter, and prints
+``shown``/``interactive`` with ``time.monotonic()`` (the same clock in parent
+and child on Linux).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+# --- the child: keep it to what both kinds need, so that it costs both the same ---
+
+
+def _child(kind: str) -> int:
+    from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QPlainTextEdit, QWidget
+
+    app = QApplication(sys.argv[:1])
+    marks: dict[str, float] = {}
+
+    def idle() -> None:
+        if "interactive" in marks:
+            return
+        widget = QApplication.focusWidget()
+        if not isinstance(widget, (QLineEdit, QPlainTextEdit)):
+            print(f"no text field has the focus: {widget!r}", flush=True)
+            app.exit(3)
+            return
+        QTest.keyClick(widget, Qt.Key.Key_Q)
+        text = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
+        if "q" not in text.lower():
+            print(f"the key did not land in {widget.objectName()!r}", flush=True)
+            app.exit(4)
+            return
+        marks["interactive"] = time.monotonic()
+        print(f"focus {widget.objectName() or type(widget).__name__}", flush=True)
+        print(f"shown {marks['shown']:.6f}", flush=True)
+        print(f"interactive {marks['interactive']:.6f}", flush=True)
+        app.exit(0)
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if (
+                "shown" not in marks
+                and event.type() == QEvent.Type.Paint
+                and isinstance(watched, QMainWindow)
+            ):
+                marks["shown"] = time.monotonic()
+                dispatcher = QAbstractEventDispatcher.instance()
+                assert dispatcher is not None
+                dispatcher.aboutToBlock.connect(idle)
+            return False
+
+    probe = FirstPaint()
+    app.installEventFilter(probe)
+    if kind == "bare":
+        window = QMainWindow()
+        field = QLineEdit()
+        central = QWidget()
+        field.setParent(central)
+        window.setCentralWidget(central)
+        window.setWindowTitle("bare")
+        window.resize(900, 640)
+        window.show()
+        field.setFocus()
+        return app.exec()
+    from composer.cli import main
+
+    return main([])
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--child":
+    sys.exit(_child(sys.argv[2]))
+
+# --- the parent ---
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_SHOWN = 1.5
+TARGET_INTERACTIVE = 2.0
+TARGET_VERSION = 0.1
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def one_start(kind: str, source: Path | None = None) -> tuple[float, float, float]:
+    """Seconds from spawning a probe child of ``kind`` to its window shown and interactive.
+
+    The third figure is the child's CPU time from start to exit (it exits right
+    after the typed key): steadier than wall time on a shared machine.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-gui-") as home:
+        # bytecode is cached as after pip or PyInstaller (PYTHONDONTWRITEBYTECODE would make
+        # every start compile the app's modules again)
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("QT_", "REQUEST_COMPOSER", "PYTHONDONTWRITEBYTECODE"))
+        }
+        env.update(
+            QT_QPA_PLATFORM="offscreen",
+            LANGUAGE="en",
+            HOME=home,
+            XDG_CONFIG_HOME=f"{home}/config",
+            XDG_CACHE_HOME=f"{home}/cache",
+            REQUEST_COMPOSER_DATA=f"{home}/data",
+            REQUEST_COMPOSER_OFFLINE="1",
+        )
+        if source is not None:  # the app from another source tree (``--compare``)
+            env["PYTHONPATH"] = str(source)
+        cpu = _children_cpu()
+        started = time.monotonic()
+        result = subprocess.run(
+            [sys.executable, __file__, "--child", kind],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    marks = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    if result.returncode != 0 or "interactive" not in marks:
+        raise SystemExit(f"{kind} failed (exit {result.returncode}): {result.stdout}{result.stderr[-2000:]}")
+    return float(marks["shown"]) - started, float(marks["interactive"]) - started, _children_cpu() - cpu
+
+
+def version_time() -> float:
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "composer", "--version"], cwd=ROOT, capture_output=True, check=True)
+    return time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--output", type=Path, help="write the results as Markdown here")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="DIR",
+        help="also time the app from this source tree (e.g. a worktree of the commit before), in turns",
+    )
+    args = parser.parse_args()
+    one_start("bare")
+    one_start("app")  # bytecode caches
+    if args.compare:
+        one_start("app", args.compare)
+    bare: list[tuple[float, float, float]] = []
+    app: list[tuple[float, float, float]] = []
+    before: list[tuple[float, float, float]] = []
+    versions: list[float] = []
+    for _ in range(args.runs):
+        bare.append(one_start("bare"))
+        app.append(one_start("app"))
+        if args.compare:
+            before.append(one_start("app", args.compare))
+        versions.append(version_time())
+    bare_shown = statistics.median(b[0] for b in bare)
+    bare_interactive = statistics.median(b[1] for b in bare)
+    app_shown = statistics.median(a[0] for a in app)
+    app_interactive = statistics.median(a[1] for a in app)
+    pair_shown = statistics.median(a[0] / b[0] for a, b in zip(app, bare, strict=True))
+    pair_interactive = statistics.median(a[1] / b[0] for a, b in zip(app, bare, strict=True))
+    bare_cpu = statistics.median(b[2] for b in bare)
+    app_cpu = statistics.median(a[2] for a in app)
+    version = statistics.median(versions)
+    load = os.getloadavg()[0]
+    rows = [
+        ("bare QMainWindow: shown / interactive", f"{bare_shown:.3f} s / {bare_interactive:.3f} s", ""),
+        ("the app: shown / interactive", f"{app_shown:.3f} s / {app_interactive:.3f} s", ""),
+        (
+            "shown, app / bare (ratio of medians; median of pairs)",
+            f"{app_shown / bare_shown:.2f}x; {pair_shown:.2f}x",
+            f"≤ {TARGET_SHOWN}x",
+        ),
+        (
+            "interactive, app / bare shown (ratio of medians; median of pairs)",
+            f"{app_interactive / bare_shown:.2f}x; {pair_interactive:.2f}x",
+            f"≤ {TARGET_INTERACTIVE}x",
+        ),
+        (
+            "CPU time, start to exit: bare / app (app / bare)",
+            f"{bare_cpu:.3f} s / {app_cpu:.3f} s ({app_cpu / bare_cpu:.2f}x)",
+            "",
+        ),
+        ("`request-composer --version`", f"{version:.3f} s", f"< {TARGET_VERSION} s"),
+    ]
+    if before:
+        shown = statistics.median(b[0] for b in before)
+        interactive = statistics.median(b[1] for b in before)
+        cpu = statistics.median(b[2] for b in before)
+        rows.append(
+            (
+                f"for comparison, `{args.compare}`: shown / interactive / CPU (shown / bare)",
+                f"{shown:.3f} s / {interactive:.3f} s / {cpu:.3f} s ({shown / bare_shown:.2f}x)",
+                "",
+            )
+        )
+    text = "\n".join(
+        [
+            "# Start-up: the app's window against a bare PySide6 window",
+            "",
+            f"`.venv/bin/python benchmarks/gui_startup.py --runs {args.runs}"
+            f"{' --compare ' + str(args.compare) if args.compare else ''}` "
+            f"({platform.python_implementation()} {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs, load average {load:.1f} at the end; offscreen; medians of {args.runs})",
+            "",
+            "| What | Figure | Target |",
+            "| --- | --- | --- |",
+            *(f"| {what} | {figure} | {target} |" for what, figure, target in rows),
+            "",
+        ]
+    )
+    print(text)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

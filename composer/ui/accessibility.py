@@ -1,0 +1,412 @@
+"""Accessible names and descriptions for every control, set in one place.
+
+A screen reader announces a control by its accessible name and then its
+description. Qt derives a name by itself only in some cases (a button's text,
+a label that is the field's buddy *and* its sibling), not for a combo box (it
+reads out the current choice instead) nor for a field wrapped together with
+the line under it. Rather than every widget setting both by hand,
+:func:`describe_controls` walks a window after it is built and after every
+change of language:
+
+- **name**: the text of the label whose buddy the control is (mnemonic ``&``
+  and a trailing colon removed); else the entry for its ``objectName`` in
+  :data:`NAMES`; else its own text, tool tip or placeholder;
+- **description**: the line under the field (a :class:`HintLabel`, kept up to
+  date as it changes: an example, what was understood, an error); else the
+  entry in :data:`DESCRIPTIONS`; else its tool tip or placeholder.
+
+A name or description a widget set itself is left alone: only the ones this
+module set (marked with the ``a11y_auto`` property) are replaced. Stable
+object names (the README's table) are what :data:`NAMES` and
+:data:`DESCRIPTIONS` are keyed by.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QTextEdit,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from composer.i18n import N_, _
+
+__all__ = [
+    "DESCRIPTIONS",
+    "NAMES",
+    "FocusRing",
+    "HintLabel",
+    "accessible_text",
+    "describe_controls",
+    "is_control",
+]
+
+_AUTO_NAME = "a11y_auto_name"
+_AUTO_DESCRIPTION = "a11y_auto_description"
+
+#: names of controls that have no label of their own, by objectName
+NAMES: dict[str, str] = {
+    "steps": N_("Steps of the request"),
+    "checks.list": N_("Checks and their state"),
+    "checks.findings": N_("What the checks found"),
+    "evidence.list": N_("Attached screenshots and files"),
+    "review.problems": N_("What is still missing"),
+    "review.text": N_("The text that will be sent"),
+    "review.attachments": N_("What will be attached"),
+    "review.articles": N_("Knowledge base articles that may help"),
+    "coach.scroll": N_("Advice for this step"),
+    "capture.mode": N_("What to take a screenshot of"),
+    "capture.delay": N_("Delay before the screenshot"),
+    "readiness": N_("How complete your request is"),
+    "field.os": N_("Operating system"),
+    "field.client_version": N_("Version of the program"),
+}
+
+#: descriptions of controls that have neither a line under them nor a tool tip
+DESCRIPTIONS: dict[str, str] = {
+    "steps": N_("Choose a step to go to it; a tick means the step has what it needs."),
+    "action.back": N_("Go to the previous step."),
+    "action.next": N_("Go to the next step."),
+    "action.use_suggested_category": N_("Use the kind of problem the app suggests."),
+    "field.category": N_("The kind of problem decides which questions come next."),
+    "field.role": N_("Whether you may ask for changes depends on your role."),
+    "field.device": N_("The computer, phone or tablet where the problem shows."),
+    "field.os": N_("The operating system of that device, with its version if you know it."),
+    "field.client": N_("The program where the problem shows, e.g. Outlook or a web browser."),
+    "field.worked_before": N_("Whether it worked until the problem started."),
+    "field.urgency": N_("How urgent it is for you; the provider's response target is shown below."),
+    "field.error_text": N_("Paste the message here (Ctrl+V), word for word"),
+    "field.description": N_("What did you do, what did you expect, what happened instead?"),
+    "action.cancel_checks": N_("Stop the checks that are still running."),
+    "action.rerun_checks": N_("Run every check again from this computer."),
+    "checks.list": N_("Each check of the domain with its state: waiting, checking, done or could not check."),
+    "checks.findings": N_("The findings, most important first, in plain words."),
+    "action.add_files": N_("Attach files from this computer."),
+    "action.remove_attachment": N_("Remove the chosen attachment from the request."),
+    "evidence.list": N_("Everything attached so far, with its size."),
+    "capture.mode": N_("The whole screen, one screen, a window or an area you select."),
+    "capture.delay": N_("Time to open what you want to show before the screenshot is taken."),
+    "capture.attach_file": N_("Attach a screenshot you took before."),
+    "review.problems": N_("Choose an entry to go to the field that needs it."),
+    "review.text": N_("Exactly the text that leaves this computer."),
+    "review.attachments": N_("Each attachment that will be sent; it can still be removed."),
+    "review.articles": N_("Articles of the provider's knowledge base that match this problem."),
+    "action.send": N_("Send the request to the provider."),
+    "action.review_remove_attachment": N_("Remove the chosen attachment from the request."),
+    "action.remove_report": N_("Leave the report of the checks out of the request."),
+    "coach.scroll": N_("What this step still needs, and why the support team asks for it."),
+    "readiness": N_("The share of what the support team needs that the request already has."),
+}
+
+# the widgets a user moves to and operates: what must have a name
+_CONTROLS = (
+    QAbstractButton,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QAbstractSlider,
+    QAbstractItemView,
+)
+
+_TAGS = re.compile(r"<[^>]+>")
+_MNEMONIC = re.compile(r"&(?!&)")
+
+
+def accessible_text(text: str) -> str:
+    """A label's text as a screen reader should say it: no ``&``, markup or trailing colon."""
+    text = _TAGS.sub(" ", text).replace("&nbsp;", " ")
+    text = _MNEMONIC.sub("", text).replace("&&", "&")
+    return " ".join(text.split()).rstrip(":").strip()
+
+
+def is_control(widget: QWidget) -> bool:
+    """True for a widget the user moves to with Tab and operates (it needs a name)."""
+    return isinstance(widget, _CONTROLS) and not isinstance(widget.parent(), QComboBox)
+
+
+def contrast(one: QColor, other: QColor) -> float:
+    """The WCAG contrast ratio of two colours (1 to 21; body text wants at least 4.5)."""
+
+    def luminance(colour: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(colour.redF())
+            + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF())
+        )
+
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def secondary_text(text: QColor, background: QColor, *, tone: float = 0.35) -> QColor:
+    """``text`` moved ``tone`` of the way towards ``background``, as long as it stays readable (4.5:1)."""
+    while True:
+        mixed = QColor.fromRgbF(
+            text.redF() + (background.redF() - text.redF()) * tone,
+            text.greenF() + (background.greenF() - text.greenF()) * tone,
+            text.blueF() + (background.blueF() - text.blueF()) * tone,
+        )
+        if tone <= 0 or contrast(mixed, background) >= 4.5:
+            return mixed
+        tone = max(0.0, tone - 0.05)
+
+
+class HintLabel(QLabel):
+    """The line under a field (example, what was understood, error): also the field's description.
+
+    Every ``setText`` goes to the described field's accessible description too,
+    and a screen reader is told that it changed, so an error under a field is
+    read out with the field.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.described: QWidget | None = None
+        self._toning = False
+        self._tone()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ParentChange):
+            self._tone()
+
+    def _tone(self) -> None:
+        """The secondary text colour from the palette around it (it follows a change of theme)."""
+        if self._toning:
+            return
+        self._toning = True
+        try:
+            parent = self.parentWidget()
+            around = parent.palette() if parent is not None else QApplication.palette()
+            palette = self.palette()
+            palette.setColor(
+                QPalette.ColorRole.WindowText,
+                secondary_text(
+                    around.color(QPalette.ColorRole.WindowText), around.color(QPalette.ColorRole.Window)
+                ),
+            )
+            self.setPalette(palette)
+        finally:
+            self._toning = False
+
+    def describe(self, widget: QWidget) -> None:
+        self.described = widget
+        self._sync()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._sync()
+
+    def _sync(self) -> None:
+        widget = self.described
+        if widget is None:
+            return
+        text = accessible_text(self.text()) or _fallback_description(widget)
+        if _mark(widget, _AUTO_DESCRIPTION) is False:
+            return  # the widget set its own
+        if widget.accessibleDescription() != text:
+            widget.setAccessibleDescription(text)
+            widget.setProperty(_AUTO_DESCRIPTION, True)
+            if QAccessible.isActive():
+                QAccessible.updateAccessibility(
+                    QAccessibleEvent(widget, QAccessible.Event.DescriptionChanged)
+                )
+
+
+def _mark(widget: QWidget, key: str) -> bool | None:
+    """The mark ``key`` on ``widget``: True (set here), False (the widget's own), None (none yet).
+
+    ``QObject.property`` is only read when the property exists: for a missing one
+    PySide6 6.12 returns None without counting the reference (the interpreter then
+    aborts in the garbage collector, "deallocating None").
+    """
+    if key.encode() not in [bytes(name.data()) for name in widget.dynamicPropertyNames()]:
+        return None
+    return bool(widget.property(key))
+
+
+def _target(widget: QWidget) -> QWidget:
+    """The widget that really takes the focus (a box around a field passes it on)."""
+    seen = 0
+    while widget.focusProxy() is not None and seen < 5:
+        proxy = widget.focusProxy()
+        assert proxy is not None
+        widget = proxy
+        seen += 1
+    return widget
+
+
+def _own_text(widget: QWidget) -> str:
+    if isinstance(widget, QAbstractButton):
+        return accessible_text(widget.text()) or accessible_text(widget.toolTip())
+    if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+        return accessible_text(widget.placeholderText()) or accessible_text(widget.toolTip())
+    return accessible_text(widget.toolTip())
+
+
+def _fallback_description(widget: QWidget) -> str:
+    listed = DESCRIPTIONS.get(widget.objectName())
+    if listed:
+        return _(listed)
+    if widget.toolTip():
+        return accessible_text(widget.toolTip())
+    if isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+        return accessible_text(widget.placeholderText())
+    if isinstance(widget, QComboBox) and widget.isEditable() and widget.lineEdit() is not None:
+        line = widget.lineEdit()
+        assert line is not None
+        return accessible_text(line.placeholderText())
+    return ""
+
+
+def _set(widget: QWidget, *, name: str | None = None, description: str | None = None) -> None:
+    """Set what this module derived, unless the widget set its own (then leave it)."""
+    if name is not None:
+        mine = _mark(widget, _AUTO_NAME)
+        if name and (mine or not widget.accessibleName()) and widget.accessibleName() != name:
+            widget.setAccessibleName(name)
+            widget.setProperty(_AUTO_NAME, True)
+    if description is not None:
+        mine = _mark(widget, _AUTO_DESCRIPTION)
+        if mine is None and widget.accessibleDescription():
+            widget.setProperty(_AUTO_DESCRIPTION, False)  # its own: never replaced
+            return
+        if description and mine is not False and widget.accessibleDescription() != description:
+            widget.setAccessibleDescription(description)
+            widget.setProperty(_AUTO_DESCRIPTION, True)
+
+
+def describe_controls(root: QWidget) -> None:
+    """Give every control under ``root`` an accessible name and description (see the module)."""
+    labelled: set[int] = set()
+    for label in root.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is None:
+            continue
+        target = _target(buddy)
+        text = accessible_text(label.text())
+        if text:
+            _set(target, name=text)
+            labelled.add(id(target))
+    hinted: set[int] = set()
+    for hint in root.findChildren(HintLabel):
+        if hint.described is None:
+            box = hint.parentWidget()
+            proxy = box.focusProxy() if box is not None else None
+            if proxy is not None:
+                hint.describe(_target(proxy))
+        else:
+            hint.describe(hint.described)  # after a change of language: the fallback in it
+        if hint.described is not None:
+            hinted.add(id(hint.described))
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QScrollArea):
+            title = getattr(widget.widget(), "title", None)
+            if callable(title):  # the scrolled page of a step: named by its title
+                _set(widget, name=accessible_text(str(title())))
+            continue
+        if not (is_control(widget) or widget.objectName() in NAMES):
+            continue
+        if id(widget) not in labelled:
+            listed = NAMES.get(widget.objectName())
+            _set(widget, name=_(listed) if listed else _own_text(widget))
+        if id(widget) not in hinted:
+            _set(widget, description=_fallback_description(widget))
+        if isinstance(widget, QComboBox) and widget.lineEdit() is not None:
+            # the text field of an editable choice is what has the focus: the same name
+            line = widget.lineEdit()
+            assert line is not None
+            _set(line, name=widget.accessibleName(), description=widget.accessibleDescription())
+
+
+class FocusRing(QWidget):
+    """A frame in the highlight colour around the control that has the keyboard focus.
+
+    Qt's styles mark the focus faintly (a dotted line, a slightly different
+    border) and some not at all. One ring per application follows the focus:
+    it lies over the focused control (inside its edges, so no layout or
+    scroll area clips it), lets the mouse through, and moves, resizes and
+    hides with the control. Its colour is the palette's highlight (the
+    provider's accent in a branded build), in the light and the dark palette.
+    """
+
+    WIDTH = 2
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(None)
+        self.setObjectName("focus.ring")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.target: QWidget | None = None
+        app.focusChanged.connect(self._focus_changed)
+
+    @classmethod
+    def install(cls, app: QApplication) -> FocusRing:
+        """The application's ring (made on the first call)."""
+        ring = getattr(app, "_focus_ring", None)
+        if not isinstance(ring, FocusRing) or not isValid(ring):
+            ring = cls(app)
+            app._focus_ring = ring  # type: ignore[attr-defined]
+        return ring
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if not isValid(self):
+            return
+        if self.target is not None and isValid(self.target):
+            self.target.removeEventFilter(self)
+        self.target = new if new is not None and new.parentWidget() is not None else None
+        self._follow()
+        if self.target is not None:
+            self.target.installEventFilter(self)
+
+    def _follow(self) -> None:
+        target = self.target
+        if target is None or not isValid(target) or not target.isVisible():
+            self.hide()
+            return
+        parent = target.parentWidget()
+        if self.parentWidget() is not parent:
+            self.setParent(parent)
+        self.setGeometry(target.geometry())
+        self.raise_()
+        self.show()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.target and event.type() in (
+            QEvent.Type.Move,
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+            QEvent.Type.Hide,
+            QEvent.Type.ParentChange,
+        ):
+            self._follow()
+        return False
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), self.WIDTH)
+        painter.setPen(pen)
+        inset = self.WIDTH / 2
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 3, 3)
+        painter.end()

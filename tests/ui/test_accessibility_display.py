@@ -1,0 +1,92 @@
+"""What a user with low vision or only a keyboard needs to see: focus, contrast, themes.
+
+The system's light or dark theme reaches the app as Qt's palette (Qt follows
+the platform's colour scheme); both palettes are applied here as the system
+would deliver them, and the secondary lines under the fields and the focus
+ring must stay readable (WCAG 2.1: 4.5:1 for text, 3:1 for a focus indicator)
+in each, in their new colours. The ring must sit on the focused control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from composer.ui.accessibility import FocusRing, HintLabel, contrast
+from composer.ui.main_window import MainWindow
+
+Role = QPalette.ColorRole
+
+
+def dark_palette() -> QPalette:
+    """A dark palette of the shape Qt's Fusion style uses when the system's scheme is dark."""
+    palette = QPalette()
+    colours = {
+        Role.Window: "#2b2b2b",
+        Role.WindowText: "#f0f0f0",
+        Role.Base: "#1e1e1e",
+        Role.AlternateBase: "#262626",
+        Role.Text: "#f0f0f0",
+        Role.Button: "#353535",
+        Role.ButtonText: "#f0f0f0",
+        Role.Highlight: "#3d8ee6",
+        Role.HighlightedText: "#ffffff",
+        Role.PlaceholderText: "#8a8a8a",
+        Role.ToolTipBase: "#353535",
+        Role.ToolTipText: "#f0f0f0",
+        Role.Link: "#6cb4ff",
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+@pytest.fixture(params=["light", "dark"])
+def themed(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    before = qapp.palette()
+    qapp.setPalette(qapp.style().standardPalette() if request.param == "light" else dark_palette())
+    yield request.param
+    qapp.setPalette(before)
+
+
+def test_the_lines_under_the_fields_stay_readable_in_either_theme(
+    themed: str, window: MainWindow, qapp: QApplication
+) -> None:
+    QApplication.processEvents()
+    hints = window.findChildren(HintLabel)
+    assert len(hints) >= 6
+    background = qapp.palette().color(Role.Window)
+    for hint in hints:
+        colour = hint.palette().color(Role.WindowText)
+        ratio = contrast(colour, hint.palette().color(Role.Window))
+        assert ratio >= 4.5, f"{hint.objectName()} in the {themed} theme: {colour.name()} at {ratio:.1f}:1"
+        assert contrast(colour, background) >= 4.5
+        # secondary: visibly lighter than the main text, and in the theme's direction
+        text = qapp.palette().color(Role.WindowText)
+        assert colour != text
+        assert (colour.lightness() > text.lightness()) == (themed == "light")
+
+
+def test_the_focus_ring_follows_the_focus_and_stands_out(
+    themed: str, qtbot: QtBot, window: MainWindow, qapp: QApplication
+) -> None:
+    ring = FocusRing.install(qapp)
+    for name in ("field.email", "field.role", "action.next"):
+        widget = window.findChild(QWidget, name)
+        assert widget is not None
+        widget.setFocus()
+        qtbot.waitUntil(lambda w=widget: ring.target is w and ring.isVisible())
+        assert ring.parentWidget() is widget.parentWidget()
+        assert ring.geometry() == widget.geometry()
+    ratio = contrast(ring.palette().color(Role.Highlight), qapp.palette().color(Role.Window))
+    assert ratio >= 3.0, f"focus ring in the {themed} theme: {ratio:.1f}:1"
+    # it moves with the field (a window resized re-lays the form out)
+    email = window.findChild(QLineEdit, "field.email")
+    assert email is not None
+    email.setFocus()
+    window.resize(window.width() + 120, window.height())
+    qtbot.waitUntil(lambda: ring.geometry() == email.geometry())
