@@ -30,12 +30,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import NamedTuple
 
 from composer.resources import resource_path
 
 __all__ = [
     "N_",
     "Catalogue",
+    "N_plural",
+    "Plural",
     "_",
     "available_languages",
     "catalogue",
@@ -109,6 +112,18 @@ _LANGUAGE_NAMES = {
 def N_(message: str) -> str:
     """Mark a string for translation without translating it yet."""
     return message
+
+
+class Plural(NamedTuple):
+    """A message whose words depend on a count, marked in a table (see :func:`N_plural`)."""
+
+    singular: str
+    plural: str
+
+
+def N_plural(singular: str, plural: str) -> Plural:
+    """Mark a singular and plural pair for translation (extracted as one ``msgid_plural`` entry)."""
+    return Plural(singular, plural)
 
 
 def _(message: str) -> str:
