@@ -63,6 +63,14 @@ __all__ = [
 
 BUNDLE_FORMAT = "request-composer/bundle"
 WIDTH = 16
+# the words the checks step uses, so the agent reads the same as the customer saw
+_SEVERITY_WORDS = {
+    Severity.CRITICAL: N_("Serious problem"),
+    Severity.PROBLEM: N_("Problem"),
+    Severity.WARNING: N_("Worth a look"),
+    Severity.INFO: N_("Good to know"),
+    Severity.OK: N_("Fine"),
+}
 
 
 def human_size(size: int) -> str:
@@ -159,7 +167,8 @@ def _text(request: Request, profile: ProviderProfile) -> str:
         prepared = request.prepared_by
         who = ", ".join(part for part in (prepared.staff, prepared.provider) if part)
         stamp = prepared.issued_at.strftime("%Y-%m-%d %H:%M UTC")
-        lines.append(_line(N_("Prepared by"), f"{who} ({stamp}, key {prepared.key})"))
+        signed = _("{who} ({stamp}, key {key})").format(who=who, stamp=stamp, key=prepared.key)
+        lines.append(_line(N_("Prepared by"), signed))
 
     requester = request.requester
     lines += ["", _("Who is asking")]
@@ -240,7 +249,7 @@ def _text(request: Request, profile: ProviderProfile) -> str:
         for finding in findings:
             if finding.severity in {Severity.OK, Severity.INFO}:
                 continue
-            lines.append(f"  [{finding.severity.value}] {finding.title} ({finding.code})")
+            lines.append(f"  [{_(_SEVERITY_WORDS[finding.severity])}] {finding.title} ({finding.code})")
             if finding.detail:
                 lines += _block(finding.detail, "      ")
         good = [f for f in findings if f.severity in {Severity.OK, Severity.INFO}]
