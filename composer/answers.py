@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from composer.i18n import N_, _
+from composer.i18n import N_, _, current_language
 from composer.profile import Question
+from composer.profile_text import pick
 
 __all__ = ["YES_NO", "answer_text", "option_id", "options"]
 
@@ -30,9 +31,21 @@ def option_id(text: str) -> str:
 
 
 def options(question: Question) -> list[tuple[str, str]]:
-    """``(id, English label)`` of each option of a choice or yes/no question."""
-    labels = list(question.options) if question.kind == "choice" else list(YES_NO)
-    return [(option_id(label), label) for label in labels]
+    """``(id, label)`` of each option of a choice or yes/no question.
+
+    The id comes from the option's English text (else the provider's first
+    language's), so it is the same whatever language the window or the
+    request is in; the label is in the current language.
+    """
+    if question.kind != "choice":
+        return [(option_id(label), label) for label in YES_NO]
+    found = []
+    for index, text in enumerate(question.options_text):
+        identifier = option_id(pick(text, "en"))
+        found.append(
+            (identifier if identifier != "option" else f"option_{index + 1}", pick(text, current_language()))
+        )
+    return found
 
 
 def answer_text(question: Question, stored: str) -> str:

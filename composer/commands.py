@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from composer.i18n import _
+from composer.i18n import _, ngettext
 from composer.profile import PROFILE_FORMAT, load_profile, profile_json_schema
 
 __all__ = ["register", "run_gui"]
@@ -52,12 +52,15 @@ def _profile_check(args: argparse.Namespace) -> int:
         raise ProfileError("profile.unreadable", path=str(args.file), reason=str(exc)) from None
     checked = check_profile_text(text, source=str(args.file))
     profile = checked.profile
+    categories, channels = len(profile.effective_categories()), len(profile.channels)
     print(
-        _("{path}: valid profile for {provider} ({count} categories, {channels} ways to send)").format(
+        _("{path}: valid profile for {provider} ({categories}; {channels})").format(
             path=args.file,
             provider=profile.provider.name,
-            count=len(profile.effective_categories()),
-            channels=len(profile.channels),
+            categories=ngettext("{count} category", "{count} categories", categories).format(
+                count=categories
+            ),
+            channels=ngettext("{count} way to send", "{count} ways to send", channels).format(count=channels),
         )
     )
     from composer.channels.registry import spec_for

@@ -45,6 +45,7 @@ from composer.i18n import _
 from composer.model import Attachment, Request
 from composer.outbox import Attempt, OutboxEntry, OutboxState, channel_label
 from composer.profile import ProviderProfile
+from composer.rendered import RenderedRequest
 from composer.store import Store
 
 __all__ = [
@@ -197,16 +198,26 @@ class OutboxWorker:
 
     # -- what the UI calls ------------------------------------------------
 
-    def submit(self, request: Request, profile: ProviderProfile, *, remove_draft: bool = True) -> OutboxEntry:
+    def submit(
+        self,
+        request: Request,
+        profile: ProviderProfile,
+        *,
+        remove_draft: bool = True,
+        rendered: RenderedRequest | None = None,
+    ) -> OutboxEntry:
         """Put a request into the outbox (durably) and wake the worker.
 
-        Submitting the same request again returns its existing entry, so a
-        double click or a restarted ``send`` never makes a second one.
+        The request is rendered here, once, in the provider's language
+        (unless ``rendered`` brings the text the user reviewed); that text is
+        stored with the entry and is what every attempt sends. Submitting the
+        same request again returns its existing entry, so a double click or a
+        restarted ``send`` never makes a second one.
 
         Raises:
             ComposerError: ``attachment.missing``, ``outbox.no_channel``, ``store.unavailable``.
         """
-        entry = box.insert_entry(self.store, request, profile, remove_draft=remove_draft)
+        entry = box.insert_entry(self.store, request, profile, rendered=rendered, remove_draft=remove_draft)
         self._notify(entry)
         self.wake()
         return entry
@@ -277,7 +288,8 @@ class OutboxWorker:
         entry = box.get_entry(self.store, entry_id)
         if entry is None:
             raise ComposerError("outbox.not_found", id=entry_id)
-        return write_bundle(entry.request, entry.profile, self.store, target)
+        text = box.rendered_for(self.store, entry).text
+        return write_bundle(entry.request, entry.profile, self.store, target, text=text)
 
     def settle(self, entry_id: str, *, arrived: bool) -> OutboxEntry:
         """The user's word on a request that may have arrived: it did, or send it again.
@@ -374,21 +386,29 @@ class OutboxWorker:
         def body_leaving() -> None:
             settling.mark_body_out(self.store, entry.id, self._owner, attempt_id)
 
+        rendered = box.rendered_for(self.store, entry)  # as stored at Send: the same on every try
         if entry.follow_up is None:
-            context = SendContext(entry.profile, entry.idempotency_key, progress, body_leaving=body_leaving)
+            context = SendContext(
+                entry.profile, entry.idempotency_key, progress, body_leaving=body_leaving, rendered=rendered
+            )
             receipt = channel.send(entry.request, context)
         else:
             found = history.get(self.store, entry.request_id)
             original = found[0] if found else entry.request
             context = SendContext(
-                entry.profile, entry.idempotency_key, progress, original, body_leaving=body_leaving
+                entry.profile,
+                entry.idempotency_key,
+                progress,
+                original,
+                body_leaving=body_leaving,
+                rendered=rendered,
             )
             receipt = channel.send_follow_up(entry.follow_up, context)
         with self.store.transaction() as db:
             box.finish_attempt(db, attempt_id, "sent", detail=receipt.reference)
             box.mark_sent(db, entry.id, receipt)
             if entry.follow_up is None:
-                history.record(db, entry.request, entry.profile, receipt)
+                history.record(db, entry.request, entry.profile, receipt, rendered=rendered)
             else:
                 history.record_message(db, entry.request_id, entry.follow_up.text, receipt)
         sent = box.get_entry(self.store, entry.id)

@@ -365,7 +365,7 @@ def _settle(args: argparse.Namespace) -> int:
         worker = _worker(store, printer)
         entry = worker.settle(_find(store, args.id).id, arrived=args.outcome == "arrived")
         if entry.state is OutboxState.SENT:
-            print(_("Kept as arrived."))
+            print(_("Marked as arrived: it will not be sent again."))
             return _print_sent(entry)
         return _deliver(worker, entry, args.wait, printer)
 

@@ -8,7 +8,9 @@ Exception tree::
     └── ValidationError           a field the user must correct
 
 Every code has a sentence and a "what to do next" in :data:`MESSAGES`, both
-translated when shown (:func:`describe`). The UI's ``messages`` module and the
+translated when shown (:func:`describe`); a sentence about a number of things
+is in :data:`COUNTED` too, so that each language gets the form its grammar
+needs for that ``count``. The UI's ``messages`` module and the
 command line print the same words.
 """
 
@@ -18,9 +20,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from composer.i18n import N_, _
+from composer.i18n import N_, N_plural, Plural, _, ngettext
 
 __all__ = [
+    "COUNTED",
     "MESSAGES",
     "BundleError",
     "ComposerError",
@@ -71,6 +74,21 @@ class Problem:
     def next_step(self) -> str:
         return describe(self.code, self.params)[1]
 
+
+#: code -> the singular and plural of its sentence, chosen by the ``count`` parameter
+COUNTED: dict[str, Plural] = {
+    "profile.invalid": N_plural(
+        "The provider profile {path} has {count} mistake.",
+        "The provider profile {path} has {count} mistakes.",
+    ),
+    "cli.not_ready": N_plural(
+        "The request cannot be sent yet: {count} thing to fix.",
+        "The request cannot be sent yet: {count} things to fix.",
+    ),
+    "history.ambiguous": N_plural(
+        "“{id}” matches {count} sent request.", "“{id}” matches {count} sent requests."
+    ),
+}
 
 # code -> (what happened, what to do next). Parameters in {braces}.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -142,7 +160,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Fix the file at that place; a TOML checker shows the exact problem."),
     ),
     "profile.invalid": (
-        N_("The provider profile {path} has {count} mistake(s)."),
+        COUNTED["profile.invalid"].singular,
         N_("Fix each field in the list; `request-composer profile schema` prints what every field accepts."),
     ),
     "profile.too_new": (
@@ -430,7 +448,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- command line: composer.compose, composer.provenance, composer.mail_setup --
     "history.ambiguous": (
-        N_("“{id}” matches {count} sent requests."),
+        COUNTED["history.ambiguous"].singular,
         N_("Type more of the request's id, or its whole reference code."),
     ),
     "bundle.profile_mismatch": (
@@ -458,7 +476,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("Its questions are: {names}. Set --field category=... first."),
     ),
     "cli.not_ready": (
-        N_("The request cannot be sent yet: {count} thing(s) to fix."),
+        COUNTED["cli.not_ready"].singular,
         N_("Fix each one in the list, the same as the form asks, then run the command again."),
     ),
     "cli.output_missing": (
@@ -488,6 +506,11 @@ def describe(code: str, params: dict[str, Any] | None = None) -> tuple[str, str]
     """The translated sentence and "what to do next" for an error ``code``."""
     message, next_step = MESSAGES.get(code, MESSAGES["internal"])
     values = _SafeDict(params or {})
+    counted, count = COUNTED.get(code), values.get("count")
+    if counted is not None and isinstance(count, int):
+        return ngettext(counted.singular, counted.plural, count).format_map(values), _(next_step).format_map(
+            values
+        )
     return _(message).format_map(values), _(next_step).format_map(values)
 
 

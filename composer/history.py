@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from composer.errors import ComposerError
 from composer.model import Receipt, Request
 from composer.profile import ProviderProfile
+from composer.rendered import RenderedRequest
 from composer.store import Store
 
 __all__ = [
@@ -57,14 +58,26 @@ class HistoryMessage:
     receipt: Receipt
 
 
-def record(db: sqlite3.Connection, request: Request, profile: ProviderProfile, receipt: Receipt) -> None:
-    """Add a sent request (inside the caller's transaction, with the outbox update)."""
-    from composer.render import render_text
+def record(
+    db: sqlite3.Connection,
+    request: Request,
+    profile: ProviderProfile,
+    receipt: Receipt,
+    *,
+    rendered: RenderedRequest | None = None,
+) -> None:
+    """Add a sent request (inside the caller's transaction, with the outbox update).
 
+    ``rendered`` is the text that was sent (kept, and searched); without it
+    the request is rendered now in the provider's language.
+    """
+    from composer.rendered import render_request
+
+    rendered = rendered or render_request(request, profile)
     sent = request.model_copy(update={"receipt": receipt})
     db.execute(
         "INSERT OR REPLACE INTO history(request_id, title, domain, category, reference, channel,"
-        " sent_at, profile, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " sent_at, profile, body, rendered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             request.id,
             request.title(),
@@ -75,6 +88,7 @@ def record(db: sqlite3.Connection, request: Request, profile: ProviderProfile, r
             receipt.sent_at.astimezone(UTC).isoformat(timespec="microseconds"),
             profile.model_dump_json(),
             sent.model_dump_json(),
+            rendered.model_dump_json(),
         ),
     )
     db.execute("DELETE FROM history_fts WHERE request_id = ?", (request.id,))
@@ -84,7 +98,7 @@ def record(db: sqlite3.Connection, request: Request, profile: ProviderProfile, r
             request.id,
             request.domain,
             _category_words(request, profile),
-            render_text(request, profile),
+            rendered.text,
             receipt.reference,
         ),
     )
@@ -150,6 +164,23 @@ def get(store: Store, request_id: str) -> tuple[Request, ProviderProfile] | None
         Request.model_validate_json(rows[0]["body"]),
         ProviderProfile.model_validate_json(rows[0]["profile"]),
     )
+
+
+def sent_text(store: Store, request_id: str) -> str | None:
+    """The text that was sent for ``request_id``, as it left (None: not in the history).
+
+    A request sent by a version that did not keep it is rendered again, in
+    its provider's language.
+    """
+    rows = store.query("SELECT body, profile, rendered FROM history WHERE request_id = ?", (request_id,))
+    if not rows:
+        return None
+    if rows[0]["rendered"]:
+        return RenderedRequest.model_validate_json(rows[0]["rendered"]).text
+    from composer.render import render_text
+
+    found = get(store, request_id)
+    return render_text(*found) if found else None
 
 
 def messages(store: Store, request_id: str) -> list[HistoryMessage]:

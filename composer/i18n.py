@@ -8,6 +8,16 @@ that no build step is needed.
 
 The UI registers a callback with :func:`on_language_changed` and re-translates
 its widgets live when the user picks another language.
+
+The request's text is not written in the user's language but in the
+provider's, whatever the window shows (see :mod:`composer.rendered`). A
+:class:`Catalogue` is one language's translations; :func:`catalogue` gives
+the one of any language, and inside ``with translating(language):`` every
+``_()``, ``ngettext()`` and :func:`current_language` of this thread (and
+only this thread: a :class:`~contextvars.ContextVar`) answers in that
+language, so the code a rendering calls (labels, hints, findings, the
+profile's own texts) follows without a global switch that the window or the
+outbox worker could see half-way.
 """
 
 from __future__ import annotations
@@ -16,30 +26,78 @@ import ast
 import locale
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import NamedTuple
 
 from composer.resources import resource_path
 
 __all__ = [
     "N_",
+    "Catalogue",
+    "N_plural",
+    "Plural",
     "_",
     "available_languages",
+    "catalogue",
     "current_language",
     "language_name",
     "ngettext",
     "on_language_changed",
     "set_language",
     "system_language",
+    "translating",
 ]
 
 DEFAULT_LANGUAGE = "en"
 
 _lock = threading.Lock()
-_catalog: dict[str, str] = {}
-_plural_catalog: dict[str, list[str]] = {}
-_language = DEFAULT_LANGUAGE
 _listeners: list[Callable[[str], None]] = []
+
+
+class Catalogue:
+    """The translations of one language, to be used explicitly or as the current ones.
+
+    Args:
+        language: the language code (``en`` has no entries: the code's own words).
+        singles: msgid -> translation.
+        plurals: msgid -> the translated plural forms, in the language's CLDR order.
+    """
+
+    def __init__(
+        self,
+        language: str,
+        singles: dict[str, str] | None = None,
+        plurals: dict[str, list[str]] | None = None,
+    ) -> None:
+        self.language = language
+        self._singles = dict(singles or {})
+        self._plurals = dict(plurals or {})
+
+    def gettext(self, message: str) -> str:
+        """``message`` in this language (the English itself when there is no translation)."""
+        return self._singles.get(message) or message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form of a message that fits the count ``n`` in this language."""
+        forms = self._plurals.get(singular)
+        if forms:
+            index = _plural_index(self.language, n)
+            if index < len(forms) and forms[index]:
+                return forms[index]
+        return singular if n == 1 else plural
+
+
+_global = Catalogue(DEFAULT_LANGUAGE)
+_active: ContextVar[Catalogue | None] = ContextVar("composer_translation", default=None)
+_cache: dict[str, Catalogue] = {}
+
+
+def _translation() -> Catalogue:
+    return _active.get() or _global
+
 
 # Endonyms, so that a user can find their language whatever is shown now.
 _LANGUAGE_NAMES = {
@@ -56,19 +114,26 @@ def N_(message: str) -> str:
     return message
 
 
+class Plural(NamedTuple):
+    """A message whose words depend on a count, marked in a table (see :func:`N_plural`)."""
+
+    singular: str
+    plural: str
+
+
+def N_plural(singular: str, plural: str) -> Plural:
+    """Mark a singular and plural pair for translation (extracted as one ``msgid_plural`` entry)."""
+    return Plural(singular, plural)
+
+
 def _(message: str) -> str:
-    """Translate ``message`` into the current language."""
-    return _catalog.get(message) or message
+    """Translate ``message`` into the current language (see :func:`translating`)."""
+    return _translation().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Translate a message that depends on a count."""
-    forms = _plural_catalog.get(singular)
-    if forms:
-        index = _plural_index(_language, n)
-        if index < len(forms) and forms[index]:
-            return forms[index]
-    return singular if n == 1 else plural
+    return _translation().ngettext(singular, plural, n)
 
 
 def _plural_index(language: str, n: int) -> int:
@@ -96,7 +161,51 @@ def language_name(code: str) -> str:
 
 
 def current_language() -> str:
-    return _language
+    """The language ``_()`` translates into here: the window's, or the one :func:`translating` set."""
+    return _translation().language
+
+
+def _load(code: str) -> Catalogue:
+    """The catalogue of ``code`` read from its ``.po`` file (English's, empty, when there is none)."""
+    path = locale_dir() / f"{code}.po"
+    if code == DEFAULT_LANGUAGE or not path.is_file():
+        return Catalogue(DEFAULT_LANGUAGE)
+    singles, plurals = parse_po(path.read_text(encoding="utf-8"))
+    return Catalogue(code, singles, plurals)
+
+
+def catalogue(code: str) -> Catalogue:
+    """The translations of language ``code`` (``hr``, ``pt-BR`` falls back to ``pt``), read once.
+
+    A language without a catalogue gives English: a request to a provider
+    whose language the app does not speak is written in English, with the
+    provider's own texts still in its language.
+    """
+    wanted = code.lower()
+    found = _cache.get(wanted)
+    if found is None:
+        found = _load(wanted)
+        if found.language == DEFAULT_LANGUAGE and "-" in wanted:
+            found = _load(wanted.split("-")[0])
+        with _lock:
+            found = _cache.setdefault(wanted, found)
+    return found
+
+
+@contextmanager
+def translating(language: str | Catalogue) -> Iterator[Catalogue]:
+    """Within this block, this thread translates into ``language`` (the window keeps its own).
+
+    Used to render the request in the provider's language: labels, hints,
+    findings and the profile's texts all follow, because each asks
+    :func:`_` or :func:`current_language`.
+    """
+    chosen = language if isinstance(language, Catalogue) else catalogue(language)
+    token = _active.set(chosen)
+    try:
+        yield chosen
+    finally:
+        _active.reset(token)
 
 
 def system_language() -> str:
@@ -120,21 +229,12 @@ def set_language(code: str | None = None) -> str:
     A language without a catalogue falls back to English. Returns the language
     actually in use.
     """
-    global _language
-    wanted = (code or system_language()).lower()
-    path = locale_dir() / f"{wanted}.po"
-    catalog: dict[str, str] = {}
-    plurals: dict[str, list[str]] = {}
-    if wanted != DEFAULT_LANGUAGE and path.is_file():
-        catalog, plurals = parse_po(path.read_text(encoding="utf-8"))
-    else:
-        wanted = DEFAULT_LANGUAGE
+    global _global
+    loaded = _load((code or system_language()).lower())  # read again: a catalogue may have changed
+    wanted = loaded.language
     with _lock:
-        _catalog.clear()
-        _catalog.update(catalog)
-        _plural_catalog.clear()
-        _plural_catalog.update(plurals)
-        _language = wanted
+        _global = loaded
+        _cache[wanted] = loaded
         listeners = list(_listeners)
     for listener in listeners:
         listener(wanted)

@@ -1,9 +1,11 @@
 """The outbox's data: entries, their states, and the log of every attempt.
 
 An entry is written before the first byte leaves the machine and carries all
-it needs to be sent after a restart: the request, a snapshot of the provider
-profile, the channel it is at in the profile's fallback chain and the
-idempotency key every attempt sends. States::
+it needs to be sent after a restart: the request, its subject and text as
+rendered at Send in the provider's language (:mod:`composer.rendered`: every
+attempt sends exactly these), a snapshot of the provider profile, the
+channel it is at in the profile's fallback chain and the idempotency key
+every attempt sends. States::
 
     pending ──claim──► sending ──► sent
        ▲                  │
@@ -46,6 +48,7 @@ from composer.channels.base import DeliveryError, FollowUp
 from composer.errors import ComposerError
 from composer.model import Attachment, Receipt, Request
 from composer.profile import Channel, ProviderProfile
+from composer.rendered import RenderedRequest
 from composer.settings import load_setting, save_setting
 from composer.store import Store
 
@@ -58,6 +61,7 @@ __all__ = [
     "list_attempts",
     "list_entries",
     "load_setting",
+    "rendered_for",
     "resend_is_safe",
     "save_setting",
 ]
@@ -78,7 +82,12 @@ class EntryKind(StrEnum):
 
 @dataclass(frozen=True)
 class OutboxEntry:
-    """One request (or follow-up) on its way out."""
+    """One request (or follow-up) on its way out.
+
+    ``rendered`` is the text rendered at Send (for a follow-up: the original
+    request's, whose subject it answers); None only for an entry written by
+    a version that did not store it (see :func:`rendered_for`).
+    """
 
     id: str
     request_id: str
@@ -98,6 +107,7 @@ class OutboxEntry:
     profile: ProviderProfile
     follow_up: FollowUp | None
     receipt: Receipt | None
+    rendered: RenderedRequest | None = None
 
     @property
     def channel(self) -> Channel | None:
@@ -174,6 +184,7 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         profile=ProviderProfile.model_validate_json(row["profile"]),
         follow_up=follow_up,
         receipt=Receipt.model_validate_json(row["receipt"]) if row["receipt"] else None,
+        rendered=RenderedRequest.model_validate_json(row["rendered"]) if row["rendered"] else None,
     )
 
 
@@ -237,10 +248,15 @@ def insert_entry(
     profile: ProviderProfile,
     *,
     follow_up: FollowUp | None = None,
+    rendered: RenderedRequest | None = None,
     remove_draft: bool = False,
     now: datetime | None = None,
 ) -> OutboxEntry:
     """Write an entry (idempotent for a new request: an existing entry is returned).
+
+    ``rendered`` is the text the user reviewed; without it the request is
+    rendered here, once, in the provider's language. For a follow-up it is
+    the original's text as it was sent (its stored one when there is one).
 
     Raises:
         ComposerError: ``attachment.missing``, ``outbox.no_channel``.
@@ -248,6 +264,13 @@ def insert_entry(
     if not profile.channels:
         raise ComposerError("outbox.no_channel", provider=profile.provider.name)
     check_attachments(store, follow_up.attachments if follow_up else request.attachments)
+    if rendered is None and follow_up is not None:
+        original = entry_for_request(store, request.id)
+        rendered = original.rendered if original is not None else None
+    if rendered is None:
+        from composer.rendered import render_request
+
+        rendered = render_request(request, profile)
     moment = _ts(now or now_utc())
     entry_id = uuid.uuid4().hex
     kind = EntryKind.FOLLOW_UP if follow_up else EntryKind.REQUEST
@@ -270,8 +293,8 @@ def insert_entry(
         else:
             db.execute(
                 "INSERT INTO outbox(id, request_id, kind, state, idempotency_key, next_attempt_at,"
-                " created_at, updated_at, request, profile, follow_up)"
-                " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
+                " created_at, updated_at, request, profile, follow_up, rendered)"
+                " VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     entry_id,
                     request.id,
@@ -283,6 +306,7 @@ def insert_entry(
                     request.model_dump_json(),
                     profile.model_dump_json(),
                     follow_json,
+                    rendered.model_dump_json(),
                 ),
             )
             if remove_draft:
@@ -290,6 +314,26 @@ def insert_entry(
     entry = get_entry(store, entry_id)
     assert entry is not None
     return entry
+
+
+def rendered_for(store: Store, entry: OutboxEntry) -> RenderedRequest:
+    """The text ``entry`` sends: the stored one, or (an entry from before) rendered now and kept.
+
+    Rendered in the provider's language and written to the entry before it
+    is returned, so that this try and every later one send the same bytes.
+    """
+    if entry.rendered is not None:
+        return entry.rendered
+    from composer.rendered import render_request
+
+    rendered = render_request(entry.request, entry.profile)
+    with store.transaction() as db:
+        db.execute(
+            "UPDATE outbox SET rendered = ? WHERE id = ? AND rendered = ''",
+            (rendered.model_dump_json(), entry.id),
+        )
+        row = db.execute("SELECT rendered FROM outbox WHERE id = ?", (entry.id,)).fetchone()
+    return RenderedRequest.model_validate_json(row[0]) if row and row[0] else rendered
 
 
 # -- claiming and recovery ---------------------------------------------------

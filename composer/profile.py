@@ -335,7 +335,9 @@ class ProviderProfile(BaseModel):
             merged = {item["id"]: dict(item) for item in builtin_category_data()}
         hidden: set[str] = set()
         for entry in self.categories:
-            changes = entry.model_dump(exclude_unset=True, by_alias=True, exclude={"hidden"})
+            changes = entry.model_dump(
+                exclude_unset=True, exclude_none=True, by_alias=True, exclude={"hidden"}
+            )
             merged.setdefault(entry.id, {}).update(changes)
             if entry.hidden:
                 hidden.add(entry.id)

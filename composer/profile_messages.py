@@ -123,14 +123,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "plan.two_defaults": (
         N_("More than one plan says default = true."),
-        N_("Mark only the plan users have unless they say otherwise."),
+        N_("Write default = true on one plan only: the one users have until they choose another."),
     ),
     "category.no_label": (
         N_("The new category “{value}” has no label."),
         N_('A category that is not built in needs a label, like label = "WordPress".'),
     ),
     "hours.empty": (
-        N_("The opening window opens and closes at {value}."),
+        N_("These hours start and end at the same time ({value})."),
         N_('Write different times; for the whole day write opens = "00:00", closes = "24:00".'),
     ),
     "hours.both": (

@@ -1,7 +1,12 @@
 """The request as people and programs read it: plain text, JSON, a zip bundle.
 
 :func:`render_text` is what a support agent reads first, and exactly what the
-review step shows and what the e-mail body carries. :func:`render_json` is the
+review step shows and what the e-mail body carries. It is written in the
+language it is given, by default the provider's (:func:`request_language`),
+whatever language the window is in: the customer's own words are left as
+typed; labels, hints, findings and the profile's texts are in that language
+(:func:`composer.i18n.translating`). :mod:`composer.rendered` renders it once,
+at Send, for the outbox. :func:`render_json` is the
 model with a schema version, for helpdesks and for loading back.
 :func:`write_bundle` and :func:`read_bundle` save and restore a whole request
 with its attachments as one zip file.
@@ -24,7 +29,7 @@ from pydantic import ValidationError as PydanticValidationError
 from composer import __version__
 from composer.answers import answer_text
 from composer.errors import BundleError
-from composer.i18n import N_, _
+from composer.i18n import N_, _, translating
 from composer.model import (
     ROLE_LABELS,
     SCHEMA_VERSION,
@@ -39,6 +44,7 @@ from composer.model import (
 from composer.policy import priority_for
 from composer.profile import ProviderProfile
 from composer.provenance import provider_record
+from composer.rendered import request_language
 from composer.scrub_request import scrub_request
 from composer.triage import explain_error, hint_meaning
 
@@ -51,11 +57,20 @@ __all__ = [
     "render_json",
     "render_subject",
     "render_text",
+    "request_language",
     "write_bundle",
 ]
 
 BUNDLE_FORMAT = "request-composer/bundle"
 WIDTH = 16
+# the words the checks step uses, so the agent reads the same as the customer saw
+_SEVERITY_WORDS = {
+    Severity.CRITICAL: N_("Serious problem"),
+    Severity.PROBLEM: N_("Problem"),
+    Severity.WARNING: N_("Worth a look"),
+    Severity.INFO: N_("Good to know"),
+    Severity.OK: N_("Fine"),
+}
 
 
 def human_size(size: int) -> str:
@@ -83,8 +98,19 @@ def _block(text: str, indent: str = "    ") -> list[str]:
     return [indent + line if line.strip() else "" for line in text.strip("\n").splitlines()]
 
 
-def render_subject(request: Request, profile: ProviderProfile) -> str:
-    """A subject line: category, domain and the one-line summary (without passwords)."""
+def render_subject(request: Request, profile: ProviderProfile, *, language: str | None = None) -> str:
+    """A subject line: category, domain and the one-line summary (without passwords).
+
+    Args:
+        request: the request.
+        profile: the provider it goes to.
+        language: the language of the words the app adds; the provider's by default.
+    """
+    with translating(language or request_language(profile)):
+        return _subject(request, profile)
+
+
+def _subject(request: Request, profile: ProviderProfile) -> str:
     request = scrub_request(request)
     category = profile.category(request.category)
     parts = []
@@ -104,11 +130,22 @@ def _plan_name(profile: ProviderProfile, plan_id: str) -> str:
     return profile.text(plan.name) if plan is not None else ""
 
 
-def render_text(request: Request, profile: ProviderProfile) -> str:
+def render_text(request: Request, profile: ProviderProfile, *, language: str | None = None) -> str:
     """The request as a support agent reads it: every fact, in a fixed order.
 
     Passwords typed into any field are removed first (:mod:`composer.scrub_request`).
+
+    Args:
+        request: the request.
+        profile: the provider it goes to.
+        language: the language of everything but the customer's own words;
+            the provider's (:func:`request_language`) by default.
     """
+    with translating(language or request_language(profile)):
+        return _text(request, profile)
+
+
+def _text(request: Request, profile: ProviderProfile) -> str:
     request = scrub_request(request)
     lines: list[str] = []
     title = _("Support request for {provider}").format(provider=profile.provider.name)
@@ -122,13 +159,16 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
     if priority is not None and priority.target:
         urgency += " " + _("(expected answer: {response})").format(response=priority.target)
     lines.append(_line(N_("Urgency"), urgency))
+    if priority is not None and priority.label:
+        lines.append(_line(N_("Priority tier"), priority.label))
     if request.follows_up:
         lines.append(_line(N_("Follows up"), request.follows_up))
     if request.prepared_by is not None:
         prepared = request.prepared_by
         who = ", ".join(part for part in (prepared.staff, prepared.provider) if part)
         stamp = prepared.issued_at.strftime("%Y-%m-%d %H:%M UTC")
-        lines.append(_line(N_("Prepared by"), f"{who} ({stamp}, key {prepared.key})"))
+        signed = _("{who} ({stamp}, key {key})").format(who=who, stamp=stamp, key=prepared.key)
+        lines.append(_line(N_("Prepared by"), signed))
 
     requester = request.requester
     lines += ["", _("Who is asking")]
@@ -202,12 +242,14 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
         lines += _block(request.tried)
 
     if request.report is not None:
+        from composer.diagnostics.findings import retranslate
+
         lines += ["", _("Checks made from the customer's network")]
-        findings = sorted(request.report.findings, key=lambda f: -f.severity.rank)
+        findings = sorted((retranslate(f) for f in request.report.findings), key=lambda f: -f.severity.rank)
         for finding in findings:
             if finding.severity in {Severity.OK, Severity.INFO}:
                 continue
-            lines.append(f"  [{finding.severity.value}] {finding.title} ({finding.code})")
+            lines.append(f"  [{_(_SEVERITY_WORDS[finding.severity])}] {finding.title} ({finding.code})")
             if finding.detail:
                 lines += _block(finding.detail, "      ")
         good = [f for f in findings if f.severity in {Severity.OK, Severity.INFO}]
@@ -281,8 +323,13 @@ def atomic_file(target: Path, *, prefix: str) -> Iterator[IO[bytes]]:
         raise
 
 
-def write_bundle(request: Request, profile: ProviderProfile, store: Store, target: Path) -> Path:
+def write_bundle(
+    request: Request, profile: ProviderProfile, store: Store, target: Path, *, text: str | None = None
+) -> Path:
     """Save the request, its text and its attachments as one zip file, atomically.
+
+    ``text`` is the request's text as rendered at Send (the outbox's); without
+    it the text is rendered now, in the provider's language.
 
     ``request.json`` also records the provider it was made for
     (:func:`composer.provenance.provider_record`), so that sending it later
@@ -303,7 +350,7 @@ def write_bundle(request: Request, profile: ProviderProfile, store: Store, targe
             atomic_file(target, prefix=".request-") as temp,
             zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
         ):
-            bundle.writestr("request.txt", render_text(request, profile))
+            bundle.writestr("request.txt", text if text is not None else render_text(request, profile))
             provider = {"provider": provider_record(profile)}
             bundle.writestr("request.json", render_json(request, extra=provider))
             if request.report is not None:

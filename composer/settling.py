@@ -77,7 +77,7 @@ def look_for(entry: OutboxEntry) -> str:
     from composer.render import render_subject
 
     tag = getattr(entry.channel, "subject_tag", "")
-    subject = render_subject(entry.request, entry.profile)
+    subject = entry.rendered.subject if entry.rendered else render_subject(entry.request, entry.profile)
     provider = entry.profile.provider.name
     if tag:
         return _(

@@ -129,6 +129,12 @@ MIGRATIONS: list[str] = [
         tokenize = 'unicode61 remove_diacritics 2'
     );
     """,
+    # 4: the request's text as rendered at Send, in the provider's language
+    # (composer.rendered): what every retry sends and what the history shows
+    """
+    ALTER TABLE outbox ADD COLUMN rendered TEXT NOT NULL DEFAULT '';
+    ALTER TABLE history ADD COLUMN rendered TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 

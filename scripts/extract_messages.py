@@ -1,7 +1,7 @@
 """Collects every translatable string into resources/locale/messages.pot.
 
 Strings are the first argument of ``_()`` and ``N_()``, and the singular and
-plural of ``ngettext()`` (a ``msgid``/``msgid_plural`` entry), in
+plural of ``ngettext()`` and ``N_plural()`` (a ``msgid``/``msgid_plural`` entry), in
 ``composer/`` (core and UI), and the labels, descriptions, questions and
 options of the built-in categories. Run it after changing strings;
 ``tests/core/test_i18n.py`` fails while the template is out of date.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "resources" / "locale" / "messages.pot"
-FUNCTIONS = {"_", "N_", "ngettext"}
+FUNCTIONS = {"_", "N_", "ngettext", "N_plural"}
 
 
 def python_messages() -> tuple[dict[str, list[str]], dict[str, str]]:
@@ -45,7 +45,7 @@ def python_messages() -> tuple[dict[str, list[str]], dict[str, str]]:
                 if where not in places:
                     places.append(where)
                 if (
-                    node.func.id == "ngettext"
+                    node.func.id in {"ngettext", "N_plural"}
                     and len(node.args) > 1
                     and isinstance(node.args[1], ast.Constant)
                     and isinstance(node.args[1].value, str)

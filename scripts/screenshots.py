@@ -2,7 +2,9 @@
 
 Run: .venv/bin/python scripts/screenshots.py  (no display needed: Qt renders offscreen)
      .venv/bin/python scripts/screenshots.py --language hr   (the steps in Croatian,
-     filled in by a Croatian customer, into docs/screenshots/hr/; el and ru likewise)
+     filled in by a Croatian customer for a provider that reads Croatian, into
+     docs/screenshots/hr/, and the review of the same request to a provider that
+     reads English, with the switch to the customer's language; el and ru likewise)
 
 The checks run for real against the loopback test bed of
 tests/servers/diagnostics_bed.py, so the checks step shows a real report of a
@@ -330,6 +332,17 @@ def prepared_and_related(store: Store, demo: ProviderProfile) -> None:
     offer.close()
 
 
+def review_in_another_language(store: Store, demo: ProviderProfile, request: Request) -> None:
+    """The review when the provider reads English: the text that leaves, which language it is, the switch."""
+    window = MainWindow(demo, store, auto_checks=False)
+    window.resize(1000, 760)
+    window.show()
+    window.controller.load(request)
+    window.go(len(window.steps) - 1)
+    save(window, "07-review-sent-in-english.png")
+    window.close()
+
+
 def main() -> int:
     import argparse
 
@@ -352,6 +365,9 @@ def main() -> int:
         store = Store(Path(folder) / "data")
         demo = load_profile()
         profile = demo.model_copy(update={"expected": bed.profile.expected})
+        if language != "en":  # a provider of the customer's country, whose agents read their language
+            local = profile.provider.model_copy(update={"languages": [language, "en"]})
+            profile = profile.model_copy(update={"provider": local})
         window = MainWindow(profile, store, auto_checks=False, diagnostics=bed.settings)
         window.resize(1000, 760)
         window.show()
@@ -368,7 +384,10 @@ def main() -> int:
         dialog.show()
         save(dialog, "drafts.png")
         dialog.close()
+        request = window.controller.request
         window.close()
+        if language != "en":
+            review_in_another_language(store, demo, request)
         if language == "en":
             send_and_follow(app, store, profile)
             email_cut_off(app, store, profile)

@@ -27,6 +27,7 @@ from composer.model import Attachment, Receipt, Request
 
 if TYPE_CHECKING:
     from composer.profile import ProviderProfile
+    from composer.rendered import RenderedRequest
 
 __all__ = [
     "Channel",
@@ -106,6 +107,10 @@ class SendContext:
             (the final dot of SMTP's DATA, the end of an upload); it records
             "the body may be out" durably, so a try cut off after it is never
             resent blindly. When it raises, nothing more is written.
+        rendered: the subject and text rendered at Send in the provider's
+            language (:mod:`composer.rendered`), sent as they are; for a
+            follow-up, the original's. None: the channel renders them itself
+            (only callers outside the outbox).
     """
 
     profile: ProviderProfile
@@ -113,6 +118,7 @@ class SendContext:
     progress: ProgressCallback | None = None
     original: Request | None = None
     body_leaving: Callable[[], None] | None = None
+    rendered: RenderedRequest | None = None
 
 
 class Channel(Protocol):

@@ -1,7 +1,8 @@
 """The e-mail channel: the request as a readable message, sent through the user's SMTP server.
 
-The body is :func:`composer.render.render_text`, exactly what the review step
-showed; the diagnostics travel as ``diagnostics.json`` and the attachments as
+The subject and body are those rendered at Send in the provider's language
+and stored in the outbox (:mod:`composer.rendered`), exactly what the review
+step showed, the same on every retry; the diagnostics travel as ``diagnostics.json`` and the attachments as
 they are. ``From`` is the requester, so the helpdesk answers them and can
 check that the administrator address asked for a change
 (:func:`admin_address_warning`). The ``Message-ID`` is made from the outbox
@@ -44,6 +45,7 @@ from composer.i18n import N_
 from composer.mediatypes import media_type_for
 from composer.model import Attachment, Receipt, Request, Role, normalise_domain
 from composer.profile import ProviderProfile
+from composer.rendered import RenderedRequest
 from composer.settings import load_setting, save_setting
 from composer.store import Store
 
@@ -142,22 +144,28 @@ def build_message(
     to: str,
     idempotency_key: str,
     attachment_path: Callable[[Attachment], Path],
+    rendered: RenderedRequest | None = None,
 ) -> EmailMessage:
     """The MIME message of a new request.
+
+    ``rendered`` is the subject and text stored at Send (the outbox's), sent
+    as they are; without it they are rendered now in the provider's language.
 
     Raises:
         DeliveryError: ``attachment.missing`` (REJECTED).
     """
-    from composer.render import render_subject, render_text
+    from composer.rendered import render_request
 
+    rendered = rendered or render_request(request, profile)
     message = EmailMessage(policy=SMTP)
     message["From"] = _sender(request)
     message["To"] = to
-    message["Subject"] = render_subject(request, profile)
+    message["Subject"] = rendered.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id_for(idempotency_key, request.requester.email)
     message["X-Request-Composer-Id"] = request.id
-    message.set_content(render_text(request, profile), subtype="plain", charset="utf-8")
+    message.set_content(rendered.text, subtype="plain", charset="utf-8")
+    message["Content-Language"] = rendered.language  # moves with the text part when files follow
     if request.report is not None:
         message.add_attachment(
             request.report.model_dump_json(indent=2).encode("utf-8"),
@@ -178,8 +186,12 @@ def build_follow_up(
     subject_tag: str,
     idempotency_key: str,
     attachment_path: Callable[[Attachment], Path],
+    rendered: RenderedRequest | None = None,
 ) -> EmailMessage:
     """The MIME message of a follow-up, threaded to the original.
+
+    Its subject answers the original's as it was sent (``rendered``, the
+    outbox's), whatever language the window is in now.
 
     Raises:
         DeliveryError: ``attachment.missing`` (REJECTED).
@@ -188,7 +200,8 @@ def build_follow_up(
 
     receipt = original.receipt
     reference = receipt.reference if receipt else ""
-    subject = tagged_subject(render_subject(original, profile), subject_tag, reference)
+    sent_subject = rendered.subject if rendered else render_subject(original, profile)
+    subject = tagged_subject(sent_subject, subject_tag, reference)
     message = EmailMessage(policy=SMTP)
     message["From"] = _sender(original)
     message["To"] = to
@@ -251,6 +264,7 @@ class EmailChannel:
             to=self.to,
             idempotency_key=context.idempotency_key,
             attachment_path=self._attachment_path,
+            rendered=context.rendered,
         )
         self._deliver(message, request.requester.email, context)
         return Receipt(
@@ -276,6 +290,7 @@ class EmailChannel:
             subject_tag=self.subject_tag,
             idempotency_key=context.idempotency_key,
             attachment_path=self._attachment_path,
+            rendered=context.rendered,
         )
         self._deliver(message, original.requester.email, context)
         reference = original.receipt.reference if original.receipt else ""

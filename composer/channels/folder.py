@@ -57,7 +57,9 @@ class FolderChannel:
         from composer.render import write_bundle
 
         try:
-            path = write_bundle(request, context.profile, self._store, self.folder / bundle_name(request))
+            text = context.rendered.text if context.rendered else None
+            target = self.folder / bundle_name(request)
+            path = write_bundle(request, context.profile, self._store, target, text=text)
         except ComposerError as exc:
             raise DeliveryError(exc.code, kind=FailureKind.CONFIG, **exc.params) from None
         return Receipt(channel=self.name, sent_at=datetime.now(UTC), url=path.resolve().as_uri())

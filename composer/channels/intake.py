@@ -248,10 +248,13 @@ class IntakeChannel:
         Raises:
             DeliveryError: see :meth:`IntakeClient.create_request`.
         """
-        from composer.render import render_json, render_text
+        from composer.render import render_json
+        from composer.rendered import render_request
 
         files = self._files(request.attachments)
-        document = render_json(request, text=render_text(request, context.profile))
+        rendered = context.rendered or render_request(request, context.profile)
+        extra = {"subject": rendered.subject, "language": rendered.language}
+        document = render_json(request, text=rendered.text, extra=extra)
         with self._client(request) as client:
             created = client.create_request(
                 document,

@@ -420,15 +420,12 @@ class DeliveryController(QObject):
         """The sent text of a request and its follow-ups (``history.not_found`` if it is gone)."""
 
         def load(_worker: OutboxWorker) -> HistoryDetail:
-            from composer.render import render_text
-
             found = history.get(self.store, request_id)
-            if found is None:
+            text = history.sent_text(self.store, request_id)
+            if found is None or text is None:
                 raise ComposerError("history.not_found", id=request_id)
             request, profile = found
-            return HistoryDetail(
-                request, profile, render_text(request, profile), history.messages(self.store, request_id)
-            )
+            return HistoryDetail(request, profile, text, history.messages(self.store, request_id))
 
         self.run(load, on_result=on_result, **callbacks)
 

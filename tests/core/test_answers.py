@@ -37,7 +37,7 @@ def test_a_greek_request_shows_the_choice_in_greek() -> None:
     stored = option_id("Only from Gmail / Outlook.com senders")
     request = good_mail_request().model_copy(update={"answers": {"from_whom": stored, "bounce": "yes"}})
     i18n.set_language("el")
-    text = render_text(request, load_profile())
+    text = render_text(request, load_profile(), language="el")  # a request in Greek
     assert "Μόνο από αποστολείς Gmail / Outlook.com" in text
     assert "Only from Gmail" not in text
     assert answer_text(question, stored) == "Μόνο από αποστολείς Gmail / Outlook.com"

@@ -232,9 +232,11 @@ def test_the_request_names_the_plan_the_user_picked() -> None:
     from composer.render import render_text
 
     profile = example("webarting-istanet")
-    text = render_text(Request(plan="plus", category="wordpress"), profile)
-    assert "+Plus support" in text
-    assert "Support plan" not in render_text(Request(category="wordpress"), profile)
+    text = render_text(Request(plan="plus", category="wordpress"), profile)  # in Greek, the provider's
+    assert "Υποστήριξη +Plus" in text
+    english = render_text(Request(plan="plus", category="wordpress"), profile, language="en")
+    assert "+Plus support" in english
+    assert "Support plan" not in render_text(Request(category="wordpress"), profile, language="en")
 
 
 def test_the_coach_compares_the_sender_with_the_administrator_address() -> None:
@@ -258,6 +260,7 @@ def test_the_request_text_gives_the_target_of_the_users_plan() -> None:
     from composer.render import render_text
 
     profile = example("clickmedia")
-    assert "(expected answer: within 1 week of receipt)" in render_text(Request(urgency=Urgency.LOW), profile)
-    sla = render_text(Request(plan="sla", urgency=Urgency.LOW), profile)
+    low = render_text(Request(urgency=Urgency.LOW), profile, language="en")
+    assert "(expected answer: within 1 week of receipt)" in low
+    sla = render_text(Request(plan="sla", urgency=Urgency.LOW), profile, language="en")
     assert "(expected answer: every request as first priority)" in sla

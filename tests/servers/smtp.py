@@ -2,8 +2,9 @@
 
 Certificates are minted by ``trustme``; :attr:`SmtpServer.ca` is the CA to
 trust. Messages that arrive are kept in :attr:`SmtpServer.messages` with
-their envelope. ``faults`` makes the next DATA commands fail: ``"451"``
-(temporary), ``"554"`` (rejected). ``security="none"`` serves plain SMTP
+their envelope; those a fault refused, in :attr:`SmtpServer.refused`.
+``faults`` makes the next DATA commands fail: ``"451"`` (temporary),
+``"554"`` (rejected). ``security="none"`` serves plain SMTP
 without AUTH (loopback only), so a proxy can watch the protocol.
 """
 
@@ -52,13 +53,16 @@ class _Handler:
     async def handle_DATA(self, smtp: SMTP, session: Session, envelope: Envelope) -> str:
         with self.server.lock:
             fault = self.server.faults.pop(0) if self.server.faults else ""
+        content = envelope.original_content or b""
+        assert isinstance(content, bytes)
+        received = Received(str(envelope.mail_from), list(envelope.rcpt_tos), content)
+        if fault in {"451", "554"}:
+            self.server.refused.append(received)
         if fault == "451":
             return "451 4.3.0 Try again later"
         if fault == "554":
             return "554 5.7.1 Message refused"
-        content = envelope.original_content or b""
-        assert isinstance(content, bytes)
-        self.server.messages.append(Received(str(envelope.mail_from), list(envelope.rcpt_tos), content))
+        self.server.messages.append(received)
         return "250 2.0.0 OK"
 
 
@@ -79,6 +83,7 @@ class SmtpServer:
         self.password = password
         self.ca = trustme.CA()
         self.messages: list[Received] = []
+        self.refused: list[Received] = []
         self.faults: list[str] = []
         self.auth_attempts: list[tuple[str, bool]] = []
         self.lock = threading.Lock()

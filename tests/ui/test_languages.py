@@ -8,7 +8,17 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from composer import i18n
@@ -159,13 +169,20 @@ def _texts_on_screen(window: MainWindow) -> set[str]:
     return {text for text in texts if text.strip()}
 
 
-@pytest.mark.parametrize("language", ["el", "hr", "ru"])
-def test_no_english_is_left_on_any_step(qtbot: QtBot, window: MainWindow, language: str) -> None:
-    """A string the template knows shows translated: a missing catalogue entry or a missing _() fails."""
+def _english_on_screen(window: MainWindow, language: str) -> set[str]:
+    """Texts on the current step that are still the template's English (names people use excepted)."""
+    if language == "en":
+        return set()
     template = {entry.msgid for entry in parse_entries(TEMPLATE.read_text(encoding="utf-8"))[1]}
     same_in_every_language = {"OK", "IMAP", "POP3", "SSL/TLS", "STARTTLS", "Exchange / ActiveSync"}
     same_in_every_language |= {"FTP / SFTP", "Webmail", "Tablet"}  # names, or the word people use
     same_in_every_language |= {"el": {"&Domain"}}.get(language, set())  # Greek providers say "domain"
+    return {t for t in _texts_on_screen(window) if t in template and t not in same_in_every_language}
+
+
+@pytest.mark.parametrize("language", ["el", "hr", "ru"])
+def test_no_english_is_left_on_any_step(qtbot: QtBot, window: MainWindow, language: str) -> None:
+    """A string the template knows shows translated: a missing catalogue entry or a missing _() fails."""
     i18n.set_language(language)
     category = window.findChild(QComboBox, "field.category")
     assert category is not None
@@ -175,9 +192,7 @@ def test_no_english_is_left_on_any_step(qtbot: QtBot, window: MainWindow, langua
         category.setCurrentIndex(choice)
         for index in range(len(window.steps)):
             window.go(index)
-            for text in _texts_on_screen(window):
-                if text in template and text not in same_in_every_language:
-                    english.add(f"step {index + 1}: {text!r}")
+            english |= {f"step {index + 1}: {text!r}" for text in _english_on_screen(window, language)}
     assert sorted(english) == [], "\n".join(sorted(english))
 
 
@@ -232,8 +247,21 @@ WORDS = {
 def test_a_request_with_the_keyboard_alone_in_every_language(
     qtbot: QtBot, window: MainWindow, language: str
 ) -> None:
-    """Tab, the arrow keys, typing (pasting what is not ASCII) and Alt+N: the whole form in each language."""
-    from tests.ui.test_form import choose, field_of, focused, next_step, tab, type_text
+    """Tab, the arrow keys, typing (pasting what is not ASCII) and Alt+N: the whole form in each language.
+
+    On every step, with what was typed in it, no English the template knows is left on screen;
+    on the review, Space on the language switch shows the request in the user's language.
+    """
+    from tests.ui.test_form import choose, field_of, focused, tab, type_text
+    from tests.ui.test_form import next_step as alt_n
+
+    english: set[str] = set()
+
+    def next_step(qtbot: QtBot, window: MainWindow) -> None:
+        english.update(
+            f"step {window.pages.currentIndex() + 1}: {t!r}" for t in _english_on_screen(window, language)
+        )
+        alt_n(qtbot, window)
 
     i18n.set_language(language)
     summary, started, tried = WORDS[language]
@@ -281,6 +309,23 @@ def test_a_request_with_the_keyboard_alone_in_every_language(
     assert (request.summary, request.started_text, request.tried) == (summary, started, tried)
     assert request.category == "mail_receiving" and request.domain == "primjer.hr"
     assert request.started_at is not None and request.started_at.hour == 15
+    english |= {f"step 6: {t!r}" for t in _english_on_screen(window, language)}
+    assert sorted(english) == [], "\n".join(sorted(english))
+    text = window.findChild(QPlainTextEdit, "review.text")
+    switch = window.findChild(QCheckBox, "review.show_in_my_language")
+    assert text is not None and switch is not None
+    assert summary in text.toPlainText()  # the customer's words, in the provider's English request
+    assert switch.isVisible() is (language != "en")  # the demo provider reads English
+    if language != "en":
+        for _ in range(40):  # Tab on to the switch, as a keyboard user does
+            if focused() is switch:
+                break
+            tab(qtbot)
+        assert focused() is switch
+        qtbot.keyClick(switch, Qt.Key.Key_Space)
+        assert switch.isChecked()
+        assert i18n._("Who is asking") in text.toPlainText() and summary in text.toPlainText()
+        assert _english_on_screen(window, language) == set()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -1,10 +1,19 @@
-"""The last step: exactly the text that will leave the machine, what is still missing, and send."""
+"""The last step: exactly the text that will leave the machine, what is still missing, and send.
+
+The text is shown in the language the provider reads (the first of its
+``provider.languages``), which is the language it is sent in, rendered by the
+same :func:`composer.render.render_text` the outbox stores at Send. When the
+window is in another language, ``review.show_in_my_language`` shows it in
+the user's language instead, for reading only, and ``review.language_note``
+says which of the two leaves.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -15,11 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from composer.i18n import _, ngettext
+from composer.i18n import _, current_language, language_name, ngettext
 from composer.localefmt import format_size
 from composer.model import Attachment
 from composer.quality import advice_text
 from composer.render import render_text
+from composer.rendered import request_language
 from composer.triage import matching_articles
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
@@ -61,6 +71,16 @@ class ReviewStep(Step):
 
         self.text_title = QLabel()
         self.outer.addWidget(self.text_title)
+        language_row = QHBoxLayout()
+        self.language_note = QLabel()
+        self.language_note.setObjectName("review.language_note")
+        self.language_note.setWordWrap(True)
+        language_row.addWidget(self.language_note, 1)
+        self.show_in_my_language = QCheckBox()
+        self.show_in_my_language.setObjectName("review.show_in_my_language")
+        self.show_in_my_language.toggled.connect(lambda _on: self.refresh())
+        language_row.addWidget(self.show_in_my_language)
+        self.outer.addLayout(language_row)
         self.text = QPlainTextEdit()
         self.text.setObjectName("review.text")
         self.text.setReadOnly(True)
@@ -196,11 +216,49 @@ class ReviewStep(Step):
 
         run_task(shrink, on_result=show, on_error=lambda _error: None)
 
+    def _languages(self) -> tuple[str, str]:
+        """The language the request is sent in, and the one the window is in."""
+        return request_language(self.controller.profile), current_language()
+
+    def _show_language(self) -> str:
+        """Which language the text is shown in, and say so (and which one leaves)."""
+        sent, mine = self._languages()
+        differs = sent.split("-")[0] != mine.split("-")[0]
+        self.language_note.setVisible(differs)
+        self.show_in_my_language.setVisible(differs)
+        if not differs:
+            return sent
+        provider = self.controller.profile.provider.name
+        self.show_in_my_language.setText(
+            _("Show it in &my language ({language})").format(language=language_name(mine))
+        )
+        if self.show_in_my_language.isChecked():
+            self.language_note.setText(
+                _(
+                    "Shown in {language} for you to read: this is not sent. "
+                    "{provider} receives it in {sent_language}."
+                ).format(language=language_name(mine), provider=provider, sent_language=language_name(sent))
+            )
+            return mine
+        self.language_note.setText(
+            _(
+                "This is sent in {language}, the language {provider} reads; "
+                "what you wrote yourself stays as you wrote it."
+            ).format(language=language_name(sent), provider=provider)
+        )
+        return sent
+
+    def shown_language(self) -> str:
+        """The language of the text on screen now (the sent one unless the switch is on)."""
+        sent, mine = self._languages()
+        differs = sent.split("-")[0] != mine.split("-")[0]
+        return mine if differs and self.show_in_my_language.isChecked() else sent
+
     def refresh(self) -> None:
         controller = self.controller
         request = controller.request
         readiness = controller.readiness
-        text = render_text(request, controller.profile)
+        text = render_text(request, controller.profile, language=self._show_language())
         if self.text.toPlainText() != text:
             scroll = self.text.verticalScrollBar().value()
             self.text.setPlainText(text)
