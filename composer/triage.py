@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from composer.classify import normalise
 from composer.i18n import N_, _
+from composer.langdata import merged_language_data
 from composer.model import Request, Severity, Urgency
 from composer.profile import Article, Category, ProviderProfile, builtin_category_data
 
@@ -18,6 +20,7 @@ __all__ = [
     "ErrorHint",
     "builtin_categories",
     "explain_error",
+    "language_keywords",
     "matching_articles",
     "suggest_category",
     "suggest_urgency",
@@ -63,14 +66,14 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"briefly unavailable for scheduled maintenance",
-        "site_down",
+        "web_app",
         N_("WordPress is stuck in maintenance mode, usually after an update that did not finish."),
         Urgency.CRITICAL,
     ),
     ErrorHint(
         r"allowed memory size of \d+ bytes exhausted|php (fatal|parse) error|fatal error: |"
         r"uncaught (error|exception)",
-        "site_down",
+        "web_app",
         N_("The site's PHP code stopped with an error; the message names the file and line."),
         Urgency.HIGH,
     ),
@@ -135,7 +138,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ErrorHint(
         r"could not connect to server|connection timed out after \d+ seconds of inactivity|"
         r"econnrefused|permission denied \(publickey",
-        "login",
+        "ftp_ssh",
         N_(
             "The FTP or SSH program could not get in: a wrong server name or port, a firewall, or a "
             "key or password the server does not accept."
@@ -143,7 +146,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"530 login|login incorrect|access denied for user|incorrect password",
-        "login",
+        "ftp_ssh",
         N_("The login was refused: usually the user name or password."),
     ),
     ErrorHint(
@@ -154,7 +157,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"\b552\b|\b5\.2\.2\b|\b4\.2\.2\b|mailbox (is )?full|over quota|quota exceeded",
-        "mail_receiving",
+        "mailbox_full",
         N_("The mailbox is full: it has reached its size limit."),
     ),
     ErrorHint(
@@ -217,7 +220,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"error establishing a database connection",
-        "site_down",
+        "database",
         N_("The site cannot reach its database."),
         Urgency.CRITICAL,
     ),
@@ -287,10 +290,11 @@ def suggest_category(request: Request, profile: ProviderProfile) -> str | None:
             suggested = _finding_category(finding.code)
             if suggested in categories and finding.severity.rank >= Severity.PROBLEM.rank:
                 scores[suggested] = scores.get(suggested, 0) + 2
-    text = f"{request.error_text}\n{request.description}\n{request.summary}".lower()
+    text = normalise(f"{request.error_text}\n{request.description}\n{request.summary}")
+    shipped = language_keywords()
     for category in categories.values():
-        for keyword in category.keywords:
-            if _contains_word(text, keyword.lower()):
+        for keyword in (*category.keywords, *shipped.get(category.id, ())):
+            if _keyword(keyword).search(text):
                 scores[category.id] = scores.get(category.id, 0) + 1
     if not scores:
         return None
@@ -319,8 +323,26 @@ def _finding_category(code: str) -> str:
     return _FINDING_CATEGORIES[max(matches, key=len)] if matches else ""
 
 
-def _contains_word(text: str, keyword: str) -> bool:
-    return re.search(r"(?<![\w])" + re.escape(keyword) + r"(?![\w])", text) is not None
+@cache
+def language_keywords() -> dict[str, tuple[str, ...]]:
+    """The ``[keywords]`` of every language's ``triage.toml``, merged per category.
+
+    Every language counts for every request: a customer may paste a Russian
+    error into an English window.
+    """
+    merged: dict[str, list[str]] = {}
+    for table in merged_language_data("triage").values():
+        for category, words in table.get("keywords", {}).items():
+            merged.setdefault(category, []).extend(str(word) for word in words)
+    return {category: tuple(words) for category, words in merged.items()}
+
+
+@cache
+def _keyword(keyword: str) -> re.Pattern[str]:
+    """A keyword as a pattern over folded text: a whole phrase, or a stem when it ends in ``*``."""
+    stem = keyword.endswith("*")
+    words = normalise(keyword.rstrip("*"))
+    return re.compile(r"(?<![\w])" + re.escape(words) + (r"" if stem else r"(?![\w])"))
 
 
 def suggest_urgency(request: Request, profile: ProviderProfile) -> Urgency:
