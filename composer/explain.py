@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
 from email.utils import parsedate_to_datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
