@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from composer.classify import normalise
+from composer.classify import normalise, phrase_pattern
 from composer.i18n import N_, _
 from composer.langdata import merged_language_data
 from composer.model import Request, Severity, Urgency
@@ -294,7 +294,7 @@ def suggest_category(request: Request, profile: ProviderProfile) -> str | None:
     shipped = language_keywords()
     for category in categories.values():
         for keyword in (*category.keywords, *shipped.get(category.id, ())):
-            if _keyword(keyword).search(text):
+            if phrase_pattern(keyword).search(text):
                 scores[category.id] = scores.get(category.id, 0) + 1
     if not scores:
         return None
@@ -335,14 +335,6 @@ def language_keywords() -> dict[str, tuple[str, ...]]:
         for category, words in table.get("keywords", {}).items():
             merged.setdefault(category, []).extend(str(word) for word in words)
     return {category: tuple(words) for category, words in merged.items()}
-
-
-@cache
-def _keyword(keyword: str) -> re.Pattern[str]:
-    """A keyword as a pattern over folded text: a whole phrase, or a stem when it ends in ``*``."""
-    stem = keyword.endswith("*")
-    words = normalise(keyword.rstrip("*"))
-    return re.compile(r"(?<![\w])" + re.escape(words) + (r"" if stem else r"(?![\w])"))
 
 
 def suggest_urgency(request: Request, profile: ProviderProfile) -> Urgency:
