@@ -355,12 +355,25 @@ def _rank(urgency: Urgency) -> int:
 
 
 def matching_articles(request: Request, profile: ProviderProfile, *, limit: int = 3) -> list[Article]:
-    """Knowledge-base articles that match the category or words of the error text."""
-    text = f"{request.error_text}\n{request.description}\n{request.client}".lower()
+    """Knowledge-base articles that match the category, the checks' findings or the words typed.
+
+    The chosen category weighs most; a category the findings point to
+    (a problem or worse) and each of the article's keywords in the summary,
+    error text, description or program count one each.
+    """
+    text = normalise(f"{request.summary}\n{request.error_text}\n{request.description}\n{request.client}")
+    found: set[str] = set()
+    if request.report is not None:
+        found = {
+            _finding_category(f.code)
+            for f in request.report.findings
+            if f.severity.rank >= Severity.PROBLEM.rank
+        }
     scored: list[tuple[int, int, Article]] = []
     for index, article in enumerate(profile.kb):
         score = 2 if request.category and request.category in article.categories else 0
-        score += sum(1 for word in article.keywords if word.lower() in text)
+        score += 1 if found & set(article.categories) else 0
+        score += sum(1 for word in article.keywords if phrase_pattern(word).search(text))
         if score:
             scored.append((-score, index, article))
     return [article for _score, _index, article in sorted(scored)[:limit]]

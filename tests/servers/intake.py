@@ -193,6 +193,8 @@ class Ticket:
     files: list[tuple[str, bytes]]
     idempotency_key: str
     messages: list[dict[str, Any]] = field(default_factory=list)
+    #: what GET /requests/{reference} answers; a test closes a ticket by setting it
+    status: str = "open"
 
 
 class IntakeServer:
@@ -232,6 +234,8 @@ class IntakeServer:
         self.checker = SpecChecker()
         self._keys: dict[str, tuple[int, dict[str, Any]]] = {}
         self._in_progress: set[str] = set()
+        #: what POST /articles/outcomes received (once per idempotency key)
+        self.article_outcomes: list[dict[str, Any]] = []
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -355,7 +359,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._problem(404, "No such ticket", "ticket.not_found")
             return self._send(
                 200,
-                {"reference": ticket.reference, "status": "open", "messages": len(ticket.messages)},
+                {"reference": ticket.reference, "status": ticket.status, "messages": len(ticket.messages)},
             )
         if match := re.fullmatch(r"/prefill/([^/]+)", path):
             fields = state.prefills.get(match.group(1))
@@ -447,6 +451,12 @@ class _Handler(BaseHTTPRequestHandler):
                 "status_url": f"{state.url}/requests/{reference}",
                 "created_at": datetime.now(UTC).isoformat(),
             }
+        elif path == "/articles/outcomes":
+            outcome = json.loads(parts["outcome"][0].data)
+            with state._lock:
+                state.article_outcomes.append(outcome)
+                counted = sum(1 for o in state.article_outcomes if o == outcome)
+            answer = {"counted": counted}
         else:
             reference = path.split("/")[2]
             ticket = state.tickets.get(reference)

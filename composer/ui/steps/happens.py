@@ -19,6 +19,7 @@ from composer.timeparse import parse_started
 from composer.triage import suggest_urgency
 from composer.ui.controller import DraftController
 from composer.ui.explain_panel import ExplainPanel, warm_up_explain
+from composer.ui.kb_panel import KbPanel
 from composer.ui.steps.base import (
     Step,
     error_sentence,
@@ -86,6 +87,8 @@ class HappensStep(Step):
         self.urgency_hint = hint_label("hint.urgency")
         self.add_row(self.urgency_label, self.register("urgency", self.urgency), self.urgency_hint)
         self.urgency.currentIndexChanged.connect(self._urgency_changed)
+        self.articles = KbPanel(controller, "happens")
+        self.outer.addWidget(self.articles)
 
         controller.changed.connect(self._sync_questions)
         self.retranslate()
@@ -117,6 +120,7 @@ class HappensStep(Step):
         self._show_error_hint()
         self._show_started_hint()
         self._show_urgency_hint()
+        self.articles.retranslate()
 
     def load(self, request: Request) -> None:
         set_plain_text(self.error_text, request.error_text)
