@@ -95,8 +95,10 @@ class MainWindow(RequestActions):
         assert isinstance(self.review, ReviewStep)
         self.review.go_to_field.connect(self.go_to_field)
         self.review.send_requested.connect(self.send_request)
-        for panel in self.findChildren(KbPanel):
-            panel.outcome.connect(lambda article, outcome: article_outcome(self, article, outcome))
+        for step in self.steps:
+            panel = getattr(step, "articles", None)
+            if isinstance(panel, KbPanel):
+                panel.outcome.connect(lambda article, outcome: article_outcome(self, article, outcome))
 
         # the outbox: requests are written to disk first, then sent in the background
         self.sending = Sending(self, self.controller, store, delivery)
