@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from composer import history
-from composer.model import Receipt, Request
+from composer.channels.base import SendContext
+from composer.model import Receipt, Request, Requester
 from composer.profile import load_profile
 from composer.related import open_related, related_categories
 from composer.store import Store
