@@ -67,12 +67,12 @@ def test_a_ticket_the_helpdesk_closed_is_not_offered_and_the_outbox_counts(data_
         secrets.set("example", identity("intake", "maria@example.gr"), TOKEN)
         factory = ChannelFactory(store, secrets, data_dir / "bundles")
         channel = factory.make(profile.channels[0], profile)
-        sent = Request(domain="example.gr", category="mail_sending", summary="No mail leaves")
-        sent = sent.model_copy(
-            update={"requester": sent.requester.model_copy(update={"email": "maria@example.gr"})}
+        sent = Request(
+            domain="example.gr",
+            category="mail_sending",
+            summary="No mail leaves",
+            requester=Requester(name="Maria", email="maria@example.gr"),
         )
-        from composer.channels.base import SendContext
-
         receipt = channel.send(sent, SendContext(profile=profile, idempotency_key="k" * 20))
         with store.transaction() as db:
             history.record(db, sent, profile, receipt)
