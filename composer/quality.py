@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from composer.critical import critical_advice
 from composer.errors import Problem, ValidationError, describe
 from composer.i18n import N_, _
 from composer.model import Request, Urgency, normalise_domain, validate_email
@@ -87,6 +88,20 @@ ADVICE: dict[str, tuple[str, str]] = {
         N_("Please keep the request factual and polite."),
         N_("{provider} may refuse requests with abusive language; a calm, exact request is answered sooner."),
     ),
+    "advice.critical_unsupported": (
+        N_(
+            "Is it really critical? For “{category}” {urgency} is usual, and nothing says "
+            "the whole service is down."
+        ),
+        N_(
+            "Critical is for outages (the whole site or all mail down) and security incidents, which are "
+            "handled first. {target}"
+        ),
+    ),
+    "advice.critical_often": (
+        N_("Requests you marked critical in the last 30 days: {count}."),
+        N_("Please keep critical for outages and security incidents, so that those are answered first."),
+    ),
     "advice.critical_written": (
         N_("Critical problems are handled day and night, in writing."),
         N_("Send this request rather than calling: the phone line keeps office hours."),
@@ -103,6 +118,8 @@ NOTE_CODES = frozenset(
         "advice.admin_address",
         "advice.pressure",
         "advice.tone",
+        "advice.critical_unsupported",
+        "advice.critical_often",
     }
 )
 
@@ -166,8 +183,14 @@ def advice_text(item: Problem) -> tuple[str, str]:
     return describe(item.code, item.params)
 
 
-def assess(request: Request, profile: ProviderProfile, *, now: datetime | None = None) -> Readiness:
-    """Check a request as an agent would; ``now`` is only used for time checks."""
+def assess(
+    request: Request, profile: ProviderProfile, *, now: datetime | None = None, recent_critical: int = 0
+) -> Readiness:
+    """Check a request as an agent would; ``now`` is only used for time checks.
+
+    ``recent_critical`` is how many of the user's requests of the last 30
+    days were marked critical (:func:`composer.critical.recent_critical`).
+    """
     problems: list[Problem] = []
     advice: list[Problem] = []
     category = profile.category(request.category)
@@ -221,6 +244,7 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
                 )
         _role_advice(request, profile, advice)
     _wording_advice(request, profile, advice)
+    advice.extend(critical_advice(request, profile, recent=recent_critical))
     if request.urgency is Urgency.CRITICAL and profile.support.critical_always_open:
         advice.append(Problem("advice.critical_written", "urgency", blocking=False))
 

@@ -337,13 +337,36 @@ def language_keywords() -> dict[str, tuple[str, ...]]:
     return {category: tuple(words) for category, words in merged.items()}
 
 
+# Answers to the category's questions that say the whole service is down, or only part of it.
+_OUTAGE_ANSWERS = frozenset(
+    {
+        ("whole_site", "the_whole_site"),
+        ("from_whom", "none_arrive_from_any_sender"),
+        ("to_whom", "to_everyone"),
+    }
+)
+_PARTIAL_ANSWERS = frozenset(
+    {
+        ("whole_site", "only_some_pages"),
+        ("whole_site", "only_the_admin_area"),
+        ("other_networks", "no_only_here"),
+    }
+)
+
+
 def suggest_urgency(request: Request, profile: ProviderProfile) -> Urgency:
-    """The urgency the request deserves: the category's, raised by outage signs."""
+    """The urgency the request deserves: the category's, lowered when the answers say only part
+    of the service fails, raised by outage signs (the error text, the answers, the checks)."""
     category = profile.category(request.category)
     urgency = Urgency(category.urgency) if category else Urgency.NORMAL
+    answers = set(request.answers.items())
+    if answers & _PARTIAL_ANSWERS and urgency is Urgency.CRITICAL:
+        urgency = Urgency.HIGH
     for hint in explain_error(request.error_text):
         if hint.urgency is not None and _rank(hint.urgency) < _rank(urgency):
             urgency = hint.urgency
+    if answers & _OUTAGE_ANSWERS:
+        urgency = Urgency.CRITICAL
     report = request.report
     if report is not None and report.worst() is Severity.CRITICAL:
         urgency = Urgency.CRITICAL

@@ -15,6 +15,7 @@ from composer.localefmt import format_long_moment
 from composer.model import URGENCY_LABELS, WORKED_BEFORE_LABELS, Request, Urgency, WorkedBefore
 from composer.policy import priority_for
 from composer.profile import Question
+from composer.quality import advice_text
 from composer.timeparse import parse_started
 from composer.triage import suggest_urgency
 from composer.ui.controller import DraftController
@@ -201,6 +202,10 @@ class HappensStep(Step):
                     provider=profile.provider.name, response=priority.target
                 )
             )
+        for note in self.controller.readiness.advice:
+            if note.code in {"advice.critical_unsupported", "advice.critical_often"}:
+                message, why = advice_text(note)
+                parts.append(f"{message} {why}".strip())
         suggested = suggest_urgency(self.controller.request, profile)
         if list(Urgency).index(suggested) < list(Urgency).index(urgency):
             parts.append(
