@@ -5,22 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
-from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtWidgets import QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from composer import kb
-from composer.credentials import Credentials, identity
-from composer.delivery import Backoff
 from composer.profile import ProviderProfile
 from composer.store import Store
-from composer.ui.delivery import DeliveryController
 from composer.ui.main_window import MainWindow
-from tests.servers.intake import TOKEN, IntakeServer, make_profile, make_request
+from tests.servers.intake import IntakeServer, make_profile, make_request
 from tests.ui.conftest import when_modal
-from tests.ui.test_send_from_window import WAIT, _send_and_close_receipt
+from tests.ui.test_send_from_window import WAIT, _send_and_close_receipt, open_sending_window
 
 ARTICLE = "https://www.example-hosting.example/kb/relaying"
 
@@ -42,21 +37,7 @@ def _profile(intake: IntakeServer) -> ProviderProfile:
 
 @pytest.fixture()
 def kb_window(qtbot: QtBot, store: Store, intake: IntakeServer) -> Iterator[MainWindow]:
-    secrets = Credentials(backend=FailKeyring())
-    secrets.set("example", identity("intake", "maria@example.gr"), TOKEN)
-    delivery = DeliveryController(
-        store,
-        credentials=secrets,
-        poll=0.05,
-        http_timeout=httpx.Timeout(3.0),
-        backoff=Backoff(base=0.05, jitter=0, max_attempts=4),
-    )
-    window = MainWindow(_profile(intake), store, auto_checks=False, delivery=delivery, autosave_delay=0.05)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: delivery.is_ready, timeout=WAIT)
-    yield window
-    window.close()
+    yield from open_sending_window(qtbot, store, _profile(intake))
 
 
 def test_a_ticket_the_helpdesk_closed_is_not_offered_again(
