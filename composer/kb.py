@@ -59,38 +59,38 @@ def counts(store: Store) -> Counter[tuple[str, str]]:
     return Counter({(str(row["article"]), str(row["outcome"])): int(row["n"]) for row in rows})
 
 
-def report(
-    store: Store,
-    factory: ChannelFactory,
-    profile: ProviderProfile,
-    email: str,
-    outcome_id: str,
-    language: str,
-) -> bool:
-    """Send a recorded outcome through the profile's intake API; True once the provider counted it.
+def report(store: Store, factory: ChannelFactory, profile: ProviderProfile, email: str, language: str) -> int:
+    """Send every outcome not yet counted by the provider through its intake API; how many went.
 
     Network: call it off the GUI thread. With no intake channel or no token
-    it sends nothing (False); a failure is kept as ``failed`` for a later try.
+    nothing is sent; one that fails stays ``failed`` and goes with the next
+    (its idempotency key is its id, so the provider counts it once).
     """
     from composer.ticket_status import intake_client
 
-    rows = store.query("SELECT article, category, outcome FROM kb_outcomes WHERE id = ?", (outcome_id,))
+    rows = store.query(
+        "SELECT id, article, category, outcome FROM kb_outcomes WHERE reported IN ('', 'failed') ORDER BY at"
+    )
     client = intake_client(factory, profile, email)
     if not rows or client is None:
-        return False
-    row = rows[0]
-    document = {"article": row["article"], "outcome": row["outcome"], "language": language}
-    if row["category"]:
-        document["category"] = row["category"]
-    try:
-        with client:
-            client.report_article_outcome(document, idempotency_key=f"kb-{outcome_id}")
-        state = "sent"
-    except DeliveryError:
-        state = "failed"
-    with store.transaction() as db:
-        db.execute("UPDATE kb_outcomes SET reported = ? WHERE id = ?", (state, outcome_id))
-    return state == "sent"
+        return 0
+    sent = 0
+    with client:
+        for row in rows:
+            document = {"article": row["article"], "outcome": row["outcome"], "language": language}
+            if row["category"]:
+                document["category"] = row["category"]
+            try:
+                client.report_article_outcome(document, idempotency_key=f"kb-{row['id']}")
+                state = "sent"
+                sent += 1
+            except DeliveryError:
+                state = "failed"
+            with store.transaction() as db:
+                db.execute("UPDATE kb_outcomes SET reported = ? WHERE id = ?", (state, row["id"]))
+            if state == "failed":
+                break  # the others would fail the same way now
+    return sent
 
 
 def followed(request: Request, article: Article) -> Request:

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from composer.channels.base import DeliveryError
+import httpx
+
+from composer.channels.base import DeliveryError, FailureKind
 from composer.channels.factory import ChannelFactory
 from composer.channels.intake import IntakeClient
 from composer.credentials import identity
@@ -20,14 +22,29 @@ from composer.history import HistoryItem
 from composer.profile import ProviderProfile
 from composer.store import Store
 
-__all__ = ["CLOSED_STATES", "intake_client", "is_closed", "known_status", "refresh_statuses", "remember"]
+__all__ = [
+    "CLOSED_STATES",
+    "STATUS_TIMEOUT",
+    "intake_client",
+    "is_closed",
+    "known_status",
+    "refresh_statuses",
+    "remember",
+]
 
 #: states of the intake API's ``Status`` schema after which a ticket takes no follow-up
 CLOSED_STATES = frozenset({"resolved", "closed"})
+#: asked while the user waits for Send to go on: an unreachable relay must not hold it long
+STATUS_TIMEOUT = httpx.Timeout(5.0)
 
 
-def intake_client(factory: ChannelFactory, profile: ProviderProfile, email: str) -> IntakeClient | None:
-    """A client of the profile's intake API with the user's token, or None (no intake, no token)."""
+def intake_client(
+    factory: ChannelFactory, profile: ProviderProfile, email: str, *, timeout: httpx.Timeout | None = None
+) -> IntakeClient | None:
+    """A client of the profile's intake API with the user's token, or None (no intake, no token).
+
+    ``timeout`` replaces the factory's for quick questions the user waits for.
+    """
     settings = next((c for c in profile.channels if getattr(c, "helpdesk", "") == "intake"), None)
     url = str(getattr(settings, "url", "") or "")
     if not url or not email:
@@ -41,7 +58,7 @@ def intake_client(factory: ChannelFactory, profile: ProviderProfile, email: str)
             token=token,
             verify=factory.trust(url),
             transport=factory.http_transport,
-            timeout=factory.http_timeout,
+            timeout=timeout or factory.http_timeout,
         )
     except DeliveryError:
         return None
@@ -78,7 +95,7 @@ def refresh_statuses(
     A request the relay does not answer for (network, no token, 404) keeps
     its last known status: the offer then errs on the side of asking.
     """
-    client = intake_client(factory, profile, email)
+    client = intake_client(factory, profile, email, timeout=STATUS_TIMEOUT)
     if client is None:
         return
     with client:
@@ -87,7 +104,9 @@ def refresh_statuses(
                 continue
             try:
                 status = str(client.get_status(item.reference).get("status", ""))
-            except DeliveryError:
+            except DeliveryError as error:
+                if error.kind is FailureKind.NETWORK:
+                    return  # the relay is out of reach: the others would only wait as long
                 continue
             if status:
                 remember(store, item.request_id, status)

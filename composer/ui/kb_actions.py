@@ -21,6 +21,7 @@ from composer.i18n import _, current_language
 from composer.profile import Article
 
 if TYPE_CHECKING:
+    from composer.delivery import OutboxWorker
     from composer.ui.main_window import MainWindow
 
 __all__ = ["article_outcome"]
@@ -42,9 +43,9 @@ def article_outcome(window: MainWindow, article: Article, outcome: kb.Outcome) -
         window.statusBar().showMessage(_("The article's link is in the request, under “Already tried”."))
     store, email, language = window.store, request.requester.email, current_language()
 
-    def count(worker: object) -> bool:
-        outcome_id = kb.record(store, article, outcome, category=request.category, draft_id=request.id)
-        return kb.report(store, worker.channels, profile, email, outcome_id, language)  # type: ignore[attr-defined]
+    def count(worker: OutboxWorker) -> int:
+        kb.record(store, article, outcome, category=request.category, draft_id=request.id)
+        return kb.report(store, worker.channels, profile, email, language)
 
     window.delivery.run(count, on_result=lambda _reported: None, on_error=lambda _error: None)
 

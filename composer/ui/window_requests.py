@@ -86,6 +86,7 @@ class RequestActions(QMainWindow):
             return
         request, profile = self.controller.request, self.controller.profile
         # the helpdesk is asked whether those tickets are closed: on the worker, never here
+        self.statusBar().showMessage(_("Looking for an open request about the same problem…"))
         self.delivery.run(
             lambda worker: find_related(
                 self.store, request, now=datetime.now(UTC), factory=worker.channels, profile=profile
