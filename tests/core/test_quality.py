@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from composer.model import Request, Requester, Role, Urgency
@@ -267,3 +269,26 @@ def test_a_stem_keyword_matches_its_endings_and_a_phrase_only_whole_words() -> N
     assert any(word.endswith("*") for word in language_keywords()["mailbox_full"])
     assert suggest_category(Request(description="превышена квота ящика"), PROFILE) == "mailbox_full"
     assert suggest_category(Request(description="the report is ready"), PROFILE) is None  # not "port"
+
+
+def test_a_profile_overrides_a_built_in_category_and_the_coach_follows(tmp_path: Path) -> None:
+    """Issue 14, point 1: stable ids, own questions and fields, each overridable by the profile."""
+    from composer.profile import load_profile as load
+
+    file = tmp_path / "own.toml"
+    file.write_text(
+        'format = 2\n[provider]\nid = "own"\nname = "Own Hosting"\n'
+        '[[categories]]\nid = "billing"\nneeds = ["domain"]\n'
+        '[[categories.questions]]\nid = "contract"\nlabel = "Which contract number?"\nrequired = true\n'
+        '[[categories]]\nid = "security"\nhidden = true\n',
+        encoding="utf-8",
+    )
+    own = load(file)
+    ids = [c.id for c in own.effective_categories()]
+    assert ids == [c.id for c in PROFILE.effective_categories() if c.id != "security"]
+    billing = own.category("billing")
+    assert billing is not None and billing.label == "Invoices, payments and packages"  # kept
+    assert [q.id for q in billing.questions] == ["contract"]
+    readiness = assess(Request(category="billing", description="A question about an invoice"), own)
+    assert "answers.contract" in {a.field for a in readiness.advice}
+    assert "domain" in readiness.needed
