@@ -327,6 +327,19 @@ def field_suggestions(result: Explanation, request: Request) -> list[FieldSugges
                 continue
             if moment.tzinfo is not None:
                 moment = moment.astimezone()  # the form reads a bare time as the user's own
-            suggestions.append(FieldSuggestion(field="started_at", value=moment.strftime("%Y-%m-%d %H:%M")))
-            break
+            value = moment.strftime("%Y-%m-%d %H:%M")
+            if _form_takes(value):
+                suggestions.append(FieldSuggestion(field="started_at", value=value))
+                break
     return suggestions
+
+
+def _form_takes(value: str) -> bool:
+    """Whether the form's "since when" field accepts ``value`` (not in the future, say)."""
+    from composer.errors import ValidationError
+    from composer.timeparse import parse_started
+
+    try:
+        return parse_started(value, now=datetime.now().astimezone()) is not None
+    except ValidationError:
+        return False

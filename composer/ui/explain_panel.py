@@ -116,9 +116,13 @@ class ExplainPanel(QWidget):
             return
         request = self.controller.request
         if field == "started_at":
+            from composer.errors import ValidationError
             from composer.timeparse import parse_started
 
-            parsed = parse_started(suggestion.value, now=datetime.now().astimezone())
+            try:
+                parsed = parse_started(suggestion.value, now=datetime.now().astimezone())
+            except ValidationError:  # offered only when it parsed; the clock may have moved on
+                parsed = None
             update: dict[str, object] = {
                 "started_text": suggestion.value,
                 "started_at": parsed.when if parsed else None,
