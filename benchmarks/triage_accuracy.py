@@ -2,8 +2,9 @@
 
 Runs the corpus of real-world error texts (tests/corpus/errors/corpus.toml)
 through :func:`composer.explain.explain` and, for comparison, through the
-rules and keywords alone (:func:`composer.triage.suggest_category`, which the
-form used before). Prints a Markdown table for the README.
+rules and keywords alone (:func:`composer.triage.suggest_category`, the
+suggestion on step 2, with the keywords of every language). Prints a Markdown
+table for the README.
 
     .venv/bin/python benchmarks/triage_accuracy.py
 """

@@ -23,10 +23,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from composer.langdata import merged_language_data
 
-__all__ = ["Classifier", "Guess", "default_classifier", "normalise", "training_phrases"]
+__all__ = ["Classifier", "Guess", "default_classifier", "normalise", "phrase_pattern", "training_phrases"]
 
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w@.:/-]+")
@@ -39,6 +40,18 @@ def normalise(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACE.sub(" ", _NOT_WORD.sub(" ", stripped)).strip()
+
+
+@cache
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A phrase of a language data file as a pattern over folded text (:func:`normalise`).
+
+    The whole phrase, on word boundaries; a phrase ending in ``*`` is a stem
+    and matches any ending ("почт*": почта, почту, почтой).
+    """
+    stem = phrase.endswith("*")
+    words = normalise(phrase.rstrip("*"))
+    return re.compile(r"(?<![\w])" + re.escape(words) + (r"" if stem else r"(?![\w])"))
 
 
 def _features(text: str) -> Counter[str]:

@@ -14,16 +14,17 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from composer.classify import default_classifier
 from composer.i18n import N_, _
-from composer.model import Urgency
+from composer.model import Request, Urgency
 from composer.profile import ProviderProfile, load_profile
 from composer.triage import ErrorHint, explain_error, hint_meaning
 
-__all__ = ["CODE_RULES", "Explanation", "explain", "extract_fields"]
+__all__ = ["CODE_RULES", "Explanation", "FieldSuggestion", "explain", "extract_fields", "field_suggestions"]
 
 # Below this, the classifier's best guess is offered as a guess only, with "other" first.
 MIN_CONFIDENCE = 0.3
@@ -269,3 +270,76 @@ def _urgency(category: str, rule: ErrorHint | None, profile: ProviderProfile) ->
             "Critical is for outages and security incidents; they are handled around the clock."
         )
     return urgency, reason
+
+
+class FieldSuggestion(BaseModel):
+    """A value the pasted text implies for a field the user left empty: offered, never filled by itself."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: Literal["account", "domain", "started_at"]
+    value: str
+
+
+# Mailbox services whose addresses in a bounce are the other side, never the customer's domain.
+_PUBLIC_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "mail.ru",
+        "yandex.ru",
+        "gmx.net",
+        "abv.bg",
+    }
+)
+_SERVICE_PREFIXES = ("www.", "mail.", "smtp.", "imap.", "pop.", "pop3.", "ftp.", "webmail.", "cpanel.")
+
+
+def field_suggestions(result: Explanation, request: Request) -> list[FieldSuggestion]:
+    """What ``result`` found that could fill the empty mailbox, domain and start time of ``request``.
+
+    The text may name the other side too (a Gmail sender in a bounce), so
+    public mailbox services are passed over and the form only offers these.
+    """
+    found = result.fields
+    own = [a for a in found.get("emails", []) if a.rsplit("@", 1)[1].lower() not in _PUBLIC_MAIL]
+    suggestions: list[FieldSuggestion] = []
+    if own and not request.account.strip():
+        suggestions.append(FieldSuggestion(field="account", value=own[0]))
+    if not request.domain.strip():
+        domains = [a.rsplit("@", 1)[1].lower() for a in own]
+        for host in found.get("hosts", []):
+            domains.append(next((host[len(p) :] for p in _SERVICE_PREFIXES if host.startswith(p)), host))
+        for domain in domains:
+            if domain not in _PUBLIC_MAIL and not any(domain.endswith("." + p) for p in _PUBLIC_MAIL):
+                suggestions.append(FieldSuggestion(field="domain", value=domain))
+                break
+    if request.started_at is None:
+        for stamp in found.get("times", []):
+            try:
+                moment = datetime.fromisoformat(stamp.replace(" ", "T", 1))
+            except ValueError:
+                continue
+            if moment.tzinfo is not None:
+                moment = moment.astimezone()  # the form reads a bare time as the user's own
+            value = moment.strftime("%Y-%m-%d %H:%M")
+            if _form_takes(value):
+                suggestions.append(FieldSuggestion(field="started_at", value=value))
+                break
+    return suggestions
+
+
+def _form_takes(value: str) -> bool:
+    """Whether the form's "since when" field accepts ``value`` (not in the future, say)."""
+    from composer.errors import ValidationError
+    from composer.timeparse import parse_started
+
+    try:
+        return parse_started(value, now=datetime.now().astimezone()) is not None
+    except ValidationError:
+        return False

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from composer.critical import critical_advice
 from composer.errors import Problem, ValidationError, describe
 from composer.i18n import N_, _
 from composer.model import Request, Urgency, normalise_domain, validate_email
@@ -75,6 +76,32 @@ ADVICE: dict[str, tuple[str, str]] = {
         N_("Changes must be requested from the account's administrator address."),
         N_("{provider} only acts on changes that come from the owner's e-mail address, for your security."),
     ),
+    "advice.vague": (
+        N_("“{phrase}” does not say what happens. {question}"),
+        N_("The agent would ask you exactly this first, and wait for your answer."),
+    ),
+    "advice.pressure": (
+        N_("Choose the urgency below instead of writing “{phrase}”."),
+        N_("Support sorts requests by their urgency and facts; an outage is handled first in any case."),
+    ),
+    "advice.tone": (
+        N_("Please keep the request factual and polite."),
+        N_("{provider} may refuse requests with abusive language; a calm, exact request is answered sooner."),
+    ),
+    "advice.critical_unsupported": (
+        N_(
+            "Is it really critical? For “{category}” {urgency} is usual, and nothing says "
+            "the whole service is down."
+        ),
+        N_(
+            "Critical is for outages (the whole site or all mail down) and security incidents, which are "
+            "handled first. {target}"
+        ),
+    ),
+    "advice.critical_often": (
+        N_("Requests you marked critical in the last 30 days: {count}."),
+        N_("Please keep critical for outages and security incidents, so that those are answered first."),
+    ),
     "advice.critical_written": (
         N_("Critical problems are handled day and night, in writing."),
         N_("Send this request rather than calling: the phone line keeps office hours."),
@@ -84,7 +111,17 @@ ADVICE: dict[str, tuple[str, str]] = {
 
 # Advice that informs rather than asks for something: it never lowers the score,
 # never takes a step's tick away and never stands between the request and "ready".
-NOTE_CODES = frozenset({"advice.critical_written", "advice.role_category", "advice.admin_address"})
+NOTE_CODES = frozenset(
+    {
+        "advice.critical_written",
+        "advice.role_category",
+        "advice.admin_address",
+        "advice.pressure",
+        "advice.tone",
+        "advice.critical_unsupported",
+        "advice.critical_often",
+    }
+)
 
 # What an agent needs to act without asking back, when the kind of problem does not say
 # (none chosen yet, or "Something else"): the facts every provider asks for.
@@ -146,8 +183,14 @@ def advice_text(item: Problem) -> tuple[str, str]:
     return describe(item.code, item.params)
 
 
-def assess(request: Request, profile: ProviderProfile, *, now: datetime | None = None) -> Readiness:
-    """Check a request as an agent would; ``now`` is only used for time checks."""
+def assess(
+    request: Request, profile: ProviderProfile, *, now: datetime | None = None, recent_critical: int = 0
+) -> Readiness:
+    """Check a request as an agent would; ``now`` is only used for time checks.
+
+    ``recent_critical`` is how many of the user's requests of the last 30
+    days were marked critical (:func:`composer.critical.recent_critical`).
+    """
     problems: list[Problem] = []
     advice: list[Problem] = []
     category = profile.category(request.category)
@@ -200,6 +243,8 @@ def assess(request: Request, profile: ProviderProfile, *, now: datetime | None =
                     )
                 )
         _role_advice(request, profile, advice)
+    _wording_advice(request, profile, advice)
+    advice.extend(critical_advice(request, profile, recent=recent_critical))
     if request.urgency is Urgency.CRITICAL and profile.support.critical_always_open:
         advice.append(Problem("advice.critical_written", "urgency", blocking=False))
 
@@ -247,6 +292,37 @@ def _score(needed: dict[str, bool], problems: list[Problem], advice: list[Proble
     total = sum(2 if essential else 1 for essential in needed.values())
     met = sum(2 if essential else 1 for field, essential in needed.items() if field not in missing)
     return round(100 * met / total) if total else 100
+
+
+def _wording_advice(request: Request, profile: ProviderProfile, advice: list[Problem]) -> None:
+    """Vague words get the agent's first question; pressure and abuse get a polite note."""
+    from composer.vague import agent_question, judge
+
+    words = f"{request.summary}\n{request.description}"
+    verdict = judge(words, has_error_text=bool(request.error_text.strip()))
+    if verdict.is_vague:
+        advice.append(
+            Problem(
+                "advice.vague",
+                "description",
+                {"phrase": verdict.vague[0], "question": _(agent_question(_kind_of(request, verdict.topic)))},
+                blocking=False,
+            )
+        )
+    if verdict.pressure or verdict.shouting:
+        phrase = verdict.pressure[0] if verdict.pressure else "!!!"
+        advice.append(Problem("advice.pressure", "urgency", {"phrase": phrase}, blocking=False))
+    if verdict.abusive:
+        advice.append(
+            Problem("advice.tone", "description", {"provider": profile.provider.name}, blocking=False)
+        )
+
+
+def _kind_of(request: Request, topic: str) -> str:
+    """The chosen kind of problem, or when none (or "other") is chosen, what the words are about."""
+    if request.category and request.category != "other":
+        return request.category
+    return topic or "other"
 
 
 def _role_advice(request: Request, profile: ProviderProfile, advice: list[Problem]) -> None:

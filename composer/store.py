@@ -135,6 +135,25 @@ MIGRATIONS: list[str] = [
     ALTER TABLE outbox ADD COLUMN rendered TEXT NOT NULL DEFAULT '';
     ALTER TABLE history ADD COLUMN rendered TEXT NOT NULL DEFAULT '';
     """,
+    # 5: what knowledge-base articles did (composer.kb), and the helpdesk's last known
+    # status of sent requests (composer.ticket_status)
+    """
+    CREATE TABLE kb_outcomes (
+        id          TEXT PRIMARY KEY,
+        article     TEXT NOT NULL,
+        title       TEXT NOT NULL DEFAULT '',
+        category    TEXT NOT NULL DEFAULT '',
+        outcome     TEXT NOT NULL,
+        draft_id    TEXT NOT NULL DEFAULT '',
+        at          TEXT NOT NULL,
+        reported    TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE ticket_status (
+        request_id  TEXT PRIMARY KEY,
+        status      TEXT NOT NULL,
+        checked_at  TEXT NOT NULL
+    );
+    """,
 ]
 
 

@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from composer.classify import normalise, phrase_pattern
 from composer.i18n import N_, _
+from composer.langdata import merged_language_data
 from composer.model import Request, Severity, Urgency
 from composer.profile import Article, Category, ProviderProfile, builtin_category_data
 
@@ -18,6 +20,7 @@ __all__ = [
     "ErrorHint",
     "builtin_categories",
     "explain_error",
+    "language_keywords",
     "matching_articles",
     "suggest_category",
     "suggest_urgency",
@@ -63,14 +66,14 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"briefly unavailable for scheduled maintenance",
-        "site_down",
+        "web_app",
         N_("WordPress is stuck in maintenance mode, usually after an update that did not finish."),
         Urgency.CRITICAL,
     ),
     ErrorHint(
         r"allowed memory size of \d+ bytes exhausted|php (fatal|parse) error|fatal error: |"
         r"uncaught (error|exception)",
-        "site_down",
+        "web_app",
         N_("The site's PHP code stopped with an error; the message names the file and line."),
         Urgency.HIGH,
     ),
@@ -135,7 +138,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ErrorHint(
         r"could not connect to server|connection timed out after \d+ seconds of inactivity|"
         r"econnrefused|permission denied \(publickey",
-        "login",
+        "ftp_ssh",
         N_(
             "The FTP or SSH program could not get in: a wrong server name or port, a firewall, or a "
             "key or password the server does not accept."
@@ -143,7 +146,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"530 login|login incorrect|access denied for user|incorrect password",
-        "login",
+        "ftp_ssh",
         N_("The login was refused: usually the user name or password."),
     ),
     ErrorHint(
@@ -154,7 +157,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"\b552\b|\b5\.2\.2\b|\b4\.2\.2\b|mailbox (is )?full|over quota|quota exceeded",
-        "mail_receiving",
+        "mailbox_full",
         N_("The mailbox is full: it has reached its size limit."),
     ),
     ErrorHint(
@@ -217,7 +220,7 @@ _HINTS: tuple[ErrorHint, ...] = (
     ),
     ErrorHint(
         r"error establishing a database connection",
-        "site_down",
+        "database",
         N_("The site cannot reach its database."),
         Urgency.CRITICAL,
     ),
@@ -289,10 +292,11 @@ def suggest_category(request: Request, profile: ProviderProfile) -> str | None:
             suggested = _finding_category(finding.code)
             if suggested in categories and finding.severity.rank >= Severity.PROBLEM.rank:
                 scores[suggested] = scores.get(suggested, 0) + 2
-    text = f"{request.error_text}\n{request.description}\n{request.summary}".lower()
+    text = normalise(f"{request.error_text}\n{request.description}\n{request.summary}")
+    shipped = language_keywords()
     for category in categories.values():
-        for keyword in category.keywords:
-            if _contains_word(text, keyword.lower()):
+        for keyword in (*category.keywords, *shipped.get(category.id, ())):
+            if phrase_pattern(keyword).search(text):
                 scores[category.id] = scores.get(category.id, 0) + 1
     if not scores:
         return None
@@ -327,13 +331,50 @@ def _contains_word(text: str, keyword: str) -> bool:
     return re.search(r"(?<![\w])" + re.escape(keyword) + r"(?![\w])", text) is not None
 
 
+@cache
+def language_keywords() -> dict[str, tuple[str, ...]]:
+    """The ``[keywords]`` of every language's ``triage.toml``, merged per category.
+
+    Every language counts for every request: a customer may paste a Russian
+    error into an English window.
+    """
+    merged: dict[str, list[str]] = {}
+    for table in merged_language_data("triage").values():
+        for category, words in table.get("keywords", {}).items():
+            merged.setdefault(category, []).extend(str(word) for word in words)
+    return {category: tuple(words) for category, words in merged.items()}
+
+
+# Answers to the category's questions that say the whole service is down, or only part of it.
+_OUTAGE_ANSWERS = frozenset(
+    {
+        ("whole_site", "the_whole_site"),
+        ("from_whom", "none_arrive_from_any_sender"),
+        ("to_whom", "to_everyone"),
+    }
+)
+_PARTIAL_ANSWERS = frozenset(
+    {
+        ("whole_site", "only_some_pages"),
+        ("whole_site", "only_the_admin_area"),
+        ("other_networks", "no_only_here"),
+    }
+)
+
+
 def suggest_urgency(request: Request, profile: ProviderProfile) -> Urgency:
-    """The urgency the request deserves: the category's, raised by outage signs."""
+    """The urgency the request deserves: the category's, lowered when the answers say only part
+    of the service fails, raised by outage signs (the error text, the answers, the checks)."""
     category = profile.category(request.category)
     urgency = Urgency(category.urgency) if category else Urgency.NORMAL
+    answers = set(request.answers.items())
+    if answers & _PARTIAL_ANSWERS and urgency is Urgency.CRITICAL:
+        urgency = Urgency.HIGH
     for hint in explain_error(request.error_text):
         if hint.urgency is not None and _rank(hint.urgency) < _rank(urgency):
             urgency = hint.urgency
+    if answers & _OUTAGE_ANSWERS:
+        urgency = Urgency.CRITICAL
     report = request.report
     if report is not None and report.worst() is Severity.CRITICAL:
         urgency = Urgency.CRITICAL
@@ -345,12 +386,25 @@ def _rank(urgency: Urgency) -> int:
 
 
 def matching_articles(request: Request, profile: ProviderProfile, *, limit: int = 3) -> list[Article]:
-    """Knowledge-base articles that match the category or words of the error text."""
-    text = f"{request.error_text}\n{request.description}\n{request.client}".lower()
+    """Knowledge-base articles that match the category, the checks' findings or the words typed.
+
+    The chosen category weighs most; a category the findings point to
+    (a problem or worse) and each of the article's keywords in the summary,
+    error text, description or program count one each.
+    """
+    text = normalise(f"{request.summary}\n{request.error_text}\n{request.description}\n{request.client}")
+    found: set[str] = set()
+    if request.report is not None:
+        found = {
+            _finding_category(f.code)
+            for f in request.report.findings
+            if f.severity.rank >= Severity.PROBLEM.rank
+        }
     scored: list[tuple[int, int, Article]] = []
     for index, article in enumerate(profile.kb):
         score = 2 if request.category and request.category in article.categories else 0
-        score += sum(1 for word in article.keywords if word.lower() in text)
+        score += 1 if found & set(article.categories) else 0
+        score += sum(1 for word in article.keywords if phrase_pattern(word).search(text))
         if score:
             scored.append((-score, index, article))
     return [article for _score, _index, article in sorted(scored)[:limit]]

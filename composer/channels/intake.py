@@ -162,6 +162,16 @@ class IntakeClient:
         """
         return self._http.get(f"requests/{quote(reference, safe='')}")
 
+    def report_article_outcome(self, outcome: dict[str, Any], *, idempotency_key: str) -> dict[str, Any]:
+        """POST /articles/outcomes: a knowledge-base article solved a problem, or did not.
+
+        Raises:
+            DeliveryError: as :meth:`create_request`.
+        """
+        document = json.dumps(outcome, ensure_ascii=False).encode("utf-8")
+        body = MultipartBody([Part("outcome", "application/json", data=document)])
+        return self._http.post("articles/outcomes", body, headers={"Idempotency-Key": idempotency_key})
+
     def fetch_prefill(self, code: str) -> dict[str, Any]:
         """GET /prefill/{code}: what staff prepared, as the relay stored it.
 

@@ -53,7 +53,10 @@ class DraftController(QObject):
         )
         self.known_secrets_source: Callable[[], list[str]] = list
         self._request = self._new_request()
+        #: the user's requests marked critical in the last 30 days (read from the history off the GUI thread)
+        self.recent_critical = 0
         self._readiness = assess(self._request, profile)
+        self.count_recent_critical()
 
     def _new_request(self) -> Request:
         from composer.i18n import current_language
@@ -110,7 +113,24 @@ class DraftController(QObject):
         self._set(request.touched(), save=True)
         self.rewritten.emit()
 
+    def count_recent_critical(self) -> None:
+        """Count the recent critical requests in the history, then assess the draft again."""
+        from composer.critical import recent_critical
+        from composer.ui.bridge import run_task
+
+        def counted(count: int) -> None:
+            if count != self.recent_critical:
+                self.recent_critical = count
+                self._set(self._request, save=False)
+
+        run_task(
+            lambda: recent_critical(self.store, now=datetime.now().astimezone()),
+            on_result=counted,
+            on_error=lambda _error: None,
+        )
+
     def new(self, *, keep_requester: bool = True) -> None:
+        self.count_recent_critical()  # the request before this one may have been sent
         request = self._new_request()
         if keep_requester:
             request = request.model_copy(update={"requester": self._request.requester})
@@ -136,7 +156,9 @@ class DraftController(QObject):
 
     def _set(self, request: Request, *, save: bool) -> None:
         self._request = request
-        self._readiness = assess(request, self.profile, now=datetime.now().astimezone())
+        self._readiness = assess(
+            request, self.profile, now=datetime.now().astimezone(), recent_critical=self.recent_critical
+        )
         if save:
             self._autosaver.submit(request)
         self.changed.emit()

@@ -38,6 +38,8 @@ from composer.ui.coach import FIELD_PLACES, coach_html, step_items, step_ticks, 
 from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
 from composer.ui.drafts import DraftsDialog
+from composer.ui.kb_actions import article_outcome
+from composer.ui.kb_panel import KbPanel
 from composer.ui.mnemonics import mnemonic_letter
 from composer.ui.prefill_open import PrefillNotice, takes_prefill_codes
 from composer.ui.scrub_dialog import FieldScrubber
@@ -95,6 +97,10 @@ class MainWindow(RequestActions):
         assert isinstance(self.review, ReviewStep)
         self.review.go_to_field.connect(self.go_to_field)
         self.review.send_requested.connect(self.send_request)
+        for step in self.steps:
+            panel = getattr(step, "articles", None)
+            if isinstance(panel, KbPanel):
+                panel.outcome.connect(lambda article, outcome: article_outcome(self, article, outcome))
 
         # the outbox: requests are written to disk first, then sent in the background
         self.sending = Sending(self, self.controller, store, delivery)

@@ -22,7 +22,7 @@ from composer.i18n import _
 from composer.model import Request
 from composer.profile import ProviderProfile
 from composer.quality import advice_text
-from composer.related import open_related
+from composer.related import Related, find_related
 from composer.render import read_bundle, render_text, write_bundle
 from composer.ui.bridge import run_task
 from composer.ui.history_view import FollowUpDialog
@@ -84,21 +84,29 @@ class RequestActions(QMainWindow):
             return
         if not self._ready_and_scrubbed():
             return
-        request = self.controller.request
-        run_task(
-            lambda: open_related(self.store, request, now=datetime.now(UTC)),
+        request, profile = self.controller.request, self.controller.profile
+        # the helpdesk is asked whether those tickets are closed: on the worker, never here
+        self.statusBar().showMessage(_("Looking for an open request about the same problem…"))
+        self.delivery.run(
+            lambda worker: find_related(
+                self.store, request, now=datetime.now(UTC), factory=worker.channels, profile=profile
+            ),
             on_result=self._related_checked,
             on_error=self._task_failed,
         )
 
-    def _related_checked(self, items: list[HistoryItem]) -> None:
+    def _related_checked(self, found: Related) -> None:
         """One request per problem: an open request about the same is offered a follow-up instead."""
-        if items:
-            choice = RelatedOffer(items, self.controller.profile, self).choose()
+        if found:
+            offer = RelatedOffer(found.sent, self.controller.profile, self, pending=found.pending)
+            choice = offer.choose()
             if choice is RelatedChoice.CANCEL:
                 return
+            if choice is RelatedChoice.OUTBOX:
+                self.sending.show_outbox()
+                return
             if choice is RelatedChoice.FOLLOW_UP:
-                self._follow_up_instead(items[0])
+                self._follow_up_instead(found.sent[0])
                 return
         self.statusBar().showMessage(_("Putting the request in the outbox…"))
         self.sending.send()

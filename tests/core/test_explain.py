@@ -155,3 +155,26 @@ def test_the_command_says_what_to_do_with_no_text(
 
 def test_the_default_classifier_is_trained_once() -> None:
     assert default_classifier() is default_classifier()
+
+
+def test_what_the_text_implies_is_offered_only_for_empty_fields() -> None:
+    from composer.explain import field_suggestions
+    from composer.model import Request
+
+    bounce = (
+        "Date: Mon, 20 Nov 2026 14:31:02 +0000\n"
+        "From anna@gmail.com via mx.google.com: 550 5.1.1 <sales@kalamata-olive.gr>: User unknown"
+    )
+    result = explain(bounce)
+    offered = {s.field: s.value for s in field_suggestions(result, Request())}
+    assert offered["account"] == "sales@kalamata-olive.gr"  # not the Gmail sender
+    assert offered["domain"] == "kalamata-olive.gr"
+    assert offered["started_at"].startswith("2026-11-20")
+    filled = Request(account="info@x.gr", domain="x.gr")
+    assert {s.field for s in field_suggestions(result, filled)} == {"started_at"}
+    # a time the form would refuse (in the future) is not offered
+    future = explain(bounce.replace("2026", "2036"))
+    assert "started_at" not in {s.field for s in field_suggestions(future, Request())}
+    # a host name without any address gives the domain, without its service prefix
+    hosts = field_suggestions(explain("Could not connect to server ftp.annas-shop.gr"), Request())
+    assert [(s.field, s.value) for s in hosts] == [("domain", "annas-shop.gr")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from composer.model import Request, Requester, Role, Urgency
@@ -97,22 +99,22 @@ def test_billing_contact_filing_a_technical_problem_is_told() -> None:
     ("error", "category"),
     [
         ("550 5.1.1 <info@example.gr>: Recipient address rejected: User unknown", "mail_receiving"),
-        ("552 5.2.2 Mailbox full", "mail_receiving"),
+        ("552 5.2.2 Mailbox full", "mailbox_full"),
         ("535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6", "mail_sending"),
         ("Your server has unexpectedly terminated the connection. 0x800CCC0F", "mail_sending"),
         ("This site can’t be reached. DNS_PROBE_FINISHED_NXDOMAIN", "site_not_visible"),
         ("NET::ERR_CERT_DATE_INVALID", "certificate"),
-        ("Error establishing a database connection", "site_down"),
+        ("Error establishing a database connection", "database"),
         ("503 Service Unavailable", "site_down"),
-        ("530 Login authentication failed", "login"),
+        ("530 Login authentication failed", "ftp_ssh"),
         # texts as customers paste them from browsers, mail programs, bounces and FTP clients
         ("This site can’t be reached. The domain example.gr has expired", "domain_registration"),
         ("Account Suspended. This Account has been suspended. Contact your hosting provider", "billing"),
-        ("Briefly unavailable for scheduled maintenance. Check back in a minute.", "site_down"),
+        ("Briefly unavailable for scheduled maintenance. Check back in a minute.", "web_app"),
         (
             "PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate "
             "20480 bytes) in /home/u/public_html/wp-includes/class-wp.php on line 12",
-            "site_down",
+            "web_app",
         ),
         (
             "This page isn’t working. example.gr redirected you too many times. ERR_TOO_MANY_REDIRECTS",
@@ -141,9 +143,9 @@ def test_billing_contact_filing_a_technical_problem_is_told() -> None:
         ("Login to server mail.example.gr with username info@example.gr failed.", "mail_client_setup"),
         (
             "Error: Connection timed out after 20 seconds of inactivity\nError: Could not connect to server",
-            "login",
+            "ftp_ssh",
         ),
-        ("452 4.2.2 The email account that you tried to reach is over quota.", "mail_receiving"),
+        ("452 4.2.2 The email account that you tried to reach is over quota.", "mailbox_full"),
     ],
 )
 def test_error_texts_suggest_the_category(error: str, category: str) -> None:
@@ -239,3 +241,54 @@ def test_an_information_note_does_not_lower_the_score() -> None:
     critical = complete.model_copy(update={"urgency": Urgency.CRITICAL})
     assert assess(critical, PROFILE).score == assess(complete, PROFILE).score == 100
     assert assess(critical, PROFILE).ready
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Не приходит почта", "mail_receiving"),
+        ("Не могу отправить письмо клиенту", "mail_sending"),
+        ("Сайт не открывается с утра", "site_down"),
+        ("ne mogu poslati mail", "mail_sending"),
+        ("Mailovi mi ne stižu od jučer", "mail_receiving"),
+        ("Pretinac je pun", "mailbox_full"),
+        ("δεν μου έρχονται τα email", "mail_receiving"),
+        ("Έληξε το domain μου", "domain_registration"),
+        ("Δεν μπορώ να συνδεθώ στο webmail", "login"),
+        ("My WordPress plugin broke the site", "web_app"),
+    ],
+)
+def test_keywords_of_every_language_suggest_the_category_by_rule(text: str, category: str) -> None:
+    """The rules path (no classifier) knows the words people write in each language."""
+    assert suggest_category(Request(description=text), PROFILE) == category
+
+
+def test_a_stem_keyword_matches_its_endings_and_a_phrase_only_whole_words() -> None:
+    from composer.triage import language_keywords
+
+    assert any(word.endswith("*") for word in language_keywords()["mailbox_full"])
+    assert suggest_category(Request(description="превышена квота ящика"), PROFILE) == "mailbox_full"
+    assert suggest_category(Request(description="the report is ready"), PROFILE) is None  # not "port"
+
+
+def test_a_profile_overrides_a_built_in_category_and_the_coach_follows(tmp_path: Path) -> None:
+    """Issue 14, point 1: stable ids, own questions and fields, each overridable by the profile."""
+    from composer.profile import load_profile as load
+
+    file = tmp_path / "own.toml"
+    file.write_text(
+        'format = 2\n[provider]\nid = "own"\nname = "Own Hosting"\n'
+        '[[categories]]\nid = "billing"\nneeds = ["domain"]\n'
+        '[[categories.questions]]\nid = "contract"\nlabel = "Which contract number?"\nrequired = true\n'
+        '[[categories]]\nid = "security"\nhidden = true\n',
+        encoding="utf-8",
+    )
+    own = load(file)
+    ids = [c.id for c in own.effective_categories()]
+    assert ids == [c.id for c in PROFILE.effective_categories() if c.id != "security"]
+    billing = own.category("billing")
+    assert billing is not None and billing.label == "Invoices, payments and packages"  # kept
+    assert [q.id for q in billing.questions] == ["contract"]
+    readiness = assess(Request(category="billing", description="A question about an invoice"), own)
+    assert "answers.contract" in {a.field for a in readiness.advice}
+    assert "domain" in readiness.needed

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from composer import history
-from composer.model import Receipt, Request
+from composer.channels.base import SendContext
+from composer.model import Receipt, Request, Requester
 from composer.profile import load_profile
 from composer.related import open_related, related_categories
 from composer.store import Store
@@ -47,3 +48,52 @@ def test_an_open_request_for_the_same_problem_is_offered(data_dir: Path) -> None
         assert open_related(store, Request(category="mail_receiving"), now=NOW) == []
         # the request itself, once sent, is not its own duplicate
         assert open_related(store, mail, now=NOW) == []
+
+
+def test_a_ticket_the_helpdesk_closed_is_not_offered_and_the_outbox_counts(data_dir: Path) -> None:
+    """Against the intake test server: its status answer decides, and is remembered."""
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    from composer.channels.factory import ChannelFactory
+    from composer.credentials import Credentials, identity
+    from composer.outbox import insert_entry
+    from composer.related import find_related
+    from composer.ticket_status import known_status
+    from tests.servers.intake import TOKEN, IntakeServer, make_profile
+
+    with IntakeServer() as server, Store(data_dir) as store:
+        profile = make_profile({"kind": "helpdesk", "helpdesk": "intake", "url": server.url})
+        secrets = Credentials(backend=FailKeyring())
+        secrets.set("example", identity("intake", "maria@example.gr"), TOKEN)
+        factory = ChannelFactory(store, secrets, data_dir / "bundles")
+        channel = factory.make(profile.channels[0], profile)
+        sent = Request(
+            domain="example.gr",
+            category="mail_sending",
+            summary="No mail leaves",
+            requester=Requester(name="Maria", email="maria@example.gr"),
+        )
+        receipt = channel.send(sent, SendContext(profile=profile, idempotency_key="k" * 20))
+        with store.transaction() as db:
+            history.record(db, sent, profile, receipt)
+        new = sent.model_copy(update={"id": "new-one", "category": "mail_receiving"})
+        now = datetime.now(UTC)
+
+        found = find_related(store, new, now=now, factory=factory, profile=profile)
+        assert [item.reference for item in found.sent] == [receipt.reference]
+        assert known_status(store, sent.id) == "open"
+
+        server.tickets[receipt.reference].status = "closed"
+        assert not find_related(store, new, now=now, factory=factory, profile=profile)
+        # the relay gone: the last known state still counts
+        server.stop()
+        assert not find_related(store, new, now=now, factory=factory, profile=profile)
+        assert server.violations == []
+
+        waiting = Request(domain="example.gr", category="mailbox_full", summary="Waiting")
+        insert_entry(store, waiting, make_profile({"kind": "file"}))
+        pending = find_related(store, new, now=now).pending
+        assert [item.request_id for item in pending] == [waiting.id]
+        assert pending[0].reference == ""
+        # another domain or kind in the outbox is not the same problem
+        assert find_related(store, new.model_copy(update={"domain": "other.gr"}), now=now).pending == []

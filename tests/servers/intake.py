@@ -193,6 +193,8 @@ class Ticket:
     files: list[tuple[str, bytes]]
     idempotency_key: str
     messages: list[dict[str, Any]] = field(default_factory=list)
+    #: what GET /requests/{reference} answers; a test closes a ticket by setting it
+    status: str = "open"
 
 
 class IntakeServer:
@@ -235,6 +237,8 @@ class IntakeServer:
         self.checker = SpecChecker()
         self._keys: dict[str, tuple[int, dict[str, Any]]] = {}
         self._in_progress: set[str] = set()
+        #: what POST /articles/outcomes received (once per idempotency key)
+        self.article_outcomes: list[dict[str, Any]] = []
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -361,7 +365,7 @@ class _Handler(BaseHTTPRequestHandler):
                 # like a helpdesk: "new" until something happened on the ticket
                 {
                     "reference": ticket.reference,
-                    "status": "open" if ticket.messages else "new",
+                    "status": ticket.status if ticket.status != "open" else ("open" if ticket.messages else "new"),
                     "messages": len(ticket.messages),
                 },
             )
@@ -455,6 +459,12 @@ class _Handler(BaseHTTPRequestHandler):
                 "status_url": f"{state.url}/requests/{reference}",
                 "created_at": datetime.now(UTC).isoformat(),
             }
+        elif path == "/articles/outcomes":
+            outcome = json.loads(parts["outcome"][0].data)
+            with state._lock:
+                state.article_outcomes.append(outcome)
+                counted = sum(1 for o in state.article_outcomes if o == outcome)
+            answer = {"counted": counted}
         else:
             reference = path.split("/")[2]
             ticket = state.tickets.get(reference)

@@ -57,3 +57,19 @@ def test_each_button_gives_its_answer(qtbot: QtBot, button: str, choice: Related
 
     when_modal(click)
     assert offer.choose() is choice
+
+
+def test_a_request_still_in_the_outbox_is_named_and_the_outbox_offered(qtbot: QtBot) -> None:
+    waiting = [ITEMS[0].__class__(**{**ITEMS[0].__dict__, "reference": "", "channel": ""})]
+    offer = RelatedOffer([], load_profile(), pending=waiting)
+    qtbot.addWidget(offer)
+    assert "still waiting in the outbox" in offer.text()
+    assert "open the outbox" in offer.informativeText()
+
+    def click(dialog: QWidget) -> None:
+        found = dialog.findChild(QWidget, "related.outbox")
+        assert found is not None
+        found.click()  # type: ignore[attr-defined]
+
+    when_modal(click)
+    assert offer.choose() is RelatedChoice.OUTBOX

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from composer import history
 from composer.credentials import Credentials, identity
 from composer.delivery import Backoff
+from composer.profile import ProviderProfile
 from composer.store import Store
 from composer.ui.delivery import DeliveryController
 from composer.ui.main_window import MainWindow
@@ -30,6 +31,12 @@ def intake() -> Iterator[IntakeServer]:
 
 @pytest.fixture()
 def sending_window(qtbot: QtBot, store: Store, intake: IntakeServer) -> Iterator[MainWindow]:
+    profile = make_profile({"kind": "helpdesk", "helpdesk": "intake", "url": intake.url}, {"kind": "file"})
+    yield from open_sending_window(qtbot, store, profile)
+
+
+def open_sending_window(qtbot: QtBot, store: Store, profile: ProviderProfile) -> Iterator[MainWindow]:
+    """A window on ``profile`` whose outbox sends for real, with Maria's intake token (no keyring)."""
     secrets = Credentials(backend=FailKeyring())
     secrets.set("example", identity("intake", "maria@example.gr"), TOKEN)
     delivery = DeliveryController(
@@ -39,7 +46,6 @@ def sending_window(qtbot: QtBot, store: Store, intake: IntakeServer) -> Iterator
         http_timeout=httpx.Timeout(3.0),
         backoff=Backoff(base=0.05, jitter=0, max_attempts=4),
     )
-    profile = make_profile({"kind": "helpdesk", "helpdesk": "intake", "url": intake.url}, {"kind": "file"})
     window = MainWindow(profile, store, auto_checks=False, delivery=delivery, autosave_delay=0.05)
     qtbot.addWidget(window)
     window.show()

@@ -15,9 +15,12 @@ from composer.localefmt import format_long_moment
 from composer.model import URGENCY_LABELS, WORKED_BEFORE_LABELS, Request, Urgency, WorkedBefore
 from composer.policy import priority_for
 from composer.profile import Question
+from composer.quality import advice_text
 from composer.timeparse import parse_started
-from composer.triage import explain_error, hint_meaning, suggest_urgency
+from composer.triage import suggest_urgency
 from composer.ui.controller import DraftController
+from composer.ui.explain_panel import ExplainPanel, warm_up_explain
+from composer.ui.kb_panel import KbPanel
 from composer.ui.steps.base import (
     Step,
     error_sentence,
@@ -40,6 +43,10 @@ class HappensStep(Step):
         self.error_hint = hint_label("hint.error_text")
         self.add_row(self.error_label, self.register("error_text", self.error_text), self.error_hint)
         self.error_text.textChanged.connect(self._error_changed)
+        self.explain_panel = ExplainPanel(controller)
+        self.form.addRow(self.explain_panel)
+        controller.changed.connect(self.explain_panel.refresh)
+        warm_up_explain()
 
         self.started = QLineEdit()
         self.started_label = QLabel()
@@ -81,6 +88,8 @@ class HappensStep(Step):
         self.urgency_hint = hint_label("hint.urgency")
         self.add_row(self.urgency_label, self.register("urgency", self.urgency), self.urgency_hint)
         self.urgency.currentIndexChanged.connect(self._urgency_changed)
+        self.articles = KbPanel(controller, "happens")
+        self.outer.addWidget(self.articles)
 
         controller.changed.connect(self._sync_questions)
         self.retranslate()
@@ -112,6 +121,7 @@ class HappensStep(Step):
         self._show_error_hint()
         self._show_started_hint()
         self._show_urgency_hint()
+        self.articles.retranslate()
 
     def load(self, request: Request) -> None:
         set_plain_text(self.error_text, request.error_text)
@@ -136,9 +146,10 @@ class HappensStep(Step):
         self._show_error_hint()
 
     def _show_error_hint(self) -> None:
-        hints = explain_error(self.error_text.toPlainText())
-        if hints:
-            self.error_hint.setText(_("This usually means: {meaning}").format(meaning=hint_meaning(hints[0])))
+        self.explain_panel.show_text(self.error_text.toPlainText())
+        result = self.explain_panel.result
+        if result is not None and result.decided_by != "none":
+            self.error_hint.setText(_("This usually means: {meaning}").format(meaning=result.explanation))
         else:
             self.error_hint.setText(
                 _("No message? Describe what you see instead, e.g. “the page stays white”.")
@@ -191,6 +202,10 @@ class HappensStep(Step):
                     provider=profile.provider.name, response=priority.target
                 )
             )
+        for note in self.controller.readiness.advice:
+            if note.code in {"advice.critical_unsupported", "advice.critical_often"}:
+                message, why = advice_text(note)
+                parts.append(f"{message} {why}".strip())
         suggested = suggest_urgency(self.controller.request, profile)
         if list(Urgency).index(suggested) < list(Urgency).index(urgency):
             parts.append(
@@ -263,5 +278,7 @@ class HappensStep(Step):
         chain: list[QWidget] = [self.error_text, self.started, self.worked_before]
         chain += [widget for _q, _l, widget in self._question_rows]
         chain += [self.description, self.tried, self.urgency]
+        # what the error implies, last: Tab from the error goes on to "since when" as before
+        chain += [self.explain_panel.use_category, *self.explain_panel.use_field.values()]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)

@@ -30,9 +30,9 @@ from composer.model import Attachment
 from composer.quality import advice_text
 from composer.render import render_text
 from composer.rendered import request_language
-from composer.triage import matching_articles
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
+from composer.ui.kb_panel import KbPanel
 from composer.ui.policy_panel import PolicyPanel
 from composer.ui.sending import sends_directly
 from composer.ui.steps.base import Step
@@ -62,11 +62,7 @@ class ReviewStep(Step):
         self.policy = PolicyPanel(controller)
         self.outer.addWidget(self.policy)
 
-        self.articles = QLabel()
-        self.articles.setObjectName("review.articles")
-        self.articles.setOpenExternalLinks(True)
-        self.articles.setWordWrap(True)
-        self.articles.setTextFormat(Qt.TextFormat.RichText)
+        self.articles = KbPanel(controller, "review")
         self.outer.addWidget(self.articles)
 
         self.text_title = QLabel()
@@ -142,6 +138,7 @@ class ReviewStep(Step):
         self.remove_attachment.setText(_("Remove the selected file"))
         self.remove_report.setText(_("Leave out the report of the checks"))
         self.policy.retranslate()
+        self.articles.retranslate()
         if sends_directly(self.controller.profile):
             self.send.setText(_("Sen&d request"))
             self.send.setToolTip(
@@ -287,13 +284,6 @@ class ReviewStep(Step):
         self.problems_title.setText(f"{score} {title}")
         self.problems.setVisible(self.problems.count() > 0)
         self._show_attachments()
-        articles = matching_articles(request, controller.profile)
-        if articles:
-            links = "".join(f'<li><a href="{a.url}">{_html(a.title)}</a></li>' for a in articles)
-            self.articles.setText(
-                _("Before you send, these articles may already answer it:") + f"<ul>{links}</ul>"
-            )
-        self.articles.setVisible(bool(articles))
         # Enabled even when blocked: pressing it says why and goes to the first missing field.
         self.status.setText(
             "" if readiness.can_send else _("The request cannot be sent yet: see the list above.")
@@ -303,7 +293,3 @@ class ReviewStep(Step):
         field = item.data(Qt.ItemDataRole.UserRole)
         if field:
             self.go_to_field.emit(str(field))
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
