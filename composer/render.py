@@ -24,6 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 from composer import __version__
 from composer.answers import answer_text
 from composer.errors import BundleError
+from composer.identities import filed_by, owner_copy
 from composer.i18n import N_, _
 from composer.model import (
     ROLE_LABELS,
@@ -129,6 +130,13 @@ def render_text(request: Request, profile: ProviderProfile) -> str:
         who = ", ".join(part for part in (prepared.staff, prepared.provider) if part)
         stamp = prepared.issued_at.strftime("%Y-%m-%d %H:%M UTC")
         lines.append(_line(N_("Prepared by"), f"{who} ({stamp}, key {prepared.key})"))
+
+    filed = filed_by(request)  # a technical contact for a client: who files, for whom, who has a copy
+    if filed:
+        lines.append(_line(N_("Filed by"), filed))
+        copy = owner_copy(request, profile)
+        if copy:
+            lines.append(_line(N_("Copy to"), copy))
 
     requester = request.requester
     lines += ["", _("Who is asking")]

@@ -248,10 +248,13 @@ class IntakeChannel:
         Raises:
             DeliveryError: see :meth:`IntakeClient.create_request`.
         """
+        from composer.identities import owner_copy
         from composer.render import render_json, render_text
 
         files = self._files(request.attachments)
-        document = render_json(request, text=render_text(request, context.profile))
+        copy = owner_copy(request, context.profile)  # the owner, when the profile wants them in copy
+        extra = {"copy_to": [copy]} if copy else None
+        document = render_json(request, text=render_text(request, context.profile), extra=extra)
         with self._client(request) as client:
             created = client.create_request(
                 document,
