@@ -194,3 +194,36 @@ def test_identities_dialog_from_the_menu_adds_and_removes(
     when_modal(cancel)
     button.click()
     assert opened == ["dialog.identities"]
+
+
+def test_a_prefill_naming_a_client_domain_files_under_that_clients_identity(
+    qtbot: QtBot, designer_window: MainWindow, store: Store
+) -> None:
+    from datetime import timedelta
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from composer import prefill
+    from composer.profile import Prefill
+    from composer.ui.prefill_open import open_prefill
+
+    window = designer_window
+    key = Ed25519PrivateKey.generate()
+    profile = window.controller.profile
+    window.controller.profile = profile.model_copy(update={"prefill": Prefill(public_key=prefill.public_key_line(key))})
+    token = prefill.sign_prefill(
+        key,
+        prefill.PrefillFields(domain="www.client-one.gr", category="site_down"),
+        staff="Eleni",
+        provider="Example Hosting",
+        lifetime=timedelta(hours=1),
+    )
+    assert open_prefill(window, window.controller, window.prefill_notice, prefill.link_for(token))
+    requester = window.controller.request.requester
+    assert (requester.email, requester.role) == (DESIGNER.email, Role.TECHNICAL)
+    assert requester.on_behalf_of == "Nikos Georgiou <nikos@client-one.gr>"
+    # it only filled who files: the identities and their secrets are as they were
+    assert load_book(store) == BOOK
+    for field in ("email", "role", "identity", "password", "api_key"):  # a pre-fill has no place for them
+        with pytest.raises(ValueError):
+            prefill.PrefillFields.model_validate({field: "x"})
