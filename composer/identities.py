@@ -302,7 +302,7 @@ def owner_copy(request: Request, profile: ProviderProfile) -> str:
 
 
 def filed_by(request: Request) -> str:
-    """"Maria <maria@studio.gr> (technical contact) on behalf of Nikos <nikos@client.gr> (owner)".
+    """ "Maria <maria@studio.gr> (technical contact) on behalf of Nikos <nikos@client.gr> (owner)".
 
     Empty when nobody files on someone's behalf (the role line says the rest).
     """
@@ -310,7 +310,9 @@ def filed_by(request: Request) -> str:
     behalf = requester.on_behalf_of.strip()
     if not behalf:
         return ""
-    filer = f"{requester.name.strip()} <{requester.email.strip()}>" if requester.name.strip() else requester.email
+    filer = (
+        f"{requester.name.strip()} <{requester.email.strip()}>" if requester.name.strip() else requester.email
+    )
     return _("{filer} ({role}) on behalf of {owner} (owner)").format(
         filer=filer.strip(), role=_(ROLE_NAMES[requester.role]), owner=behalf
     )

@@ -79,7 +79,9 @@ def set_mail_password(
     return credentials.set(profile_id, key, secret)
 
 
-def stored_secrets(credentials: Credentials, store: Store, profile_id: str, person: Identity) -> IdentitySecrets:
+def stored_secrets(
+    credentials: Credentials, store: Store, profile_id: str, person: Identity
+) -> IdentitySecrets:
     """Which secrets the identity has in the keyring (asks the keyring: not on the GUI thread)."""
     mail_key = mail_key_identity(store, person)
     return IdentitySecrets(

@@ -24,8 +24,8 @@ from pydantic import ValidationError as PydanticValidationError
 from composer import __version__
 from composer.answers import answer_text
 from composer.errors import BundleError
-from composer.identities import filed_by, owner_copy
 from composer.i18n import N_, _
+from composer.identities import filed_by, owner_copy
 from composer.model import (
     ROLE_LABELS,
     SCHEMA_VERSION,

@@ -119,7 +119,9 @@ class IdentitiesDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: palette(highlight);")
         layout.addWidget(self.error)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("identities.save")
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
@@ -210,7 +212,13 @@ class IdentitiesDialog(QDialog):
         self.c_identity = QComboBox()
         self.c_identity.setObjectName("client.identity")
         self.client_labels = [QLabel() for _ in range(5)]
-        widgets: list[QWidget] = [self.c_domain, self.c_owner_name, self.c_owner_email, self.c_identity, self.c_customer]
+        widgets: list[QWidget] = [
+            self.c_domain,
+            self.c_owner_name,
+            self.c_owner_email,
+            self.c_identity,
+            self.c_customer,
+        ]
         for label, widget in zip(self.client_labels, widgets, strict=True):
             label.setBuddy(widget)
             form.addRow(label, widget)
@@ -276,7 +284,9 @@ class IdentitiesDialog(QDialog):
             self.identity_list.addItem(row.email or row.name or _("(new identity)"))
         self.client_list.clear()
         for client in self._rows.clients:
-            self.client_list.addItem(display_domain(client.domain) if client.domain else _("(new client domain)"))
+            self.client_list.addItem(
+                display_domain(client.domain) if client.domain else _("(new client domain)")
+            )
         self._fill_filers()
         self._shown_identity = self._shown_client = -1
         self.identity_list.setCurrentRow(0 if self._rows.identities else -1)
@@ -423,5 +433,9 @@ def _identity_of(row: _IdentityRow) -> Identity:
 
 def _client_of(row: _ClientRow) -> ClientDomain:
     return client_domain(
-        row.domain, row.owner_email, owner_name=row.owner_name, identity=row.identity, customer_id=row.customer_id
+        row.domain,
+        row.owner_email,
+        owner_name=row.owner_name,
+        identity=row.identity,
+        customer_id=row.customer_id,
     )

@@ -17,7 +17,14 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from composer.i18n import _
-from composer.identities import IdentityBook, apply_client, apply_identity, filing_warning, load_book, save_book
+from composer.identities import (
+    IdentityBook,
+    apply_client,
+    apply_identity,
+    filing_warning,
+    load_book,
+    save_book,
+)
 from composer.model import Request
 from composer.ui.bridge import run_task
 from composer.ui.controller import DraftController
@@ -94,7 +101,11 @@ class IdentityPicker(QWidget):
     def _fill(self) -> None:
         request = self.controller.request
         for combo, empty, items in (
-            (self.identity, _("— type your details below —"), [(i.label(), i.id) for i in self.book.identities]),
+            (
+                self.identity,
+                _("— type your details below —"),
+                [(i.label(), i.id) for i in self.book.identities],
+            ),
             (self.client, _("— none —"), [(c.label(), c.domain) for c in self.book.clients]),
         ):
             combo.blockSignals(True)
@@ -111,7 +122,7 @@ class IdentityPicker(QWidget):
         self.identity.setEnabled(bool(self.book.identities))
 
     def edit(self) -> None:
-        """Open the identities dialog; what is saved goes to the database and the keyring off the GUI thread."""
+        """Open the identities dialog; saved to the database and the keyring off the GUI thread."""
         from composer.ui.identities_dialog import IdentitiesDialog
 
         profile = self.controller.profile
@@ -128,7 +139,9 @@ class IdentityPicker(QWidget):
         store, profile_id = self.controller.store, self.controller.profile.provider.id
         self.book = book
         self._fill()
-        run_task(lambda: save_book(store, book), on_result=lambda _r: self.book_changed.emit(), on_error=_ignore)
+        run_task(
+            lambda: save_book(store, book), on_result=lambda _r: self.book_changed.emit(), on_error=_ignore
+        )
         if self.delivery is None or not (secrets or removed):
             return
 

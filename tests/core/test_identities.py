@@ -158,7 +158,11 @@ def test_choosing_a_client_domain_picks_its_identity_and_owner() -> None:
     picked = pick_for_domain(Request(domain="www.client-one.gr", category="site_down"), BOOK)
     assert picked is not None
     requester = picked.requester
-    assert (requester.name, requester.email, requester.role) == (DESIGNER.name, DESIGNER.email, Role.TECHNICAL)
+    assert (requester.name, requester.email, requester.role) == (
+        DESIGNER.name,
+        DESIGNER.email,
+        Role.TECHNICAL,
+    )
     assert requester.organisation == "Studio M"
     assert requester.on_behalf_of == "Nikos Georgiou <nikos@client-one.gr>"
     assert requester.admin_address == "nikos@client-one.gr"
@@ -210,9 +214,12 @@ def test_profile_check_documents_copy_owner() -> None:
     text = '[provider]\nid = "x"\nname = "X"\n[support]\ncopy_owner = true\n[[channels]]\nkind = "file"\n'
     checked = check_profile_text("format = 2\n" + text)
     assert [w.code for w in checked.warnings] == ["effect.copy_owner"]
-    assert check_profile_text(
-        "format = 2\n" + text.replace('kind = "file"', f'kind = "email"\nto = "{SUPPORT}"')
-    ).warnings == ()
+    assert (
+        check_profile_text(
+            "format = 2\n" + text.replace('kind = "file"', f'kind = "email"\nto = "{SUPPORT}"')
+        ).warnings
+        == ()
+    )
 
 
 # -- storage and secrets ---------------------------------------------------------------
@@ -225,7 +232,9 @@ def secret_service(tmp_path: Path) -> Iterator[SecretService]:
         yield service
 
 
-def test_book_round_trip_and_secrets_in_the_real_keyring(secret_service: SecretService, data_dir: Path) -> None:
+def test_book_round_trip_and_secrets_in_the_real_keyring(
+    secret_service: SecretService, data_dir: Path
+) -> None:
     designer = DESIGNER.model_copy(update={"mail_user": "maria-studio"})
     book = BOOK.with_identity(designer)
     credentials = Credentials(backend=secret_service.backend())
@@ -251,7 +260,9 @@ def test_book_round_trip_and_secrets_in_the_real_keyring(secret_service: SecretS
         forget_secrets(again, store, "example", designer, others=(twin,))
         assert again.get("example", api_key_identity(designer)) == "tok-Studio-91f2"
         forget_secrets(again, store, "example", designer)
-        assert stored_secrets(again, store, "example", designer) == stored_secrets(again, store, "example", OWN)
+        assert stored_secrets(again, store, "example", designer) == stored_secrets(
+            again, store, "example", OWN
+        )
 
 
 def test_the_e_mail_carries_the_filer_the_owner_and_the_cc(
@@ -263,10 +274,14 @@ def test_the_e_mail_carries_the_filer_the_owner_and_the_cc(
     designer = DESIGNER.model_copy(update={"mail_user": "maria-studio"})
     with Store(data_dir) as store, SmtpServer(user="maria-studio", password="pw-Studio-55aa") as smtp:
         save_book(store, BOOK.with_identity(designer))
-        save_mail_settings(store, MailSettings(host="127.0.0.1", port=smtp.port, username="office", timeout=5))
+        save_mail_settings(
+            store, MailSettings(host="127.0.0.1", port=smtp.port, username="office", timeout=5)
+        )
         assert set_mail_password(credentials, store, "example", designer, "pw-Studio-55aa")
         factory = ChannelFactory(store, credentials, data_dir / "bundles", ssl_context=smtp.client_context())
-        worker = OutboxWorker(store, factory, DeliveryListener(), backoff=Backoff(base=0.01, jitter=0), poll=0.05)
+        worker = OutboxWorker(
+            store, factory, DeliveryListener(), backoff=Backoff(base=0.01, jitter=0), poll=0.05
+        )
         base = make_request(store, provider="example", category="site_down", domain="client-one.gr")
         request = pick_for_domain(base, load_book(store))
         assert request is not None

@@ -25,12 +25,16 @@ from tests.ui.conftest import when_modal
 
 WAIT = 15_000
 SUPPORT = "support@hosting.example"
-DESIGNER = new_identity("Maria Papadopoulou", "maria@example.gr", role=Role.TECHNICAL, organisation="Studio M")
+DESIGNER = new_identity(
+    "Maria Papadopoulou", "maria@example.gr", role=Role.TECHNICAL, organisation="Studio M"
+)
 OWN = new_identity("Maria Papadopoulou", "maria@maria-shop.gr", role=Role.OWNER)
 BOOK = IdentityBook(
     identities=(OWN, DESIGNER),
     clients=(
-        client_domain("client-one.gr", "nikos@client-one.gr", owner_name="Nikos Georgiou", identity=DESIGNER.id),
+        client_domain(
+            "client-one.gr", "nikos@client-one.gr", owner_name="Nikos Georgiou", identity=DESIGNER.id
+        ),
         client_domain("klijent.hr", "ana@klijent.hr", owner_name="Ana Horvat", identity=DESIGNER.id),
     ),
 )
@@ -70,7 +74,11 @@ def designer_window(qtbot: QtBot, store: Store, smtp: SmtpServer) -> Iterator[Ma
     secrets = Credentials(backend=FailKeyring())  # the session's memory: no keyring in this test
     secrets.set("example", smtp_identity(mail), PASSWORD)
     delivery = DeliveryController(
-        store, credentials=secrets, poll=0.05, ssl_context=smtp.client_context(), backoff=Backoff(base=0.05, jitter=0)
+        store,
+        credentials=secrets,
+        poll=0.05,
+        ssl_context=smtp.client_context(),
+        backoff=Backoff(base=0.05, jitter=0),
     )
     window = MainWindow(profile(), store, auto_checks=False, delivery=delivery, autosave_delay=0.05)
     qtbot.addWidget(window)
@@ -210,7 +218,9 @@ def test_a_prefill_naming_a_client_domain_files_under_that_clients_identity(
     window = designer_window
     key = Ed25519PrivateKey.generate()
     profile = window.controller.profile
-    window.controller.profile = profile.model_copy(update={"prefill": Prefill(public_key=prefill.public_key_line(key))})
+    window.controller.profile = profile.model_copy(
+        update={"prefill": Prefill(public_key=prefill.public_key_line(key))}
+    )
     token = prefill.sign_prefill(
         key,
         prefill.PrefillFields(domain="www.client-one.gr", category="site_down"),
