@@ -312,3 +312,63 @@ def test_the_e_mail_carries_the_filer_the_owner_and_the_cc(
     text = body.get_content()
     assert "(technical contact) on behalf of Nikos Georgiou <nikos@client-one.gr> (owner)" in text
     assert render_json(request).count("nikos@client-one.gr") >= 2  # on_behalf_of and admin_address
+
+
+def test_the_command_line_keeps_identities_and_clients(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from composer import cli
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # not this machine's keyring
+
+    where = ["--data-dir", str(data_dir)]
+    assert (
+        cli.main(
+            [
+                "identity",
+                "add",
+                "--name",
+                "Maria P",
+                "--email",
+                "maria@studio.gr",
+                "--role",
+                "technical",
+                *where,
+            ]
+        )
+        == 0
+    )
+    add_client = ["identity", "client", "add", "--domain", "www.client-one.gr", "--owner-email"]
+    assert cli.main([*add_client, "nikos@client-one.gr", "--identity", "maria@studio.gr", *where]) == 0
+    assert cli.main([*add_client, "nikos at client", *where]) == 1
+    assert "is not the owner's e-mail address" in capsys.readouterr().err
+    assert (
+        cli.main(
+            [
+                "identity",
+                "client",
+                "add",
+                "--domain",
+                "x.gr",
+                "--owner-email",
+                "a@x.gr",
+                "--identity",
+                "nobody@x.gr",
+                *where,
+            ]
+        )
+        == 1
+    )
+    assert "There is no identity" in capsys.readouterr().err
+    assert cli.main(["identity", "list", *where]) == 0
+    listed = capsys.readouterr().out
+    assert "Maria P <maria@studio.gr> – technical contact" in listed
+    assert "client-one.gr: owner nikos@client-one.gr, filed by maria@studio.gr" in listed
+    with Store(data_dir) as store:
+        book = load_book(store)
+    assert book.clients[0].identity == book.identities[0].id
+    assert cli.main(["identity", "client", "remove", "client-one.gr", *where]) == 0
+    assert cli.main(["identity", "client", "remove", "client-one.gr", *where]) == 1
+    assert cli.main(["identity", "remove", "maria@studio.gr", *where]) == 0
+    with Store(data_dir) as store:
+        assert load_book(store) == IdentityBook()
