@@ -275,6 +275,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("There is no identity “{value}”."),
         N_("Use the e-mail address of an identity that `request-composer identity list` shows."),
     ),
+    "identity.mail_user_missing": (
+        N_("A mailbox password of its own needs the identity's own mail user."),
+        N_(
+            "Type the user name this identity logs in to the mail server with, or set the password in Settings → E-mail sending."
+        ),
+    ),
     "client.not_found": (
         N_("There is no client domain “{value}”."),
         N_("Use a domain that `request-composer identity client list` shows."),

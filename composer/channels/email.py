@@ -188,6 +188,7 @@ def build_follow_up(
     Raises:
         DeliveryError: ``attachment.missing`` (REJECTED).
     """
+    from composer.identities import owner_copy
     from composer.render import render_subject
 
     receipt = original.receipt
@@ -196,6 +197,9 @@ def build_follow_up(
     message = EmailMessage(policy=SMTP)
     message["From"] = _sender(original)
     message["To"] = to
+    copy = owner_copy(original, profile)
+    if copy:
+        message["Cc"] = copy  # the owner stays in copy for the whole thread
     message["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id_for(idempotency_key, original.requester.email)

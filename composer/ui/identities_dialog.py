@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from composer.errors import ValidationError, describe
 from composer.i18n import _
 from composer.identities import ClientDomain, Identity, IdentityBook, client_domain, new_identity
+from composer.identity_secrets import IdentitySecrets
 from composer.model import ROLE_LABELS, Role, display_domain
 
 __all__ = ["IdentitiesDialog", "IdentitySecretsTyped"]
@@ -90,14 +91,22 @@ class IdentitiesDialog(QDialog):
         book: the identities and client domains as saved.
         provider: the provider's name, for the access key's label.
         takes_api_key: whether the provider has an intake API (then an access key can be typed).
+        stored: by identity id, which secrets the keyring already has (never the secrets).
     """
 
     def __init__(
-        self, book: IdentityBook, *, provider: str, takes_api_key: bool, parent: QWidget | None = None
+        self,
+        book: IdentityBook,
+        *,
+        provider: str,
+        takes_api_key: bool,
+        stored: dict[str, IdentitySecrets] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("dialog.identities")
         self.provider = provider
+        self.stored = stored or {}
         self.book = book
         self.secrets: list[IdentitySecretsTyped] = []
         self.removed: list[Identity] = []
@@ -248,8 +257,6 @@ class IdentitiesDialog(QDialog):
             label.setText(text)
         for index in range(self.i_role.count()):
             self.i_role.setItemText(index, _(ROLE_LABELS[Role(self.i_role.itemData(index))]))
-        self.i_mail_password.setPlaceholderText(_("kept in the keyring; leave empty to keep it"))
-        self.i_api_key.setPlaceholderText(_("kept in the keyring; leave empty to keep it"))
         self.i_mail_user.setPlaceholderText(_("empty: the user of Settings → E-mail sending"))
         self.secrets_note.setText(
             _(
@@ -333,6 +340,22 @@ class IdentitiesDialog(QDialog):
         ):
             edit.setText(value)
         self.i_role.setCurrentIndex(max(0, self.i_role.findData(row.role.value)))
+        self._show_stored(row.id)
+
+    def _show_stored(self, identity_id: str) -> None:
+        """Say, in the empty secret fields, whether the keyring already has each secret."""
+        known = self.stored.get(identity_id)
+        for edit, has in (
+            (self.i_mail_password, known is not None and known.mail_password),
+            (self.i_api_key, known is not None and known.api_key),
+        ):
+            edit.setPlaceholderText(
+                _("in the keyring; type only to replace it") if has else _("not stored; type it to keep it")
+            )
+        if any(k.session_only for k in self.stored.values()):
+            self.secrets_note.setText(
+                _("No keyring works on this computer: what you type is kept only until the app closes.")
+            )
 
     def _keep_client(self) -> None:
         index = self._shown_client
@@ -397,6 +420,8 @@ class IdentitiesDialog(QDialog):
                 person = _identity_of(row)
             except ValidationError as error:
                 return self._refuse(error, tab=0, row=index)
+            if row.mail_password and not row.mail_user:
+                return self._refuse(ValidationError("identity.mail_user_missing"), tab=0, row=index)
             book = book.with_identity(person)
             if row.mail_password or row.api_key:
                 secrets.append(IdentitySecretsTyped(person, row.mail_password, row.api_key))

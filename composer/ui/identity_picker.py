@@ -95,7 +95,6 @@ class IdentityPicker(QWidget):
     def _loaded(self, book: IdentityBook) -> None:
         self.book = book
         self._fill()
-        self.setVisible(True)
         self.book_changed.emit()
 
     def _fill(self) -> None:
@@ -118,11 +117,30 @@ class IdentityPicker(QWidget):
         self.identity.setCurrentIndex(max(0, self.identity.findData(person.id if person else "")))
         client = self.book.client(request.domain) if request.domain else None
         self.client.setCurrentIndex(max(0, self.client.findData(client.domain if client else "")))
-        self.client.setEnabled(bool(self.book.clients))
-        self.identity.setEnabled(bool(self.book.identities))
+        # a customer without identities sees only the button that adds them
+        for widget in (self.client_label, self.client):
+            widget.setVisible(bool(self.book.clients))
+        for widget in (self.identity_label, self.identity):
+            widget.setVisible(bool(self.book.identities))
 
     def edit(self) -> None:
         """Open the identities dialog; saved to the database and the keyring off the GUI thread."""
+        profile = self.controller.profile
+        if self.delivery is None:
+            self._open_dialog({})
+            return
+        store, book = self.controller.store, self.book
+
+        def stored(worker: Any) -> dict[str, Any]:
+            from composer.identity_secrets import stored_secrets
+
+            credentials = worker.channels.credentials
+            return {i.id: stored_secrets(credentials, store, profile.provider.id, i) for i in book.identities}
+
+        # whether each secret is in the keyring is asked off the GUI thread (D-Bus may be slow)
+        self.delivery.run(stored, on_result=self._open_dialog, on_error=lambda _e: self._open_dialog({}))
+
+    def _open_dialog(self, stored: dict[str, Any]) -> None:
         from composer.ui.identities_dialog import IdentitiesDialog
 
         profile = self.controller.profile
@@ -130,6 +148,7 @@ class IdentityPicker(QWidget):
             self.book,
             provider=profile.provider.name,
             takes_api_key=any(c.key() == "intake" for c in profile.channels),
+            stored=stored,
             parent=self.window(),
         )
         if dialog.exec():

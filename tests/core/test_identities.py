@@ -319,7 +319,9 @@ def test_the_command_line_keeps_identities_and_clients(
 ) -> None:
     from composer import cli
 
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")  # not this machine's keyring
+    monkeypatch.setenv(
+        "PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring"
+    )  # not this machine's keyring
 
     where = ["--data-dir", str(data_dir)]
     assert (
@@ -372,3 +374,33 @@ def test_the_command_line_keeps_identities_and_clients(
     assert cli.main(["identity", "remove", "maria@studio.gr", *where]) == 0
     with Store(data_dir) as store:
         assert load_book(store) == IdentityBook()
+
+
+def test_a_follow_up_keeps_the_owner_in_copy(data_dir: Path) -> None:
+    from composer.channels.base import FollowUp
+    from composer.channels.email import build_follow_up, build_message
+
+    profile = email_profile()
+    request = filed("site_down", DESIGNER)
+    with Store(data_dir) as store:
+        first = build_message(
+            request, profile, to=SUPPORT, idempotency_key="k1", attachment_path=store.attachment_path
+        )
+        later = build_follow_up(
+            FollowUp("It works again."),
+            request,
+            profile,
+            to=SUPPORT,
+            subject_tag="",
+            idempotency_key="k2",
+            attachment_path=store.attachment_path,
+        )
+        plain = build_message(
+            request,
+            email_profile(copy_owner=False),
+            to=SUPPORT,
+            idempotency_key="k3",
+            attachment_path=store.attachment_path,
+        )
+    assert first["Cc"] == later["Cc"] == "nikos@client-one.gr"
+    assert plain["Cc"] is None

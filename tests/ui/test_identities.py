@@ -170,13 +170,19 @@ def test_identities_dialog_from_the_menu_adds_and_removes(
         assert isinstance(dialog, IdentitiesDialog)
         seen.append(dialog.objectName())
         dialog.identity_list.setCurrentRow(0)
+        assert "only until the app closes" in dialog.secrets_note.text()  # no keyring in this test
         dialog.remove_identity.click()  # the owner identity goes
+        dialog.i_mail_password.setText("pw-typed")  # a password of its own, but no mail user of its own
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+        assert "mail user" in dialog.error.text() and dialog.isVisible()
+        dialog.i_mail_password.clear()
         dialog.tabs.setCurrentIndex(1)
         dialog.add_client.click()
         qtbot.keyClicks(dialog.c_domain, "klijent.c")
         qtbot.keyClicks(dialog.c_owner_email, "ivo@klijent.com")
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
         seen.append(dialog.error.text())  # refused: not a domain ending
+        seen.append(dialog.i_api_key.placeholderText())
         dialog.c_domain.setText("drugi-klijent.hr")
         dialog.c_owner_name.setText("Ivo Ivić")
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
@@ -185,7 +191,9 @@ def test_identities_dialog_from_the_menu_adds_and_removes(
     action = window.findChild(type(window.act_identities), "action.identities_menu")
     assert action is not None
     action.trigger()
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=WAIT)  # the keyring is asked first, off the GUI thread
     assert seen[0] == "dialog.identities" and "klijent.c" in seen[1]
+    assert seen[2] == "not stored; type it to keep it"
     qtbot.waitUntil(lambda: len(load_book(store).clients) == 3, timeout=WAIT)
     saved = load_book(store)
     assert [i.email for i in saved.identities] == [DESIGNER.email]
@@ -201,7 +209,7 @@ def test_identities_dialog_from_the_menu_adds_and_removes(
 
     when_modal(cancel)
     button.click()
-    assert opened == ["dialog.identities"]
+    qtbot.waitUntil(lambda: opened == ["dialog.identities"], timeout=WAIT)
 
 
 def test_a_prefill_naming_a_client_domain_files_under_that_clients_identity(
