@@ -182,8 +182,12 @@ class IdentityPicker(QWidget):
 
     def _identity_chosen(self, index: int) -> None:
         person = self.book.identity(str(self.identity.itemData(index) or ""))
-        if person is not None:
-            self._use(apply_identity(self.controller.request, person))
+        if person is None:
+            return
+        request = self.controller.request
+        client = self.book.client(request.domain) if request.domain else None
+        # another identity for the same client's domain still files on behalf of its owner
+        self._use(apply_client(request, client, person) if client else apply_identity(request, person))
 
     def _client_chosen(self, index: int) -> None:
         client = next((c for c in self.book.clients if c.domain == self.client.itemData(index)), None)

@@ -125,6 +125,17 @@ def test_a_client_domain_picks_the_identity_the_owner_and_warns_about_billing(
     window.controller.update(category="site_down")
     assert not warning.isVisibleTo(window)
 
+    # the owner identity for the same client domain: nobody "on behalf of" now, the owner's address stays
+    own = identity.findData(OWN.id)
+    identity.setCurrentIndex(own)
+    identity.activated.emit(own)
+    assert window.controller.request.requester.email == OWN.email
+    assert window.controller.request.requester.admin_address == "nikos@client-one.gr"
+    back = identity.findData(DESIGNER.id)
+    identity.setCurrentIndex(back)
+    identity.activated.emit(back)
+    assert on_behalf.text() == "Nikos Georgiou <nikos@client-one.gr>"
+
     # typing the other client's domain in step 2 picks that client's owner
     window.go(1)
     domain = _field(window, "field.domain")
