@@ -278,7 +278,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "identity.mail_user_missing": (
         N_("A mailbox password of its own needs the identity's own mail user."),
         N_(
-            "Type the user name this identity logs in to the mail server with, or set the password in Settings → E-mail sending."
+            "Type the user name this identity logs in to the mail server with, "
+            "or set the password in Settings → E-mail sending."
         ),
     ),
     "client.not_found": (

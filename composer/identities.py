@@ -26,6 +26,8 @@ copy can confirm in the same thread.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -66,6 +68,7 @@ ROLE_NAMES: dict[Role, str] = {
 }
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+EntryT = TypeVar("EntryT", bound=BaseModel)
 
 
 class Identity(BaseModel):
@@ -136,10 +139,7 @@ class IdentityBook(BaseModel):
 
     def with_identity(self, identity: Identity) -> IdentityBook:
         """The book with ``identity`` added, or replacing the one with its id."""
-        kept = [i for i in self.identities if i.id != identity.id]
-        at = next((n for n, i in enumerate(self.identities) if i.id == identity.id), len(kept))
-        kept.insert(at, identity)
-        return self.model_copy(update={"identities": tuple(kept)})
+        return self.model_copy(update={"identities": _put(self.identities, identity, lambda i: i.id)})
 
     def without_identity(self, identity_id: str) -> IdentityBook:
         """The book without that identity; its client domains keep their owner but no filer."""
@@ -151,10 +151,7 @@ class IdentityBook(BaseModel):
 
     def with_client(self, client: ClientDomain) -> IdentityBook:
         """The book with ``client`` added, or replacing the entry for its domain."""
-        kept = [c for c in self.clients if c.domain != client.domain]
-        at = next((n for n, c in enumerate(self.clients) if c.domain == client.domain), len(kept))
-        kept.insert(at, client)
-        return self.model_copy(update={"clients": tuple(kept)})
+        return self.model_copy(update={"clients": _put(self.clients, client, lambda c: c.domain)})
 
     def without_client(self, domain: str) -> IdentityBook:
         return self.model_copy(update={"clients": tuple(c for c in self.clients if c.domain != domain)})
@@ -164,6 +161,13 @@ class IdentityBook(BaseModel):
         return self.identity(client.identity) or next(
             (i for i in self.identities if i.role is Role.TECHNICAL), None
         )
+
+
+def _put(items: tuple[EntryT, ...], item: EntryT, key: Callable[[EntryT], str]) -> tuple[EntryT, ...]:
+    """``items`` with ``item`` in the place of the one with its key, or added at the end."""
+    if not any(key(old) == key(item) for old in items):
+        return (*items, item)
+    return tuple(item if key(old) == key(item) else old for old in items)
 
 
 def new_identity(

@@ -12,6 +12,7 @@ keyring off the GUI thread; this dialog never reads a secret back.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import (
@@ -84,6 +85,32 @@ def _line(name: str, *, secret: bool = False) -> QLineEdit:
     return edit
 
 
+def _list_with_buttons(
+    outer: QHBoxLayout,
+    name: str,
+    shown: Callable[[int], None],
+    add: Callable[[], None],
+    remove: Callable[[], None],
+) -> tuple[QListWidget, QPushButton, QPushButton]:
+    """A list (``<name>.list``) with Add and Remove under it (``<name>.add``, ``<name>.remove``)."""
+    left = QVBoxLayout()
+    items = QListWidget()
+    items.setObjectName(f"{name}.list")
+    items.currentRowChanged.connect(shown)
+    left.addWidget(items, 1)
+    row = QHBoxLayout()
+    buttons = []
+    for key, handler in (("add", add), ("remove", remove)):
+        button = QPushButton()
+        button.setObjectName(f"{name}.{key}")
+        button.clicked.connect(handler)
+        row.addWidget(button)
+        buttons.append(button)
+    left.addLayout(row)
+    outer.addLayout(left, 1)
+    return items, buttons[0], buttons[1]
+
+
 class IdentitiesDialog(QDialog):
     """Edit a copy of ``book``; after Save, :attr:`book`, :attr:`secrets` and :attr:`removed`.
 
@@ -144,22 +171,9 @@ class IdentitiesDialog(QDialog):
     def _identities_tab(self, takes_api_key: bool) -> QWidget:
         page = QWidget()
         outer = QHBoxLayout(page)
-        left = QVBoxLayout()
-        self.identity_list = QListWidget()
-        self.identity_list.setObjectName("identities.list")
-        self.identity_list.currentRowChanged.connect(self._show_identity)
-        left.addWidget(self.identity_list, 1)
-        row = QHBoxLayout()
-        self.add_identity = QPushButton()
-        self.add_identity.setObjectName("identities.add")
-        self.add_identity.clicked.connect(self._new_identity)
-        self.remove_identity = QPushButton()
-        self.remove_identity.setObjectName("identities.remove")
-        self.remove_identity.clicked.connect(self._drop_identity)
-        row.addWidget(self.add_identity)
-        row.addWidget(self.remove_identity)
-        left.addLayout(row)
-        outer.addLayout(left, 1)
+        self.identity_list, self.add_identity, self.remove_identity = _list_with_buttons(
+            outer, "identities", self._show_identity, self._new_identity, self._drop_identity
+        )
         self.identity_form = QWidget()
         form = QFormLayout(self.identity_form)
         self.i_name, self.i_email = _line("identity.name"), _line("identity.email")
@@ -198,22 +212,9 @@ class IdentitiesDialog(QDialog):
     def _clients_tab(self) -> QWidget:
         page = QWidget()
         outer = QHBoxLayout(page)
-        left = QVBoxLayout()
-        self.client_list = QListWidget()
-        self.client_list.setObjectName("clients.list")
-        self.client_list.currentRowChanged.connect(self._show_client)
-        left.addWidget(self.client_list, 1)
-        row = QHBoxLayout()
-        self.add_client = QPushButton()
-        self.add_client.setObjectName("clients.add")
-        self.add_client.clicked.connect(self._new_client)
-        self.remove_client = QPushButton()
-        self.remove_client.setObjectName("clients.remove")
-        self.remove_client.clicked.connect(self._drop_client)
-        row.addWidget(self.add_client)
-        row.addWidget(self.remove_client)
-        left.addLayout(row)
-        outer.addLayout(left, 1)
+        self.client_list, self.add_client, self.remove_client = _list_with_buttons(
+            outer, "clients", self._show_client, self._new_client, self._drop_client
+        )
         self.client_form = QWidget()
         form = QFormLayout(self.client_form)
         self.c_domain, self.c_owner_name = _line("client.domain"), _line("client.owner_name")

@@ -36,11 +36,12 @@ from composer.identity_secrets import (
 from composer.model import Request, Role
 from composer.outbox import OutboxState
 from composer.policy import filing_for
-from composer.profile import ProviderProfile, load_profile, load_profile_text
+from composer.profile import ProviderProfile, load_profile
 from composer.profile_check import check_profile_text
 from composer.render import render_json, render_text
 from composer.resources import resource_path
 from composer.store import Store
+from tests.core.factories import copy_owner_profile
 from tests.servers.intake import make_request
 from tests.servers.keyring import SecretService
 from tests.servers.smtp import SmtpServer
@@ -62,22 +63,7 @@ def example_profile(**support: object) -> ProviderProfile:
 
 
 def email_profile(*, copy_owner: bool = True) -> ProviderProfile:
-    text = f"""
-format = 2
-[provider]
-id = "example"
-name = "Example Hosting"
-[support]
-changes_require_admin_address = true
-copy_owner = {str(copy_owner).lower()}
-[[channels]]
-kind = "email"
-to = "{SUPPORT}"
-[[roles]]
-role = "technical"
-refuse = ["billing"]
-"""
-    return load_profile_text(text)
+    return copy_owner_profile(SUPPORT, copy_owner=copy_owner)
 
 
 def filed(category: str, person: object, client: object = CLIENT_ONE) -> Request:
@@ -292,11 +278,7 @@ def test_the_e_mail_carries_the_filer_the_owner_and_the_cc(
         try:
             entry = worker.submit(request, profile)
             deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                current = box.get_entry(store, entry.id)
-                assert current is not None
-                if current.state is OutboxState.SENT:
-                    break
+            while _state(store, entry.id) is not OutboxState.SENT and time.monotonic() < deadline:
                 time.sleep(0.02)
         finally:
             worker.stop()
@@ -404,3 +386,8 @@ def test_a_follow_up_keeps_the_owner_in_copy(data_dir: Path) -> None:
         )
     assert first["Cc"] == later["Cc"] == "nikos@client-one.gr"
     assert plain["Cc"] is None
+
+
+def _state(store: Store, entry_id: str) -> OutboxState | None:
+    entry = box.get_entry(store, entry_id)
+    return entry.state if entry is not None else None

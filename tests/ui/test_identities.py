@@ -14,12 +14,12 @@ from composer.credentials import Credentials
 from composer.delivery import Backoff
 from composer.identities import IdentityBook, client_domain, load_book, new_identity, save_book
 from composer.model import Role
-from composer.profile import ProviderProfile, load_profile_text
 from composer.store import Store
 from composer.ui.delivery import DeliveryController
 from composer.ui.identities_dialog import IdentitiesDialog
 from composer.ui.main_window import MainWindow
 from composer.ui.receipt import ReceiptDialog
+from tests.core.factories import copy_owner_profile
 from tests.servers.smtp import PASSWORD, USER, SmtpServer
 from tests.ui.conftest import when_modal
 
@@ -38,26 +38,6 @@ BOOK = IdentityBook(
         client_domain("klijent.hr", "ana@klijent.hr", owner_name="Ana Horvat", identity=DESIGNER.id),
     ),
 )
-
-
-def profile() -> ProviderProfile:
-    return load_profile_text(
-        f"""
-format = 2
-[provider]
-id = "example"
-name = "Example Hosting"
-[support]
-changes_require_admin_address = true
-copy_owner = true
-[[channels]]
-kind = "email"
-to = "{SUPPORT}"
-[[roles]]
-role = "technical"
-refuse = ["billing"]
-"""
-    )
 
 
 @pytest.fixture()
@@ -80,7 +60,9 @@ def designer_window(qtbot: QtBot, store: Store, smtp: SmtpServer) -> Iterator[Ma
         ssl_context=smtp.client_context(),
         backoff=Backoff(base=0.05, jitter=0),
     )
-    window = MainWindow(profile(), store, auto_checks=False, delivery=delivery, autosave_delay=0.05)
+    window = MainWindow(
+        copy_owner_profile(SUPPORT), store, auto_checks=False, delivery=delivery, autosave_delay=0.05
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: delivery.is_ready and window.who.identities.client.count() == 3, timeout=WAIT)
