@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from composer.i18n import _
 from composer.identities import (
@@ -52,7 +52,7 @@ class IdentityPicker(QWidget):
         self._last_domain = controller.request.domain
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
+        grid = QGridLayout()
         self.identity_label = QLabel()
         self.identity = QComboBox()
         self.identity.setObjectName("field.identity")
@@ -66,10 +66,17 @@ class IdentityPicker(QWidget):
         self.manage = QPushButton()
         self.manage.setObjectName("action.identities")
         self.manage.clicked.connect(self.edit)
-        for widget in (self.identity_label, self.identity, self.client_label, self.client):
-            row.addWidget(widget)
-        row.addWidget(self.manage)
-        layout.addLayout(row)
+        # two rows, the combos taking the width: long identity labels never widen the window
+        for combo in (self.identity, self.client):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(20)
+        grid.addWidget(self.identity_label, 0, 0)
+        grid.addWidget(self.identity, 0, 1)
+        grid.addWidget(self.manage, 0, 2)
+        grid.addWidget(self.client_label, 1, 0)
+        grid.addWidget(self.client, 1, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
         self.warning = QLabel()
         self.warning.setObjectName("who.filing_warning")
         self.warning.setWordWrap(True)

@@ -104,6 +104,13 @@ def test_a_client_domain_picks_the_identity_the_owner_and_warns_about_billing(
     assert warning.isVisibleTo(window)
     assert "Nikos Georgiou <nikos@client-one.gr>" in warning.text()
     assert "add you as a technical contact" in warning.text()
+    window.go(len(window.steps) - 1)  # the review's policy panel says the same, next to Send
+    filing = window.findChild(QLabel, "policy.filing")
+    assert filing is not None and filing.isVisibleTo(window)
+    assert "Nikos Georgiou" in filing.text() and "control panel" in filing.text()
+    send = window.findChild(QPushButton, "action.send")
+    assert send is not None and send.isVisibleTo(window)  # a warning, not a block
+    window.go(0)
     window.controller.update(category="site_down")
     assert not warning.isVisibleTo(window)
 
@@ -238,3 +245,40 @@ def test_a_prefill_naming_a_client_domain_files_under_that_clients_identity(
     for field in ("email", "role", "identity", "password", "api_key"):  # a pre-fill has no place for them
         with pytest.raises(ValueError):
             prefill.PrefillFields.model_validate({field: "x"})
+
+
+@pytest.mark.parametrize("language", ["en", "el"])
+@pytest.mark.parametrize("scale", [1.0, 1.5], ids=["100%", "150%"])
+def test_the_who_step_of_a_designer_fits(qtbot: QtBot, store: Store, language: str, scale: float) -> None:
+    """Identities, clients and the warning fit the default window at 100 % and 150 % fonts."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from composer import i18n
+    from composer.identities import apply_client
+    from tests.ui.test_clipping import _clipped_labels
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    original = QFont(app.font())
+    font = QFont(original)
+    font.setPointSizeF(original.pointSizeF() * scale)
+    app.setFont(font)
+    i18n.set_language(language)
+    try:
+        save_book(store, BOOK)
+        window = MainWindow(copy_owner_profile(SUPPORT), store, autosave_delay=0.05, auto_checks=False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.who.identities.client.count() == 3, timeout=WAIT)
+        request = apply_client(window.controller.request, BOOK.clients[0], DESIGNER)
+        window.controller.load(request.touched(category="billing"))
+        window.go(0)
+        QApplication.processEvents()
+        assert window.who.identities.warning.isVisibleTo(window)
+        assert _clipped_labels(window.who) == []
+        assert window.width() <= 980 and window.who.identities.client.width() > 100
+        window.close()
+    finally:
+        app.setFont(original)
+        i18n.set_language("en")
