@@ -241,8 +241,8 @@ class IdentitiesDialog(QDialog):
         self.tabs.setTabText(1, _("&Client domains"))
         self.add_identity.setText(_("&Add identity"))
         self.remove_identity.setText(_("&Remove"))
-        self.add_client.setText(_("Add client &domain"))
-        self.remove_client.setText(_("Re&move"))
+        self.add_client.setText(_("&Add client domain"))
+        self.remove_client.setText(_("&Remove"))
         texts = [
             _("&Name"),
             _("&E-mail"),
@@ -250,8 +250,8 @@ class IdentitiesDialog(QDialog):
             _("Acts &for (client or company)"),
             _("&Phone"),
             _("Customer n&umber"),
-            _("Mail &user (if its own)"),
-            _("Mailbox &password"),
+            _("Mail u&ser (if its own)"),
+            _("Mailbox pass&word"),
             _("Access &key for {provider}").format(provider=self.provider),
         ]
         for label, text in zip(self.identity_labels, texts, strict=True):

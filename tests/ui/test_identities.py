@@ -282,3 +282,29 @@ def test_the_who_step_of_a_designer_fits(qtbot: QtBot, store: Store, language: s
     finally:
         app.setFont(original)
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize("language", ["en", "el", "hr", "ru"])
+def test_no_two_mnemonics_clash_in_the_identities_dialog(qtbot: QtBot, language: str) -> None:
+    from composer import i18n
+    from composer.ui.mnemonics import mnemonic_letter
+    from tests.ui.test_languages import _mnemonics_in
+
+    i18n.set_language(language)
+    try:
+        dialog = IdentitiesDialog(BOOK, provider="Example Hosting", takes_api_key=True)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        clashes = []
+        for tab in range(dialog.tabs.count()):
+            dialog.tabs.setCurrentIndex(tab)
+            found = _mnemonics_in(dialog)
+            for index in range(dialog.tabs.count()):
+                letter = mnemonic_letter(dialog.tabs.tabText(index))
+                if letter:
+                    found[letter].append(f"tab {dialog.tabs.tabText(index)!r}")
+            clashes += [f"tab {tab}, Alt+{k}: {v}" for k, v in found.items() if len(v) > 1]
+        dialog.close()
+    finally:
+        i18n.set_language("en")
+    assert clashes == []
