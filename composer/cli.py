@@ -53,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         N_("say what a pasted error message means and which kind of problem it is"),
     ),
     "prefill": ("composer.prefill_cli", N_("make and check signed pre-filled links (for staff)")),
+    "identity": ("composer.identities_cli", N_("keep who you file as, and your clients' domains")),
 }
 
 # Options of the top-level parser that take a value, so that the value is not

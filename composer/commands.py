@@ -124,6 +124,10 @@ def _open_prefill_without_window(args: argparse.Namespace, text: str) -> int:
     categories = {category.id for category in profile.effective_categories()}
     request, _ignored = apply_prefill(Request(provider=profile.provider.id), verified, categories=categories)
     with Store(args.data_dir) as store:
+        from composer.identities import load_book, pick_for_domain
+
+        # a client's domain files under that client's identity (who files, never a secret)
+        request = pick_for_domain(request, load_book(store)) or request
         store.save_draft(request)
     print(request.id)
     return 0

@@ -285,6 +285,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("The original request has no reference code yet."),
         N_("Type the reference code from the provider’s answer, then send the follow-up."),
     ),
+    "client.owner_email": (
+        N_("“{value}” is not the owner's e-mail address."),
+        N_("Type the address the owner ordered the service from, like owner@example.com."),
+    ),
+    "identity.not_found": (
+        N_("There is no identity “{value}”."),
+        N_("Use the e-mail address of an identity that `request-composer identity list` shows."),
+    ),
+    "identity.mail_user_missing": (
+        N_("A mailbox password of its own needs the identity's own mail user."),
+        N_(
+            "Type the user name this identity logs in to the mail server with, "
+            "or set the password in Settings → E-mail sending."
+        ),
+    ),
+    "client.not_found": (
+        N_("There is no client domain “{value}”."),
+        N_("Use a domain that `request-composer identity client list` shows."),
+    ),
     "email.not_configured": (
         N_("Your outgoing mail server is not set up."),
         N_("Enter the server, port and user name of your mailbox in the settings."),

@@ -264,6 +264,8 @@ def _no_effect(profile: ProviderProfile) -> list[ProfileIssue]:
             )
     if profile.prefill.public_key and importlib.util.find_spec("composer.prefill") is None:
         warnings.append(ProfileIssue(("prefill", "public_key"), "effect.prefill"))
+    if profile.support.copy_owner and all(c.kind == "file" for c in profile.channels):
+        warnings.append(ProfileIssue(("support", "copy_owner"), "effect.copy_owner"))
     for index, contact in enumerate(profile.support.contacts):
         if not contact.always and not contact.hours:
             warnings.append(ProfileIssue(("support", "contacts", index), "hours.none", {"value": contact.id}))

@@ -155,6 +155,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         N_("“prefill.public_key” has no effect in this build: it has no pre-fill links."),
         N_("Leave it empty until a build reads it."),
     ),
+    "effect.copy_owner": (
+        N_("“support.copy_owner” has no effect: requests are only saved as files, so no copy is sent."),
+        N_("Add an e-mail or intake channel, or leave copy_owner out."),
+    ),
     "effect.format_missing": (
         N_("The file does not say its format, so it is read as format 1."),
         N_("Add format = 2 at the top once the file is written in format 2."),

@@ -170,6 +170,13 @@ class Support(BaseModel):
     changes_require_admin_address: bool = Field(
         default=False, description="Requests that change something must come from the administrator address."
     )
+    copy_owner: bool = Field(
+        default=False,
+        description=(
+            "When someone files on behalf of the account's owner (a technical contact, a web designer), "
+            "the owner's address gets a copy: Cc on e-mail, 'copy_to' in the intake document."
+        ),
+    )
     assigns_priority: bool = Field(
         default=False, description="Support decides the priority; the user's urgency is a suggestion."
     )

@@ -30,6 +30,7 @@ from composer import __version__
 from composer.answers import answer_text
 from composer.errors import BundleError
 from composer.i18n import N_, _, translating
+from composer.identities import filed_by, owner_copy
 from composer.model import (
     ROLE_LABELS,
     SCHEMA_VERSION,
@@ -169,6 +170,13 @@ def _text(request: Request, profile: ProviderProfile) -> str:
         stamp = prepared.issued_at.strftime("%Y-%m-%d %H:%M UTC")
         signed = _("{who} ({stamp}, key {key})").format(who=who, stamp=stamp, key=prepared.key)
         lines.append(_line(N_("Prepared by"), signed))
+
+    filed = filed_by(request)  # a technical contact for a client: who files, for whom, who has a copy
+    if filed:
+        lines.append(_line(N_("Filed by"), filed))
+        copy = owner_copy(request, profile)
+        if copy:
+            lines.append(_line(N_("Copy to"), copy))
 
     requester = request.requester
     lines += ["", _("Who is asking")]

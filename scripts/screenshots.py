@@ -343,6 +343,44 @@ def review_in_another_language(store: Store, demo: ProviderProfile, request: Req
     window.close()
 
 
+def identities(store: Store, demo: ProviderProfile) -> None:
+    """A web designer files for a client: the identity, "on behalf of" the owner, and the warning."""
+    from composer.identities import IdentityBook, client_domain, new_identity, save_book
+    from composer.ui.identities_dialog import IdentitiesDialog
+
+    designer = new_identity(
+        "Maria Papadopoulou", "maria@studio-m.example", role=Role.TECHNICAL, organisation="Studio M"
+    )
+    own = new_identity("Maria Papadopoulou", "maria@maria-shop.example", role=Role.OWNER)
+    book = IdentityBook(
+        identities=(designer, own),
+        clients=(
+            client_domain(
+                "annas-shop.gr", "anna@annas-shop.gr", owner_name="Anna Georgiou", identity=designer.id
+            ),
+            client_domain("klijent.hr", "ana@klijent.hr", owner_name="Ana Horvat", identity=designer.id),
+        ),
+    )
+    save_book(store, book)
+    window = MainWindow(demo, store, auto_checks=False)
+    window.resize(1000, 760)
+    window.show()
+    picker = window.who.identities
+    wait(QApplication.instance(), lambda: picker.client.count() == 3)  # type: ignore[arg-type]
+    window.controller.load(Request(provider=demo.provider.id, category="billing"))
+    index = picker.client.findData("annas-shop.gr")
+    picker.client.setCurrentIndex(index)
+    picker.client.activated.emit(index)
+    window.go(0)
+    save(window, "identities.png")
+    dialog = IdentitiesDialog(book, provider=demo.provider.name, takes_api_key=True, parent=window)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.show()
+    save(dialog, "identities-dialog.png")
+    dialog.close()
+    window.close()
+
+
 def main() -> int:
     import argparse
 
@@ -392,6 +430,7 @@ def main() -> int:
             send_and_follow(app, store, profile)
             email_cut_off(app, store, profile)
             prepared_and_related(store, profile)
+            identities(store, profile)
         store.close()
     QTimer.singleShot(0, app.quit)
     app.exec()

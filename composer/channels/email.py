@@ -154,12 +154,16 @@ def build_message(
     Raises:
         DeliveryError: ``attachment.missing`` (REJECTED).
     """
+    from composer.identities import owner_copy
     from composer.rendered import render_request
 
     rendered = rendered or render_request(request, profile)
     message = EmailMessage(policy=SMTP)
     message["From"] = _sender(request)
     message["To"] = to
+    copy = owner_copy(request, profile)
+    if copy:
+        message["Cc"] = copy  # the owner, when someone files on their behalf (support.copy_owner)
     message["Subject"] = rendered.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id_for(idempotency_key, request.requester.email)
@@ -196,6 +200,7 @@ def build_follow_up(
     Raises:
         DeliveryError: ``attachment.missing`` (REJECTED).
     """
+    from composer.identities import owner_copy
     from composer.render import render_subject
 
     receipt = original.receipt
@@ -205,6 +210,9 @@ def build_follow_up(
     message = EmailMessage(policy=SMTP)
     message["From"] = _sender(original)
     message["To"] = to
+    copy = owner_copy(original, profile)
+    if copy:
+        message["Cc"] = copy  # the owner stays in copy for the whole thread
     message["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = message_id_for(idempotency_key, original.requester.email)
@@ -230,6 +238,7 @@ class EmailChannel:
         password: returns the SMTP password for the settings, or None.
         attachment_path: where the store keeps an attachment's bytes.
         ssl_context: TLS trust; the system's by default.
+        settings_for: the mail server for a sender (an identity's own mail user), instead of ``settings``.
     """
 
     name = "email"
@@ -243,8 +252,10 @@ class EmailChannel:
         password: Callable[[MailSettings], str | None],
         attachment_path: Callable[[Attachment], Path],
         ssl_context: ssl.SSLContext | None = None,
+        settings_for: Callable[[str], MailSettings | None] | None = None,
     ) -> None:
         self.to = to
+        self._settings_for = settings_for
         self.subject_tag = subject_tag
         self.settings = settings
         self._password = password
@@ -302,7 +313,7 @@ class EmailChannel:
         )
 
     def _deliver(self, message: EmailMessage, sender: str, context: SendContext) -> None:
-        settings = self.settings
+        settings = self._settings_for(sender) if self._settings_for is not None else self.settings
         if settings is None:
             raise DeliveryError("email.not_configured", kind=FailureKind.CONFIG)
         if settings.security == "none" and not is_loopback_host(settings.host):
@@ -312,7 +323,8 @@ class EmailChannel:
             password = self._password(settings)
             if not password:
                 raise DeliveryError("credential.missing", kind=FailureKind.AUTH, host=settings.host)
-        send_message(settings, password, sender, self.to, message.as_bytes(), context, self._ssl_context)
+        recipients = [self.to, *(a.strip() for a in str(message.get("Cc", "")).split(",") if a.strip())]
+        send_message(settings, password, sender, recipients, message.as_bytes(), context, self._ssl_context)
 
 
 # -- registration --------------------------------------------------------------
@@ -350,8 +362,23 @@ class EmailSettings(ChannelSettings):
         return value
 
 
-def _password_identity(_settings: EmailSettings, _request: Request, factory: ChannelFactory) -> str | None:
-    mail = load_mail_settings(factory.store)
+def mail_settings_for(store: Store, sender: str) -> MailSettings | None:
+    """The mail settings, with the mail user of the identity that sends, if it has its own.
+
+    Each identity's mailbox password is then its own keyring entry (see
+    :mod:`composer.identity_secrets`).
+    """
+    from composer.identities import load_book
+
+    mail = load_mail_settings(store)
+    person = load_book(store).find(sender) if mail is not None and sender else None
+    if mail is not None and person is not None and person.mail_user:
+        return mail.model_copy(update={"username": person.mail_user})
+    return mail
+
+
+def _password_identity(_settings: EmailSettings, request: Request, factory: ChannelFactory) -> str | None:
+    mail = mail_settings_for(factory.store, request.requester.email)
     return smtp_identity(mail) if mail and mail.username else None
 
 
@@ -365,6 +392,7 @@ def _build(settings: EmailSettings, profile: ProviderProfile, factory: ChannelFa
         settings.to,
         subject_tag=settings.subject_tag,
         settings=load_mail_settings(factory.store),
+        settings_for=lambda sender: mail_settings_for(factory.store, sender),
         password=password,
         attachment_path=factory.store.attachment_path,
         ssl_context=factory.ssl_context,

@@ -258,12 +258,16 @@ class IntakeChannel:
         Raises:
             DeliveryError: see :meth:`IntakeClient.create_request`.
         """
+        from composer.identities import owner_copy
         from composer.render import render_json
         from composer.rendered import render_request
 
         files = self._files(request.attachments)
         rendered = context.rendered or render_request(request, context.profile)
-        extra = {"subject": rendered.subject, "language": rendered.language}
+        copy = owner_copy(request, context.profile)  # the owner, when the profile wants them in copy
+        extra: dict[str, Any] = {"subject": rendered.subject, "language": rendered.language}
+        if copy:
+            extra["copy_to"] = [copy]
         document = render_json(request, text=rendered.text, extra=extra)
         with self._client(request) as client:
             created = client.create_request(

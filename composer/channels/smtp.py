@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -43,12 +44,12 @@ def send_message(
     settings: MailSettings,
     password: str | None,
     sender: str,
-    to: str,
+    to: str | Sequence[str],
     data: bytes,
     context: SendContext,
     ssl_context: ssl.SSLContext | None = None,
 ) -> None:
-    """Deliver ``data`` (a whole message) from ``sender`` to ``to``.
+    """Deliver ``data`` (a whole message) from ``sender`` to ``to`` (one address, or several: To and Cc).
 
     Raises:
         DeliveryError: NETWORK (``maybe_delivered`` once the final dot was
@@ -146,14 +147,19 @@ def _smtp_status(host: str, code: int, reason: str) -> DeliveryError:
     )
 
 
-def _envelope(smtp: smtplib.SMTP, sender: str, to: str) -> None:
-    """MAIL FROM, RCPT TO and DATA, up to the server's 354."""
+def _envelope(smtp: smtplib.SMTP, sender: str, to: str | Sequence[str]) -> None:
+    """MAIL FROM, RCPT TO for every recipient and DATA, up to the server's 354.
+
+    A refused copy recipient refuses the whole message: nothing is sent
+    without the owner the profile wants in copy.
+    """
     code, reply = smtp.mail(sender)
     if code != 250:
         raise smtplib.SMTPSenderRefused(code, reply, sender)
-    code, reply = smtp.rcpt(to)
-    if code not in {250, 251}:
-        raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+    for recipient in [to] if isinstance(to, str) else to:
+        code, reply = smtp.rcpt(recipient)
+        if code not in {250, 251}:
+            raise smtplib.SMTPRecipientsRefused({recipient: (code, reply)})
     code, reply = smtp.docmd("DATA")
     if code != 354:
         raise smtplib.SMTPDataError(code, reply)

@@ -85,8 +85,9 @@ class MainWindow(RequestActions):
         self.checks = ChecksStep(
             self.controller, diagnostics, autostart=auto_checks, cache_dir=store.folder / "cache"
         )
+        self.who = WhoStep(self.controller)
         self.steps: list[Step] = [
-            WhoStep(self.controller),
+            self.who,
             AffectedStep(self.controller),
             self.checks,
             HappensStep(self.controller),
@@ -108,6 +109,7 @@ class MainWindow(RequestActions):
         self.sending.resume_requested.connect(self._resume)
         self.delivery = self.sending.delivery
         self.prompts = self.sending.prompts
+        self.who.identities.delivery = self.delivery  # an identity's secrets go to the keyring through it
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -252,6 +254,8 @@ class MainWindow(RequestActions):
         self.settings_menu.addAction(self.act_network)
         self.act_mail = self._action("action.mail_settings", self.sending.edit_mail_settings)
         self.settings_menu.addAction(self.act_mail)
+        self.act_identities = self._action("action.identities_menu", self.who.identities.edit)
+        self.settings_menu.addAction(self.act_identities)
         self.language_menu = self.settings_menu.addMenu("")
         self.language_menu.setObjectName("menu.language")
         group = QActionGroup(self)
@@ -295,6 +299,7 @@ class MainWindow(RequestActions):
         self.settings_menu.setTitle(_("&Settings"))
         self.act_network.setText(_("&Network checks…"))
         self.act_mail.setText(_("&E-mail sending…"))
+        self.act_identities.setText(_("&Identities and clients…"))
         self.act_outbox.setText(_("Out&box…"))
         self.act_history.setText(_("Sent &requests…"))
         self.language_menu.setTitle(_("&Language"))

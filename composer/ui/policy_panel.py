@@ -25,6 +25,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QFormLayout, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from composer.i18n import _
+from composer.identities import filing_warning
+from composer.model import Request
 from composer.policy import ContactStatus, Policy, describe_filing, for_request
 from composer.policy_hours import describe_hours, describe_moment
 from composer.ui.controller import DraftController
@@ -129,7 +131,7 @@ class PolicyPanel(QFrame):
         self._fill_plans(policy)
         self.plan_note.setText(self._plan_html(policy))
         self.plan_note.setVisible(bool(self.plan_note.text()))
-        self._show_filing(policy, request.requester.admin_address)
+        self._show_filing(policy, request)
         self.contacts.setText(self._contacts_html(policy, now))
         self.sent_with.setText(self._sent_with_text(policy))
         self.sent_with.setVisible(bool(self.sent_with.text()))
@@ -165,8 +167,11 @@ class PolicyPanel(QFrame):
         if not self._filling and index >= 0:
             self.controller.update(plan=str(self.plan.itemData(index)))
 
-    def _show_filing(self, policy: Policy, admin: str) -> None:
-        why, what = describe_filing(policy.filing)
+    def _show_filing(self, policy: Policy, request: Request) -> None:
+        admin = request.requester.admin_address
+        # with a client's owner known, the advice names them (composer.identities)
+        warning = filing_warning(self.controller.profile, request)
+        why, what = warning if warning is not None else describe_filing(policy.filing)
         self.filing.setText(f"<b>{escape(why)}</b> {escape(what)}" if why else "")
         self.filing.setVisible(bool(why))
         asks_admin = policy.filing.code in {

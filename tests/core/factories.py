@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from composer.model import Attachment, Request, Requester, Role, Urgency, WorkedBefore
+from composer.profile import ProviderProfile
 
 
 def good_mail_request() -> Request:
@@ -30,4 +31,27 @@ def good_mail_request() -> Request:
         },
         urgency=Urgency.HIGH,
         attachments=(Attachment(name="bounce.eml", sha256="0" * 64, size=2300, media_type="message/rfc822"),),
+    )
+
+
+def copy_owner_profile(support_address: str, *, copy_owner: bool = True) -> ProviderProfile:
+    """A provider that takes e-mail, wants changes from the administrator and the owner in copy."""
+    from composer.profile import load_profile_text
+
+    return load_profile_text(
+        f"""
+format = 2
+[provider]
+id = "example"
+name = "Example Hosting"
+[support]
+changes_require_admin_address = true
+copy_owner = {str(copy_owner).lower()}
+[[channels]]
+kind = "email"
+to = "{support_address}"
+[[roles]]
+role = "technical"
+refuse = ["billing"]
+"""
     )

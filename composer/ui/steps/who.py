@@ -8,6 +8,7 @@ from composer.errors import ValidationError
 from composer.i18n import N_, _
 from composer.model import ROLE_LABELS, Request, Role, validate_email
 from composer.ui.controller import DraftController
+from composer.ui.identity_picker import IdentityPicker
 from composer.ui.steps.base import Step, error_sentence, hint_label, set_text
 
 ROLE_NOTES: dict[Role, str] = {
@@ -31,6 +32,9 @@ class WhoStep(Step):
 
     def __init__(self, controller: DraftController, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
+        # your identities and client domains, and the warning when this one may not file it
+        self.identities = IdentityPicker(controller)
+        self.outer.insertWidget(1, self.identities)
         self.name = QLineEdit()
         self.name_label = QLabel()
         self.add_row(self.name_label, self.register("name", self.name))
@@ -98,6 +102,7 @@ class WhoStep(Step):
         self.service.setPlaceholderText(_("optional: e.g. Business Hosting 2"))
         self.phone_label.setText(_("P&hone"))
         self.phone.setPlaceholderText(_("optional: for a call back"))
+        self.identities.retranslate()
         self._show_role_note()
         self._check_email()
 
