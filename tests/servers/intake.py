@@ -365,7 +365,9 @@ class _Handler(BaseHTTPRequestHandler):
                 # like a helpdesk: "new" until something happened on the ticket
                 {
                     "reference": ticket.reference,
-                    "status": ticket.status if ticket.status != "open" else ("open" if ticket.messages else "new"),
+                    "status": ticket.status
+                    if ticket.status != "open"
+                    else ("open" if ticket.messages else "new"),
                     "messages": len(ticket.messages),
                 },
             )
