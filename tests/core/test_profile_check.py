@@ -204,7 +204,9 @@ def test_categories_extend_override_and_hide_builtin_ones() -> None:
     assert "wordpress" in ids and "other" not in ids and len(ids) == BUILTIN
     billing = profile.category("billing")
     assert (
-        billing is not None and billing.urgency == "low" and "invoice" in billing.keywords
+        billing is not None
+        and billing.urgency == "low"
+        and billing.label == "Invoices, payments and packages"
     )  # the rest is kept
     wordpress = profile.category("wordpress")
     assert wordpress is not None and wordpress.label == "WordPress"
