@@ -259,3 +259,18 @@ def test_a_saved_file_carries_the_stored_text(store: Store, tmp_path: Path) -> N
     assert entry.rendered is not None
     with zipfile.ZipFile(path) as bundle:
         assert bundle.read("request.txt").decode("utf-8") == entry.rendered.text
+
+
+def test_a_provider_in_a_language_the_app_lacks_gets_its_own_texts_and_english_words() -> None:
+    i18n.set_language("el")
+    profile = ProviderProfile.model_validate(
+        {
+            "provider": {"id": "beispiel", "name": "Beispiel", "languages": ["de", "en"]},
+            "categories": [{"id": "mail_receiving", "label": {"de": "Mail kommt nicht an", "en": "No mail"}}],
+        }
+    )
+    rendered = render_request(greek_request(answers={}), profile)
+    assert rendered.language == "de"
+    assert "Mail kommt nicht an" in rendered.text and "No mail" not in rendered.text
+    assert "Who is asking" in rendered.text  # the app's own words: English, the nearest it has
+    assert GREEK_SUMMARY in rendered.text
