@@ -166,7 +166,7 @@ def current_language() -> str:
 
 
 def _load(code: str) -> Catalogue | None:
-    """The catalogue of ``code`` read from its ``.po`` file; English's (empty) for ``en``; None without one."""
+    """The catalogue of ``code`` from its ``.po`` file; English (empty) for ``en``; None without one."""
     if code == DEFAULT_LANGUAGE:
         return Catalogue(DEFAULT_LANGUAGE)
     path = locale_dir() / f"{code}.po"
