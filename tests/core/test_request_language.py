@@ -274,3 +274,18 @@ def test_a_provider_in_a_language_the_app_lacks_gets_its_own_texts_and_english_w
     assert "Mail kommt nicht an" in rendered.text and "No mail" not in rendered.text
     assert "Who is asking" in rendered.text  # the app's own words: English, the nearest it has
     assert GREEK_SUMMARY in rendered.text
+
+
+def test_the_providers_terms_for_the_work_are_in_the_request_in_its_language() -> None:
+    from composer.profile import load_profile
+    from composer.resources import resource_path
+
+    i18n.set_language("ru")
+    profile = load_profile(resource_path("profiles", "examples", "webarting-istanet.toml"))
+    request = Request(category="wordpress", summary="Το WooCommerce δεν στέλνει email")
+    text = render_text(request, profile)  # the provider reads Greek
+    greek = i18n.catalogue("el")
+    assert f"{greek.gettext('Paid extra')} (με την υποστήριξη +Plus): ρυθμίσεις WordPress/WooCommerce" in text
+    assert greek.gettext("Support terms") in text
+    with_plus = render_text(request.model_copy(update={"plan": "plus"}), profile)
+    assert f"{greek.gettext('Included, free')}: ρυθμίσεις WordPress/WooCommerce, μέρος της +Plus" in with_plus
