@@ -289,3 +289,35 @@ def test_the_providers_terms_for_the_work_are_in_the_request_in_its_language() -
     assert greek.gettext("Support terms") in text
     with_plus = render_text(request.model_copy(update={"plan": "plus"}), profile)
     assert f"{greek.gettext('Included, free')}: ρυθμίσεις WordPress/WooCommerce, μέρος της +Plus" in with_plus
+
+
+def test_a_retry_sends_the_stored_text_even_when_the_translations_changed_meanwhile(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The intake path: a 503, then the app's Croatian words change (an update), then the retry."""
+    from composer.credentials import identity
+    from tests.servers.intake import TOKEN, IntakeServer
+
+    i18n.set_language("el")
+    with IntakeServer() as intake:
+        profile = croatian_first({"kind": "helpdesk", "helpdesk": "intake", "url": intake.url})
+        secrets = Credentials(backend=FailKeyring())
+        secrets.set("primjer", identity("intake", USER), TOKEN)
+        channels = ChannelFactory(store, secrets, store.folder / "bundles")
+        worker = OutboxWorker(store, channels, DeliveryListener(), backoff=Backoff(base=60, jitter=0))
+        intake.faults.append("503")
+        entry = worker.submit(greek_request(), profile, remove_draft=False)
+        assert entry.rendered is not None
+        assert worker.run_once()
+        assert not intake.tickets
+        changed = i18n.Catalogue("hr", {"Summary": "PROMIJENJENO"})
+        monkeypatch.setitem(i18n._cache, "hr", changed)
+        i18n.set_language("ru")
+        assert "PROMIJENJENO" in render_text(entry.request, profile)  # a new rendering would differ
+        worker.retry(entry.id)
+        assert worker.run_once()
+        [ticket] = intake.tickets.values()
+    assert intake.violations == []
+    assert ticket.document["text"] == entry.rendered.text and "PROMIJENJENO" not in ticket.document["text"]
+    assert ticket.document["subject"] == entry.rendered.subject
+    assert ticket.document["language"] == "hr"
