@@ -165,30 +165,30 @@ def current_language() -> str:
     return _translation().language
 
 
-def _load(code: str) -> Catalogue:
-    """The catalogue of ``code`` read from its ``.po`` file (English's, empty, when there is none)."""
-    path = locale_dir() / f"{code}.po"
-    if code == DEFAULT_LANGUAGE or not path.is_file():
+def _load(code: str) -> Catalogue | None:
+    """The catalogue of ``code`` from its ``.po`` file; English (empty) for ``en``; None without one."""
+    if code == DEFAULT_LANGUAGE:
         return Catalogue(DEFAULT_LANGUAGE)
+    path = locale_dir() / f"{code}.po"
+    if not path.is_file():
+        return None
     singles, plurals = parse_po(path.read_text(encoding="utf-8"))
     return Catalogue(code, singles, plurals)
 
 
 def catalogue(code: str) -> Catalogue:
-    """The translations of language ``code`` (``hr``, ``pt-BR`` falls back to ``pt``), read once.
+    """The translations of language ``code`` (``pt-BR`` falls back to ``pt``), read once.
 
-    A language without a catalogue gives English: a request to a provider
-    whose language the app does not speak is written in English, with the
-    provider's own texts still in its language.
+    A language the app has no catalogue for keeps its code with no
+    translations: the app's words stay English, while the provider's own
+    texts are still chosen in that language (:func:`current_language` says it).
     """
-    wanted = code.lower()
-    found = _cache.get(wanted)
+    found = _cache.get(code)
     if found is None:
-        found = _load(wanted)
-        if found.language == DEFAULT_LANGUAGE and "-" in wanted:
-            found = _load(wanted.split("-")[0])
+        wanted = code.lower()
+        found = _load(wanted) or _load(wanted.split("-")[0]) or Catalogue(code)
         with _lock:
-            found = _cache.setdefault(wanted, found)
+            found = _cache.setdefault(code, found)
     return found
 
 
@@ -230,7 +230,8 @@ def set_language(code: str | None = None) -> str:
     actually in use.
     """
     global _global
-    loaded = _load((code or system_language()).lower())  # read again: a catalogue may have changed
+    # read again: a catalogue may have changed; no catalogue: English
+    loaded = _load((code or system_language()).lower()) or Catalogue(DEFAULT_LANGUAGE)
     wanted = loaded.language
     with _lock:
         _global = loaded

@@ -47,6 +47,7 @@ __all__ = [
     "for_request",
     "may_file",
     "priority_for",
+    "scope_for",
 ]
 
 #: Contact kinds that leave a written record.
@@ -184,6 +185,11 @@ def for_request(profile: ProviderProfile, request: Request, *, now: datetime, us
 def priority_for(profile: ProviderProfile, request: Request) -> PriorityAdvice | None:
     """The provider's tier and response target for ``request`` under its plan (no clock needed)."""
     return _priority(profile, profile.plan(request.plan), request.urgency.value)
+
+
+def scope_for(profile: ProviderProfile, request: Request) -> ScopeAnswer | None:
+    """On what terms support does this kind of request under the user's plan (no clock needed)."""
+    return _scope(profile, profile.plan(request.plan), request.category)
 
 
 def _for_plan(plans: list[str], plan: Plan | None) -> bool:

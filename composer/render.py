@@ -42,7 +42,7 @@ from composer.model import (
     WorkedBefore,
     display_domain,
 )
-from composer.policy import priority_for
+from composer.policy import priority_for, scope_for
 from composer.profile import ProviderProfile
 from composer.provenance import provider_record
 from composer.rendered import request_language
@@ -64,6 +64,13 @@ __all__ = [
 
 BUNDLE_FORMAT = "request-composer/bundle"
 WIDTH = 16
+# the provider's terms for this kind of work, as the review told the customer
+_TERMS = {
+    "free": N_("Included, free"),
+    "paid": N_("Paid extra"),
+    "agreement": N_("Only by agreement"),
+    "never": N_("Not done by support"),
+}
 # the words the checks step uses, so the agent reads the same as the customer saw
 _SEVERITY_WORDS = {
     Severity.CRITICAL: N_("Serious problem"),
@@ -162,6 +169,10 @@ def _text(request: Request, profile: ProviderProfile) -> str:
     lines.append(_line(N_("Urgency"), urgency))
     if priority is not None and priority.label:
         lines.append(_line(N_("Priority tier"), priority.label))
+    scope = scope_for(profile, request)  # what the review told the customer about this kind of work
+    if scope is not None:
+        price = f" ({scope.price})" if scope.price else ""
+        lines.append(_line(N_("Support terms"), f"{_(_TERMS[scope.terms])}{price}: {scope.what}"))
     if request.follows_up:
         lines.append(_line(N_("Follows up"), request.follows_up))
     if request.prepared_by is not None:

@@ -139,8 +139,8 @@ def settle_arrived(store: Store, entry_id: str, *, reference: str = "") -> Outbo
             " outcome, detail) VALUES (?, ?, ?, ?, ?, 'settled', ?)",
             (entry_id, receipt.channel, entry.idempotency_key, moment, moment, reference),
         )
-        if entry.follow_up is None:
-            history.record(db, entry.request, entry.profile, receipt)
+        if entry.follow_up is None:  # the text that went out, as stored at Send
+            history.record(db, entry.request, entry.profile, receipt, rendered=entry.rendered)
         else:
             history.record_message(db, entry.request_id, entry.follow_up.text, receipt)
     settled = box.get_entry(store, entry_id)

@@ -259,3 +259,65 @@ def test_a_saved_file_carries_the_stored_text(store: Store, tmp_path: Path) -> N
     assert entry.rendered is not None
     with zipfile.ZipFile(path) as bundle:
         assert bundle.read("request.txt").decode("utf-8") == entry.rendered.text
+
+
+def test_a_provider_in_a_language_the_app_lacks_gets_its_own_texts_and_english_words() -> None:
+    i18n.set_language("el")
+    profile = ProviderProfile.model_validate(
+        {
+            "provider": {"id": "beispiel", "name": "Beispiel", "languages": ["de", "en"]},
+            "categories": [{"id": "mail_receiving", "label": {"de": "Mail kommt nicht an", "en": "No mail"}}],
+        }
+    )
+    rendered = render_request(greek_request(answers={}), profile)
+    assert rendered.language == "de"
+    assert "Mail kommt nicht an" in rendered.text and "No mail" not in rendered.text
+    assert "Who is asking" in rendered.text  # the app's own words: English, the nearest it has
+    assert GREEK_SUMMARY in rendered.text
+
+
+def test_the_providers_terms_for_the_work_are_in_the_request_in_its_language() -> None:
+    from composer.profile import load_profile
+    from composer.resources import resource_path
+
+    i18n.set_language("ru")
+    profile = load_profile(resource_path("profiles", "examples", "webarting-istanet.toml"))
+    request = Request(category="wordpress", summary="Το WooCommerce δεν στέλνει email")
+    text = render_text(request, profile)  # the provider reads Greek
+    greek = i18n.catalogue("el")
+    assert f"{greek.gettext('Paid extra')} (με την υποστήριξη +Plus): ρυθμίσεις WordPress/WooCommerce" in text
+    assert greek.gettext("Support terms") in text
+    with_plus = render_text(request.model_copy(update={"plan": "plus"}), profile)
+    assert f"{greek.gettext('Included, free')}: ρυθμίσεις WordPress/WooCommerce, μέρος της +Plus" in with_plus
+
+
+def test_a_retry_sends_the_stored_text_even_when_the_translations_changed_meanwhile(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The intake path: a 503, then the app's Croatian words change (an update), then the retry."""
+    from composer.credentials import identity
+    from tests.servers.intake import TOKEN, IntakeServer
+
+    i18n.set_language("el")
+    with IntakeServer() as intake:
+        profile = croatian_first({"kind": "helpdesk", "helpdesk": "intake", "url": intake.url})
+        secrets = Credentials(backend=FailKeyring())
+        secrets.set("primjer", identity("intake", USER), TOKEN)
+        channels = ChannelFactory(store, secrets, store.folder / "bundles")
+        worker = OutboxWorker(store, channels, DeliveryListener(), backoff=Backoff(base=60, jitter=0))
+        intake.faults.append("503")
+        entry = worker.submit(greek_request(), profile, remove_draft=False)
+        assert entry.rendered is not None
+        assert worker.run_once()
+        assert not intake.tickets
+        changed = i18n.Catalogue("hr", {"Summary": "PROMIJENJENO"})
+        monkeypatch.setitem(i18n._cache, "hr", changed)
+        i18n.set_language("ru")
+        assert "PROMIJENJENO" in render_text(entry.request, profile)  # a new rendering would differ
+        worker.retry(entry.id)
+        assert worker.run_once()
+        [ticket] = intake.tickets.values()
+    assert intake.violations == []
+    assert ticket.document["text"] == entry.rendered.text and "PROMIJENJENO" not in ticket.document["text"]
+    assert ticket.document["subject"] == entry.rendered.subject
+    assert ticket.document["language"] == "hr"

@@ -17,6 +17,7 @@ from composer.store import Store
 from composer.ui.delivery import DeliveryController
 from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
+from tests.servers.intake import IntakeServer
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -44,6 +45,14 @@ def window(qtbot: QtBot, store: Store) -> Iterator[MainWindow]:
     main.activateWindow()
     yield main
     main.close()
+
+
+@pytest.fixture()
+def intake() -> Iterator[IntakeServer]:
+    """The intake API on loopback; every request it received must have kept to the spec."""
+    with IntakeServer() as server:
+        yield server
+    assert server.violations == []
 
 
 def when_modal(action: Callable[[QWidget], None]) -> None:

@@ -32,13 +32,6 @@ WAIT = 15_000
 
 
 @pytest.fixture()
-def intake() -> Iterator[IntakeServer]:
-    with IntakeServer() as server:
-        yield server
-    assert server.violations == []
-
-
-@pytest.fixture()
 def croatian_window(qtbot: QtBot, store: Store, intake: IntakeServer) -> Iterator[MainWindow]:
     secrets = Credentials(backend=FailKeyring())
     secrets.set("primjer", identity("intake", USER), TOKEN)
