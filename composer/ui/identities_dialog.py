@@ -12,8 +12,6 @@ keyring off the GUI thread; this dialog never reads a secret back.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,9 +20,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -32,83 +27,21 @@ from PySide6.QtWidgets import (
 
 from composer.errors import ValidationError, describe
 from composer.i18n import _
-from composer.identities import ClientDomain, Identity, IdentityBook, client_domain, new_identity
+from composer.identities import Identity, IdentityBook
 from composer.identity_secrets import IdentitySecrets
 from composer.model import ROLE_LABELS, Role, display_domain
+from composer.ui.identities_rows import (
+    ClientRow,
+    IdentityRow,
+    IdentitySecretsTyped,
+    Rows,
+    client_of,
+    identity_of,
+    line_edit,
+    list_with_buttons,
+)
 
 __all__ = ["IdentitiesDialog", "IdentitySecretsTyped"]
-
-
-@dataclass
-class _IdentityRow:
-    id: str = ""
-    name: str = ""
-    email: str = ""
-    role: Role = Role.TECHNICAL
-    organisation: str = ""
-    phone: str = ""
-    customer_id: str = ""
-    mail_user: str = ""
-    mail_password: str = ""
-    api_key: str = ""
-
-
-@dataclass
-class _ClientRow:
-    domain: str = ""
-    owner_name: str = ""
-    owner_email: str = ""
-    identity: str = ""
-    customer_id: str = ""
-
-
-@dataclass(frozen=True)
-class IdentitySecretsTyped:
-    """Secrets typed for one identity ("" = not typed, keep what the keyring has)."""
-
-    identity: Identity
-    mail_password: str = ""
-    api_key: str = ""
-
-
-@dataclass
-class _Rows:
-    identities: list[_IdentityRow] = field(default_factory=list)
-    clients: list[_ClientRow] = field(default_factory=list)
-
-
-def _line(name: str, *, secret: bool = False) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    if secret:
-        edit.setEchoMode(QLineEdit.EchoMode.Password)
-    return edit
-
-
-def _list_with_buttons(
-    outer: QHBoxLayout,
-    name: str,
-    shown: Callable[[int], None],
-    add: Callable[[], None],
-    remove: Callable[[], None],
-) -> tuple[QListWidget, QPushButton, QPushButton]:
-    """A list (``<name>.list``) with Add and Remove under it (``<name>.add``, ``<name>.remove``)."""
-    left = QVBoxLayout()
-    items = QListWidget()
-    items.setObjectName(f"{name}.list")
-    items.currentRowChanged.connect(shown)
-    left.addWidget(items, 1)
-    row = QHBoxLayout()
-    buttons = []
-    for key, handler in (("add", add), ("remove", remove)):
-        button = QPushButton()
-        button.setObjectName(f"{name}.{key}")
-        button.clicked.connect(handler)
-        row.addWidget(button)
-        buttons.append(button)
-    left.addLayout(row)
-    outer.addLayout(left, 1)
-    return items, buttons[0], buttons[1]
 
 
 class IdentitiesDialog(QDialog):
@@ -138,9 +71,9 @@ class IdentitiesDialog(QDialog):
         self.secrets: list[IdentitySecretsTyped] = []
         self.removed: list[Identity] = []
         self._original = book
-        self._rows = _Rows(
-            [_IdentityRow(**i.model_dump()) for i in book.identities],
-            [_ClientRow(**c.model_dump()) for c in book.clients],
+        self._rows = Rows(
+            [IdentityRow(**i.model_dump()) for i in book.identities],
+            [ClientRow(**c.model_dump()) for c in book.clients],
         )
         self._shown_identity = -1
         self._shown_client = -1
@@ -171,20 +104,20 @@ class IdentitiesDialog(QDialog):
     def _identities_tab(self, takes_api_key: bool) -> QWidget:
         page = QWidget()
         outer = QHBoxLayout(page)
-        self.identity_list, self.add_identity, self.remove_identity = _list_with_buttons(
+        self.identity_list, self.add_identity, self.remove_identity = list_with_buttons(
             outer, "identities", self._show_identity, self._new_identity, self._drop_identity
         )
         self.identity_form = QWidget()
         form = QFormLayout(self.identity_form)
-        self.i_name, self.i_email = _line("identity.name"), _line("identity.email")
+        self.i_name, self.i_email = line_edit("identity.name"), line_edit("identity.email")
         self.i_role = QComboBox()
         self.i_role.setObjectName("identity.role")
         for role in Role:
             self.i_role.addItem("", role.value)
-        self.i_organisation, self.i_phone = _line("identity.organisation"), _line("identity.phone")
-        self.i_customer, self.i_mail_user = _line("identity.customer_id"), _line("identity.mail_user")
-        self.i_mail_password = _line("identity.mail_password", secret=True)
-        self.i_api_key = _line("identity.api_key", secret=True)
+        self.i_organisation, self.i_phone = line_edit("identity.organisation"), line_edit("identity.phone")
+        self.i_customer, self.i_mail_user = line_edit("identity.customer_id"), line_edit("identity.mail_user")
+        self.i_mail_password = line_edit("identity.mail_password", secret=True)
+        self.i_api_key = line_edit("identity.api_key", secret=True)
         self.identity_labels = [QLabel() for _ in range(9)]
         widgets: list[QWidget] = [
             self.i_name,
@@ -212,13 +145,13 @@ class IdentitiesDialog(QDialog):
     def _clients_tab(self) -> QWidget:
         page = QWidget()
         outer = QHBoxLayout(page)
-        self.client_list, self.add_client, self.remove_client = _list_with_buttons(
+        self.client_list, self.add_client, self.remove_client = list_with_buttons(
             outer, "clients", self._show_client, self._new_client, self._drop_client
         )
         self.client_form = QWidget()
         form = QFormLayout(self.client_form)
-        self.c_domain, self.c_owner_name = _line("client.domain"), _line("client.owner_name")
-        self.c_owner_email, self.c_customer = _line("client.owner_email"), _line("client.customer_id")
+        self.c_domain, self.c_owner_name = line_edit("client.domain"), line_edit("client.owner_name")
+        self.c_owner_email, self.c_customer = line_edit("client.owner_email"), line_edit("client.customer_id")
         self.c_identity = QComboBox()
         self.c_identity.setObjectName("client.identity")
         self.client_labels = [QLabel() for _ in range(5)]
@@ -328,7 +261,7 @@ class IdentitiesDialog(QDialog):
         self._keep_identity()
         self._fill_filers()
         self._shown_identity = index
-        row = self._rows.identities[index] if 0 <= index < len(self._rows.identities) else _IdentityRow()
+        row = self._rows.identities[index] if 0 <= index < len(self._rows.identities) else IdentityRow()
         for edit, value in (
             (self.i_name, row.name),
             (self.i_email, row.email),
@@ -373,7 +306,7 @@ class IdentitiesDialog(QDialog):
         self._keep_identity()
         self._fill_filers()
         self._shown_client = index
-        row = self._rows.clients[index] if 0 <= index < len(self._rows.clients) else _ClientRow()
+        row = self._rows.clients[index] if 0 <= index < len(self._rows.clients) else ClientRow()
         self.c_domain.setText(display_domain(row.domain) if row.domain else "")
         self.c_owner_name.setText(row.owner_name)
         self.c_owner_email.setText(row.owner_email)
@@ -382,7 +315,7 @@ class IdentitiesDialog(QDialog):
 
     def _new_identity(self) -> None:
         self._keep_identity()
-        self._rows.identities.append(_IdentityRow(id=uuid.uuid4().hex[:12]))
+        self._rows.identities.append(IdentityRow(id=uuid.uuid4().hex[:12]))
         self._fill_lists()
         self.identity_list.setCurrentRow(len(self._rows.identities) - 1)
         self.i_name.setFocus()
@@ -396,7 +329,7 @@ class IdentitiesDialog(QDialog):
 
     def _new_client(self) -> None:
         self._keep_client()
-        self._rows.clients.append(_ClientRow())
+        self._rows.clients.append(ClientRow())
         self._fill_lists()
         self.tabs.setCurrentIndex(1)
         self.client_list.setCurrentRow(len(self._rows.clients) - 1)
@@ -418,7 +351,7 @@ class IdentitiesDialog(QDialog):
         secrets: list[IdentitySecretsTyped] = []
         for index, row in enumerate(self._rows.identities):
             try:
-                person = _identity_of(row)
+                person = identity_of(row)
             except ValidationError as error:
                 return self._refuse(error, tab=0, row=index)
             if row.mail_password and not row.mail_user:
@@ -428,7 +361,7 @@ class IdentitiesDialog(QDialog):
                 secrets.append(IdentitySecretsTyped(person, row.mail_password, row.api_key))
         for index, client in enumerate(self._rows.clients):
             try:
-                entry = _client_of(client)
+                entry = client_of(client)
             except ValidationError as error:
                 return self._refuse(error, tab=1, row=index)
             book = book.with_client(entry)
@@ -442,26 +375,3 @@ class IdentitiesDialog(QDialog):
         self.error.setText(f"{message} {next_step}")
         self.tabs.setCurrentIndex(tab)
         (self.identity_list if tab == 0 else self.client_list).setCurrentRow(row)
-
-
-def _identity_of(row: _IdentityRow) -> Identity:
-    return new_identity(
-        row.name,
-        row.email,
-        role=row.role,
-        organisation=row.organisation,
-        phone=row.phone,
-        customer_id=row.customer_id,
-        mail_user=row.mail_user,
-        identity_id=row.id,
-    )
-
-
-def _client_of(row: _ClientRow) -> ClientDomain:
-    return client_domain(
-        row.domain,
-        row.owner_email,
-        owner_name=row.owner_name,
-        identity=row.identity,
-        customer_id=row.customer_id,
-    )
