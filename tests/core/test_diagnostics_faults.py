@@ -394,14 +394,13 @@ def test_the_shipped_lists_are_refreshed_into_the_data_folder_and_bad_downloads_
     served = {
         ("http", "/dns.json"): Response(body=bootstrap, content_type="application/json"),
         ("http", "/psl.dat"): Response(body=suffixes),
-        ("http", "/portal"): Response(body=b"<html>Log in to the hotel Wi-Fi</html>", content_type="text/html"),
+        ("http", "/portal"): Response(body=b"<html>Log in to the Wi-Fi</html>", content_type="text/html"),
     }
     with web_server(sites={"127.0.0.1": Site(routes=served)}) as server:
         base = f"http://127.0.0.1:{server.port}"
         settings = {"rdap_bootstrap": "", "rdap_cache_dir": cache}
-        report = diagnose(
-            bed, "good.test", **settings, rdap_refresh_url=f"{base}/dns.json", suffix_list_url=f"{base}/psl.dat"
-        )
+        urls = {"rdap_refresh_url": f"{base}/dns.json", "suffix_list_url": f"{base}/psl.dat"}
+        report = diagnose(bed, "good.test", **settings, **urls)
         assert "registration.ok" in codes(report)  # the registry was found through the fetched bootstrap
         assert (cache / BOOTSTRAP_NAME).read_bytes() == bootstrap
         assert (cache / CACHE_NAME).read_bytes() == suffixes
