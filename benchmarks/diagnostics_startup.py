@@ -38,11 +38,12 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str], runs: int) -> tuple[float, float, subprocess.CompletedProcess[str]]:
-    """Median wall seconds and median CPU seconds of ``runs`` new processes, and the last result.
+def timed(command: list[str], runs: int) -> tuple[float, float, float, subprocess.CompletedProcess[str]]:
+    """Median wall, median CPU and fastest wall seconds of ``runs`` new processes, and the last result.
 
     CPU time is the steadier figure on a shared machine: other processes
-    stretch the wall time, hardly the CPU time.
+    stretch the wall time, hardly the CPU time; the fastest run is the one
+    they disturbed least.
     """
     walls: list[float] = []
     cpus: list[float] = []
@@ -54,7 +55,7 @@ def timed(command: list[str], runs: int) -> tuple[float, float, subprocess.Compl
         walls.append(time.perf_counter() - start)
         cpus.append(_children_cpu() - cpu)
     assert result is not None
-    return statistics.median(walls), statistics.median(cpus), result
+    return statistics.median(walls), statistics.median(cpus), min(walls), result
 
 
 def main() -> int:
@@ -76,22 +77,39 @@ def main() -> int:
         # as installed: pip writes the bytecode cache on install, so let the warm-up run write it
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         subprocess.run(diagnose, capture_output=True, check=False, cwd=ROOT, env=env)
-        diagnose_wall, diagnose_cpu, result = timed(diagnose, args.runs)
+        diagnose_wall, diagnose_cpu, diagnose_best, result = timed(diagnose, args.runs)
         report = json.loads(result.stdout)
         assert result.returncode == 0, (result.returncode, result.stderr[-500:])
         assert all(c["status"] == "done" for c in report["checks"]), report["checks"]
         checks_ms = max(c["duration_ms"] for c in report["checks"])
-        version_wall, version_cpu, _version = timed([python, "-m", "composer", "--version"], args.runs)
-        bare_wall, bare_cpu, _bare = timed([python, "-c", "pass"], args.runs)
+        version_wall, version_cpu, version_best, _version = timed(
+            [python, "-m", "composer", "--version"], args.runs
+        )
+        bare_wall, bare_cpu, bare_best, _bare = timed([python, "-c", "pass"], args.runs)
+        # the same diagnosis in this process, everything imported: what the checks and the bed take
+        from composer.diagnostics import run_diagnostics
+        from composer.profile import load_profile
+
+        profile = load_profile(folder / "profile.toml", with_channels=False)
+        run_diagnostics("good.test", profile, settings)
+        warm: list[float] = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            run_diagnostics("good.test", profile, settings)
+            warm.append(time.perf_counter() - start)
     load = os.getloadavg()[0]
     table = [
-        "| command (new process, zero latency) | median wall s | median CPU s | target |",
-        "| --- | ---: | ---: | ---: |",
+        "| command (new process, zero latency) | median wall s | fastest wall s | median CPU s | target |",
+        "| --- | ---: | ---: | ---: | ---: |",
         f"| `request-composer diagnose good.test --json` (whole diagnosis) | {diagnose_wall:.3f} | "
-        f"{diagnose_cpu:.3f} | <= {TARGET_DIAGNOSE} |",
-        f"| `request-composer --version` | {version_wall:.3f} | {version_cpu:.3f} | <= {TARGET_VERSION} |",
-        f"| `python -c pass` (the interpreter alone) | {bare_wall:.3f} | {bare_cpu:.3f} | |",
-        f"| longest check inside the diagnosis | {checks_ms / 1000:.3f} | | |",
+        f"{diagnose_best:.3f} | {diagnose_cpu:.3f} | <= {TARGET_DIAGNOSE} |",
+        f"| `request-composer --version` | {version_wall:.3f} | {version_best:.3f} | {version_cpu:.3f} | "
+        f"<= {TARGET_VERSION} |",
+        f"| `python -c pass` (the interpreter alone) | {bare_wall:.3f} | {bare_best:.3f} | "
+        f"{bare_cpu:.3f} | |",
+        f"| the same diagnosis inside one process, all imported (checks and bed only) | "
+        f"{statistics.median(warm):.3f} | {min(warm):.3f} | | |",
+        f"| longest check inside the command's diagnosis | {checks_ms / 1000:.3f} | | | |",
     ]
     print("\n".join(table))
     if args.write:

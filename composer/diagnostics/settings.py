@@ -17,6 +17,7 @@ __all__ = ["DEFAULT_PUBLIC_RESOLVERS", "DiagnosticsSettings", "split_host_port"]
 # Cloudflare, Google and Quad9: what "the rest of the world" sees.
 DEFAULT_PUBLIC_RESOLVERS: tuple[str, ...] = ("1.1.1.1", "8.8.8.8", "9.9.9.9")
 IANA_RDAP_BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
+PSL_URL = "https://publicsuffix.org/list/public_suffix_list.dat"
 
 
 class DiagnosticsSettings(BaseModel):
@@ -52,7 +53,13 @@ class DiagnosticsSettings(BaseModel):
         default=None, description="Where a refreshed copy of the IANA bootstrap is kept."
     )
     rdap_refresh_url: str = IANA_RDAP_BOOTSTRAP_URL
-    rdap_refresh_days: float = 7.0
+    rdap_refresh_days: float = Field(
+        default=7.0,
+        description="Age in days after which the IANA bootstrap and the suffix list are fetched again.",
+    )
+    suffix_list_url: str = Field(
+        default=PSL_URL, description="Where a newer Public Suffix List is fetched from (into rdap_cache_dir)."
+    )
     whois_server: str = Field(
         default="",
         description="WHOIS server HOST[:PORT] for TLDs without RDAP; empty means the one "

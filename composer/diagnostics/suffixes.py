@@ -27,7 +27,6 @@ __all__ = ["SNAPSHOT", "SuffixList", "SuffixText", "load_local", "parse", "refre
 
 SNAPSHOT = resource_path("public_suffix_list.dat")
 CACHE_NAME = "public_suffix_list.dat"
-PSL_URL = "https://publicsuffix.org/list/public_suffix_list.dat"
 PRIVATE_MARKER = "// ===BEGIN PRIVATE DOMAINS==="
 
 
@@ -151,7 +150,7 @@ async def refresh(settings: DiagnosticsSettings) -> None:
     await cached_copy(
         settings.rdap_cache_dir,
         CACHE_NAME,
-        url=PSL_URL,
+        url=settings.suffix_list_url,
         max_age_days=settings.rdap_refresh_days,
         snapshot=SNAPSHOT,
         validate=parse,

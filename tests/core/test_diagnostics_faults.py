@@ -375,3 +375,39 @@ def test_the_json_carries_every_line_the_text_shows(bed: Bed) -> None:
             mark, text = text[1:].split("] ", 1)
             assert mark.lower() in marks
         assert text in values, text
+
+
+def test_the_shipped_lists_are_refreshed_into_the_data_folder_and_bad_downloads_are_not_kept(
+    bed: Bed, tmp_path: Path
+) -> None:
+    """The RDAP bootstrap and the Public Suffix List, a week old, are fetched again (here from a
+    loopback server); a download that is not the list (a captive portal's page) is not kept."""
+    import os
+
+    from composer.diagnostics.registration import CACHE_NAME as BOOTSTRAP_NAME
+    from composer.diagnostics.suffixes import CACHE_NAME, SNAPSHOT
+    from tests.servers.web import Response, Site
+
+    bootstrap = Path(bed.settings.rdap_bootstrap).read_bytes()
+    suffixes = b"// refreshed from the loopback server\n" + SNAPSHOT.read_bytes()
+    cache = tmp_path / "cache"
+    served = {
+        ("http", "/dns.json"): Response(body=bootstrap, content_type="application/json"),
+        ("http", "/psl.dat"): Response(body=suffixes),
+        ("http", "/portal"): Response(body=b"<html>Log in to the Wi-Fi</html>", content_type="text/html"),
+    }
+    with web_server(sites={"127.0.0.1": Site(routes=served)}) as server:
+        base = f"http://127.0.0.1:{server.port}"
+        settings = {"rdap_bootstrap": "", "rdap_cache_dir": cache}
+        urls = {"rdap_refresh_url": f"{base}/dns.json", "suffix_list_url": f"{base}/psl.dat"}
+        report = diagnose(bed, "good.test", **settings, **urls)
+        assert "registration.ok" in codes(report)  # the registry was found through the fetched bootstrap
+        assert (cache / BOOTSTRAP_NAME).read_bytes() == bootstrap
+        assert (cache / CACHE_NAME).read_bytes() == suffixes
+        week_ago = os.stat(cache / CACHE_NAME).st_mtime - 8 * 86400
+        for name in (BOOTSTRAP_NAME, CACHE_NAME):
+            os.utime(cache / name, (week_ago, week_ago))
+        portal = f"{base}/portal"
+        diagnose(bed, "good.test", **settings, rdap_refresh_url=portal, suffix_list_url=portal)
+    assert (cache / BOOTSTRAP_NAME).read_bytes() == bootstrap  # the old copies stay
+    assert (cache / CACHE_NAME).read_bytes() == suffixes
