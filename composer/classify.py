@@ -27,7 +27,7 @@ from functools import cache
 
 from composer.langdata import merged_language_data
 
-__all__ = ["Classifier", "Guess", "default_classifier", "normalise", "phrase_pattern", "training_phrases"]
+__all__ = ["Classifier", "Guess", "default_classifier", "normalise", "phrase_found", "phrase_pattern", "training_phrases"]
 
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w@.:/-]+")
@@ -52,6 +52,22 @@ def phrase_pattern(phrase: str) -> re.Pattern[str]:
     stem = phrase.endswith("*")
     words = normalise(phrase.rstrip("*"))
     return re.compile(r"(?<![\w])" + re.escape(words) + (r"" if stem else r"(?![\w])"))
+
+
+@cache
+def _phrase_words(phrase: str) -> str:
+    return normalise(phrase.rstrip("*"))
+
+
+def phrase_found(phrase: str, folded: str) -> bool:
+    """Whether a phrase of a language data file occurs in folded text (:func:`normalise`).
+
+    A plain substring test first: most phrases are absent from most texts, and
+    the window asks this for a thousand phrases as the user types, so a
+    pattern is compiled only for a phrase that may be there (the first window
+    compiled hundreds of patterns otherwise).
+    """
+    return _phrase_words(phrase) in folded and phrase_pattern(phrase).search(folded) is not None
 
 
 def _features(text: str) -> Counter[str]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from composer.classify import normalise, phrase_pattern
+from composer.classify import normalise, phrase_found
 from composer.i18n import N_, _
 from composer.langdata import merged_language_data
 from composer.model import Request, Severity, Urgency
@@ -296,7 +296,7 @@ def suggest_category(request: Request, profile: ProviderProfile) -> str | None:
     shipped = language_keywords()
     for category in categories.values():
         for keyword in (*category.keywords, *shipped.get(category.id, ())):
-            if phrase_pattern(keyword).search(text):
+            if phrase_found(keyword, text):
                 scores[category.id] = scores.get(category.id, 0) + 1
     if not scores:
         return None
@@ -404,7 +404,7 @@ def matching_articles(request: Request, profile: ProviderProfile, *, limit: int 
     for index, article in enumerate(profile.kb):
         score = 2 if request.category and request.category in article.categories else 0
         score += 1 if found & set(article.categories) else 0
-        score += sum(1 for word in article.keywords if phrase_pattern(word).search(text))
+        score += sum(1 for word in article.keywords if phrase_found(word, text))
         if score:
             scored.append((-score, index, article))
     return [article for _score, _index, article in sorted(scored)[:limit]]

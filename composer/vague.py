@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from composer.classify import normalise, phrase_pattern
+from composer.classify import normalise, phrase_found
 from composer.i18n import N_
 from composer.langdata import merged_language_data
 
@@ -100,7 +100,7 @@ def merged_topics() -> dict[str, tuple[str, ...]]:
 
 
 def _found(kind: str, folded: str) -> tuple[str, ...]:
-    return tuple(phrase.rstrip("*") for phrase in phrases(kind) if phrase_pattern(phrase).search(folded))
+    return tuple(phrase.rstrip("*") for phrase in phrases(kind) if phrase_found(phrase, folded))
 
 
 def judge(text: str, *, has_error_text: bool = False) -> Verdict:
@@ -120,7 +120,7 @@ def judge(text: str, *, has_error_text: bool = False) -> Verdict:
     detailed = has_error_text or len(rest.split()) >= DETAIL_WORDS
     topics = merged_topics()
     topic = next(
-        (name for name, words in topics.items() if any(phrase_pattern(w).search(folded) for w in words)), ""
+        (name for name, words in topics.items() if any(phrase_found(w, folded) for w in words)), ""
     )
     return Verdict(
         vague=() if detailed else vague,
