@@ -106,6 +106,7 @@ DESCRIPTIONS: dict[str, str] = {
     "review.attachments": N_("Each attachment that will be sent; it can still be removed."),
     "review.articles": N_("Articles of the provider's knowledge base that match this problem."),
     "action.send": N_("Send the request to the provider."),
+    "action.identities": N_("Add or change the identities you file as and your clients' domains."),
     "action.review_remove_attachment": N_("Remove the chosen attachment from the request."),
     "action.remove_report": N_("Leave the report of the checks out of the request."),
     "coach.scroll": N_("What this step still needs, and why the support team asks for it."),

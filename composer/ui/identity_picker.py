@@ -124,11 +124,17 @@ class IdentityPicker(QWidget):
         self.identity.setCurrentIndex(max(0, self.identity.findData(person.id if person else "")))
         client = self.book.client(request.domain) if request.domain else None
         self.client.setCurrentIndex(max(0, self.client.findData(client.domain if client else "")))
-        # a customer without identities sees only the button that adds them
+        # a customer without identities or clients sees none of this (the Settings menu adds
+        # them): the step then starts at their name, as it always did
         for widget in (self.client_label, self.client):
             widget.setVisible(bool(self.book.clients))
         for widget in (self.identity_label, self.identity):
             widget.setVisible(bool(self.book.identities))
+        self.manage.setVisible(bool(self.book.identities or self.book.clients))
+
+    def first_control(self) -> QWidget | None:
+        """The first of the pickers shown, where the step's keyboard focus starts (reading order)."""
+        return next((w for w in (self.identity, self.client, self.manage) if not w.isHidden()), None)
 
     def edit(self) -> None:
         """Open the identities dialog; saved to the database and the keyring off the GUI thread."""

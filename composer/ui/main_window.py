@@ -328,7 +328,9 @@ class MainWindow(RequestActions):
         self._refresh()
         fields = step.fields()
         target = step.field_widget(fields[0]) if fields else None
-        if isinstance(step, ReviewStep):
+        if isinstance(step, WhoStep):
+            target = step.identities.first_control() or target  # the pickers stand above the fields
+        elif isinstance(step, ReviewStep):
             target = step.send if self.controller.readiness.can_send else step.problems
         elif isinstance(step, ChecksStep):
             target = step.rerun if step.rerun.isEnabled() else step.checks

@@ -275,10 +275,10 @@ class HappensStep(Step):
             self.controller.set_answer(question_id, value)
 
     def _fix_tab_order(self) -> None:
-        chain: list[QWidget] = [self.error_text, self.started, self.worked_before]
+        # reading order: what the error implies stands under it (hidden buttons take no Tab)
+        chain: list[QWidget] = [self.error_text, self.explain_panel.use_category]
+        chain += [*self.explain_panel.use_field.values(), self.started, self.worked_before]
         chain += [widget for _q, _l, widget in self._question_rows]
         chain += [self.description, self.tried, self.urgency]
-        # what the error implies, last: Tab from the error goes on to "since when" as before
-        chain += [self.explain_panel.use_category, *self.explain_panel.use_field.values()]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
