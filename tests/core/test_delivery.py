@@ -26,6 +26,7 @@ from composer.delivery import Backoff, CredentialNeeded, DeliveryListener, Fallb
 from composer.outbox import OutboxEntry, OutboxState
 from composer.store import Store
 from tests.servers.intake import TOKEN, IntakeServer, make_profile, make_request
+from tests.servers.relay_intake import RelayIntake
 from tests.servers.smtp import PASSWORD, USER, SmtpServer
 
 FAST = Backoff(base=0.05, factor=2, cap=0.5, jitter=0, max_attempts=8)
@@ -67,10 +68,10 @@ def credentials() -> Credentials:
 
 
 def make_worker(
-    store: Store, events: Events, secrets: Credentials | None = None, **factory: Any
+    store: Store, events: Events, secrets: Credentials | None = None, token: str = TOKEN, **factory: Any
 ) -> OutboxWorker:
     secrets = secrets or credentials()
-    secrets.set("example", identity("intake", "maria@example.gr"), TOKEN)
+    secrets.set("example", identity("intake", "maria@example.gr"), token)
     channels = ChannelFactory(
         store, secrets, store.folder / "bundles", http_timeout=httpx.Timeout(0.4), **factory
     )
@@ -88,7 +89,7 @@ def wait_done(store: Store, entry_id: str, timeout: float = 20) -> OutboxEntry:
     raise AssertionError(f"entry {entry_id} still {entry.state}")
 
 
-def intake_profile(server: IntakeServer, *more: dict[str, Any]) -> Any:
+def intake_profile(server: IntakeServer | RelayIntake, *more: dict[str, Any]) -> Any:
     return make_profile({"kind": "helpdesk", "helpdesk": "intake", "url": server.url}, *more)
 
 
@@ -132,6 +133,7 @@ def test_send_in_background_with_progress_receipt_and_history(store: Store, inta
     assert history.search(store, "wordpress") == []
 
 
+@pytest.mark.parametrize("kind", ["intake", "relay"])
 @pytest.mark.parametrize(
     "faults",
     [
@@ -143,21 +145,34 @@ def test_send_in_background_with_progress_receipt_and_history(store: Store, inta
     ],
 )
 def test_transient_failures_are_retried_and_delivered_once(
-    store: Store, intake: IntakeServer, faults: list[str]
+    store: Store, faults: list[str], kind: str, tmp_path: Path
 ) -> None:
-    worker = make_worker(store, Events())
-    intake.faults.extend(faults)
-    request = make_request(store, sizes=(300_000,))
-    worker.start()
-    try:
-        entry = wait_done(store, worker.submit(request, intake_profile(intake)).id)
-    finally:
-        worker.stop()
-    assert entry.state is OutboxState.SENT
-    assert intake.tickets_by_request_id() == {request.id: ["EX-00001"]}
-    outcomes = [a.outcome for a in worker.attempts(entry.id)]
-    assert outcomes[-1] == "sent" and len(outcomes) == len(faults) + 1
-    assert {h["idempotency-key"] for h in intake.received_headers} == {entry.idempotency_key}
+    """Also through the real relay (into a helpdesk), with the faults made in the relay for real."""
+    server = IntakeServer(slow_seconds=0.6) if kind == "intake" else RelayIntake(tmp_path, slow_seconds=0.6)
+    with server:
+        worker = make_worker(store, Events(), token=server.token)
+        for fault in faults:
+            server.faults.append(fault)
+        request = make_request(store, sizes=(300_000,))
+        worker.start()
+        try:
+            entry = wait_done(store, worker.submit(request, intake_profile(server)).id)
+        finally:
+            worker.stop()
+        assert entry.state is OutboxState.SENT and entry.receipt is not None
+        assert server.tickets_by_request_id() == {request.id: [entry.receipt.reference]}
+        attempts = worker.attempts(entry.id)
+        assert attempts[-1].outcome == "sent"
+        # one failed try per fault; the relay may also say "the first try is still being
+        # answered" (409 idempotency.in_progress) to a retry that comes while it waits
+        failed: list[str] = []
+        for attempt in attempts[:-1]:
+            waiting = failed[-1:] == ["delivery.timeout"] and attempt.code == "delivery.server_error"
+            if not (kind == "relay" and waiting):
+                failed.append(attempt.code)
+        assert len(failed) == len(faults), [(a.code, a.detail) for a in attempts]
+        assert {h["idempotency-key"] for h in server.received_headers} == {entry.idempotency_key}
+    assert server.violations == []
 
 
 def test_server_down_then_back(store: Store, intake: IntakeServer) -> None:

@@ -15,6 +15,7 @@ from tests.relay.conftest import CUSTOMER
 from tests.relay.test_api import document
 from tests.relay.test_forwarding import _post
 from tests.relay.test_rt_adapter import outgoing
+from tests.servers.faultproxy import FaultProxy
 from tests.servers.relay import RelayServer, issue, relay_config
 from tests.servers.zendesk import API_TOKEN, EMAIL, ZendeskStandIn
 
@@ -104,3 +105,17 @@ def test_a_retry_uploads_again_instead_of_reusing_an_expired_token(tmp_path: Pat
         assert len(zendesk.uploads) == 2  # uploaded again for the second try
         assert len(zendesk.tickets) == 1 and answer.json()["reference"] == "1"
         assert zendesk.files(zendesk.tickets[1]) == {"shot.png": shot[1]}
+
+
+def test_lost_answer_is_settled_by_the_external_id(tmp_path: Path) -> None:
+    """Zendesk created the ticket, its answer was lost: the retry finds it by ``external_id``."""
+    with ZendeskStandIn() as zendesk, FaultProxy(zendesk.port) as proxy:
+        config = relay_config(
+            tmp_path, settings(proxy.url), server={"answer_wait_seconds": 8.0, "settle_delay_seconds": 0.2}
+        )
+        token = issue(config, CUSTOMER, "maria@example.gr")
+        proxy.faults.append("drop_response")  # no files: the first call is the ticket's create
+        with RelayServer(config) as relay:
+            answer = _post(relay, token, document(id="zd-lost-0001"), "key-zd-lost-000001")
+        assert len(zendesk.tickets) == 1 and answer.json()["reference"] == "1"
+        assert zendesk.tickets[1].data["external_id"] == "zd-lost-0001"

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 
 __all__ = ["FaultProxy"]
 
@@ -31,6 +32,7 @@ class FaultProxy:
         self.upstream_port = upstream_port
         self.faults: list[str] = []
         self.refusing = False
+        self.on_fault: Callable[[str], None] | None = None  # told each fault it takes from ``faults``
         self.cut_after = 64 * 1024
         self.connections = 0
         self._lock = threading.Lock()
@@ -59,7 +61,10 @@ class FaultProxy:
                 return
             with self._lock:
                 self.connections += 1
-                fault = "refuse" if self.refusing else self.faults.pop(0) if self.faults else ""
+                taken = self.faults.pop(0) if self.faults and not self.refusing else ""
+                fault = "refuse" if self.refusing else taken
+            if taken and self.on_fault is not None:
+                self.on_fault(taken)
             threading.Thread(target=self._serve, args=(client, fault), daemon=True).start()
 
     def _serve(self, client: socket.socket, fault: str) -> None:

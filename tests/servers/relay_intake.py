@@ -67,23 +67,47 @@ class RelayTicket:
 
 
 class _Faults:
-    """``faults.append(...)`` as the intake test server takes it, dispatched to where it happens."""
+    """``faults.append(...)`` as the intake test server takes it: one per POST, in the order given.
+
+    The head of the queue is armed where it happens: a proxy fault in the proxy (it takes it
+    with the next connection), the others in the middleware (the next POST takes it).
+    """
 
     def __init__(self, owner: RelayIntake) -> None:
         self._owner = owner
-        self.pending: list[str] = []  # storage and request faults, for the middleware
+        self._queue: list[str] = []
+        self._armed = False
+        self._lock = threading.RLock()
 
     def append(self, fault: str) -> None:
-        owner = self._owner
-        if fault in _PROXY_FAULTS:
-            owner.proxy.faults.append(_PROXY_FAULTS[fault])
-        elif fault == "slow":
-            owner.helpdesk.slow_seconds = owner.slow_seconds
-            owner.helpdesk.holds.append("slow")
-        elif fault in _STORAGE_FAULTS | _REQUEST_FAULTS:
-            self.pending.append(fault)
-        else:
+        if fault not in _PROXY_FAULTS and fault not in _STORAGE_FAULTS | _REQUEST_FAULTS | {"slow"}:
             raise ValueError(fault)
+        with self._lock:
+            self._queue.append(fault)
+            self._arm()
+
+    def _arm(self) -> None:
+        if self._queue and self._queue[0] in _PROXY_FAULTS and not self._armed:
+            self._armed = True
+            self._owner.proxy.faults.append(_PROXY_FAULTS[self._queue[0]])
+
+    def proxy_took(self, _fault: str) -> None:
+        with self._lock:
+            self._queue.pop(0)
+            self._armed = False
+            self._arm()
+
+    def for_post(self) -> str:
+        """The fault for the POST arriving now ("" for none); "slow" is armed at the helpdesk."""
+        with self._lock:
+            if not self._queue or self._queue[0] in _PROXY_FAULTS:
+                return ""
+            fault = self._queue.pop(0)
+            self._arm()
+        if fault == "slow":
+            self._owner.helpdesk.slow_seconds = self._owner.slow_seconds
+            self._owner.helpdesk.holds.append("slow")
+        return fault
 
 
 class RelayIntake:
@@ -108,7 +132,9 @@ class RelayIntake:
         )
         self.token = issue(self.config, CUSTOMER, CONTACTS)
         self.faults = _Faults(self)
+        self._storage_faults: list[str] = []  # armed by a POST, raised by its first database use
         self.violations: list[str] = []
+        self.received_headers: list[dict[str, str]] = []  # of every POST, as the relay got them
         self.rejection = (
             "evidence-0.bin does not match its size or SHA-256",
             [("attachments.0", "size or sha256 differs")],
@@ -126,6 +152,7 @@ class RelayIntake:
     def __enter__(self) -> RelayIntake:
         self.server.start()
         self.proxy = FaultProxy(self.server.port).__enter__()
+        self.proxy.on_fault = self.faults.proxy_took
         self._install_storage_faults()
         for code, fields in self._prefills.items():
             self._prefill(code, fields)
@@ -159,7 +186,7 @@ class RelayIntake:
         """The relay's database raises once for a handler (never for a forwarding worker)."""
         database = self.server.relay.database
         real = database.transaction
-        pending = self.faults.pending
+        pending = self._storage_faults
 
         def transaction(*args: Any, **kwargs: Any) -> Any:
             name = threading.current_thread().name
@@ -213,6 +240,14 @@ class RelayIntake:
             found[ticket.number] = item
         return found
 
+    def tickets_by_request_id(self) -> dict[str, list[str]]:
+        """The helpdesk's ticket numbers per request id (the one place a duplicate would show)."""
+        self.settled()
+        found: dict[str, list[str]] = {}
+        for ticket in self.helpdesk.tickets.values():
+            found.setdefault(ticket.attributes["request_id"], []).append(ticket.number)
+        return found
+
     def check(self, method: str, path: str, status: int, body: Any) -> None:
         errors = self._checker.check_response(method, path, status, body)
         if errors:
@@ -230,10 +265,11 @@ class _Middleware:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        pending = self.owner.faults.pending
-        fault = ""
-        if scope["method"] == "POST" and pending and pending[0] in _REQUEST_FAULTS:
-            fault = pending.pop(0)
+        if scope["method"] == "POST":
+            self.owner.received_headers.append({k.decode(): v.decode() for k, v in scope["headers"]})
+        fault = self.owner.faults.for_post() if scope["method"] == "POST" else ""
+        if fault in _STORAGE_FAULTS:
+            self.owner._storage_faults.append(fault)
         if fault == "401":
             headers = [(k, v) for k, v in scope["headers"] if k != b"authorization"]
             scope = {**scope, "headers": [*headers, (b"authorization", b"Bearer rct_unknown_token")]}
