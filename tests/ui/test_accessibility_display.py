@@ -16,8 +16,9 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from composer.ui.accessibility import FocusRing, HintLabel, contrast
+from composer.ui.accessibility import HintLabel
 from composer.ui.main_window import MainWindow
+from composer.ui.visibility import FocusRing, contrast
 
 Role = QPalette.ColorRole
 
