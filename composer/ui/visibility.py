@@ -10,12 +10,19 @@ palette, so they follow a light or dark system theme.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from shiboken6 import isValid
 
-__all__ = ["FocusRing", "contrast", "secondary_text"]
+__all__ = [
+    "COMBO_MIN_CHARACTERS",
+    "FocusRing",
+    "contrast",
+    "default_window_size",
+    "let_choices_shrink",
+    "secondary_text",
+]
 
 
 def contrast(one: QColor, other: QColor) -> float:
@@ -120,3 +127,37 @@ class FocusRing(QWidget):
         inset = self.WIDTH / 2
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 3, 3)
         painter.end()
+
+
+#: the characters a choice box keeps room for when it may shrink (its list still shows every choice whole)
+COMBO_MIN_CHARACTERS = 10
+
+
+def let_choices_shrink(root: QWidget) -> None:
+    """Choice boxes no longer ask for the width of their longest choice.
+
+    By default a combo box is as wide as its longest item: a long category or
+    urgency in Greek at 150 % made the whole page scroll sideways. Boxes left
+    at Qt's default policy get a minimum of :data:`COMBO_MIN_CHARACTERS`
+    characters instead and grow with the form; the open list shows each
+    choice whole. Boxes that chose a policy of their own keep it.
+    """
+    for box in root.findChildren(QComboBox):
+        if box.sizeAdjustPolicy() == QComboBox.SizeAdjustPolicy.AdjustToContentsOnFirstShow:
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(COMBO_MIN_CHARACTERS)
+            # the box keeps the minimum size it computed under the old policy until its style
+            # changes (Qt resets only the size hint when the policy changes)
+            QApplication.sendEvent(box, QEvent(QEvent.Type.StyleChange))
+            box.updateGeometry()
+
+
+def default_window_size(window: QWidget) -> QSize:
+    """The main window's first size: 980 x 720 at the usual font, larger with a larger one.
+
+    A user who set the system font to 125 % or 150 % gets a window that grows
+    with it, so the form fits without scrolling sideways (the window manager
+    keeps it within the screen).
+    """
+    metrics = window.fontMetrics()
+    return QSize(max(980, metrics.averageCharWidth() * 140), max(720, metrics.lineSpacing() * 40))
