@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -23,6 +23,7 @@ from composer.ui.accessibility import HintLabel
 from composer.ui.main_window import MainWindow
 from composer.ui.visibility import FocusRing, contrast
 from tests.core.factories import good_mail_request
+from tests.ui.test_clipping import scaled  # noqa: F401 (the font at 100, 125 and 150 %)
 
 Role = QPalette.ColorRole
 
@@ -97,19 +98,12 @@ def test_the_focus_ring_follows_the_focus_and_stands_out(
     qtbot.waitUntil(lambda: ring.geometry() == email.geometry())
 
 
-@pytest.fixture(params=[1.0, 1.25, 1.5], ids=["100%", "125%", "150%"])
-def system_font(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[float]:
-    original = QFont(qapp.font())
-    font = QFont(original)
-    font.setPointSizeF(original.pointSizeF() * request.param)
-    qapp.setFont(font)
-    yield request.param
-    qapp.setFont(original)
-
-
 @pytest.mark.parametrize("language", ["en", "el", "hr", "ru"])
 def test_no_step_scrolls_sideways_at_a_larger_system_font(
-    qtbot: QtBot, store: Store, system_font: float, language: str
+    qtbot: QtBot,
+    store: Store,
+    scaled: float,  # noqa: F811 (the fixture imported above)
+    language: str,
 ) -> None:
     """The window grows with the font and long choices do not widen the page: nothing hides on the right."""
     i18n.set_language(language)
@@ -130,4 +124,4 @@ def test_no_step_scrolls_sideways_at_a_larger_system_font(
         window.close()
     finally:
         i18n.set_language("en")
-    assert not wide, f"at {system_font:.0%} in {language}, pages wider than the window: {wide}"
+    assert not wide, f"at {scaled:.0%} in {language}, pages wider than the window: {wide}"
