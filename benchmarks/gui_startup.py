@@ -37,14 +37,16 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 # --- the child: keep it to what both kinds need, so that it costs both the same ---
 
 
-def _child(kind: str) -> int:
+def _probe() -> Any:
+    """The ``QApplication``, with the filter that marks the first paint and the first typed key."""
     from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QPlainTextEdit, QWidget
+    from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QPlainTextEdit
 
     app = QApplication(sys.argv[:1])
     marks: dict[str, float] = {}
@@ -82,9 +84,16 @@ def _child(kind: str) -> int:
                 dispatcher.aboutToBlock.connect(idle)
             return False
 
-    probe = FirstPaint()
-    app.installEventFilter(probe)
+    app._probe = FirstPaint()  # kept alive with the application
+    app.installEventFilter(app._probe)
+    return app
+
+
+def _child(kind: str) -> int:
     if kind == "bare":
+        from PySide6.QtWidgets import QLineEdit, QMainWindow, QWidget
+
+        app = _probe()
         window = QMainWindow()
         field = QLineEdit()
         central = QWidget()
@@ -94,9 +103,23 @@ def _child(kind: str) -> int:
         window.resize(900, 640)
         window.show()
         field.setFocus()
-        return app.exec()
+        result: int = app.exec()
+        return result
+    # The app starts as ``request-composer`` does; the probe goes in where Qt is first
+    # needed (run_gui, after it imported the first window's core modules, in this order
+    # as in the real start), and the app then reuses its QApplication.
+    from composer import commands
     from composer.cli import main
 
+    run_gui = commands.run_gui
+
+    def probed(args: Any) -> int:
+        getattr(commands, "preload_first_window", lambda: None)()
+        _probe()
+        started: int = run_gui(args)
+        return started
+
+    commands.run_gui = probed
     return main([])
 
 

@@ -189,13 +189,23 @@ FIRST_WINDOW_CORE = (
     "composer.delivery",
     "composer.replies",
     "composer.tlds",
+    "composer.profile_check",
+    "composer.updates",
 )
+
+
+def preload_first_window() -> None:
+    """Import the first window's core modules, and every channel's settings, before Qt."""
+    for name in FIRST_WINDOW_CORE:
+        importlib.import_module(name)
+    from composer.channels import registry
+
+    registry.load_builtin()  # a profile's channels are validated by their modules' settings models
 
 
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app (the only place the core reaches into the UI package)."""
-    for name in FIRST_WINDOW_CORE:
-        importlib.import_module(name)
+    preload_first_window()
     # A profile that cannot be used is reported in the window (which then opens with
     # the last good profile or the demo), not only on a terminal the user may not see.
     try:

@@ -33,9 +33,9 @@ def _variant(name: str) -> int:
 
     from composer.profile import load_profile
     from composer.store import Store
-    from composer.ui.accessibility import FocusRing
     from composer.ui.delivery import DeliveryController
     from composer.ui.main_window import MainWindow
+    from composer.ui.visibility import FocusRing
     from tests.core.factories import good_mail_request
     from tests.ui.test_accessibility_display import dark_palette
     from tests.ui.test_clipping import _clipped_labels

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -41,14 +41,14 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
-from shiboken6 import isValid
 
 from composer.i18n import N_, _
+from composer.ui.visibility import secondary_text
 
 __all__ = [
     "DESCRIPTIONS",
     "NAMES",
-    "FocusRing",
+    "AccessibleWindows",
     "HintLabel",
     "accessible_text",
     "describe_controls",
@@ -73,6 +73,10 @@ NAMES: dict[str, str] = {
     "capture.delay": N_("Delay before the screenshot"),
     "readiness": N_("How complete your request is"),
     "field.os": N_("Operating system"),
+    "drafts.list": N_("Unfinished requests"),
+    "outbox.table": N_("Requests in the outbox"),
+    "history.results": N_("Sent requests"),
+    "scrub.matches": N_("Passwords and keys found"),
     "field.client_version": N_("Version of the program"),
 }
 
@@ -139,36 +143,6 @@ def accessible_text(text: str) -> str:
 def is_control(widget: QWidget) -> bool:
     """True for a widget the user moves to with Tab and operates (it needs a name)."""
     return isinstance(widget, _CONTROLS) and not isinstance(widget.parent(), QComboBox)
-
-
-def contrast(one: QColor, other: QColor) -> float:
-    """The WCAG contrast ratio of two colours (1 to 21; body text wants at least 4.5)."""
-
-    def luminance(colour: QColor) -> float:
-        def channel(value: float) -> float:
-            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-        return (
-            0.2126 * channel(colour.redF())
-            + 0.7152 * channel(colour.greenF())
-            + 0.0722 * channel(colour.blueF())
-        )
-
-    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def secondary_text(text: QColor, background: QColor, *, tone: float = 0.35) -> QColor:
-    """``text`` moved ``tone`` of the way towards ``background``, as long as it stays readable (4.5:1)."""
-    while True:
-        mixed = QColor.fromRgbF(
-            text.redF() + (background.redF() - text.redF()) * tone,
-            text.greenF() + (background.greenF() - text.greenF()) * tone,
-            text.blueF() + (background.blueF() - text.blueF()) * tone,
-        )
-        if tone <= 0 or contrast(mixed, background) >= 4.5:
-            return mixed
-        tone = max(0.0, tone - 0.05)
 
 
 class HintLabel(QLabel):
@@ -339,75 +313,26 @@ def describe_controls(root: QWidget) -> None:
             _set(line, name=widget.accessibleName(), description=widget.accessibleDescription())
 
 
-class FocusRing(QWidget):
-    """A frame in the highlight colour around the control that has the keyboard focus.
+class AccessibleWindows(QObject):
+    """Names and describes the controls of every window (each dialog too) as it is shown.
 
-    Qt's styles mark the focus faintly (a dotted line, a slightly different
-    border) and some not at all. One ring per application follows the focus:
-    it lies over the focused control (inside its edges, so no layout or
-    scroll area clips it), lets the mouse through, and moves, resizes and
-    hides with the control. Its colour is the palette's highlight (the
-    provider's accent in a branded build), in the light and the dark palette.
+    The main window calls :func:`describe_controls` itself after each change of
+    language; dialogs are covered by this filter on the application, which runs
+    it whenever a top-level window is about to be shown.
     """
 
-    WIDTH = 2
-
     def __init__(self, app: QApplication) -> None:
-        super().__init__(None)
-        self.setObjectName("focus.ring")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.target: QWidget | None = None
-        app.focusChanged.connect(self._focus_changed)
+        super().__init__(app)
+        self.setObjectName("accessibility.windows")
+        app.installEventFilter(self)
 
     @classmethod
-    def install(cls, app: QApplication) -> FocusRing:
-        """The application's ring (made on the first call)."""
-        ring = getattr(app, "_focus_ring", None)
-        if not isinstance(ring, FocusRing) or not isValid(ring):
-            ring = cls(app)
-            app._focus_ring = ring  # type: ignore[attr-defined]
-        return ring
-
-    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if not isValid(self):
-            return
-        if self.target is not None and isValid(self.target):
-            self.target.removeEventFilter(self)
-        self.target = new if new is not None and new.parentWidget() is not None else None
-        self._follow()
-        if self.target is not None:
-            self.target.installEventFilter(self)
-
-    def _follow(self) -> None:
-        target = self.target
-        if target is None or not isValid(target) or not target.isVisible():
-            self.hide()
-            return
-        parent = target.parentWidget()
-        if self.parentWidget() is not parent:
-            self.setParent(parent)
-        self.setGeometry(target.geometry())
-        self.raise_()
-        self.show()
+    def install(cls, app: QApplication) -> AccessibleWindows:
+        """The application's filter (made on the first call)."""
+        found = app.findChild(AccessibleWindows, "accessibility.windows")
+        return found if isinstance(found, AccessibleWindows) else cls(app)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.target and event.type() in (
-            QEvent.Type.Move,
-            QEvent.Type.Resize,
-            QEvent.Type.Show,
-            QEvent.Type.Hide,
-            QEvent.Type.ParentChange,
-        ):
-            self._follow()
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            describe_controls(watched)
         return False
-
-    def paintEvent(self, _event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), self.WIDTH)
-        painter.setPen(pen)
-        inset = self.WIDTH / 2
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 3, 3)
-        painter.end()

@@ -18,7 +18,7 @@ from composer.errors import ComposerError
 from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store, default_data_dir
-from composer.ui.accessibility import FocusRing
+from composer.ui.accessibility import AccessibleWindows
 from composer.ui.brand import apply_branding
 from composer.ui.bridge import run_task
 from composer.ui.gc_guard import GuiThreadCollector
@@ -28,6 +28,7 @@ from composer.ui.qt_translations import QtTranslations
 from composer.ui.single_instance import InstanceServer, hand_to_running, instance_name
 from composer.ui.smoke import run_smoke_test
 from composer.ui.update_notice import start_update_check
+from composer.ui.visibility import FocusRing
 
 if TYPE_CHECKING:
     from composer.diagnostics.settings import DiagnosticsSettings
@@ -121,6 +122,7 @@ def main(args: argparse.Namespace) -> int:
     app.setDesktopFileName("request-composer")
     apply_branding(app)
     FocusRing.install(app)  # a visible frame on whatever has the keyboard focus
+    AccessibleWindows.install(app)  # every dialog's controls named and described as it opens
     GuiThreadCollector(app)  # parented to the application, lives as long as it
     QtTranslations(app)  # Qt's own buttons (OK, Cancel, …) in the app's language, where Qt has it
     if not getattr(args, "language", None):

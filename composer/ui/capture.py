@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 from shiboken6 import Shiboken
@@ -682,10 +683,19 @@ class CapturePanel(QWidget):
         self.mode_label.setBuddy(self.mode)
         self.delay_label = QLabel()
         self.delay_label.setBuddy(self.delay)
-        layout = QHBoxLayout(self)
-        for widget in (self.mode_label, self.mode, self.delay_label, self.delay, self.start, self.attach):
-            layout.addWidget(widget)
-        layout.addWidget(self.status, 1)
+        # two rows, what and when above, the buttons below: one row was wider than the
+        # page at 125 % and 150 % fonts, which then scrolled sideways
+        choices = QHBoxLayout()
+        for widget in (self.mode_label, self.mode, self.delay_label, self.delay):
+            choices.addWidget(widget)
+        choices.addStretch(1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.start)
+        actions.addWidget(self.attach)
+        actions.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(choices)
+        layout.addLayout(actions)
         self.start.clicked.connect(self._start)
         self.attach.clicked.connect(self._choose_file)
         controller.captured.connect(self.captured)

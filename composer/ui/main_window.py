@@ -51,6 +51,7 @@ from composer.ui.steps.evidence import EvidenceStep
 from composer.ui.steps.happens import HappensStep
 from composer.ui.steps.review import ReviewStep
 from composer.ui.steps.who import WhoStep
+from composer.ui.visibility import default_window_size, let_choices_shrink
 from composer.ui.window_requests import RequestActions
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ class MainWindow(RequestActions):
         self._unsubscribe = i18n.on_language_changed(lambda _code: self.retranslate())
         self.retranslate()
         self.step_list.setCurrentRow(0)
-        self.resize(980, 720)
+        self.resize(default_window_size(self))  # 980 x 720, larger with a larger system font
 
     # -- menus ------------------------------------------------------------
 
@@ -313,6 +314,7 @@ class MainWindow(RequestActions):
             step.retranslate()
         self._refresh()
         describe_controls(self)  # accessible names and descriptions, in the new language too
+        let_choices_shrink(self)  # long choices (in Greek, at 150 %) must not widen the page
 
     # -- navigation -------------------------------------------------------
 

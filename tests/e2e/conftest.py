@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,20 +21,44 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Xvfb screen of its own; Xvfb picks a free display number and tells us through a pipe."""
     if shutil.which("Xvfb") is None:
         pytest.fail("Xvfb is missing: run scripts/setup --dev, which installs it")
+    server, number = start_reporting(
+        ["Xvfb", "-displayfd", "{fd}", "-screen", "0", "1280x900x24", "-nolisten", "tcp"]
+    )
+    assert number, "Xvfb did not start"
+    yield f":{number}"
+    stop(server)
+
+
+def start_reporting(
+    command: list[str], env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start a server that writes where it listens to a file descriptor (``{fd}`` in ``command``).
+
+    Returns the process and the first line it wrote there (Xvfb's display
+    number, dbus-daemon's address).
+    """
     read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+    process = subprocess.Popen(
+        [part.replace("{fd}", str(write_end)) for part in command],
         pass_fds=(write_end,),
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    assert number, "Xvfb did not start"
-    yield f":{number}"
-    server.terminate()
-    server.wait(timeout=10)
+        return process, pipe.readline().strip()
+
+
+def stop(process: subprocess.Popen[Any], timeout: float = 10) -> None:
+    """Terminate ``process``, and kill it if it does not end within ``timeout`` seconds."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 class App:
@@ -77,12 +102,6 @@ class App:
         raise AssertionError(f"no window named {title!r} appeared")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         if self.process.stdout is not None:
             self.process.stdout.close()

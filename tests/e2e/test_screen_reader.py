@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import App
+from tests.e2e.conftest import App, start_reporting, stop
 
 pytestmark = pytest.mark.e2e
 
@@ -49,16 +49,7 @@ def accessibility_bus(tmp_path: Path) -> Iterator[str]:
     ]
     if missing:
         pytest.fail(f"missing for the screen-reader test: {', '.join(missing)}; run scripts/setup --dev")
-    read_end, write_end = os.pipe()
-    bus = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", f"--print-address={write_end}"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        address = pipe.readline().strip()
+    bus, address = start_reporting(["dbus-daemon", "--session", "--nofork", "--print-address={fd}"])
     assert address, "dbus-daemon gave no address"
     env = {**os.environ, "DBUS_SESSION_BUS_ADDRESS": address, "XDG_RUNTIME_DIR": str(tmp_path)}
     launcher = subprocess.Popen(
@@ -67,13 +58,8 @@ def accessibility_bus(tmp_path: Path) -> Iterator[str]:
     try:
         yield address
     finally:
-        for process in (launcher, bus):
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(launcher)
+        stop(bus)
 
 
 def _has_pyatspi() -> bool:

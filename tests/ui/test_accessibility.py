@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from composer import i18n
-from composer.ui.accessibility import accessible_text, describe_controls
+from composer.ui.accessibility import AccessibleWindows, accessible_text, describe_controls
 from composer.ui.main_window import MainWindow
 
 Role = QAccessible.Role
@@ -196,3 +196,43 @@ def test_tab_goes_through_every_control_of_every_step_in_reading_order(
         where = list(zip(names, keys, strict=True))
         assert rows_ok, f"step {index + 1} ({step.key}): Tab jumps back up: {where}"
         assert "QScrollArea" not in names
+
+
+def _dialogs(window: MainWindow) -> Iterator[QWidget]:
+    from composer.diagnostics.settings import DiagnosticsSettings
+    from composer.ui.drafts import DraftsDialog
+    from composer.ui.mail_settings import MailSettingsDialog
+    from composer.ui.settings_dialog import NetworkSettingsDialog
+
+    yield NetworkSettingsDialog(DiagnosticsSettings(), window)
+    yield DraftsDialog([], on_start=False, parent=window)
+    yield MailSettingsDialog(window.delivery, window.controller.profile, window)
+
+
+def test_the_dialogs_name_their_controls_as_they_open(
+    qtbot: QtBot, window: MainWindow, qapp: QApplication
+) -> None:
+    AccessibleWindows.install(qapp)
+    for dialog in _dialogs(window):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        unnamed = [
+            widget.objectName() or type(widget).__name__
+            for node, widget in _controls_of(dialog)
+            if not _name(node, widget).strip()
+        ]
+        dialog.close()
+        assert not unnamed, f"{dialog.objectName()}: controls without a name: {unnamed}"
+
+
+def _controls_of(root: QWidget) -> Iterator[tuple[QAccessibleInterface, QWidget]]:
+    for node in _nodes(QAccessible.queryAccessibleInterface(root)):
+        widget = node.object()
+        state = node.state()
+        if (
+            isinstance(widget, QWidget)
+            and not state.invisible
+            and state.focusable
+            and node.role() in INTERACTIVE
+        ):
+            yield node, widget

@@ -13,11 +13,17 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
-from composer.ui.accessibility import FocusRing, HintLabel, contrast
+from composer import i18n
+from composer.profile import load_profile
+from composer.store import Store
+from composer.ui.accessibility import HintLabel
 from composer.ui.main_window import MainWindow
+from composer.ui.visibility import FocusRing, contrast
+from tests.core.factories import good_mail_request
+from tests.ui.test_clipping import scaled  # noqa: F401 (the font at 100, 125 and 150 %)
 
 Role = QPalette.ColorRole
 
@@ -90,3 +96,32 @@ def test_the_focus_ring_follows_the_focus_and_stands_out(
     email.setFocus()
     window.resize(window.width() + 120, window.height())
     qtbot.waitUntil(lambda: ring.geometry() == email.geometry())
+
+
+@pytest.mark.parametrize("language", ["en", "el", "hr", "ru"])
+def test_no_step_scrolls_sideways_at_a_larger_system_font(
+    qtbot: QtBot,
+    store: Store,
+    scaled: float,  # noqa: F811 (the fixture imported above)
+    language: str,
+) -> None:
+    """The window grows with the font and long choices do not widen the page: nothing hides on the right."""
+    i18n.set_language(language)
+    try:
+        window = MainWindow(load_profile(), store, autosave_delay=0.05, auto_checks=False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.controller.load(good_mail_request())
+        wide: list[str] = []
+        for index, step in enumerate(window.steps):
+            window.go(index)
+            QApplication.processEvents()
+            scroll = step.parentWidget().parentWidget()
+            assert isinstance(scroll, QScrollArea)
+            if scroll.horizontalScrollBar().maximum() > 0:
+                wide.append(f"{step.key}: {step.minimumSizeHint().width()} > {scroll.viewport().width()}")
+        window.close()
+    finally:
+        i18n.set_language("en")
+    assert not wide, f"at {scaled:.0%} in {language}, pages wider than the window: {wide}"

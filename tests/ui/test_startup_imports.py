@@ -36,8 +36,7 @@ NOT_AT_START = (
 _PROBE = """
 import json, sys, argparse
 import composer.commands
-for name in composer.commands.FIRST_WINDOW_CORE:
-    __import__(name)
+composer.commands.preload_first_window()  # what run_gui does before Qt
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 import composer.ui.app as ui_app

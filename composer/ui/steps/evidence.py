@@ -120,6 +120,7 @@ class EvidenceStep(Step):
         row = QHBoxLayout()
         self.total = QLabel()
         self.total.setObjectName("evidence.total")
+        self.total.setWordWrap(True)  # in Greek at 150 % one line was wider than the page
         row.addWidget(self.total, 1)
         self.edit = QPushButton()
         self.edit.setObjectName("action.edit_attachment")

@@ -52,6 +52,7 @@ class ReviewStep(Step):
         super().__init__(controller, parent)
         self.problems_title = QLabel()
         self.problems_title.setObjectName("review.problems_title")
+        self.problems_title.setWordWrap(True)  # at 150 % fonts one line was wider than the page
         self.outer.addWidget(self.problems_title)
         self.problems = QListWidget()
         self.problems.setObjectName("review.problems")
