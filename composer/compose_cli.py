@@ -46,6 +46,11 @@ def register(subparsers: Any) -> None:
         "--attach", action="append", default=[], type=Path, metavar="FILE", help=_("a file to attach")
     )
     new.add_argument("--output", type=Path, metavar="FILE.zip", help=_("where to write the request file"))
+    new.add_argument(
+        "--identity",
+        metavar="EMAIL",
+        help=_("file as one of your identities (see `request-composer identity list`)"),
+    )
     new.add_argument("--list-fields", action="store_true", help=_("list the field names and what they take"))
     common_options(new)
     new.set_defaults(handler=_new)
@@ -102,6 +107,7 @@ def _new(args: argparse.Namespace) -> int:
     request = Request(provider=profile.provider.id, language=current_language())
     request = apply_fields(request, profile, args.fields)
     with Store(getattr(args, "data_dir", None)) as store:
+        request = _filed_as(store, profile, request, args.identity)
         secrets = _known_secrets(store, profile, request)
         attachments = list(request.attachments)
         for path in args.attach:
@@ -125,6 +131,36 @@ def _new(args: argparse.Namespace) -> int:
         _("Saved the request for {provider} as {path}").format(provider=profile.provider.name, path=written)
     )
     return EXIT_OK
+
+
+def _filed_as(store: Any, profile: Any, request: Any, identity: str | None) -> Any:
+    """The request filed as the chosen identity, or for the client whose domain it names.
+
+    As in the window: a client's domain picks who files and the owner they
+    file for; ``--identity`` then chooses the filer, keeping that owner. A
+    filing the profile's rules do not allow is a note, not a refusal (see
+    :mod:`composer.identities`). Fields given with ``--field`` for the
+    requester win over both.
+    """
+    from composer.errors import ValidationError
+    from composer.identities import apply_client, apply_identity, filing_warning, load_book
+
+    book = load_book(store)
+    person = book.find(identity) if identity else None
+    if identity and person is None:
+        raise ValidationError("identity.not_found", value=identity)
+    client = book.client(request.domain) if request.domain else None
+    given = request.requester.model_dump(exclude_defaults=True)
+    if client is not None:
+        request = apply_client(request, client, person or book.filer(client))
+    elif person is not None:
+        request = apply_identity(request, person)
+    if given:
+        request = request.touched(requester=request.requester.model_copy(update=given))
+    warning = filing_warning(profile, request)
+    if warning is not None:
+        _note(_("Note: {message} {next_step}").format(message=warning[0], next_step=warning[1]))
+    return request
 
 
 def _find_sent(store: Any, key: str) -> str:

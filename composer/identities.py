@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from composer.errors import ValidationError
 from composer.i18n import N_, _
 from composer.model import Request, Requester, Role, display_domain, normalise_domain, validate_email
-from composer.policy import describe_filing, filing_for
+from composer.policy import describe_filing, filing_for, may_file
 from composer.profile import ProviderProfile
 from composer.settings import load_setting, save_setting
 from composer.store import Store
@@ -340,12 +340,31 @@ def filing_warning(profile: ProviderProfile, request: Request) -> tuple[str, str
     if filing.code == "filing.admin_mismatch":
         ours = _("Ask {owner} to send it from that address.").format(owner=owner)
     else:
-        ours = _(
-            "Ask the owner, {owner}, to send it, or to add you as a technical contact "
-            "in {provider}'s control panel."
-        ).format(owner=owner, provider=profile.provider.name)
+        ours = _owner_advice(profile, request, owner)
     advice = profile.text(_role_advice(profile, request.requester.role))
     return message, " ".join(part for part in (ours, advice) if part)
+
+
+def _owner_advice(profile: ProviderProfile, request: Request, owner: str) -> str:
+    """Ask the owner to send it, or to make you a contact whose role may (a billing contact for invoices)."""
+    role = request.requester.role
+    may = {
+        r
+        for r in (Role.TECHNICAL, Role.BILLING)
+        if r != role and may_file(profile, r.value, request.category)
+    }
+    params = {"owner": owner, "provider": profile.provider.name}
+    if Role.TECHNICAL in may:
+        return _(
+            "Ask the owner, {owner}, to send it, or to add you as a technical contact "
+            "in {provider}'s control panel."
+        ).format(**params)
+    if Role.BILLING in may:
+        return _(
+            "Ask the owner, {owner}, to send it, or to add you as a billing contact "
+            "in {provider}'s control panel."
+        ).format(**params)
+    return _("Ask the owner, {owner}, to send it.").format(**params)
 
 
 def _role_advice(profile: ProviderProfile, role: Role) -> str | dict[str, str]:

@@ -18,6 +18,8 @@ from composer.compose import fields_markdown
 from composer.errors import describe
 from composer.profile import load_profile
 from composer.provenance import fingerprint
+from composer.render import read_bundle
+from composer.store import Store
 from tests.servers.intake import TOKEN, IntakeServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -208,3 +210,45 @@ def test_follow_up_by_reference_or_id_goes_into_the_same_ticket(
     assert "No sent request EX-99999" in capsys.readouterr().err
     assert main(["follow-up", "EX-00001", "--text", " ", *data]) == 1
     assert "The follow-up has no text" in capsys.readouterr().err
+
+
+def test_new_files_as_an_identity_for_a_clients_domain(
+    env: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A client's domain picks who files and for whom; --identity chooses the filer; a refused filing is a note."""
+    where = ["--data-dir", str(env["data"])]
+    person = ["--name", "Maria P", "--email", "maria@studio.gr", "--role", "technical"]
+    assert main(["identity", "add", *person, *where]) == 0
+    assert (
+        main(["identity", "add", "--name", "Maria", "--email", "maria@own.gr", "--role", "owner", *where])
+        == 0
+    )
+    client = ["--domain", "client-one.gr", "--owner-email", "nikos@client-one.gr", "--owner-name", "Nikos K"]
+    assert main(["identity", "client", "add", *client, "--identity", "maria@studio.gr", *where]) == 0
+    capsys.readouterr()
+    fields = [f for f in FIELDS if f.split("=")[0] not in {"name", "email", "role", "domain"}]
+    fields.append("domain=shop.client-one.gr")
+
+    assert new(env, fields=fields) == 0
+    with Store(env["data"]) as store:
+        request = read_bundle(env["tmp"] / "request.zip", store)
+    assert request.requester.email == "maria@studio.gr" and request.requester.role.value == "technical"
+    assert request.requester.on_behalf_of == "Nikos K <nikos@client-one.gr>"
+    assert request.requester.admin_address == "nikos@client-one.gr"
+
+    assert new(env, "--identity", "maria@own.gr", fields=fields, output="own.zip") == 0
+    with Store(env["data"]) as store:
+        request = read_bundle(env["tmp"] / "own.zip", store)
+    assert request.requester.email == "maria@own.gr"
+    assert request.requester.on_behalf_of == "Nikos K <nikos@client-one.gr>"  # still for the client
+
+    typed = [*fields, "name=Maria Papadopoulou"]
+    assert new(env, fields=typed, output="typed.zip") == 0
+    with Store(env["data"]) as store:
+        request = read_bundle(env["tmp"] / "typed.zip", store)
+    assert request.requester.name == "Maria Papadopoulou" and request.requester.email == "maria@studio.gr"
+
+    capsys.readouterr()
+    assert new(env, "--identity", "nobody@x.gr", fields=fields, output="none.zip") == 1
+    assert "There is no identity" in capsys.readouterr().err
+    assert not (env["tmp"] / "none.zip").exists()

@@ -357,6 +357,7 @@ def test_an_rdap_server_that_keeps_the_connection_open_is_read_by_its_length() -
     answer = asyncio.run(http_get(f"http://127.0.0.1:{port}/domain/x.test", settings))
     assert (answer.status, answer.text) == (200, '{"found": 1}\n')
     assert time.monotonic() - start < 2.0
+    thread.join(timeout=5)  # the client may finish before the server thread keeps its end
     for connection in held:
         connection.close()
     listener.close()

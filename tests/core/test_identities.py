@@ -111,7 +111,13 @@ def test_the_warning_names_the_owner_and_says_what_to_do() -> None:
     message, advice = warning
     assert "Example Hosting" in message
     assert "Nikos Georgiou <nikos@client-one.gr>" in advice
-    assert "technical contact" in advice and "control panel" in advice
+    # a technical contact asking for invoices is told to become a billing contact, not a technical one
+    assert "billing contact" in advice and "control panel" in advice
+    assert "technical contact" not in advice
+    other = filing_warning(
+        example_profile(), filed("billing", new_identity("Eva", "eva@x.gr", role=Role.OTHER))
+    )
+    assert other is not None and "billing contact" in other[1]
     assert "Invoices are asked for by the owner" in advice  # the provider's own advice follows
     mismatch = filing_warning(example_profile(), filed("change_request", DESIGNER))
     assert mismatch is not None and "nikos@client-one.gr" in mismatch[0] + mismatch[1]
