@@ -215,7 +215,7 @@ def test_follow_up_by_reference_or_id_goes_into_the_same_ticket(
 def test_new_files_as_an_identity_for_a_clients_domain(
     env: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A client's domain picks who files and for whom; --identity chooses the filer; a refused filing is a note."""
+    """A client's domain picks who files and for whom; --identity picks the filer; a refusal is a note."""
     where = ["--data-dir", str(env["data"])]
     person = ["--name", "Maria P", "--email", "maria@studio.gr", "--role", "technical"]
     assert main(["identity", "add", *person, *where]) == 0
