@@ -18,6 +18,7 @@ __all__ = [
     "IDEMPOTENCY_KEY",
     "PREFILL_CODE",
     "REFERENCE",
+    "ArticleOutcome",
     "AttachmentMeta",
     "Message",
     "RequestBody",
@@ -126,3 +127,18 @@ class Message(BaseModel):
     text: str = Field(min_length=1)
     author_email: str = ""
     attachments: tuple[AttachmentMeta, ...] = ()
+
+
+class ArticleOutcome(BaseModel):
+    """``components/schemas/ArticleOutcome``: what a knowledge-base article did; no personal data.
+
+    The spec closes it (``additionalProperties: false``): whatever else a client
+    sends is refused, so nothing personal is stored by mistake.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    article: str = Field(min_length=1, max_length=2048, pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+    outcome: Literal["solved", "not_helped"]
+    category: str = Field("", max_length=200)
+    language: str = Field("", max_length=35)
