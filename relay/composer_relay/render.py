@@ -36,8 +36,13 @@ def marker(request_id: str, reference: str) -> str:
     return f"Request id: {request_id} (relay reference {reference})"
 
 
-def subject(request: RequestBody) -> str:
-    text = request.summary.strip() or " ".join(p for p in (request.category, request.domain) if p)
+def subject(request: RequestBody, rendered: str = "") -> str:
+    """The ticket's subject: the one the desktop rendered with the text (``rendered``), else our own.
+
+    Whitespace (line breaks included) becomes single spaces: a subject ends up in mail headers.
+    """
+    text = rendered.strip() or request.summary.strip()
+    text = text or " ".join(p for p in (request.category, request.domain) if p)
     return " ".join((text or "Support request").split())[:200]
 
 

@@ -116,6 +116,12 @@ class RequestDocument(BaseModel):
     format: Literal["request-composer/bundle"]
     schema_version: int = Field(ge=1)
     generator: str = ""
+    # rendered once at Send in the provider's language (composer/rendered.py): the ticket's subject
+    subject: str = ""
+    language: str = ""
+    # who wants a copy (the owner, when a technical contact files for them): the ticket's Cc,
+    # each address one of the token's customer's contacts (checked before the request is stored)
+    copy_to: tuple[str, ...] = Field((), max_length=20)
     request: RequestBody
 
 
