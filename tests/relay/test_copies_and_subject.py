@@ -93,6 +93,8 @@ def test_freshdesk_gets_the_subject_and_cc_emails(tmp_path: Path) -> None:
         [ticket] = freshdesk.tickets.values()
         assert ticket.fields["subject"] == SUBJECT
         assert ticket.fields["cc_emails"].split("\n") == [REQUESTER]
+        # the relay's own line under the text is in the text's language (the document's)
+        assert "Επαληθευμένη επαφή του πελάτη C-1042: τεχνική επαφή" in ticket.fields["description"]
 
 
 def test_zendesk_gets_the_subject_and_email_ccs(tmp_path: Path) -> None:
