@@ -69,15 +69,7 @@ async def create_request(relay: Relay, request: Request) -> Response:
         if existing is not None:
             return await _replay(relay, request, existing, received.body_hash)
         if not token.allows(requester):
-            await run_in_threadpool(
-                store.audit,
-                database,
-                "request.refused",
-                customer_id=token.customer_id,
-                token_id=token.id,
-                address=requester,
-                detail="requester.not_allowed",
-            )
+            await run_in_threadpool(_audit_refusal, relay, token, requester, "requester.not_allowed")
             raise Problem(
                 403,
                 "requester.not_allowed",
@@ -90,13 +82,7 @@ async def create_request(relay: Relay, request: Request) -> Response:
         refused = _foreign_copies(token, requester, document.copy_to)
         if refused:
             await run_in_threadpool(
-                store.audit,
-                database,
-                "request.refused",
-                customer_id=token.customer_id,
-                token_id=token.id,
-                address=requester,
-                detail=f"copy_to.not_allowed {len(refused)}",
+                _audit_refusal, relay, token, requester, f"copy_to.not_allowed {len(refused)}"
             )
             raise Problem(
                 422,
@@ -223,6 +209,17 @@ async def _replay(relay: Relay, request: Request, row: store.StoredRequest, body
         )
     ACCEPTED.labels(kind="request", replayed="true").inc()
     return json_answer(answer, 201, Location=answer["status_url"], **{"Idempotency-Replayed": "true"})
+
+
+def _audit_refusal(relay: Relay, token: Token, requester: str, detail: str) -> None:
+    store.audit(
+        relay.database,
+        "request.refused",
+        customer_id=token.customer_id,
+        token_id=token.id,
+        address=requester,
+        detail=detail,
+    )
 
 
 def _foreign_copies(token: Token, requester: str, copy_to: tuple[str, ...]) -> list[int]:
