@@ -22,7 +22,7 @@ from composer_relay.intake import idempotency_key, read_post
 from composer_relay.metrics import ACCEPTED
 from composer_relay.open_intake import request_language, send_confirmation
 from composer_relay.problems import Problem
-from composer_relay.tokens import Token
+from composer_relay.tokens import OPEN, Token, normalise_address
 from composer_relay.wire import RequestDocument
 
 __all__ = ["create_request"]
@@ -69,15 +69,7 @@ async def create_request(relay: Relay, request: Request) -> Response:
         if existing is not None:
             return await _replay(relay, request, existing, received.body_hash)
         if not token.allows(requester):
-            await run_in_threadpool(
-                store.audit,
-                database,
-                "request.refused",
-                customer_id=token.customer_id,
-                token_id=token.id,
-                address=requester,
-                detail="requester.not_allowed",
-            )
+            await run_in_threadpool(_audit_refusal, relay, token, requester, "requester.not_allowed")
             raise Problem(
                 403,
                 "requester.not_allowed",
@@ -86,6 +78,24 @@ async def create_request(relay: Relay, request: Request) -> Response:
                 errors=[
                     {"field": "request.requester.email", "message": N_("not one of the customer's contacts")}
                 ],
+            )
+        refused = _foreign_copies(token, requester, document.copy_to)
+        if refused:
+            await run_in_threadpool(
+                _audit_refusal, relay, token, requester, f"copy_to.not_allowed {len(refused)}"
+            )
+            raise Problem(
+                422,
+                "copy_to.not_allowed",
+                N_("A copy can only go to this customer's own contacts"),
+                detail=N_(
+                    "Remove {addresses} from the copy, or ask your provider to add it to your contacts."
+                ),
+                errors=[
+                    {"field": f"copy_to.{n}", "message": N_("not one of the customer's contacts")}
+                    for n in refused
+                ],
+                params={"addresses": ", ".join(document.copy_to[n] for n in refused)},
             )
         await run_in_threadpool(_check_rates, relay, token, requester)
         try:
@@ -199,6 +209,32 @@ async def _replay(relay: Relay, request: Request, row: store.StoredRequest, body
         )
     ACCEPTED.labels(kind="request", replayed="true").inc()
     return json_answer(answer, 201, Location=answer["status_url"], **{"Idempotency-Replayed": "true"})
+
+
+def _audit_refusal(relay: Relay, token: Token, requester: str, detail: str) -> None:
+    store.audit(
+        relay.database,
+        "request.refused",
+        customer_id=token.customer_id,
+        token_id=token.id,
+        address=requester,
+        detail=detail,
+    )
+
+
+def _foreign_copies(token: Token, requester: str, copy_to: tuple[str, ...]) -> list[int]:
+    """Positions in ``copy_to`` the helpdesk must not be made to mail.
+
+    A token holder could otherwise have the provider's helpdesk send its mail
+    to anyone: a copy goes only to a contact the provider has on record for
+    this customer; with the open intake only to the sender, whose address
+    the confirmation link proves.
+    """
+    if token.open:
+        allowed = {normalise_address(requester)}
+    else:
+        allowed = {address for address in token.roles if address != OPEN}
+    return [n for n, address in enumerate(copy_to) if normalise_address(address) not in allowed]
 
 
 def _check_rates(relay: Relay, token: Token, address: str) -> None:

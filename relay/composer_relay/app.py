@@ -27,6 +27,7 @@ from composer_relay.db import StorageUnavailable
 from composer_relay.i18n import N_, choose_language
 from composer_relay.instance import Relay
 from composer_relay.metrics import REFUSED
+from composer_relay.outcomes import report_outcome
 from composer_relay.problems import Problem
 
 __all__ = ["Relay", "create_app"]
@@ -40,6 +41,7 @@ def create_app(relay: Relay) -> Starlette:
         Route("/requests", _handler(relay, create_request), methods=["POST"]),
         Route("/requests/{reference}", _handler(relay, request_status), methods=["GET"]),
         Route("/requests/{reference}/messages", _handler(relay, add_message), methods=["POST"]),
+        Route("/articles/outcomes", _handler(relay, report_outcome), methods=["POST"]),
         Route("/prefill/{code}", _handler(relay, prefill), methods=["GET"]),
         Route("/confirm/{code}", _handler(relay, confirm_page), methods=["GET"]),
     ]

@@ -158,6 +158,24 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE attachments ADD COLUMN content {blob}
     """,
+    # 5: what the provider's knowledge-base articles did (POST /articles/outcomes), one row per key
+    """
+    CREATE TABLE article_outcomes (
+        id {pk},
+        customer_id TEXT NOT NULL,
+        token_id TEXT NOT NULL,
+        idempotency_key TEXT NOT NULL,
+        body_hash TEXT NOT NULL,
+        article TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        category TEXT NOT NULL DEFAULT '',
+        language TEXT NOT NULL DEFAULT '',
+        counted INTEGER NOT NULL,
+        received_at {real} NOT NULL,
+        UNIQUE (customer_id, idempotency_key)
+    );
+    CREATE INDEX article_outcomes_article ON article_outcomes (article, outcome)
+    """,
 ]
 
 

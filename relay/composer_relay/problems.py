@@ -22,6 +22,9 @@ code                           status  meaning
 ``idempotency.conflict``       409     the key was used for a different body
 ``rate_limited``               429     too many requests for this token or
                                        address; ``Retry-After`` says when
+``copy_to.not_allowed``        422     an address in ``copy_to`` is not one of the
+                                       token's customer's contacts (the open
+                                       intake: not the sender); ``errors`` names them
 ``ticket.follow_up_unsupported`` 422   the helpdesk takes no follow-ups by API
                                        (osTicket): reply to its e-mail instead
 ``ticket.not_found``           404     no such reference for this customer

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from composer_relay.i18n import N_, choose_language, translate
 from composer_relay.wire import RequestBody
 
 __all__ = ["body_text", "marker", "subject"]
@@ -36,19 +37,56 @@ def marker(request_id: str, reference: str) -> str:
     return f"Request id: {request_id} (relay reference {reference})"
 
 
-def subject(request: RequestBody) -> str:
-    text = request.summary.strip() or " ".join(p for p in (request.category, request.domain) if p)
+def subject(request: RequestBody, rendered: str = "") -> str:
+    """The ticket's subject: the one the desktop rendered with the text (``rendered``), else our own.
+
+    Whitespace (line breaks included) becomes single spaces: a subject ends up in mail headers.
+    """
+    text = rendered.strip() or request.summary.strip()
+    text = text or " ".join(p for p in (request.category, request.domain) if p)
     return " ".join((text or "Support request").split())[:200]
 
 
+_ROLES = {
+    "owner": N_("owner"),
+    "technical": N_("technical"),
+    "billing": N_("billing"),
+    "contact": N_("contact"),
+}
+
+
 def _verified(document: dict[str, Any]) -> str:
-    """What the relay vouches for: an address the provider has on record for this customer, in this role."""
+    """What the relay vouches for: an address the provider has on record for this customer, in this role.
+
+    In the document's ``language`` (the provider's, that the desktop wrote the text in), so that
+    the line reads as the rest of the text does; English when the relay has no such catalogue.
+    """
+    language = document.get("language")
+    language = choose_language(language) if isinstance(language, str) and language else "en"
     relay = document.get("relay")
     if isinstance(relay, dict) and relay.get("open_intake"):
-        return "Not a known contact: the sender confirmed this address by a link mailed to it (open intake)\n"
+        return (
+            translate(
+                language,
+                N_(
+                    "Not a known contact: the sender confirmed this address"
+                    " by a link mailed to it (open intake)"
+                ),
+            )
+            + "\n"
+        )
     if not isinstance(relay, dict) or not relay.get("verified_role"):
         return ""
-    return f"Verified contact of customer {relay.get('customer_id', '')}: {relay['verified_role']}\n"
+    role = str(relay["verified_role"])
+    return (
+        translate(
+            language,
+            N_("Verified contact of customer {customer}: {role}"),
+            customer=relay.get("customer_id", ""),
+            role=translate(language, _ROLES[role]) if role in _ROLES else role,
+        )
+        + "\n"
+    )
 
 
 def body_text(document: dict[str, Any], request: RequestBody, reference: str) -> str:

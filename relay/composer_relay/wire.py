@@ -18,6 +18,7 @@ __all__ = [
     "IDEMPOTENCY_KEY",
     "PREFILL_CODE",
     "REFERENCE",
+    "ArticleOutcome",
     "AttachmentMeta",
     "Message",
     "RequestBody",
@@ -115,6 +116,12 @@ class RequestDocument(BaseModel):
     format: Literal["request-composer/bundle"]
     schema_version: int = Field(ge=1)
     generator: str = ""
+    # rendered once at Send in the provider's language (composer/rendered.py): the ticket's subject
+    subject: str = ""
+    language: str = ""
+    # who wants a copy (the owner, when a technical contact files for them): the ticket's Cc,
+    # each address one of the token's customer's contacts (checked before the request is stored)
+    copy_to: tuple[str, ...] = Field((), max_length=20)
     request: RequestBody
 
 
@@ -126,3 +133,18 @@ class Message(BaseModel):
     text: str = Field(min_length=1)
     author_email: str = ""
     attachments: tuple[AttachmentMeta, ...] = ()
+
+
+class ArticleOutcome(BaseModel):
+    """``components/schemas/ArticleOutcome``: what a knowledge-base article did; no personal data.
+
+    The spec closes it (``additionalProperties: false``): whatever else a client
+    sends is refused, so nothing personal is stored by mistake.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    article: str = Field(min_length=1, max_length=2048, pattern=r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+    outcome: Literal["solved", "not_helped"]
+    category: str = Field("", max_length=200)
+    language: str = Field("", max_length=35)

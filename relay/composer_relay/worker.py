@@ -35,6 +35,7 @@ from composer_relay.db import Database
 from composer_relay.metrics import FORWARD_SECONDS, FORWARDS
 from composer_relay.queue import Claim, Queue
 from composer_relay.render import body_text, subject
+from composer_relay.tokens import normalise_address
 from composer_relay.wire import RequestDocument
 
 __all__ = ["Forwarder"]
@@ -194,10 +195,14 @@ class Forwarder:
     def _outgoing(self, row: store.StoredRequest, files: tuple[OutgoingFile, ...]) -> Outgoing:
         document = RequestDocument.model_validate(row.document)
         request = document.request
+        requester = normalise_address(request.requester.email)
+        copies = dict.fromkeys(normalise_address(a) for a in document.copy_to)
         return Outgoing(
             reference=row.reference,
             request_id=request.id,
-            subject=subject(request),
+            subject=subject(request, document.subject),
+            language=document.language or request.language,
+            cc=tuple(a for a in copies if a and a != requester),
             body=body_text(row.document, request, row.reference),
             requester_name=request.requester.name,
             requester_email=request.requester.email,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 
 from composer import kb
@@ -14,7 +15,8 @@ from composer.model import Finding, Report, Request, Severity
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
 from composer.triage import matching_articles
-from tests.servers.intake import TOKEN, IntakeServer, make_profile
+from tests.servers.intake import IntakeServer, make_profile
+from tests.servers.relay_intake import RelayIntake
 
 DEMO = load_profile()
 
@@ -46,15 +48,18 @@ def test_an_article_that_did_not_help_is_linked_once() -> None:
     assert kb.followed(once, article) == once
 
 
-def test_outcomes_are_counted_and_reported_once_even_after_a_failure(data_dir: Path) -> None:
-    with IntakeServer() as server, Store(data_dir) as store:
+@pytest.mark.parametrize("kind", ["intake", "relay"])
+def test_outcomes_are_counted_and_reported_once_even_after_a_failure(data_dir: Path, kind: str) -> None:
+    """Against the intake test server and the real relay (tests/servers/relay_intake.py)."""
+    serving = IntakeServer() if kind == "intake" else RelayIntake(data_dir / "relay")
+    with serving as server, Store(data_dir) as store:
         data = make_profile({"kind": "helpdesk", "helpdesk": "intake", "url": server.url}).model_dump(
             mode="json", by_alias=True
         )
         data["kb"] = DEMO.model_dump(mode="json", by_alias=True)["kb"]
         profile = ProviderProfile.model_validate(data)
         secrets = Credentials(backend=FailKeyring())
-        secrets.set("example", identity("intake", "maria@example.gr"), TOKEN)
+        secrets.set("example", identity("intake", "maria@example.gr"), server.token)
         factory = ChannelFactory(store, secrets, data_dir / "bundles")
         article = profile.kb[0]
 

@@ -19,6 +19,7 @@ import pytest
 from composer.channels.base import DeliveryError, FailureKind, FollowUp, SendContext
 from composer.channels.intake import IntakeChannel, IntakeClient
 from composer.render import render_json
+from composer.rendered import render_request
 from composer.store import Store
 from tests.relay.conftest import CUSTOMER, RtRelay, SpecCheckingTransport
 from tests.servers.intake import make_profile, make_request
@@ -50,7 +51,9 @@ def test_create_request_reaches_rt_with_model_and_files(
     receipt = channel(rt_relay, store, spec_transport).send(request, context())
     # the helpdesk's own number, known in time: RT's ticket id
     ticket = rt_relay.tracker.ticket(receipt.reference)
-    assert ticket["Subject"] == request.summary
+    # the subject the desktop rendered at Send, in the provider's language, not one the relay made
+    rendered = render_request(request, context().profile)
+    assert ticket["Subject"] == rendered.subject and request.summary in rendered.subject
     assert receipt.url.endswith(f"/requests/{receipt.reference}")
     fields = {cf["name"]: cf["values"] for cf in ticket["CustomFields"]}
     assert fields["Request ID"] == [request.id]

@@ -108,3 +108,19 @@ def test_token_issue_open_and_check_config(tmp_path: Path, capsys: pytest.Captur
         cursor.execute("SELECT customer_id, contacts FROM tokens")
         assert cursor.fetchall() == [("open", '{"*": "unconfirmed"}')]
     database.close()
+
+
+def test_the_open_intake_copies_no_one_but_the_sender(tmp_path: Path) -> None:
+    """An unknown sender could have the helpdesk mail anyone: only their own address may be in copy."""
+    with SmtpServer() as smtp, ZammadStandIn() as zammad:
+        config = open_config(tmp_path, smtp, zammad)
+        token = issue(config, "open", {OPEN: "unconfirmed"})
+        sender = "someone@new.example"
+        with RelayServer(config) as relay:
+            foreign = {**document(id="open-cc-0001", email=sender), "copy_to": ["victim@elsewhere.example"]}
+            refused = _post(relay, token, foreign, "key-open-cc-0000001")
+            own = {**document(id="open-cc-0002", email=sender), "copy_to": [sender.upper()]}
+            accepted = _post(relay, token, own, "key-open-cc-0000002")
+        assert refused.status_code == 422 and refused.json()["code"] == "copy_to.not_allowed"
+        assert accepted.status_code == 201
+        assert [m.rcpt_tos for m in smtp.messages] == [[sender]]  # one confirmation, to the sender only

@@ -11,6 +11,7 @@ refuses the rest with Freshdesk's error shapes:
   ``multipart/form-data`` (the only way to send attachments; any other
   content type is 415 ``invalid_content_type``): ``email``, ``name``, ``subject``, ``description`` (HTML),
   ``status`` (2-5), ``priority`` (1-4), ``source``, ``group_id``,
+  ``cc_emails`` (an array of addresses: ``cc_emails[]`` parts in a multipart body),
   ``custom_fields[<name>]`` for fields the admin created, and files as
   ``attachments[]``, at most 20 MB together; anything else is 400
   ``{"description": "Validation failed", "errors": [{"field", "message",
@@ -45,7 +46,17 @@ from tests.servers.standin import UvicornThread
 API_KEY = "freshdesk-agent-key-77e1b0"
 GROUPS = {7001, 7002}
 CUSTOM_FIELDS = {"cf_request_id", "cf_domain", "cf_account", "cf_category", "cf_customer"}
-TICKET_FIELDS = {"email", "name", "subject", "description", "status", "priority", "source", "group_id"}
+TICKET_FIELDS = {
+    "email",
+    "name",
+    "subject",
+    "description",
+    "status",
+    "priority",
+    "source",
+    "group_id",
+    "cc_emails",
+}
 LIMIT = 20 * 1024 * 1024
 
 
@@ -59,12 +70,18 @@ class Ticket:
     status: int = 2
 
 
+_NOT_AN_ARRAY = "\x00not an array"
+
+
 def _from_json(body: Any) -> dict[str, str]:
     """A JSON body as the form values a multipart one would have (``custom_fields[<name>]``)."""
     values: dict[str, str] = {}
     for key, value in (body if isinstance(body, dict) else {}).items():
         if key == "custom_fields" and isinstance(value, dict):
             values.update({f"custom_fields[{k}]": str(v) for k, v in value.items()})
+        elif key == "cc_emails":  # an array of strings; anything else Freshdesk refuses
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+            values[key] = "\n".join(value) if ok else _NOT_AN_ARRAY
         elif isinstance(value, bool):
             values[key] = str(value).lower()
         else:
@@ -129,6 +146,8 @@ class FreshdeskStandIn(UvicornThread):
                 if name != "attachments[]":
                     return _invalid((name, "Unexpected/invalid field in request", "invalid_field"))
                 files[value.filename or ""] = await value.read()
+            elif name == "cc_emails[]":  # repeated, one address a part
+                values["cc_emails"] = "\n".join(filter(None, (values.get("cc_emails", ""), value)))
             else:
                 values[name] = value
         await form.close()
@@ -156,6 +175,12 @@ class FreshdeskStandIn(UvicornThread):
             (f"custom_fields.{k}", "Unexpected/invalid field in request", "invalid_field")
             for k in set(custom) - CUSTOM_FIELDS
         ]
+        if plain.get("cc_emails") == _NOT_AN_ARRAY:
+            errors.append(("cc_emails", "It should be a/an Array", "datatype_mismatch"))
+        elif any("@" not in a for a in plain.get("cc_emails", "").split("\n") if a):
+            errors.append(
+                ("cc_emails", "It should contain elements in the 'valid email' format", "invalid_value")
+            )
         if "@" not in plain.get("email", ""):
             errors.append(("email", "It should be in the 'valid email address' format", "invalid_value"))
         for name, allowed in (("status", {"2", "3", "4", "5"}), ("priority", {"1", "2", "3", "4"})):

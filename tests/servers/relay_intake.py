@@ -240,6 +240,15 @@ class RelayIntake:
             found[ticket.number] = item
         return found
 
+    @property
+    def article_outcomes(self) -> list[dict[str, Any]]:
+        """What ``POST /articles/outcomes`` stored, once per key, in order (as ``IntakeServer``)."""
+        with self.server.relay.database.transaction(write=False) as cursor:
+            cursor.execute("SELECT article, outcome, category, language FROM article_outcomes ORDER BY id")
+            rows = cursor.fetchall()
+        names = ("article", "outcome", "category", "language")
+        return [{k: v for k, v in zip(names, row, strict=True) if v} for row in rows]
+
     def tickets_by_request_id(self) -> dict[str, list[str]]:
         """The helpdesk's ticket numbers per request id (the one place a duplicate would show)."""
         self.settled()
@@ -287,7 +296,7 @@ class _Middleware:
 
         await self.app(scope, receive, recording)
         path = scope["path"].removeprefix(self.owner.config.server.base_path)
-        if status and path.startswith(("/requests", "/prefill")):
+        if status and path.startswith(("/requests", "/prefill", "/articles")):
             try:
                 body = json.loads(b"".join(chunks) or b"null")
             except ValueError:

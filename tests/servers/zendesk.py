@@ -14,7 +14,9 @@ id; Errors) and refuses the rest with Zendesk's error shapes:
 - ``POST /api/v2/tickets`` with ``{"ticket": {"subject", "comment":
   {"body", "public", "uploads"}, "requester": {"name", "email"},
   "priority" (urgent, high, normal, low), "group_id", "external_id",
-  "custom_fields": [{"id", "value"}]}}``: 201 ``{"ticket": {"id", ...}}``;
+  "custom_fields": [{"id", "value"}], "email_ccs": [{"user_id" | "user_email",
+  "user_name", "action": "put" | "delete"}]}}`` ("Setting email CCs" in Creating
+  and updating tickets): 201 ``{"ticket": {"id", ...}}``;
   the ``id`` is the number people see;
 - ``GET /api/v2/tickets?external_id=...``: ``{"tickets": [...], "count"}``;
 - ``GET /api/v2/tickets/{id}`` (``status``: new, open, pending, hold,
@@ -47,7 +49,16 @@ API_TOKEN = "zendesk-api-token-1d9a44"
 GROUPS = {360001, 360002}
 FIELD_IDS = {9001, 9002, 9003, 9004, 9005}
 PRIORITIES = {"urgent", "high", "normal", "low"}
-TICKET_KEYS = {"subject", "comment", "requester", "priority", "group_id", "external_id", "custom_fields"}
+TICKET_KEYS = {
+    "subject",
+    "comment",
+    "requester",
+    "priority",
+    "group_id",
+    "external_id",
+    "custom_fields",
+    "email_ccs",
+}
 
 
 @dataclass
@@ -161,6 +172,15 @@ class ZendeskStandIn(UvicornThread):
             return _invalid("group_id", "Group: is invalid")
         if any(f.get("id") not in FIELD_IDS for f in body.get("custom_fields", [])):
             return _invalid("custom_fields", "Custom field: is invalid")
+        ccs = body.get("email_ccs", [])
+        if not isinstance(ccs, list) or any(
+            not isinstance(c, dict)
+            or set(c) - {"user_id", "user_email", "user_name", "action"}
+            or c.get("action", "put") not in {"put", "delete"}
+            or ("user_id" not in c and "@" not in str(c.get("user_email", "")))
+            for c in ccs
+        ):
+            return _invalid("email_ccs", "Email CCs: is invalid")
         requester = body.get("requester", {})
         if "@" not in str(requester.get("email", "")):
             return _invalid("requester", "Requester: Email is invalid")

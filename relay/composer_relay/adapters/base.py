@@ -106,6 +106,10 @@ class Outgoing:
     account: str
     files: tuple[OutgoingFile, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    # the language ``subject`` and ``body`` are in (the provider's), "" when the desktop did not say
+    language: str = ""
+    # addresses for the ticket's Cc: checked contacts of the customer, never the requester again
+    cc: tuple[str, ...] = ()
 
     def field_values(self) -> dict[str, str]:
         """The values that go into the helpdesk's own fields, by our names (``custom_fields`` keys)."""

@@ -10,6 +10,7 @@ Note, List All Conversations of a Ticket, Error handling):
   can only be sent so): ``email``, ``name``, ``subject``, ``description``
   (HTML), ``status`` (2 open), ``priority`` (1 low, 2 medium, 3 high, 4
   urgent), ``source`` (2 portal), ``group_id`` per category,
+  ``cc_emails`` (the document's ``copy_to``: an array of addresses),
   ``custom_fields[<name>]`` and every file as ``attachments[]`` (at most
   20 MB together, refused before sending); the ticket's ``id`` is the number
   people see (``#<id>``);
@@ -111,14 +112,23 @@ class FreshdeskAdapter:
         for ours, name in self.settings.custom_fields.items():
             if values[ours]:
                 data[f"custom_fields[{name}]"] = values[ours]
-        return self._ticket(json_body(self._post("tickets", data, ticket.files)))
+        return self._ticket(json_body(self._post("tickets", data, ticket.files, cc=ticket.cc)))
 
-    def _post(self, url: str, data: dict[str, str], files: tuple[OutgoingFile, ...]) -> httpx.Response:
-        """Multipart with files, else JSON: with no file httpx would send a form, which Freshdesk refuses."""
+    def _post(
+        self, url: str, data: dict[str, str], files: tuple[OutgoingFile, ...], *, cc: tuple[str, ...] = ()
+    ) -> httpx.Response:
+        """Multipart with files, else JSON: with no file httpx would send a form, which Freshdesk refuses.
+
+        ``cc`` is the ticket's ``cc_emails``: an array in JSON, one ``cc_emails[]`` part each in a form.
+        """
         if not files:
-            return send(self._client, "POST", url, write=True, json=_typed(data))
+            typed = _typed(data)
+            if cc:
+                typed["cc_emails"] = list(cc)
+            return send(self._client, "POST", url, write=True, json=typed)
+        form: dict[str, str | list[str]] = {**data, **({"cc_emails[]": list(cc)} if cc else {})}
         with ExitStack() as stack:
-            return send(self._client, "POST", url, write=True, data=data, files=_files(stack, files))
+            return send(self._client, "POST", url, write=True, data=form, files=_files(stack, files))
 
     def find(self, request_id: str, *, reference: str = "") -> HelpdeskTicket | None:
         name = self.settings.custom_fields.get("request_id")

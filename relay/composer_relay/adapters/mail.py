@@ -5,7 +5,11 @@ The message comes ``From`` the requester (so the helpdesk files it under the
 customer) with the relay as ``Sender``; it carries the request id in
 ``X-Request-Composer-Id`` and in the body, and a ``Message-ID`` made from
 it, so follow-ups thread by ``In-Reply-To``/``References`` (RFC 5322 §3.6.4),
-which Zammad, Freshdesk, Zendesk and osTicket honour. A mailbox cannot be
+which Zammad, Freshdesk, Zendesk and osTicket honour. The document's
+``copy_to`` goes into a ``Cc`` header, for helpdesks that make it the ticket's
+Cc (RT's ``ParseNewMessageForTicketCcs``, osTicket's collaborators); the SMTP
+envelope still names only the intake address, so the relay itself mails no
+one else. ``Content-Language`` says the language the text is in. A mailbox cannot be
 searched for what arrived, so a send whose outcome is unknown (the
 connection broke after DATA) is left to the operator (``unsure``), and the
 reference is the relay's own: the helpdesk's number comes back by mail only.
@@ -83,6 +87,8 @@ class MailAdapter:
         message["Sender"] = self.settings.sender
         message["Reply-To"] = ticket.requester_email
         message["To"] = self.settings.to
+        if ticket.cc:  # for the helpdesk to add as the ticket's Cc; the envelope goes to `to` alone
+            message["Cc"] = ", ".join(ticket.cc)
         message_id = self._message_id(ticket.request_id)
         message["Message-ID"] = message_id
         message["X-Request-Composer-Id"] = ticket.request_id
@@ -95,6 +101,8 @@ class MailAdapter:
             if value:
                 message[f"X-Request-Composer-{header}"] = value
         message.set_content(ticket.body)
+        if ticket.language:  # after set_content, which drops Content-* headers; it stays with the text
+            message["Content-Language"] = ticket.language
         _attach(message, ticket.files)
         self._send(message, ticket.requester_email)
         return HelpdeskTicket(id=message_id, number=ticket.reference)

@@ -24,7 +24,9 @@ and checked against the real osTicket 1.18.1:
 - there is no reply, status or search API: follow-ups are refused by the
   relay (use the mail intake for those), the status stays what the relay
   knows, and a create whose outcome is unknown is left to the operator
-  (osTicket makes a second ticket for a repeated post).
+  (osTicket makes a second ticket for a repeated post);
+- the ticket API has no Cc or collaborator field: a document's ``copy_to``
+  is not passed on (an agent adds collaborators in osTicket's panel).
 """
 
 from __future__ import annotations

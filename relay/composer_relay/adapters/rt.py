@@ -6,7 +6,8 @@ Written from RT's own REST2 documentation, ``RT::REST2`` (the POD shipped in
 - authentication: ``Authorization: token <auth token>`` (RT::Authen::Token);
 - create: ``POST /REST/2.0/ticket`` with JSON ``Queue``, ``Subject``,
   ``Requestor``, ``Content``, ``ContentType``, ``Priority``,
-  ``CustomFields`` (name -> value) and ``Attachments`` (a list of
+  ``Cc`` (the document's ``copy_to``: RT makes each a Cc watcher, who gets
+  the ticket's correspondence), ``CustomFields`` (name -> value) and ``Attachments`` (a list of
   ``FileName``, ``FileType``, ``FileContent`` in MIME Base64); the answer is
   ``201`` with ``{"id", "type", "_url"}``;
 - follow-up: ``POST /REST/2.0/ticket/:id/correspond`` with ``Subject``,
@@ -108,6 +109,7 @@ class RtAdapter:
             "Queue": self.settings.queues.get(ticket.category, self.settings.queue),
             "Subject": ticket.subject,
             "Requestor": ticket.requester_email,
+            **({"Cc": list(ticket.cc)} if ticket.cc else {}),
             "Content": ticket.body,
             "ContentType": "text/plain",
             "Priority": self.settings.priorities.get(ticket.urgency, 50),

@@ -24,6 +24,10 @@ https://developers.whmcs.com/api-reference/getticket/):
   ``replies.reply`` list, by the follow-up id in a reply's ``message``;
 - state: ``GetTicket`` ``status``: Open, Customer-Reply, In Progress (open),
   Answered, On Hold (waiting for the customer), Closed.
+
+``OpenTicket``'s documented parameters
+(https://developers.whmcs.com/api-reference/openticket/) have no Cc, so a
+document's ``copy_to`` is not passed on.
 """
 
 from __future__ import annotations

@@ -28,6 +28,11 @@ https://docs.zammad.org/en/latest/api/object.html):
 
 Errors arrive as ``{"error": ..., "error_human": ...}`` with 401, 403, 404 or
 422 (an unknown group, priority or attribute).
+
+A document's ``copy_to`` is not passed on: in Zammad's Articles API
+(https://docs.zammad.org/en/latest/api/ticket/articles.html) ``to`` and ``cc``
+belong to e-mail articles, while the relay files the customer's ``web``
+article, and a ticket has no Cc of its own.
 """
 
 from __future__ import annotations

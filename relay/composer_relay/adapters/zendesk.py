@@ -15,7 +15,11 @@ https://developer.zendesk.com/documentation/ticketing/managing-tickets/adding-ti
   ``public: true``, ``uploads``), ``requester`` (``name``, ``email``),
   ``priority`` (urgent, high, normal, low), ``group_id`` per category,
   ``custom_fields`` (``id``/``value``) and ``external_id`` = the request id;
-  the ticket ``id`` is the number people see;
+  the ticket ``id`` is the number people see; the document's ``copy_to`` as
+  ``email_ccs`` (``[{"user_email", "action": "put"}]``, "Setting email CCs" in
+  https://developer.zendesk.com/documentation/ticketing/managing-tickets/creating-and-updating-tickets/,
+  the form for accounts with CCs and Followers, which Zendesk prefers over the
+  older ``collaborators``);
 - search: ``GET /api/v2/tickets?external_id=...`` (no custom field needed);
 - follow-up: ``PUT /api/v2/tickets/{id}`` with a public ``comment``; one
   whose outcome is unknown is looked for in Ticket Comments, "List Comments"
@@ -140,6 +144,8 @@ class ZendeskAdapter:
         group = self.settings.groups.get(ticket.category, self.settings.group_id)
         if group is not None:
             body["group_id"] = group
+        if ticket.cc:
+            body["email_ccs"] = [{"user_email": address, "action": "put"} for address in ticket.cc]
         return self._ticket(
             json_body(send(self._client, "POST", "tickets", write=True, json={"ticket": body}))
         )
