@@ -70,7 +70,7 @@ def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
     profile, failed = _profile(args)
     store = Store(getattr(args, "data_dir", None))
-    window = MainWindow(profile, store, diagnostics=_diagnostics_settings)
+    window = MainWindow(profile, store, diagnostics=_diagnostics_settings, build_later=True)
     if failed is not None:
         QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
     bundle: Path | None = getattr(args, "bundle", None)
