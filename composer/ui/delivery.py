@@ -22,9 +22,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
@@ -42,6 +41,9 @@ from composer.profile import ProviderProfile
 from composer.replies import ReplySettings, ReplyWatcher, load_reply_settings, save_reply_settings
 from composer.store import Store
 from composer.ui.bridge import Bridge, run_task
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["DeliveryController", "HistoryDetail", "MailSetup", "follow_language"]
 
