@@ -223,9 +223,9 @@ class MainWindow(RequestActions):
         assert layout is not None
         layout.addWidget(page)
         # Tab goes from the page's last control to Back and Next, as when pages were built first
-        last: QWidget = page
-        while page.isAncestorOf(last.nextInFocusChain()):
-            last = last.nextInFocusChain()
+        # (the page has just joined the end of the window's focus chain, before the window itself)
+        last = self.previousInFocusChain()
+        assert last is not None and (last is page or page.isAncestorOf(last)), last
         QWidget.setTabOrder(last, self.back)
         QWidget.setTabOrder(self.back, self.next)
         if step.key == "who":
