@@ -27,7 +27,15 @@ from functools import cache
 
 from composer.langdata import merged_language_data
 
-__all__ = ["Classifier", "Guess", "default_classifier", "normalise", "phrase_found", "phrase_pattern", "training_phrases"]
+__all__ = [
+    "Classifier",
+    "Guess",
+    "default_classifier",
+    "normalise",
+    "phrase_found",
+    "phrase_pattern",
+    "training_phrases",
+]
 
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w@.:/-]+")

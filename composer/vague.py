@@ -119,9 +119,7 @@ def judge(text: str, *, has_error_text: bool = False) -> Verdict:
         rest = rest.replace(normalise(phrase), " ")
     detailed = has_error_text or len(rest.split()) >= DETAIL_WORDS
     topics = merged_topics()
-    topic = next(
-        (name for name, words in topics.items() if any(phrase_found(w, folded) for w in words)), ""
-    )
+    topic = next((name for name, words in topics.items() if any(phrase_found(w, folded) for w in words)), "")
     return Verdict(
         vague=() if detailed else vague,
         topic=topic,

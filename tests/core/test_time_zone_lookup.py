@@ -23,7 +23,9 @@ def test_every_listed_zone_on_the_search_path_is_found_one_by_one() -> None:
     assert found == listed
 
 
-@pytest.mark.parametrize("value", ["europe/athens", "Europe", "posixrules", "../zoneinfo/UTC", "", "Europe/Athen"])
+@pytest.mark.parametrize(
+    "value", ["europe/athens", "Europe", "posixrules", "../zoneinfo/UTC", "", "Europe/Athen"]
+)
 def test_what_the_list_does_not_hold_is_not_found(value: str) -> None:
     assert value not in zoneinfo.available_timezones()
     assert not _on_tz_path(value)
