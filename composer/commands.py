@@ -190,7 +190,6 @@ FIRST_WINDOW_CORE = (
     "composer.replies",
     "composer.tlds",
     "composer.profile_check",
-    "composer.updates",
 )
 
 

@@ -42,6 +42,9 @@ NOT_AT_START = (
     "composer.ui.steps.evidence",
     "composer.ui.steps.review",
     "composer.ui.capture",
+    # the update check, only when the profile names a feed (the demo's does not)
+    "composer.ui.update_notice",
+    "composer.updates",
 )
 
 _PROBE = """
