@@ -223,11 +223,14 @@ class MainWindow(RequestActions):
         assert layout is not None
         layout.addWidget(page)
         # Tab goes from the page's last control to Back and Next, as when pages were built first
-        # (the page has just joined the end of the window's focus chain, before the window itself)
+        # (the page has just joined the end of the window's focus chain, before the window itself;
+        # Qt orders only widgets that take the focus)
         last = self.previousInFocusChain()
-        assert last is not None and (last is page or page.isAncestorOf(last)), last
-        QWidget.setTabOrder(last, self.back)
-        QWidget.setTabOrder(self.back, self.next)
+        while last is not None and page.isAncestorOf(last) and last.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            last = last.previousInFocusChain()
+        if last is not None and page.isAncestorOf(last):
+            QWidget.setTabOrder(last, self.back)
+            QWidget.setTabOrder(self.back, self.next)
         if step.key == "who":
             # an identity's secrets go to the keyring through the delivery
             cast("WhoStep", step).identities.delivery = self.delivery

@@ -45,6 +45,9 @@ NOT_AT_START = (
     # the update check, only when the profile names a feed (the demo's does not)
     "composer.ui.update_notice",
     "composer.updates",
+    # what only the later steps use: the time phrases of "what happens", the evidence's files
+    "composer.timeparse",
+    "composer.evidence",
 )
 
 _PROBE = """
