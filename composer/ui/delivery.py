@@ -47,6 +47,9 @@ if TYPE_CHECKING:
 
 __all__ = ["DeliveryController", "HistoryDetail", "MailSetup", "follow_language"]
 
+#: how long after the event loop starts the outbox worker is built (see DeliveryController)
+WORKER_START_DELAY_MS = 200
+
 T = TypeVar("T")
 
 #: the longest pause between two progress signals of one entry (the last one always goes)
@@ -205,10 +208,11 @@ class DeliveryController(QObject):
             )
             life.start(worker, watcher)
 
-        # Started once the event loop runs (after the window's first paint): building the
-        # worker (the keyring's backends, recovering the outbox) does not compete with the start.
+        # Started shortly after the event loop runs (after the window's first paint): building
+        # the worker (the keyring's backends, recovering the outbox) on the thread pool holds
+        # the interpreter, and must not compete with the start nor with the first keys typed.
         QTimer.singleShot(
-            0,
+            WORKER_START_DELAY_MS,
             self,
             lambda: run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected),
         )
