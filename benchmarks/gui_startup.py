@@ -108,6 +108,9 @@ def _child(kind: str) -> int:
     # The app starts as ``request-composer`` does; the probe goes in where Qt is first
     # needed (run_gui, after it imported the first window's core modules, in this order
     # as in the real start), and the app then reuses its QApplication.
+    from composer import cli
+
+    getattr(cli, "prepare_gui_start", lambda: None)()  # as cli.main does before it imports the app
     from composer import commands
     from composer.cli import main
 

@@ -176,12 +176,10 @@ FIRST_WINDOW_CORE = (
     "composer.policy",
     "composer.localefmt",
     "composer.triage",
-    "composer.timeparse",
     "composer.answers",
     "composer.render",
     "composer.redact",
     "composer.scrub_request",
-    "composer.evidence",
     "composer.related",
     "composer.history",
     "composer.outbox",
@@ -190,7 +188,6 @@ FIRST_WINDOW_CORE = (
     "composer.replies",
     "composer.tlds",
     "composer.profile_check",
-    "composer.updates",
 )
 
 

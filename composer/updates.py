@@ -35,15 +35,17 @@ import os
 import ssl
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from packaging.version import InvalidVersion, Version
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from composer import __version__
 from composer.i18n import current_language
 from composer.profile_values import HttpsUrl
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "CHECK_INTERVAL",
@@ -61,7 +63,8 @@ log = logging.getLogger(__name__)
 CHECK_INTERVAL = timedelta(days=1)
 #: the largest feed read (a feed is a few hundred bytes)
 FEED_LIMIT = 64 * 1024
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+#: seconds to connect, and for each read of the feed
+TIMEOUT = (5.0, 10.0)
 STATE_FILE = "updates.json"
 
 
@@ -189,11 +192,14 @@ def check_for_update(
 def _fetch(
     url: str, *, ssl_context: ssl.SSLContext | None, transport: httpx.BaseTransport | None
 ) -> UpdateFeed | None:
+    import httpx  # on the worker thread, when the check runs: not at start
+
     trust: ssl.SSLContext | bool = ssl_context if ssl_context is not None else ssl.create_default_context()
+    timeout = httpx.Timeout(TIMEOUT[1], connect=TIMEOUT[0])
     try:
         with (
             httpx.Client(
-                verify=trust, transport=transport, timeout=TIMEOUT, follow_redirects=True, max_redirects=3
+                verify=trust, transport=transport, timeout=timeout, follow_redirects=True, max_redirects=3
             ) as client,
             client.stream("GET", url, headers={"Accept": "application/json"}) as response,
         ):

@@ -13,19 +13,19 @@ the next channel.
 from __future__ import annotations
 
 import ssl
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from composer.channels.base import Channel, DeliveryError, FailureKind
-from composer.channels.http import DEFAULT_TIMEOUT
 from composer.channels.registry import ChannelSettings, spec_for
 from composer.credentials import Credentials
 from composer.model import Request
 from composer.profile import ProviderProfile
 from composer.store import Store
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["ChannelFactory"]
 
@@ -40,7 +40,7 @@ class ChannelFactory:
         bundle_folder: where the file channel saves bundles.
         ssl_context: TLS trust for HTTPS and SMTP; the system's when None.
         http_transport: an httpx transport for tests.
-        http_timeout: time-outs of HTTP channels.
+        http_timeout: time-outs of HTTP channels (``composer.channels.http.default_timeout`` when None).
     """
 
     store: Store
@@ -48,7 +48,7 @@ class ChannelFactory:
     bundle_folder: Path
     ssl_context: ssl.SSLContext | None = None
     http_transport: httpx.BaseTransport | None = None
-    http_timeout: httpx.Timeout = field(default_factory=lambda: DEFAULT_TIMEOUT)
+    http_timeout: httpx.Timeout | None = None
 
     def __post_init__(self) -> None:
         self._system_trust: ssl.SSLContext | None = None

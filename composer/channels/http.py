@@ -33,27 +33,36 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-import httpx
 
 from composer import __version__
 from composer.channels.base import DeliveryError, FailureKind, ProgressCallback, is_loopback_host
 from composer.i18n import current_language
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = [
     "CHUNK_SIZE",
-    "DEFAULT_TIMEOUT",
     "MAX_RETRY_AFTER",
     "HttpClient",
     "MultipartBody",
     "Part",
+    "default_timeout",
     "parse_retry_after",
 ]
 
 CHUNK_SIZE = 256 * 1024
-DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+
+
+def default_timeout() -> httpx.Timeout:
+    """The time-outs of the HTTP channels (a function: httpx is imported when a channel talks)."""
+    import httpx
+
+    return httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=10.0)
+
+
 #: the longest wait a server's Retry-After can impose (a longer one is cut to this)
 MAX_RETRY_AFTER = 300.0
 
@@ -177,7 +186,7 @@ class HttpClient:
         token: a bearer token, or None.
         verify: the TLS context; the system's trust store by default.
         transport: an httpx transport, for tests.
-        timeout: httpx time-outs.
+        timeout: httpx time-outs (:func:`default_timeout` when None).
         retryable_problems: problem ``code`` values of a 409 that mean "try
             again later" (e.g. an idempotent replay still in progress).
 
@@ -193,7 +202,7 @@ class HttpClient:
         token: str | None = None,
         verify: ssl.SSLContext | None = None,
         transport: httpx.BaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | None = None,
         retryable_problems: Collection[str] = (),
     ) -> None:
         parts = urlsplit(base_url)
@@ -209,6 +218,8 @@ class HttpClient:
             trust: ssl.SSLContext | bool = False  # loopback only, and no TLS to check
         else:
             trust = verify if verify is not None else ssl.create_default_context()
+        import httpx  # here, not at the top: the channels' settings are read at start, httpx is not needed
+
         self._client = httpx.Client(
             base_url=self.base_url + "/",
             headers={
@@ -219,7 +230,7 @@ class HttpClient:
             },
             verify=trust,
             transport=transport,
-            timeout=timeout,
+            timeout=timeout or default_timeout(),
             trust_env=False,
             follow_redirects=False,
         )
@@ -261,6 +272,8 @@ class HttpClient:
         return self._call(lambda: self._client.get(path, headers=self._auth()), None)
 
     def _call(self, send: Callable[[], httpx.Response], body: MultipartBody | None) -> dict[str, Any]:
+        import httpx
+
         try:
             response = send()
         except httpx.TimeoutException as exc:

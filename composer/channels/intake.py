@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote, urlsplit
 
-import httpx
 from pydantic import Field
 
 from composer.channels.base import (
@@ -29,13 +28,15 @@ from composer.channels.base import (
     ProgressCallback,
     SendContext,
 )
-from composer.channels.http import CHUNK_SIZE, DEFAULT_TIMEOUT, HttpClient, MultipartBody, Part
+from composer.channels.http import CHUNK_SIZE, HttpClient, MultipartBody, Part
 from composer.channels.registry import Capability, ChannelSettings, ChannelSpec, CredentialShape
 from composer.credentials import identity
 from composer.i18n import N_
 from composer.model import Attachment, Receipt, Request
 
 if TYPE_CHECKING:
+    import httpx
+
     from composer.channels.factory import ChannelFactory
     from composer.profile import ProviderProfile
 
@@ -77,7 +78,7 @@ class IntakeClient:
         token: str | None = None,
         verify: ssl.SSLContext | None = None,
         transport: httpx.BaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | None = None,
     ) -> None:
         self._http = HttpClient(
             base_url,
@@ -220,7 +221,7 @@ class IntakeChannel:
         attachment_path: Callable[[Attachment], Path],
         verify: ssl.SSLContext | None = None,
         transport: httpx.BaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        timeout: httpx.Timeout | None = None,
     ) -> None:
         self.url = url
         self._token = token
@@ -279,7 +280,9 @@ class IntakeChannel:
             )
         status_url = created.status_url
         if status_url and not urlsplit(status_url).scheme:
-            status_url = str(httpx.URL(self.url.rstrip("/") + "/").join(status_url))
+            from httpx import URL
+
+            status_url = str(URL(self.url.rstrip("/") + "/").join(status_url))
         return Receipt(
             channel=self.name,
             reference=created.reference,

@@ -27,7 +27,6 @@ from composer.ui.messages import show_error, show_unexpected
 from composer.ui.qt_translations import QtTranslations
 from composer.ui.single_instance import InstanceServer, hand_to_running, instance_name
 from composer.ui.smoke import run_smoke_test
-from composer.ui.update_notice import start_update_check
 from composer.ui.visibility import FocusRing
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ def create_window(args: argparse.Namespace) -> MainWindow:
     """The main window for the command-line arguments (profile, data folder, bundle)."""
     profile, failed = _profile(args)
     store = Store(getattr(args, "data_dir", None))
-    window = MainWindow(profile, store, diagnostics=_diagnostics_settings)
+    window = MainWindow(profile, store, diagnostics=_diagnostics_settings, build_later=True)
     if failed is not None:
         QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
     bundle: Path | None = getattr(args, "bundle", None)
@@ -150,7 +149,10 @@ def main(args: argparse.Namespace) -> int:
     window.show()
     _refresh_lists(window.store.folder / "cache")
     # the provider's update feed, if its profile names one: asked in the background, at most daily
-    start_update_check(window, window.controller.profile, window.store.folder / "cache")
+    if window.controller.profile.updates is not None:  # (the module, and packaging, only then)
+        from composer.ui.update_notice import start_update_check
+
+        start_update_check(window, window.controller.profile, window.store.folder / "cache")
     if getattr(args, "smoke_test", False):
         return run_smoke_test(app, window)
     if getattr(args, "bundle", None) is None and not getattr(args, "prefill_text", None):

@@ -22,9 +22,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
@@ -43,7 +42,13 @@ from composer.replies import ReplySettings, ReplyWatcher, load_reply_settings, s
 from composer.store import Store
 from composer.ui.bridge import Bridge, run_task
 
+if TYPE_CHECKING:
+    import httpx
+
 __all__ = ["DeliveryController", "HistoryDetail", "MailSetup", "follow_language"]
+
+#: how long after the event loop starts the outbox worker is built (see DeliveryController)
+WORKER_START_DELAY_MS = 200
 
 T = TypeVar("T")
 
@@ -203,10 +208,11 @@ class DeliveryController(QObject):
             )
             life.start(worker, watcher)
 
-        # Started once the event loop runs (after the window's first paint): building the
-        # worker (the keyring's backends, recovering the outbox) does not compete with the start.
+        # Started shortly after the event loop runs (after the window's first paint): building
+        # the worker (the keyring's backends, recovering the outbox) on the thread pool holds
+        # the interpreter, and must not compete with the start nor with the first keys typed.
         QTimer.singleShot(
-            0,
+            WORKER_START_DELAY_MS,
             self,
             lambda: run_task(build, on_result=lambda _none: self._emit_ready(), on_error=self._unexpected),
         )

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -44,24 +44,35 @@ from composer.ui.mnemonics import mnemonic_letter
 from composer.ui.prefill_open import PrefillNotice, takes_prefill_codes
 from composer.ui.scrub_dialog import FieldScrubber
 from composer.ui.sending import Sending
-from composer.ui.steps.affected import AffectedStep
+from composer.ui.step_pages import ChecksOptions, StepPages, step_builders
 from composer.ui.steps.base import Step
-from composer.ui.steps.checks import ChecksStep
-from composer.ui.steps.evidence import EvidenceStep
-from composer.ui.steps.happens import HappensStep
-from composer.ui.steps.review import ReviewStep
-from composer.ui.steps.who import WhoStep
 from composer.ui.visibility import default_window_size, let_choices_shrink
 from composer.ui.window_requests import RequestActions
 
 if TYPE_CHECKING:
     from composer.diagnostics.settings import DiagnosticsSettings
+    from composer.ui.steps.affected import AffectedStep
+    from composer.ui.steps.checks import ChecksStep
+    from composer.ui.steps.review import ReviewStep
+    from composer.ui.steps.who import WhoStep
+
+#: after the first paint, how long the window waits before it builds the steps not shown yet
+#: (one per turn of the event loop): the first keys typed are taken before them
+BUILD_LATER_DELAY_MS = 150
 
 __all__ = ["MainWindow"]
 
 
 class MainWindow(RequestActions):
-    """The guided form. All state is in ``controller.request``."""
+    """The guided form. All state is in ``controller.request``.
+
+    With ``build_later`` (the app's start) only the first step is built with
+    the window; the others are built when reached or asked for
+    (:class:`~composer.ui.step_pages.StepPages`), and else one at a time
+    shortly after the first paint.
+    """
+
+    steps: StepPages
 
     def __init__(
         self,
@@ -72,6 +83,7 @@ class MainWindow(RequestActions):
         diagnostics: DiagnosticsSettings | Callable[[], DiagnosticsSettings] | None = None,
         auto_checks: bool = True,
         delivery: DeliveryController | None = None,
+        build_later: bool = False,
     ) -> None:
         super().__init__()
         self.setObjectName("window.main")
@@ -83,26 +95,10 @@ class MainWindow(RequestActions):
         self.last_bundle: Path | None = None
 
         # the settings (or their loader) are read when the checks first run, not at start
-        self.checks = ChecksStep(
-            self.controller, diagnostics, autostart=auto_checks, cache_dir=store.folder / "cache"
-        )
-        self.who = WhoStep(self.controller)
-        self.steps: list[Step] = [
-            self.who,
-            AffectedStep(self.controller),
-            self.checks,
-            HappensStep(self.controller),
-            EvidenceStep(self.controller),
-            ReviewStep(self.controller),
-        ]
-        self.review = self.steps[-1]
-        assert isinstance(self.review, ReviewStep)
-        self.review.go_to_field.connect(self.go_to_field)
-        self.review.send_requested.connect(self.send_request)
-        for step in self.steps:
-            panel = getattr(step, "articles", None)
-            if isinstance(panel, KbPanel):
-                panel.outcome.connect(lambda article, outcome: article_outcome(self, article, outcome))
+        checks = ChecksOptions(diagnostics, auto_checks, store.folder / "cache")
+        self.steps = StepPages(step_builders(self.controller, checks), self._step_built)
+        self._build_later = build_later
+        self._ready = False  # set once the window is built: steps built before are set up then
 
         # the outbox: requests are written to disk first, then sent in the background
         self.sending = Sending(self, self.controller, store, delivery)
@@ -110,7 +106,6 @@ class MainWindow(RequestActions):
         self.sending.resume_requested.connect(self._resume)
         self.delivery = self.sending.delivery
         self.prompts = self.sending.prompts
-        self.who.identities.delivery = self.delivery  # an identity's secrets go to the keyring through it
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -162,13 +157,10 @@ class MainWindow(RequestActions):
         self.prefill_notice = PrefillNotice()  # "prepared by ...", shown when a pre-fill link is opened
         main.addWidget(self.prefill_notice)
         self.pages = QStackedWidget()
-        for step in self.steps:
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QFrame.Shape.NoFrame)
-            scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own: its fields have them
-            scroll.setWidget(step)
-            self.pages.addWidget(_with_action_bar(scroll, step))
+        for _index in range(len(self.steps)):
+            holder = QWidget()  # the step's page goes in here when the step is built
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.pages.addWidget(holder)
             self.step_list.addItem(QListWidgetItem())
         main.addWidget(self.pages, 1)
         nav = QHBoxLayout()
@@ -189,13 +181,81 @@ class MainWindow(RequestActions):
         self.setCentralWidget(central)
         self.field_scrubber = FieldScrubber(self, self.controller)  # passwords shown as they are typed
 
-        for step in self.steps:
-            step.reload()  # the widgets show the new draft's values, not their own defaults
         self._build_menus()
         self._unsubscribe = i18n.on_language_changed(lambda _code: self.retranslate())
+        self._ready = True
+        for index in range(len(self.steps)):
+            if self.steps.is_built(index):  # built while the window was (its page is set up now)
+                self._step_built(index, self.steps[index])
+        if not build_later:
+            while self.steps.build_next():
+                pass
         self.retranslate()
-        self.step_list.setCurrentRow(0)
+        self.step_list.setCurrentRow(0)  # builds the first step
         self.resize(default_window_size(self))  # 980 x 720, larger with a larger system font
+
+    # -- the steps ----------------------------------------------------------
+
+    @property
+    def who(self) -> WhoStep:
+        return cast("WhoStep", self.steps[0])
+
+    @property
+    def checks(self) -> ChecksStep:
+        return cast("ChecksStep", self.steps[2])
+
+    @property
+    def review(self) -> ReviewStep:
+        return cast("ReviewStep", self.steps[5])
+
+    def _step_built(self, index: int, step: Step) -> None:
+        """Put a newly built step on its page and connect it (steps built before the window is, later)."""
+        if not self._ready:
+            return
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own: its fields have them
+        scroll.setWidget(step)
+        page = _with_action_bar(scroll, step)
+        holder = self.pages.widget(index)
+        layout = holder.layout() if holder is not None else None
+        assert layout is not None
+        layout.addWidget(page)
+        # Tab goes from the page's last control to Back and Next, as when pages were built first
+        # (the page has just joined the end of the window's focus chain, before the window itself;
+        # Qt orders only widgets that take the focus)
+        last = self.previousInFocusChain()
+        while last is not None and page.isAncestorOf(last) and last.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            last = last.previousInFocusChain()
+        if last is not None and page.isAncestorOf(last):
+            QWidget.setTabOrder(last, self.back)
+            QWidget.setTabOrder(self.back, self.next)
+        if step.key == "who":
+            # an identity's secrets go to the keyring through the delivery
+            cast("WhoStep", step).identities.delivery = self.delivery
+        elif step.key == "review":
+            review = cast("ReviewStep", step)
+            review.go_to_field.connect(self.go_to_field)
+            review.send_requested.connect(self.send_request)
+        panel = getattr(step, "articles", None)
+        if isinstance(panel, KbPanel):
+            panel.outcome.connect(lambda article, outcome: article_outcome(self, article, outcome))
+        step.reload()  # the widgets show the draft's values, not their own defaults
+        step.retranslate()
+        describe_controls(page)  # accessible names and descriptions
+        let_choices_shrink(page)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._build_later:
+            self._build_later = False
+            QTimer.singleShot(BUILD_LATER_DELAY_MS, self._build_one_later)
+
+    def _build_one_later(self) -> None:
+        """Build the next step not built yet, then give the event loop a turn before the next one."""
+        if self.steps.build_next():
+            QTimer.singleShot(0, self._build_one_later)
 
     # -- menus ------------------------------------------------------------
 
@@ -310,7 +370,7 @@ class MainWindow(RequestActions):
         self.readiness_label.setText(_("How complete your request is:"))
         self.back.setText(_("< &Back"))
         self.act_back_latin.setEnabled(mnemonic_letter(self.back.text()) != "b")
-        for step in self.steps:
+        for step in self.steps.built():
             step.retranslate()
         self._refresh()
         describe_controls(self)  # accessible names and descriptions, in the new language too
@@ -330,15 +390,18 @@ class MainWindow(RequestActions):
         self._refresh()
         fields = step.fields()
         target = step.field_widget(fields[0]) if fields else None
-        if isinstance(step, WhoStep):
-            target = step.identities.first_control() or target  # the pickers stand above the fields
-        elif isinstance(step, ReviewStep):
-            target = step.send if self.controller.readiness.can_send else step.problems
-        elif isinstance(step, ChecksStep):
-            target = step.rerun if step.rerun.isEnabled() else step.checks
-        elif isinstance(step, EvidenceStep):
-            target = step.add_files
-        if isinstance(step, (EvidenceStep, ReviewStep)):
+        if step.key == "who":
+            # the pickers stand above the fields
+            target = cast("WhoStep", step).identities.first_control() or target
+        elif step.key == "review":
+            review = cast("ReviewStep", step)
+            target = review.send if self.controller.readiness.can_send else review.problems
+        elif step.key == "checks":
+            checks = cast("ChecksStep", step)
+            target = checks.rerun if checks.rerun.isEnabled() else checks.checks
+        elif step.key == "evidence":
+            target = getattr(step, "add_files", target)
+        if step.key in ("evidence", "review"):
             self.sending.load_known_secrets()  # the requester or the mail settings may have changed
         if target is not None:
             target.setFocus()
@@ -349,9 +412,10 @@ class MainWindow(RequestActions):
             place = ("happens", "question." + field.split(".", 1)[1])
         else:
             place = FIELD_PLACES.get(field, ("", ""))
-        for index, step in enumerate(self.steps):
-            if step.key != place[0]:
+        for index in range(len(self.steps)):
+            if self.steps.key(index) != place[0]:
                 continue
+            step = self.steps[index]
             self.go(index)
             widget = step.field_widget(place[1]) or step.findChild(QWidget, place[1])
             if widget is not None:
@@ -368,9 +432,9 @@ class MainWindow(RequestActions):
         index = self.pages.currentIndex()
         readiness = self.controller.readiness
         ticks = step_ticks(readiness, self.controller.request)
-        for row, step in enumerate(self.steps):
-            mark = "✓ " if step.key in ticks else "   "
-            self.step_list.item(row).setText(f"{mark}{row + 1}. {step.title()}")
+        for row in range(len(self.steps)):
+            mark = "✓ " if self.steps.key(row) in ticks else "   "
+            self.step_list.item(row).setText(f"{mark}{row + 1}. {self.steps.title(row)}")
         self._fit_step_list()
         if index < 0:
             return
@@ -392,7 +456,7 @@ class MainWindow(RequestActions):
         self.step_list.setMinimumHeight(rows + 2 * self.step_list.frameWidth() + 4)
 
     def _update_coach(self, step: Step) -> None:
-        if isinstance(step, ReviewStep):
+        if step.key == "review":
             self.coach.setText(support_hours_text(self.controller.profile, self.controller.request))
             return
         readiness = self.controller.readiness
@@ -471,17 +535,17 @@ class MainWindow(RequestActions):
 
     def _profile_loaded(self, profile: ProviderProfile) -> None:
         self.controller.set_profile(profile)
-        affected = self.steps[1]
-        if isinstance(affected, AffectedStep):
-            affected.fill_categories()
+        if self.steps.is_built(1):
+            cast("AffectedStep", self.steps[1]).fill_categories()
         self.retranslate()
-        for step in self.steps:
+        for step in self.steps.built():
             step.reload()
 
     # -- closing ----------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.checks.shutdown()
+        if self.steps.is_built(2):
+            self.checks.shutdown()
         self.controller.close()
         self.sending.close()
         self._unsubscribe()

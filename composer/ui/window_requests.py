@@ -33,6 +33,8 @@ from composer.ui.scrub_dialog import scrub_request_fields
 from composer.ui.sending import sends_directly
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from composer.store import Store
     from composer.ui.controller import DraftController
     from composer.ui.delivery import DeliveryController
@@ -50,7 +52,7 @@ class RequestActions(QMainWindow):
     store: Store
     sending: Sending
     delivery: DeliveryController
-    steps: list[Step]
+    steps: Sequence[Step]
     prefill_notice: PrefillNotice
     last_bundle: Path | None
 

@@ -330,7 +330,8 @@ def test_open_a_saved_request_from_the_command_line(qtbot: QtBot, store: Store, 
     opened.checks.shutdown()  # its checks would leave the machine
     qtbot.addWidget(opened)
     qtbot.waitUntil(lambda: opened.controller.request.id == request.id, timeout=5000)
-    summary = opened.findChild(QLineEdit, "field.summary")
+    # the app builds the steps after step 1 when reached (or after the first paint)
+    summary = opened.steps[1].findChild(QLineEdit, "field.summary")
     assert summary is not None and summary.text() == "Site shows error 500"
     assert opened.store.load_draft(request.id) is not None
     opened.close()

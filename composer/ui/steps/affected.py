@@ -155,9 +155,6 @@ class AffectedStep(Step):
         self.fill_categories()
         self.retranslate()
 
-    def title(self) -> str:
-        return _("What is affected")
-
     def fill_categories(self) -> None:
         self.category.clear()
         self.category.addItem("", "")

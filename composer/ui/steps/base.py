@@ -18,11 +18,23 @@ from PySide6.QtWidgets import (
 )
 
 from composer.errors import ComposerError, describe
+from composer.i18n import N_, _
 from composer.model import Request
 from composer.ui.accessibility import HintLabel
 from composer.ui.controller import DraftController
 
-__all__ = ["Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
+__all__ = ["STEP_TITLES", "Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
+
+
+#: the title of each step by its key: the step list shows them before a step is built
+STEP_TITLES = {
+    "who": N_("Who you are"),
+    "affected": N_("What is affected"),
+    "checks": N_("Checks"),
+    "happens": N_("What happens"),
+    "evidence": N_("Screenshots and files"),
+    "review": N_("Review and send"),
+}
 
 
 class Step(QWidget):
@@ -50,7 +62,7 @@ class Step(QWidget):
         controller.rewritten.connect(self.rewrite)
 
     def title(self) -> str:
-        raise NotImplementedError
+        return _(STEP_TITLES[self.key])
 
     def load(self, request: Request) -> None:
         """Show ``request`` in the widgets without emitting edits."""

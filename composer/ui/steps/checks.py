@@ -291,9 +291,6 @@ class ChecksStep(Step):
     def settings(self, settings: DiagnosticsSettings) -> None:
         self._settings = settings
 
-    def title(self) -> str:
-        return _("Checks")
-
     def retranslate(self) -> None:
         self.intro.setText(
             _(

@@ -144,9 +144,6 @@ class EvidenceStep(Step):
         controller.changed.connect(self._refresh)
         self.retranslate()
 
-    def title(self) -> str:
-        return _("Screenshots and files")
-
     def retranslate(self) -> None:
         self.intro.setText(
             _(

@@ -94,9 +94,6 @@ class HappensStep(Step):
         controller.changed.connect(self._sync_questions)
         self.retranslate()
 
-    def title(self) -> str:
-        return _("What happens")
-
     def retranslate(self) -> None:
         self.intro.setText(
             _("Copy the error message exactly as it appears. Say when it started and what you already tried.")

@@ -128,9 +128,6 @@ class ReviewStep(Step):
         controller.changed.connect(self.refresh)
         self.retranslate()
 
-    def title(self) -> str:
-        return _("Review and send")
-
     def retranslate(self) -> None:
         self.intro.setText(
             _("This is exactly what the support team will receive. Nothing else leaves your computer.")

@@ -77,9 +77,6 @@ class WhoStep(Step):
         self.outer.addStretch(1)
         self.retranslate()
 
-    def title(self) -> str:
-        return _("Who you are")
-
     def retranslate(self) -> None:
         self.intro.setText(
             _(
