@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -26,18 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from composer import i18n
-from composer.errors import ComposerError
 from composer.i18n import _
-from composer.localefmt import format_time
-from composer.model import Request
-from composer.profile import ProviderProfile, load_profile
+from composer.profile import ProviderProfile
 from composer.store import Store
 from composer.ui.accessibility import describe_controls
-from composer.ui.bridge import run_task
 from composer.ui.coach import FIELD_PLACES, coach_html, step_items, step_ticks, support_hours_text
 from composer.ui.controller import DraftController
 from composer.ui.delivery import DeliveryController
-from composer.ui.drafts import DraftsDialog
 from composer.ui.kb_actions import article_outcome
 from composer.ui.kb_panel import KbPanel
 from composer.ui.mnemonics import mnemonic_letter
@@ -47,11 +39,10 @@ from composer.ui.sending import Sending
 from composer.ui.step_pages import ChecksOptions, StepPages, step_builders
 from composer.ui.steps.base import Step
 from composer.ui.visibility import default_window_size, let_choices_shrink
-from composer.ui.window_requests import RequestActions
+from composer.ui.window_drafts import DraftActions
 
 if TYPE_CHECKING:
     from composer.diagnostics.settings import DiagnosticsSettings
-    from composer.ui.steps.affected import AffectedStep
     from composer.ui.steps.checks import ChecksStep
     from composer.ui.steps.review import ReviewStep
     from composer.ui.steps.who import WhoStep
@@ -63,7 +54,7 @@ BUILD_LATER_DELAY_MS = 150
 __all__ = ["MainWindow"]
 
 
-class MainWindow(RequestActions):
+class MainWindow(DraftActions):
     """The guided form. All state is in ``controller.request``.
 
     With ``build_later`` (the app's start) only the first step is built with
@@ -463,84 +454,6 @@ class MainWindow(RequestActions):
         complete = step.key in step_ticks(readiness, self.controller.request)
         self.coach.setText(coach_html(step_items(readiness, step.key), complete=complete))
 
-    # -- drafts -----------------------------------------------------------
-
-    def _saved(self, _draft_id: str) -> None:
-
-        self.statusBar().showMessage(
-            _("Draft saved at {time}").format(time=format_time(datetime.now(), seconds=True))
-        )
-
-    def _save_failed(self, error: object) -> None:
-        if isinstance(error, ComposerError):
-            self.statusBar().showMessage(str(error))
-
-    def offer_drafts(self, *, on_start: bool) -> None:
-        """Ask the database for drafts (off the GUI thread), then offer them."""
-        exclude = self.controller.request.id
-
-        def listed(drafts: list[Any]) -> None:
-            drafts = [d for d in drafts if d.id != exclude or not on_start]
-            if drafts or not on_start:
-                self._choose_draft(drafts, on_start=on_start)
-
-        run_task(self.store.list_drafts, on_result=listed, on_error=self._task_failed)
-
-    def show_drafts(self) -> None:
-        self.offer_drafts(on_start=False)
-
-    def _choose_draft(self, drafts: list[Any], *, on_start: bool) -> None:
-        dialog = DraftsDialog(drafts, on_start=on_start, parent=self)
-        dialog.exec()
-        for draft_id in dialog.discarded:
-            self.controller.discard(draft_id)
-            run_task(
-                partial(self.store.delete_draft, draft_id), on_result=_ignore, on_error=self._task_failed
-            )
-            if draft_id == self.controller.request.id:
-                self.controller.new()
-        if dialog.chosen_id:
-            chosen = dialog.chosen_id
-
-            def load() -> Request | None:
-                self.controller.flush()  # the newest version of that draft is on disk first
-                return self.store.load_draft(chosen)
-
-            run_task(load, on_result=self._resume, on_error=self._task_failed)
-
-    def _resume(self, request: Request | None) -> None:
-        if request is not None:
-            self.controller.load(request)
-            self.go(0)
-
-    def new_request(self) -> None:
-        self.controller.new()
-        self.go(0)
-
-    def open_profile(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(
-            self, _("Open provider profile"), str(Path.home()), _("Provider profiles (*.toml)")
-        )
-        if name:
-            self.use_profile(Path(name))
-
-    def use_profile(self, path: Path) -> None:
-        """Load another provider profile off the GUI thread; it is used from now on, also after restarts."""
-
-        def loaded(profile: ProviderProfile) -> None:
-            QSettings().setValue("profile", str(path))
-            self._profile_loaded(profile)
-
-        run_task(lambda: load_profile(path), on_result=loaded, on_error=self._task_failed)
-
-    def _profile_loaded(self, profile: ProviderProfile) -> None:
-        self.controller.set_profile(profile)
-        if self.steps.is_built(1):
-            cast("AffectedStep", self.steps[1]).fill_categories()
-        self.retranslate()
-        for step in self.steps.built():
-            step.reload()
-
     # -- closing ----------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -550,10 +463,6 @@ class MainWindow(RequestActions):
         self.sending.close()
         self._unsubscribe()
         super().closeEvent(event)
-
-
-def _ignore(_result: object) -> None:
-    pass
 
 
 def _with_action_bar(scroll: QScrollArea, step: Step) -> QWidget:
