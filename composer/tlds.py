@@ -93,11 +93,11 @@ def refresh(
     Returns:
         True when a new copy was written.
     """
-    import httpx
-
     target = cache_dir / FILE_NAME
     if target.is_file() and time.time() - target.stat().st_mtime < max_age_days * 86400:
         return False
+    import httpx  # only when a fetch is due: its import is a large part of a start's work
+
     try:
         response = httpx.get(url, timeout=timeout, follow_redirects=True)
         response.raise_for_status()

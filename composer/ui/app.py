@@ -10,7 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
 from composer import __version__, i18n, tlds
@@ -102,14 +102,23 @@ def report_profile_fallback(window: MainWindow, error: ComposerError) -> None:
     show_error(window, error, note=note)
 
 
-def _refresh_lists(cache: Path) -> None:
+#: how long after the start the weekly refresh of IANA's list begins: nothing waits for it, and
+#: its thread (importing the HTTP client, then fetching) would take turns with the window's start
+REFRESH_DELAY_MS = 3000
+
+
+def _refresh_lists(window: QWidget, cache: Path) -> None:
     """IANA's list of top-level domains: the newer copy from the data folder, refreshed weekly.
 
     ``REQUEST_COMPOSER_OFFLINE=1`` (the end-to-end tests set it) keeps the app off the network.
     """
     tlds.use_cache_dir(cache)
     if os.environ.get("REQUEST_COMPOSER_OFFLINE") != "1":
-        run_task(lambda: tlds.refresh(cache), on_result=lambda _new: None, on_error=lambda _error: None)
+        QTimer.singleShot(
+            REFRESH_DELAY_MS,
+            window,
+            lambda: run_task(lambda: tlds.refresh(cache), on_result=lambda _new: None, on_error=lambda _e: None),
+        )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -147,7 +156,7 @@ def main(args: argparse.Namespace) -> int:
 
     sys.excepthook = excepthook
     window.show()
-    _refresh_lists(window.store.folder / "cache")
+    _refresh_lists(window, window.store.folder / "cache")
     # the provider's update feed, if its profile names one: asked in the background, at most daily
     if window.controller.profile.updates is not None:  # (the module, and packaging, only then)
         from composer.ui.update_notice import start_update_check

@@ -108,3 +108,20 @@ def test_a_bad_answer_keeps_the_snapshot(tmp_path: Path, iana: str) -> None:
     _Handler.body = b"<html>maintenance</html>"
     assert not tlds.refresh(tmp_path / "cache", url=iana)
     assert not (tmp_path / "cache" / tlds.FILE_NAME).exists()
+
+
+def test_a_fresh_copy_is_kept_without_loading_the_http_client(tmp_path: Path) -> None:
+    """The app asks for a refresh at every start: with a fresh copy that costs no import of httpx."""
+    import subprocess
+    import sys
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / tlds.FILE_NAME).write_text((resource_path("tlds-alpha-by-domain.txt")).read_text("utf-8"), "utf-8")
+    code = (
+        "import sys; from pathlib import Path; from composer import tlds\n"
+        f"assert not tlds.refresh(Path({str(cache)!r}), url='http://127.0.0.1:9/unused')\n"
+        "print('httpx' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False", result.stderr

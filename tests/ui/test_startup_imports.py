@@ -137,3 +137,34 @@ MAX_PATTERNS_AT_START = 80
 def test_the_first_window_compiles_few_regular_expressions(tmp_path: Path) -> None:
     counted = json.loads(_first_line(tmp_path, _COUNT_PATTERNS))
     assert 0 < counted["composer"] <= MAX_PATTERNS_AT_START, counted
+
+
+_SCANNED = """
+import json, sys
+from PySide6 import QtCore
+feature = sys.modules["PySide6.support.feature"]
+scanned = []
+original = feature._mod_uses_pyside
+def recording(module):
+    scanned.append(module.__name__)
+    return original(module)
+feature._mod_uses_pyside = recording
+import composer.ui
+import composer.ui.main_window, composer.diagnostics.plan
+table = feature.pyside_feature_dict
+print(json.dumps({"scanned": scanned, "ui": table.get("composer.ui.main_window"), "core": table.get("composer.model")}))
+"""
+
+
+def test_pyside_reads_the_source_of_none_of_the_apps_modules(tmp_path: Path) -> None:
+    """PySide6 would read every module's source after it is imported; the app's are marked beforehand.
+
+    The probe records the modules PySide6 scans while the main window's and the
+    checks' modules are imported after Qt: none of the app's own, and the marks
+    are those the scan gives (0: uses PySide6; -1: does not).
+    """
+    seen = json.loads(_first_line(tmp_path, _SCANNED))
+    ours = [name for name in seen["scanned"] if name == "composer" or name.startswith("composer.")]
+    assert not ours, ours
+    assert seen["scanned"], "the probe saw no scan at all: PySide6 works differently now"
+    assert (seen["ui"], seen["core"]) == (0, -1)
