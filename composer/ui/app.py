@@ -25,7 +25,6 @@ from composer.ui.gc_guard import GuiThreadCollector
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error, show_unexpected
 from composer.ui.qt_translations import QtTranslations
-from composer.ui.single_instance import InstanceServer, hand_to_running, instance_name
 from composer.ui.smoke import run_smoke_test
 from composer.ui.visibility import FocusRing
 
@@ -114,11 +113,23 @@ def _refresh_lists(window: QWidget, cache: Path) -> None:
     """
     tlds.use_cache_dir(cache)
     if os.environ.get("REQUEST_COMPOSER_OFFLINE") != "1":
-        QTimer.singleShot(
-            REFRESH_DELAY_MS,
-            window,
-            lambda: run_task(lambda: tlds.refresh(cache), on_result=lambda _new: None, on_error=lambda _e: None),
-        )
+
+        def refresh() -> None:
+            run_task(lambda: tlds.refresh(cache), on_result=lambda _new: None, on_error=lambda _error: None)
+
+        QTimer.singleShot(REFRESH_DELAY_MS, window, refresh)
+
+
+#: how long after the start the window begins to take links and files from later starts: the
+#: local socket (Qt's network module, loaded then) is not needed to type the first keys
+LISTEN_DELAY_MS = 200
+
+
+def _listen_for_later_starts(window: MainWindow, data_dir: Path) -> None:
+    from composer.ui.single_instance import InstanceServer, instance_name
+
+    instance = InstanceServer(instance_name(data_dir), window)
+    instance.received.connect(lambda text: _open_external(window, text))
 
 
 def main(args: argparse.Namespace) -> int:
@@ -137,16 +148,19 @@ def main(args: argparse.Namespace) -> int:
         saved = QSettings().value("language", "")
         i18n.set_language(str(saved) if saved else None)
     handed = getattr(args, "prefill_text", None) or getattr(args, "bundle", None)
-    name = instance_name(Path(getattr(args, "data_dir", None) or default_data_dir()))
-    if handed and hand_to_running(name, str(Path(handed).resolve()) if isinstance(handed, Path) else handed):
-        return 0  # the running window opens it
+    data_dir = Path(getattr(args, "data_dir", None) or default_data_dir())
+    if handed:
+        from composer.ui.single_instance import hand_to_running, instance_name
+
+        text = str(Path(handed).resolve()) if isinstance(handed, Path) else handed
+        if hand_to_running(instance_name(data_dir), text):
+            return 0  # the running window opens it
     try:
         window = create_window(args)
     except ComposerError as error:
         show_error(None, error)
         return 1
-    instance = InstanceServer(name, window)
-    instance.received.connect(lambda text: _open_external(window, text))
+    QTimer.singleShot(LISTEN_DELAY_MS, window, lambda: _listen_for_later_starts(window, data_dir))
 
     def excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         alive = isValid(window)  # the window may be gone already (an error while closing)

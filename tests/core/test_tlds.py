@@ -117,7 +117,9 @@ def test_a_fresh_copy_is_kept_without_loading_the_http_client(tmp_path: Path) ->
 
     cache = tmp_path / "cache"
     cache.mkdir()
-    (cache / tlds.FILE_NAME).write_text((resource_path("tlds-alpha-by-domain.txt")).read_text("utf-8"), "utf-8")
+    (cache / tlds.FILE_NAME).write_text(
+        (resource_path("tlds-alpha-by-domain.txt")).read_text("utf-8"), "utf-8"
+    )
     code = (
         "import sys; from pathlib import Path; from composer import tlds\n"
         f"assert not tlds.refresh(Path({str(cache)!r}), url='http://127.0.0.1:9/unused')\n"

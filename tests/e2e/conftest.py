@@ -79,6 +79,7 @@ class App:
         if not Path(command[0]).exists():
             command = [sys.executable, "-m", "composer"]
         self.env = env
+        self.command = command
         self.process = subprocess.Popen(
             [*command, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -73,5 +74,42 @@ def test_a_bad_profile_opens_the_window_on_the_demo_and_says_why(
         app.wait_for_window("Demo Hosting – Request Composer")
         app.wait_for_window("^Request Composer$")  # the error dialog, over the window
         assert app.process.poll() is None  # no traceback, no exit: the app runs on
+    finally:
+        app.stop()
+
+
+def test_a_second_start_hands_its_link_to_the_running_window(display: str, tmp_path: Path) -> None:
+    """A link opened while the app runs goes to the running window: the second start just hands it over.
+
+    The window listens shortly after it is up (the socket is not needed for the
+    first keys); a second start asked a moment later finds it, hands the link over
+    and exits at once without a window of its own.
+    """
+    import subprocess
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from composer import prefill
+
+    token = prefill.sign_prefill(
+        Ed25519PrivateKey.generate(),
+        prefill.PrefillFields.model_validate({"domain": "example.gr"}),
+        staff="Eleni",
+        provider="Example Hosting",
+        lifetime=timedelta(hours=2),
+    )
+    link = prefill.link_for(token)
+    data = tmp_path / "data"
+    app = App(display, data)
+    try:
+        app.wait_for_window("Demo Hosting – Request Composer")
+        time.sleep(1.0)  # past the moment the window starts to listen
+        second = subprocess.run(
+            [*app.command, "open", link], env=app.env, capture_output=True, text=True, timeout=20, check=False
+        )
+        assert second.returncode == 0, second.stdout + second.stderr
+        # the running window got it: a link signed by a key that is not the provider's is refused there
+        app.wait_for_window("^This link cannot be used$")
+        assert len(app.xdotool("search", "--onlyvisible", "--name", "Request Composer$").splitlines()) == 1
     finally:
         app.stop()

@@ -45,6 +45,9 @@ NOT_AT_START = (
     # the update check, only when the profile names a feed (the demo's does not)
     "composer.ui.update_notice",
     "composer.updates",
+    # the local socket that takes links from later starts: listened on shortly after the start
+    "PySide6.QtNetwork",
+    "composer.ui.single_instance",
     # what only the later steps use: the time phrases of "what happens", the evidence's files
     "composer.timeparse",
     "composer.evidence",
@@ -152,7 +155,8 @@ feature._mod_uses_pyside = recording
 import composer.ui
 import composer.ui.main_window, composer.diagnostics.plan
 table = feature.pyside_feature_dict
-print(json.dumps({"scanned": scanned, "ui": table.get("composer.ui.main_window"), "core": table.get("composer.model")}))
+marks = {"ui": table.get("composer.ui.main_window"), "core": table.get("composer.model")}
+print(json.dumps({"scanned": scanned, **marks}))
 """
 
 
