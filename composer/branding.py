@@ -16,11 +16,12 @@ installation starts.
 
 from __future__ import annotations
 
+import re
 import tomllib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Any
 
 from composer.resources import resource_path
 
@@ -30,25 +31,43 @@ BRANDING_FILE = "branding.toml"
 DEFAULT_NAME = "Request Composer"
 DEMO_PROFILE = "profiles/demo.toml"
 
+# what each field must look like (the build script writes the file; see installer/build.py)
+_PATTERNS = {
+    "name": re.compile(r"(?s).*\S.*"),
+    "profile": re.compile(r"[A-Za-z0-9._/-]+\.toml"),
+    "accent": re.compile(r"(#[0-9a-fA-F]{6})?"),
+}
 
-class Branding(BaseModel):
-    """What a branded build changes; the defaults are the unbranded app."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+@dataclass(frozen=True)
+class Branding:
+    """What a branded build changes; the defaults are the unbranded app.
 
-    name: str = Field(default=DEFAULT_NAME, min_length=1, description="The app's name shown to users.")
-    profile: str = Field(
-        default=DEMO_PROFILE,
-        pattern=r"^[A-Za-z0-9._/-]+\.toml$",
-        description="The default profile, relative to the resources folder.",
-    )
-    accent: str = Field(
-        default="", pattern=r"^(#[0-9a-fA-F]{6})?$", description="Highlight colour, #rrggbb, or empty."
-    )
+    A dataclass, not a pydantic model like the profile: the branding is read
+    before the app's first window is painted, and that paint does not wait for
+    pydantic (see :mod:`composer.ui.start_window`). Its three strings are checked
+    by :func:`read_branding`.
+    """
+
+    #: the app's name shown to users
+    name: str = DEFAULT_NAME
+    #: the default profile, relative to the resources folder
+    profile: str = DEMO_PROFILE
+    #: highlight colour, ``#rrggbb``, or empty
+    accent: str = ""
 
     @property
     def branded(self) -> bool:
         return self.name != DEFAULT_NAME or self.profile != DEMO_PROFILE or bool(self.accent)
+
+
+def _checked(data: Any) -> Branding | None:
+    """The branding in ``data`` (a TOML table), or None when a key is unknown or a value is wrong."""
+    if not isinstance(data, dict) or not set(data) <= _PATTERNS.keys():
+        return None
+    if not all(isinstance(value, str) and _PATTERNS[key].fullmatch(value) for key, value in data.items()):
+        return None
+    return Branding(**data)
 
 
 def read_branding(path: Path) -> Branding:
@@ -60,11 +79,9 @@ def read_branding(path: Path) -> Branding:
     """
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Branding.model_validate(data)
-    except FileNotFoundError:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return Branding()
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError):
-        return Branding()
+    return _checked(data) or Branding()
 
 
 @cache

@@ -12,7 +12,7 @@ itself one at a time once the first paint is done
 (:meth:`StepPages.build_next`).
 
 The keys are the steps' stable identifiers (``step.<key>`` is a step's
-objectName); their titles are in :data:`composer.ui.steps.base.STEP_TITLES`
+objectName); they and their titles are in :mod:`composer.ui.step_titles`
 so that the step list can show them before a step is built.
 """
 
@@ -24,17 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from composer.i18n import _
-from composer.ui.steps.base import STEP_TITLES, Step
+from composer.ui.step_titles import STEP_KEYS, STEP_TITLES
+from composer.ui.steps.base import Step
 
 if TYPE_CHECKING:
     from composer.diagnostics.settings import DiagnosticsSettings
     from composer.ui.controller import DraftController
 
 __all__ = ["STEP_KEYS", "StepPages", "step_builders"]
-
-#: the order of the steps in the form
-STEP_KEYS = ("who", "affected", "checks", "happens", "evidence", "review")
-
 
 @dataclass(frozen=True)
 class ChecksOptions:

@@ -40,7 +40,15 @@ def test_a_branding_file_names_the_app_its_colour_and_default_profile(
 
 @pytest.mark.parametrize(
     "text",
-    ['accent = "blue"\n', 'profile = "../../etc/passwd"\n', "name = \n", 'colour = "#000000"\n'],
+    [
+        'accent = "blue"\n',
+        'profile = "../../etc/passwd"\n',
+        "name = \n",
+        'name = "  "\n',
+        "accent = 3\n",
+        'colour = "#000000"\n',
+        '[name]\nx = "y"\n',
+    ],
 )
 def test_a_broken_branding_file_falls_back_to_the_plain_app(tmp_path: Path, text: str) -> None:
     file = tmp_path / "branding.toml"

@@ -18,23 +18,15 @@ from PySide6.QtWidgets import (
 )
 
 from composer.errors import ComposerError, describe
-from composer.i18n import N_, _
+from composer.i18n import _
 from composer.model import Request
 from composer.ui.accessibility import HintLabel
 from composer.ui.controller import DraftController
+from composer.ui.step_titles import STEP_TITLES
 
 __all__ = ["STEP_TITLES", "Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
 
 
-#: the title of each step by its key: the step list shows them before a step is built
-STEP_TITLES = {
-    "who": N_("Who you are"),
-    "affected": N_("What is affected"),
-    "checks": N_("Checks"),
-    "happens": N_("What happens"),
-    "evidence": N_("Screenshots and files"),
-    "review": N_("Review and send"),
-}
 
 
 class Step(QWidget):
