@@ -8,12 +8,16 @@ Each run starts a new process offscreen (``QT_QPA_PLATFORM=offscreen``) with
 a fresh data and settings folder, and takes two times from the moment the
 process is spawned:
 
-- **shown**: the first paint of the main window (its first ``Paint`` event:
-  the window has been laid out and drawn once);
-- **interactive**: after that, the first time the event loop is idle
-  (``QAbstractEventDispatcher.aboutToBlock``: everything posted at start has
-  run) and a key typed into the widget that has the focus (the first field,
-  ``field.name``) lands in it.
+- **shown**: the first paint of the app's window (the first ``Paint`` event
+  of a ``QMainWindow``: the window has been laid out and drawn once). The app
+  paints its window (:mod:`composer.ui.start_window`: its name, size and the
+  steps' titles) before it imports the form, and builds the form into it
+  right after that paint;
+- **interactive**: after that, the first time the event loop is about to
+  wait (``QAbstractEventDispatcher.aboutToBlock``) with the keyboard focus in
+  a text field that has been painted (the form's first field,
+  ``field.name``), and a key typed into it lands there. Until the form is
+  in the window the probe waits (30 s at most, then it fails).
 
 The app (``python -m composer``, no arguments: the demo profile) and the
 baseline (a bare ``QMainWindow`` holding one ``QLineEdit``, in the same
@@ -50,14 +54,17 @@ def _probe() -> Any:
 
     app = QApplication(sys.argv[:1])
     marks: dict[str, float] = {}
+    painted: set[int] = set()  # the text fields painted so far (by id)
+    give_up = time.monotonic() + 30
 
     def idle() -> None:
         if "interactive" in marks:
             return
         widget = QApplication.focusWidget()
-        if not isinstance(widget, (QLineEdit, QPlainTextEdit)):
-            print(f"no text field has the focus: {widget!r}", flush=True)
-            app.exit(3)
+        if not isinstance(widget, (QLineEdit, QPlainTextEdit)) or id(widget) not in painted:
+            if time.monotonic() > give_up:  # the app shows its window before the form: wait for it
+                print(f"no text field on the screen has the focus: {widget!r}", flush=True)
+                app.exit(3)
             return
         QTest.keyClick(widget, Qt.Key.Key_Q)
         text = widget.text() if isinstance(widget, QLineEdit) else widget.toPlainText()
@@ -73,15 +80,14 @@ def _probe() -> Any:
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if (
-                "shown" not in marks
-                and event.type() == QEvent.Type.Paint
-                and isinstance(watched, QMainWindow)
-            ):
-                marks["shown"] = time.monotonic()
-                dispatcher = QAbstractEventDispatcher.instance()
-                assert dispatcher is not None
-                dispatcher.aboutToBlock.connect(idle)
+            if event.type() == QEvent.Type.Paint:
+                if isinstance(watched, (QLineEdit, QPlainTextEdit)):
+                    painted.add(id(watched))
+                if "shown" not in marks and isinstance(watched, QMainWindow):
+                    marks["shown"] = time.monotonic()
+                    dispatcher = QAbstractEventDispatcher.instance()
+                    assert dispatcher is not None
+                    dispatcher.aboutToBlock.connect(idle)
             return False
 
     app._probe = FirstPaint()  # kept alive with the application
@@ -106,8 +112,11 @@ def _child(kind: str) -> int:
         result: int = app.exec()
         return result
     # The app starts as ``request-composer`` does; the probe goes in where Qt is first
-    # needed (run_gui, after it imported the first window's core modules, in this order
-    # as in the real start), and the app then reuses its QApplication.
+    # needed (run_gui; a tree from before the window came first, as with --compare,
+    # imported the first window's core modules before that), and the app then reuses
+    # its QApplication.
+    import importlib.util
+
     from composer import cli
 
     getattr(cli, "prepare_gui_start", lambda: None)()  # as cli.main does before it imports the app
@@ -117,7 +126,8 @@ def _child(kind: str) -> int:
     run_gui = commands.run_gui
 
     def probed(args: Any) -> int:
-        getattr(commands, "preload_first_window", lambda: None)()
+        if importlib.util.find_spec("composer.ui.start_window") is None:
+            getattr(commands, "preload_first_window", lambda: None)()
         _probe()
         started: int = run_gui(args)
         return started

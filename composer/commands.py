@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from composer.i18n import _, ngettext
-from composer.profile import PROFILE_FORMAT, load_profile, profile_json_schema
 
 __all__ = ["register", "run_gui"]
 
@@ -42,6 +41,7 @@ def register(subparsers: Any) -> None:
 
 def _profile_check(args: argparse.Namespace) -> int:
     from composer.errors import ProfileError
+    from composer.profile import PROFILE_FORMAT
     from composer.profile_check import check_profile_text
 
     try:
@@ -84,6 +84,8 @@ def _profile_check(args: argparse.Namespace) -> int:
 
 
 def _profile_schema(args: argparse.Namespace) -> int:
+    from composer.profile import profile_json_schema
+
     try:
         print(profile_json_schema())
         sys.stdout.flush()
@@ -117,6 +119,7 @@ def _prefill_text(target: str) -> str | None:
 def _open_prefill_without_window(args: argparse.Namespace, text: str) -> int:
     from composer.model import Request
     from composer.prefill import apply_prefill, read_prefill
+    from composer.profile import load_profile
     from composer.store import Store
 
     profile = load_profile(args.profile)
@@ -163,13 +166,12 @@ def _list_drafts(args: argparse.Namespace) -> int:
     return 0
 
 
-# The core modules the first window uses, imported before Qt. Once PySide6 is loaded,
-# its import hook reads the source of every module imported after it (to see whether
-# the module uses PySide6's ``__feature__`` switches), which made the start about
-# 0.1 s slower; modules imported before it are never read. The app's own modules are
-# spared that since ``composer/ui/__init__.py`` marks them, but the packages under them
-# (pydantic above all) are not: importing these first still saves about 20 ms. The rest
-# of the app (diagnostics, sending, capture, pre-fills) is imported when it is used.
+# The core modules the form uses, imported (after the window's first paint) in one go
+# before the form's own modules. PySide6 would read the source of every module imported
+# after it (to see whether the module uses its ``__feature__`` switches); the app marks
+# its own, the standard library's and its packages' modules beforehand
+# (``composer/ui/feature_scan.py``), so the order costs nothing. The rest of the app
+# (diagnostics, sending, capture, pre-fills) is imported when it is used.
 FIRST_WINDOW_CORE = (
     "composer.model",
     "composer.profile",
@@ -194,7 +196,7 @@ FIRST_WINDOW_CORE = (
 
 
 def preload_first_window() -> None:
-    """Import the first window's core modules, and every channel's settings, before Qt."""
+    """Import the form's core modules, and every channel's settings (a profile's channels need them)."""
     for name in FIRST_WINDOW_CORE:
         importlib.import_module(name)
     from composer.channels import registry
@@ -203,8 +205,12 @@ def preload_first_window() -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    """Start the desktop app (the only place the core reaches into the UI package)."""
-    preload_first_window()
+    """Start the desktop app (the only place the core reaches into the UI package).
+
+    The app shows its window first and imports the form's core modules after
+    the window's first paint (:func:`preload_first_window`, from
+    :mod:`composer.ui.app`).
+    """
     # A profile that cannot be used is reported in the window (which then opens with
     # the last good profile or the demo), not only on a terminal the user may not see.
     try:

@@ -17,15 +17,15 @@ import time
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-__all__ = ["SHOWN_LINE", "run_smoke_test"]
+__all__ = ["SHOWN_LINE", "run_smoke_test", "start_smoke_test"]
 
 SHOWN_LINE = "request-composer: main window shown"
 TIME_LIMIT = 30.0
 POLL_MS = 5
 
 
-def run_smoke_test(app: QApplication, window: QMainWindow) -> int:
-    """Run the event loop until ``window`` is exposed (0) or the time limit passes (1)."""
+def start_smoke_test(app: QApplication, window: QMainWindow) -> None:
+    """From the running event loop: end it with 0 once ``window`` is exposed, 1 after the time limit."""
     deadline = time.monotonic() + TIME_LIMIT
 
     def poll() -> None:
@@ -39,11 +39,15 @@ def run_smoke_test(app: QApplication, window: QMainWindow) -> int:
 
     def finish(code: int) -> None:
         timer.stop()  # once: a later exit() would end whatever event loop runs then
+        timer.deleteLater()
         app.exit(code)
 
     timer = QTimer(window)
     timer.timeout.connect(poll)
     timer.start(POLL_MS)
-    result = app.exec()
-    timer.deleteLater()
-    return result
+
+
+def run_smoke_test(app: QApplication, window: QMainWindow) -> int:
+    """Run the event loop until ``window`` is exposed (0) or the time limit passes (1)."""
+    start_smoke_test(app, window)
+    return app.exec()

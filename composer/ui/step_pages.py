@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["STEP_KEYS", "StepPages", "step_builders"]
 
+
 @dataclass(frozen=True)
 class ChecksOptions:
     """What the checks step is built with (see :class:`composer.ui.steps.checks.ChecksStep`)."""

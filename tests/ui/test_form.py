@@ -321,7 +321,7 @@ def test_open_a_saved_request_from_the_command_line(qtbot: QtBot, store: Store, 
     import argparse
 
     from composer.render import write_bundle
-    from composer.ui.app import create_window
+    from composer.ui.app_form import create_window
 
     request = Request(summary="Site shows error 500", domain="example.com", category="site_down")
     bundle = write_bundle(request, load_profile(), store, tmp_path / "saved.zip")
@@ -378,7 +378,7 @@ def test_a_bad_profile_on_the_command_line_opens_the_demo_and_says_why(
 ) -> None:
     import argparse
 
-    from composer.ui.app import create_window
+    from composer.ui.app_form import create_window
 
     path = tmp_path / "provider.toml"
     if content is not None:

@@ -1,6 +1,6 @@
 """The app's window builds only its first step at start; the others look and work as before.
 
-``MainWindow(build_later=True)`` is how the app starts (``composer.ui.app.create_window``):
+``MainWindow(build_later=True)`` is how the app starts (``composer.ui.app_form.create_window``):
 the later steps are built when reached or asked for, and else one per turn of
 the event loop shortly after the first paint. These tests hold it to the
 window built all at once (what the other UI tests use): the same pixels on a

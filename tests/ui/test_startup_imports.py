@@ -1,7 +1,7 @@
 """The first window imports only what it shows: a structural test, not a timed one.
 
 A new process builds the main window exactly as the app does
-(``composer.ui.app.create_window`` on the demo profile, offscreen) and lists
+(``composer.ui.app_form.create_window`` on the demo profile, offscreen) and lists
 the modules it has then loaded. The diagnostics (and dnspython under them),
 cryptography (pre-fill links), keyring (the outbox worker is built once the
 event loop runs), the settings dialog of the checks, httpx, and the steps
@@ -59,7 +59,7 @@ import composer.commands
 composer.commands.preload_first_window()  # what run_gui does before Qt
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-import composer.ui.app as ui_app
+import composer.ui.app_form as ui_app
 window = ui_app.create_window(argparse.Namespace(profile=None, data_dir=None))
 window.show()
 print(json.dumps(sorted(sys.modules)))
@@ -124,7 +124,7 @@ def compile(pattern, flags=0):
 compiler.compile = compile
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-import composer.ui.app as ui_app
+import composer.ui.app_form as ui_app
 window = ui_app.create_window(argparse.Namespace(profile=None, data_dir=None))
 window.show()
 app.processEvents()

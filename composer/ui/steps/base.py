@@ -27,8 +27,6 @@ from composer.ui.step_titles import STEP_TITLES
 __all__ = ["STEP_TITLES", "Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
 
 
-
-
 class Step(QWidget):
     """A page of the form. Subclasses build widgets, then ``load`` and ``retranslate``."""
 

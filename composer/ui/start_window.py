@@ -1,0 +1,123 @@
+"""The app's window, on the screen before the form's code is loaded, then holding the form.
+
+The form (:class:`~composer.ui.main_window.MainWindow`) needs the request
+model and the provider's profile, and with them pydantic: importing and
+building those takes longer than Qt's own start. So the app first shows this
+window, with the app's name, its size and the six steps' titles (everything
+in it comes from Qt and the translations alone), lets it paint, and only
+then imports the form and puts it in (:meth:`StartWindow.embed`): the user
+sees the window at about the time a bare Qt window would appear, and types
+into the first field a moment later. ``benchmarks/gui_startup.py`` measures
+both moments.
+
+The form is a ``QMainWindow`` of its own (its menus, status bar and the
+tests that drive it stay as they are) set as this window's central widget;
+this window takes its title, closes when the form closes (its Quit) and
+asks the form first when the user closes the window.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QPaintEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
+
+from composer.branding import branding
+from composer.i18n import _
+from composer.ui.step_titles import STEP_KEYS, STEP_TITLES
+from composer.ui.visibility import default_window_size
+
+__all__ = ["StartWindow"]
+
+
+class StartWindow(QMainWindow):
+    """The top-level window of the app: the steps' outline until the form is in it."""
+
+    #: the first paint is done (emitted from the event loop, once)
+    painted = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("window.start")
+        self.setWindowTitle(branding().name)
+        self.form: QMainWindow | None = None
+        self._painted = False
+        self._closing = False
+        self.setCentralWidget(self._outline())
+        self.resize(default_window_size(self))
+
+    def _outline(self) -> QWidget:
+        """What the window shows until the form is loaded: the steps, the first step's title."""
+        outline = QWidget()
+        outline.setObjectName("start.outline")
+        layout = QHBoxLayout(outline)
+        steps = QListWidget()
+        steps.setObjectName("start.steps")
+        steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do in it: the form's list replaces it
+        steps.setFixedWidth(max(230, self.fontMetrics().averageCharWidth() * 32))
+        for number, key in enumerate(STEP_KEYS, start=1):
+            steps.addItem(f"{number}. {_(STEP_TITLES[key])}")
+        layout.addWidget(steps)
+        page = QVBoxLayout()
+        header = QLabel(_(STEP_TITLES[STEP_KEYS[0]]))
+        font = QFont(header.font())
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        header.setFont(font)
+        page.addWidget(header)
+        opening = QLabel(_("Opening the form…"))
+        opening.setObjectName("start.opening")
+        page.addWidget(opening)
+        page.addStretch(1)
+        layout.addLayout(page, 1)
+        return outline
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self, self.painted.emit)  # once this paint is on the screen
+
+    def embed(self, form: QMainWindow) -> None:
+        """Put ``form`` in this window in place of the outline, with the focus where the form put it."""
+        focus = form.focusWidget()
+        self.form = form
+        self.setCentralWidget(form)  # a child now (the outline is deleted)
+        form.show()
+        self.setWindowTitle(form.windowTitle())
+        form.windowTitleChanged.connect(self.setWindowTitle)
+        form.installEventFilter(self)
+        if focus is not None:
+            focus.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # the form closed itself (its Quit, Ctrl+Q): the window goes with it
+        if (
+            watched is self.form
+            and event.type() == QEvent.Type.Hide
+            and not event.spontaneous()
+            and self.form.isHidden()
+            and not self._closing
+        ):
+            QTimer.singleShot(0, self, self.close)
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """The form is asked first (it saves the draft, stops its work); the window closes if it did."""
+        if self.form is not None and not self.form.isHidden() and not self._closing:
+            self._closing = True
+            try:
+                closed = self.form.close()
+            finally:
+                self._closing = False
+            if not closed:
+                event.ignore()
+                return
+        super().closeEvent(event)
