@@ -399,6 +399,13 @@ def main() -> int:
 
     GuiThreadCollector(app)  # as in the app: no garbage collection on worker threads (parented to app)
     set_language(language)
+    from composer.ui.start_window import StartWindow
+
+    start = StartWindow()  # what the app's window shows for a moment, before the form is in it
+    start.resize(1000, 760)
+    start.show()
+    save(start, "00-start.png")
+    start.close()
     with tempfile.TemporaryDirectory() as folder, diagnostics_bed(Path(folder)) as bed:
         store = Store(Path(folder) / "data")
         demo = load_profile()
