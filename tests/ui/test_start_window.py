@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +17,6 @@ from composer.store import Store
 from composer.ui.delivery import DeliveryController
 from composer.ui.main_window import MainWindow
 from composer.ui.start_window import StartWindow
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
@@ -91,8 +85,9 @@ def test_the_form_takes_the_window_its_title_and_the_focus(
     assert name is not None and name.isVisible()
 
 
-def test_quit_in_the_forms_menu_closes_the_window_and_keeps_the_draft(
-    qtbot: QtBot, start: StartWindow, data_dir: Path
+@pytest.mark.parametrize("how", ["the form's Quit", "the window's close button"])
+def test_the_window_and_the_form_close_together_and_keep_the_draft(
+    qtbot: QtBot, start: StartWindow, data_dir: Path, how: str
 ) -> None:
     with Store(data_dir) as store:
         form = _form(store)
@@ -100,65 +95,10 @@ def test_quit_in_the_forms_menu_closes_the_window_and_keeps_the_draft(
         name = form.findChild(QLineEdit, "field.name")
         assert name is not None
         qtbot.keyClicks(name, "Maria")
-        form.act_quit.trigger()
-        qtbot.waitUntil(lambda: not start.isVisible())
+        if how == "the form's Quit":
+            form.act_quit.trigger()  # the form closes itself: the window follows
+            qtbot.waitUntil(lambda: not start.isVisible())
+        else:
+            assert start.close()  # the form is asked first
+            assert form.isHidden()
     assert _saved_names(data_dir) == ["Maria"]
-
-
-def test_closing_the_window_closes_the_form_first(qtbot: QtBot, start: StartWindow, data_dir: Path) -> None:
-    with Store(data_dir) as store:
-        form = _form(store)
-        start.embed(form)
-        name = form.findChild(QLineEdit, "field.name")
-        assert name is not None
-        qtbot.keyClicks(name, "Eleni")
-        assert start.close()
-        assert form.isHidden()
-    assert _saved_names(data_dir) == ["Eleni"]
-
-
-_FIRST_PAINT = """
-import json, sys
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv[:1])
-seen = {}
-class FirstPaint(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow) and "modules" not in seen:
-            seen["modules"] = sorted(sys.modules)
-            seen["window"] = watched.objectName()
-        return False
-probe = FirstPaint()
-app.installEventFilter(probe)
-from composer.cli import main
-code = main(["--smoke-test"])
-print(json.dumps({"code": code, **seen}))
-"""
-
-
-def test_the_real_start_paints_its_window_before_it_loads_pydantic(tmp_path: Path) -> None:
-    """What the first paint waits for: Qt, the translations and the window; not the form's models.
-
-    The real ``request-composer --smoke-test`` start runs in a new process; at
-    the first paint of a main window the probe lists the loaded modules.
-    """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        REQUEST_COMPOSER_OFFLINE="1",
-        REQUEST_COMPOSER_DATA=str(tmp_path / "data"),
-        XDG_CONFIG_HOME=str(tmp_path / "config"),
-        HOME=str(tmp_path),
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", _FIRST_PAINT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    seen = json.loads(result.stdout.splitlines()[-1])
-    assert seen["code"] == 0  # the smoke test saw the window, with the form in it
-    assert seen["window"] == "window.start"
-    loaded = set(seen["modules"])
-    assert "composer.ui.start_window" in loaded
-    too_early = sorted(loaded & {"pydantic", "composer.model", "composer.profile", "composer.ui.main_window"})
-    assert not too_early, too_early

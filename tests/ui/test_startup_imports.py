@@ -67,8 +67,8 @@ window.controller.flush()
 """
 
 
-def _first_line(tmp_path: Path, code: str) -> str:
-    """The first line ``code`` prints, run in a new process offscreen with fresh folders."""
+def _printed(tmp_path: Path, code: str) -> list[str]:
+    """The lines ``code`` prints, run in a new process offscreen with fresh folders."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}
     env.update(
         QT_QPA_PLATFORM="offscreen",
@@ -87,7 +87,12 @@ def _first_line(tmp_path: Path, code: str) -> str:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout.splitlines()[0]
+    return result.stdout.splitlines()
+
+
+def _first_line(tmp_path: Path, code: str) -> str:
+    """The first line ``code`` prints, run in a new process offscreen with fresh folders."""
+    return _printed(tmp_path, code)[0]
 
 
 def _modules_after(tmp_path: Path, code: str) -> set[str]:
@@ -176,3 +181,38 @@ def test_pyside_reads_the_source_of_none_of_the_modules_the_app_runs_on(tmp_path
     assert not read, read
     assert "yaml" in seen["scanned"], "the probe saw no scan at all: PySide6 works differently now"
     assert (seen["ui"], seen["core"]) == (0, -1)
+
+
+_FIRST_PAINT = """
+import json, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+seen = {}
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow) and "modules" not in seen:
+            seen["modules"] = sorted(sys.modules)
+            seen["window"] = watched.objectName()
+        return False
+probe = FirstPaint()
+app.installEventFilter(probe)
+from composer.cli import main
+code = main(["--smoke-test"])
+print(json.dumps({"code": code, **seen}))
+"""
+
+
+def test_the_real_start_paints_its_window_before_it_loads_pydantic(tmp_path: Path) -> None:
+    """What the first paint waits for: Qt, the translations and the window; not the form's models.
+
+    The real ``request-composer --smoke-test`` start runs in a new process; at
+    the first paint of a main window the probe lists the loaded modules.
+    """
+    seen = json.loads(_printed(tmp_path, _FIRST_PAINT)[-1])
+    assert seen["code"] == 0  # the smoke test saw the window, with the form in it
+    assert seen["window"] == "window.start"
+    loaded = set(seen["modules"])
+    assert "composer.ui.start_window" in loaded
+    too_early = sorted(loaded & {"pydantic", "composer.model", "composer.profile", "composer.ui.main_window"})
+    assert not too_early, too_early
