@@ -19,7 +19,7 @@ asks the form first when the user closes the window.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QFont, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -34,13 +34,17 @@ from composer.i18n import _
 from composer.ui.step_titles import STEP_KEYS, STEP_TITLES
 from composer.ui.visibility import default_window_size
 
-__all__ = ["StartWindow"]
+__all__ = ["PAINT_WAIT_MS", "StartWindow"]
+
+#: how long the form waits for the window's first paint: a window started minimized, or on a
+#: screen that is locked, may not be painted for a long time, and the form must not wait for it
+PAINT_WAIT_MS = 1000
 
 
 class StartWindow(QMainWindow):
     """The top-level window of the app: the steps' outline until the form is in it."""
 
-    #: the first paint is done (emitted from the event loop, once)
+    #: the first paint is done (emitted from the event loop, once; or after :data:`PAINT_WAIT_MS`)
     painted = Signal()
 
     def __init__(self) -> None:
@@ -85,11 +89,19 @@ class StartWindow(QMainWindow):
         layout.addLayout(page, 1)
         return outline
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(PAINT_WAIT_MS, self, self._announce)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        QTimer.singleShot(0, self, self._announce)  # once this paint is on the screen
+
+    def _announce(self) -> None:
+        """Emit :attr:`painted`, the first time only (after the first paint, or after the wait)."""
         if not self._painted:
             self._painted = True
-            QTimer.singleShot(0, self, self.painted.emit)  # once this paint is on the screen
+            self.painted.emit()
 
     def embed(self, form: QMainWindow) -> None:
         """Put ``form`` in this window in place of the outline, with the focus where the form put it."""

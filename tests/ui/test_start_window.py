@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget
 from pytestqt.qtbot import QtBot
 
@@ -16,7 +17,7 @@ from composer.profile import load_profile
 from composer.store import Store
 from composer.ui.delivery import DeliveryController
 from composer.ui.main_window import MainWindow
-from composer.ui.start_window import StartWindow
+from composer.ui.start_window import PAINT_WAIT_MS, StartWindow
 
 
 @pytest.fixture()
@@ -69,6 +70,18 @@ def test_the_first_paint_is_announced_once(qtbot: QtBot) -> None:
     window.update()
     qtbot.wait(50)
     assert seen == [True]
+
+
+class _NeverPainted(StartWindow):
+    def paintEvent(self, event: QPaintEvent) -> None:  # a window that is minimized, or on a locked screen
+        pass
+
+
+def test_the_form_does_not_wait_for_a_paint_that_does_not_come(qtbot: QtBot) -> None:
+    window = _NeverPainted()
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.painted, timeout=PAINT_WAIT_MS + 3000):
+        window.show()
 
 
 def test_the_form_takes_the_window_its_title_and_the_focus(
