@@ -178,7 +178,6 @@ FIRST_WINDOW_CORE = (
     "composer.store",
     "composer.quality",
     "composer.policy",
-    "composer.localefmt",
     "composer.triage",
     "composer.answers",
     "composer.render",

@@ -39,7 +39,6 @@ from composer.outbox import EntryKind, OutboxEntry
 from composer.ui.delivery import DeliveryController, MailSetup, follow_language
 from composer.ui.mail_settings import MailSettingsDialog, keyring_note
 from composer.ui.messages import show_error
-from composer.ui.outbox_view import choose_bundle_path
 from composer.ui.receipt import ReceiptDialog, channel_name
 
 __all__ = ["CredentialDialog", "DeliveryPrompts", "FallbackQuestion"]
@@ -313,6 +312,8 @@ class DeliveryPrompts(QObject):
             else:
                 self.controller.continue_with_next(offer.entry_id)
         elif choice == "save" and entry is not None:
+            from composer.ui.outbox_view import choose_bundle_path  # (the outbox dialog's module)
+
             target = choose_bundle_path(self.window, entry)
             if target is not None:
                 self.controller.save_as_file(entry.id, target, on_result=self._saved)

@@ -21,9 +21,6 @@ from composer.store import Store
 from composer.ui.controller import DraftController
 from composer.ui.credential_prompt import DeliveryPrompts
 from composer.ui.delivery import DeliveryController
-from composer.ui.history_view import HistoryDialog
-from composer.ui.mail_settings import MailSettingsDialog
-from composer.ui.outbox_view import OutboxDialog
 
 __all__ = ["Sending", "known_secrets", "sends_directly"]
 
@@ -70,17 +67,25 @@ class Sending(QObject):
     def _submitted(self, entry: OutboxEntry) -> None:
         self.submitted.emit(entry.request_id)
 
+    # the dialogs (and the history's search, babel's dates) are imported when first opened
+
     def show_outbox(self) -> None:
+        from composer.ui.outbox_view import OutboxDialog
+
         dialog = OutboxDialog(self.delivery, self.window)
         dialog.edit_requested.connect(self.resume_requested.emit)
         dialog.open()
 
     def show_history(self) -> None:
+        from composer.ui.history_view import HistoryDialog
+
         dialog = HistoryDialog(self.delivery, self.window)
         dialog.template_requested.connect(self.resume_requested.emit)
         dialog.open()
 
     def edit_mail_settings(self) -> None:
+        from composer.ui.mail_settings import MailSettingsDialog
+
         MailSettingsDialog(self.delivery, self.controller.profile, self.window).open()
 
     def load_known_secrets(self) -> None:

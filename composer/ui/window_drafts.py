@@ -18,11 +18,9 @@ from PySide6.QtWidgets import QFileDialog
 
 from composer.errors import ComposerError
 from composer.i18n import _
-from composer.localefmt import format_time
 from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
 from composer.ui.bridge import run_task
-from composer.ui.drafts import DraftsDialog
 from composer.ui.window_requests import RequestActions
 
 if TYPE_CHECKING:
@@ -44,6 +42,7 @@ class DraftActions(RequestActions):
     # -- drafts -----------------------------------------------------------
 
     def _saved(self, _draft_id: str) -> None:
+        from composer.localefmt import format_time  # babel's locale data: not needed before a draft is saved
 
         self.statusBar().showMessage(
             _("Draft saved at {time}").format(time=format_time(datetime.now(), seconds=True))
@@ -68,6 +67,8 @@ class DraftActions(RequestActions):
         self.offer_drafts(on_start=False)
 
     def _choose_draft(self, drafts: list[Any], *, on_start: bool) -> None:
+        from composer.ui.drafts import DraftsDialog  # (and babel's dates): only when there are drafts
+
         dialog = DraftsDialog(drafts, on_start=on_start, parent=self)
         dialog.exec()
         for draft_id in dialog.discarded:

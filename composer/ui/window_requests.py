@@ -25,7 +25,6 @@ from composer.quality import advice_text
 from composer.related import Related, find_related
 from composer.render import read_bundle, render_text, write_bundle
 from composer.ui.bridge import run_task
-from composer.ui.history_view import FollowUpDialog
 from composer.ui.messages import show_error
 from composer.ui.prefill_open import open_prefill
 from composer.ui.related_offer import RelatedChoice, RelatedOffer
@@ -121,6 +120,8 @@ class RequestActions(QMainWindow):
             if found is None:
                 show_error(self, ComposerError("history.not_found", id=item.request_id))
                 return
+            from composer.ui.history_view import FollowUpDialog  # the history's module, when asked
+
             dialog = FollowUpDialog(self.delivery, found[0], self)
             dialog.text.setPlainText(render_text(request, profile))
             dialog.add_files(files)

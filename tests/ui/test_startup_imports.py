@@ -45,6 +45,12 @@ NOT_AT_START = (
     # the update check, only when the profile names a feed (the demo's does not)
     "composer.ui.update_notice",
     "composer.updates",
+    # the dialogs opened from the menus or after sending (and babel's dates and units with them)
+    "composer.ui.history_view",
+    "composer.ui.outbox_view",
+    "composer.ui.drafts",
+    "composer.localefmt",
+    "babel",
     # the local socket that takes links from later starts: listened on shortly after the start
     "PySide6.QtNetwork",
     "composer.ui.single_instance",
