@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPaintEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget
 from pytestqt.qtbot import QtBot
 
 from composer import i18n
@@ -115,3 +117,21 @@ def test_the_window_and_the_form_close_together_and_keep_the_draft(
             assert start.close()  # the form is asked first
             assert form.isHidden()
     assert _saved_names(data_dir) == ["Maria"]
+
+
+def test_the_forms_mnemonics_and_shortcuts_work_in_the_window(
+    qtbot: QtBot, start: StartWindow, store: Store
+) -> None:
+    """The form's buttons and menu actions answer their keys once the form is inside the window."""
+    form = _form(store)
+    start.embed(form)
+    start.activateWindow()
+    name = form.findChild(QLineEdit, "field.name")
+    assert name is not None
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is name)
+    QTest.keyClick(name, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Next
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=2000)
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    QTest.keyClick(focus, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # File > New request
+    qtbot.waitUntil(lambda: form.pages.currentIndex() == 0, timeout=2000)
