@@ -220,7 +220,10 @@ def _freeze_at_exit() -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Diagnose and print; the exit code is in the module docstring."""
+    from composer.cli import allow_quick_exit
+
     _freeze_at_exit()
+    allow_quick_exit()  # it leaves nothing behind but what it printed
     with _no_collection():
         import composer.diagnostics.plan  # noqa: F401  (the checks, imported here rather than mid-run)
         from composer.diagnostics.runner import ProgressEvent, run_diagnostics
