@@ -25,7 +25,6 @@ import dns.rcode
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
-import dns.resolver
 import dns.rrset
 from dns.rdtypes.ANY.CNAME import CNAME
 from dns.rdtypes.ANY.MX import MX
@@ -117,6 +116,8 @@ def system_resolvers(settings: DiagnosticsSettings) -> list[Server]:
     """The resolvers that stand for "this computer's view": configured, else the system's."""
     if settings.resolvers:
         return [Server.parse(text) for text in settings.resolvers]
+    import dns.resolver  # only to read the system's configuration (2 ms of imports a --resolver run spares)
+
     try:
         configured = dns.resolver.Resolver(configure=True)
     except dns.resolver.NoResolverConfiguration:

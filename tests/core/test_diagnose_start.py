@@ -72,6 +72,10 @@ def test_diagnose_imports_only_what_it_runs(bed: Bed, tmp_path: Path) -> None:
     modules = set(result["modules"])  # type: ignore[call-overload]
     for heavy in ("httpx", "cryptography", "click", "composer.channels.factory", "composer.render"):
         assert heavy not in modules, heavy
+    # imported where they are used, off this path: spelling suggestions for a broken profile, the
+    # channel modules' discovery, the system's resolver configuration (the bed's settings name resolvers)
+    for unused in ("difflib", "statistics", "pkgutil", "dns.resolver"):
+        assert unused not in modules, unused
     assert result["built"] == {
         "Request": False,
         "Requester": False,
