@@ -73,8 +73,9 @@ def test_diagnose_imports_only_what_it_runs(bed: Bed, tmp_path: Path) -> None:
     for heavy in ("httpx", "cryptography", "click", "composer.channels.factory", "composer.render"):
         assert heavy not in modules, heavy
     # imported where they are used, off this path: spelling suggestions for a broken profile, the
-    # channel modules' discovery, the system's resolver configuration (the bed's settings name resolvers)
-    for unused in ("difflib", "statistics", "pkgutil", "dns.resolver"):
+    # channel modules' discovery, the system's resolver configuration (the bed's settings name resolvers),
+    # time.strptime (certificate dates are read without it)
+    for unused in ("difflib", "statistics", "pkgutil", "dns.resolver", "_strptime"):
         assert unused not in modules, unused
     assert result["built"] == {
         "Request": False,
