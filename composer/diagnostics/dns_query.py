@@ -15,8 +15,6 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import dns.asyncbackend
-import dns.asyncquery
 import dns.exception
 import dns.flags
 import dns.message
@@ -35,6 +33,7 @@ from dns.rdtypes.ANY.TXT import TXT
 from dns.rdtypes.IN.A import A
 from dns.rdtypes.IN.AAAA import AAAA
 
+from composer.diagnostics.dns_exchange import exchange
 from composer.diagnostics.runner import fan_out, shared
 from composer.diagnostics.settings import DiagnosticsSettings, split_host_port
 
@@ -50,7 +49,6 @@ __all__ = [
 ]
 
 MAX_CNAME_CHAIN = 10
-_BACKEND = dns.asyncbackend.get_backend("asyncio")
 
 
 @dataclass(frozen=True)
@@ -140,16 +138,8 @@ async def ask_raw(
     query = dns.message.make_query(qname, rtype, want_dnssec=dnssec)
     if not recursive:
         query.flags &= ~dns.flags.RD
-    family = socket.AF_INET6 if ":" in server.address else socket.AF_INET
     try:
-        # A connected UDP socket, so that "port unreachable" ends the wait at once.
-        connected = _BACKEND.make_socket(  # type: ignore[no-untyped-call]
-            family, socket.SOCK_DGRAM, 0, None, (server.address, server.port)
-        )
-        async with await connected as udp_socket:
-            response, _tcp = await dns.asyncquery.udp_with_fallback(
-                query, server.address, timeout=timeout, port=server.port, udp_sock=udp_socket
-            )
+        response = await exchange(query, server.address, server.port, timeout=timeout)
     except dns.exception.Timeout:
         return "timeout"
     except ConnectionRefusedError:
