@@ -157,3 +157,25 @@ def test_the_entry_turns_pydantic_plugins_off_unless_told(
         entry.run()
     assert ended.value.code == 0
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == expected
+
+
+def test_the_console_script_is_the_same_entry(bed: Bed, tmp_path: Path) -> None:
+    """The console script (pyproject.toml) runs composer.__main__.run, as ``python -m composer`` does."""
+    import tomllib
+
+    entry = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"][
+        "request-composer"
+    ]
+    assert entry == "composer.__main__:run"
+    wrapper = (  # what pip writes for it
+        "import sys\nfrom composer.__main__ import run\nsys.argv[0] = 'request-composer'\nsys.exit(run())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *_arguments(bed, tmp_path, "certexpired.test"), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 3
+    assert json.loads(done.stdout)["domain"] == "certexpired.test"
