@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+from collections.abc import Awaitable
 
 import dns.exception
 import dns.message
@@ -41,43 +42,45 @@ async def exchange(
     """
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     try:
-        return await _udp(query, family, address, port, timeout)
+        wire = await _within(timeout, _udp(query, family, address, port))
+        response = dns.message.from_wire(wire, raise_on_truncation=True)
     except dns.message.Truncated:
-        return await _tcp(query, family, address, port, timeout)
+        response = dns.message.from_wire(await _within(timeout, _tcp(query, family, address, port)))
+    if not query.is_response(response):
+        raise BadResponse
+    return response
 
 
-async def _udp(
-    query: dns.message.Message, family: int, address: str, port: int, timeout: float
-) -> dns.message.Message:
+async def _within(timeout: float, work: Awaitable[bytes]) -> bytes:
+    try:
+        async with asyncio.timeout(timeout):
+            return await work
+    except TimeoutError:
+        raise dns.exception.Timeout(timeout=timeout) from None  # type: ignore[no-untyped-call]
+
+
+async def _udp(query: dns.message.Message, family: int, address: str, port: int) -> bytes:
     loop = asyncio.get_running_loop()
-    with socket.socket(family, socket.SOCK_DGRAM) as sock:
-        sock.setblocking(False)
+    with _socket(family, socket.SOCK_DGRAM) as sock:
         sock.connect((address, port))
-        try:
-            async with asyncio.timeout(timeout):
-                await loop.sock_sendall(sock, query.to_wire())
-                wire = await loop.sock_recv(sock, 65535)
-        except TimeoutError:
-            raise dns.exception.Timeout(timeout=timeout) from None  # type: ignore[no-untyped-call]
-    return _answer(query, dns.message.from_wire(wire, raise_on_truncation=True))
+        await loop.sock_sendall(sock, query.to_wire())
+        return await loop.sock_recv(sock, 65535)
 
 
-async def _tcp(
-    query: dns.message.Message, family: int, address: str, port: int, timeout: float
-) -> dns.message.Message:
+async def _tcp(query: dns.message.Message, family: int, address: str, port: int) -> bytes:
     loop = asyncio.get_running_loop()
-    with socket.socket(family, socket.SOCK_STREAM) as sock:
-        sock.setblocking(False)
-        try:
-            async with asyncio.timeout(timeout):
-                await loop.sock_connect(sock, (address, port))
-                wire = query.to_wire()
-                await loop.sock_sendall(sock, struct.pack("!H", len(wire)) + wire)
-                (length,) = struct.unpack("!H", await _read_exactly(loop, sock, 2))
-                answer = await _read_exactly(loop, sock, length)
-        except TimeoutError:
-            raise dns.exception.Timeout(timeout=timeout) from None  # type: ignore[no-untyped-call]
-    return _answer(query, dns.message.from_wire(answer))
+    with _socket(family, socket.SOCK_STREAM) as sock:
+        await loop.sock_connect(sock, (address, port))
+        wire = query.to_wire()
+        await loop.sock_sendall(sock, struct.pack("!H", len(wire)) + wire)
+        (length,) = struct.unpack("!H", await _read_exactly(loop, sock, 2))
+        return await _read_exactly(loop, sock, length)
+
+
+def _socket(family: int, kind: int) -> socket.socket:
+    sock = socket.socket(family, kind)
+    sock.setblocking(False)
+    return sock
 
 
 async def _read_exactly(loop: asyncio.AbstractEventLoop, sock: socket.socket, count: int) -> bytes:
@@ -88,9 +91,3 @@ async def _read_exactly(loop: asyncio.AbstractEventLoop, sock: socket.socket, co
             raise EOFError("EOF")
         data += chunk
     return data
-
-
-def _answer(query: dns.message.Message, response: dns.message.Message) -> dns.message.Message:
-    if not query.is_response(response):
-        raise BadResponse
-    return response
