@@ -410,4 +410,3 @@ def test_a_verified_certificate_is_read_without_cryptography_and_says_the_same(b
         full.not_after,
     )
     assert fast.subject == full.subject or not full.subject
-
