@@ -24,10 +24,11 @@ def run() -> NoReturn:
     code = main()
     if quick_exit_allowed():
         try:
-            sys.stdout.flush()
-            sys.stderr.flush()
-        except OSError:
-            pass  # a reader that went away: the normal exit below deals with it as before
+            for stream in (sys.stdout, sys.stderr):
+                if stream is not None:  # None when started with the stream closed
+                    stream.flush()
+        except (OSError, ValueError):
+            pass  # a reader that went away, a closed stream: the normal exit deals with it as before
         else:
             # Nothing is left to do but free memory the system frees anyway (about 7 ms).
             os._exit(code)

@@ -179,3 +179,15 @@ def test_the_console_script_is_the_same_entry(bed: Bed, tmp_path: Path) -> None:
     )
     assert done.returncode == 3
     assert json.loads(done.stdout)["domain"] == "certexpired.test"
+
+
+def test_the_quick_exit_copes_with_a_closed_output(bed: Bed, tmp_path: Path) -> None:
+    """Started with stdout closed (``>&-``): no traceback, the code as before the quick exit."""
+    import shlex
+
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "composer", *_arguments(bed, tmp_path)])
+    done = subprocess.run(
+        f"{command} --json >&-", shell=True, capture_output=True, text=True, check=False, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "Traceback" not in done.stderr
