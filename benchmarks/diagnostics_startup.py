@@ -33,6 +33,9 @@ sys.path.insert(0, str(ROOT))
 from tests.servers.diagnostics_bed import PROFILE_TOML, diagnostics_bed, fresh_suffix_list  # noqa: E402
 
 TARGET_DIAGNOSE = 0.25
+# The machine is shared: how fast it runs Python during the run moves every figure (by up to 2x
+# between runs a few minutes apart), so the run times this fixed work as well.
+SPEED_PROBE = "x = 0\nfor i in range(3_000_000):\n    x += i"
 TARGET_VERSION = 0.1
 
 
@@ -110,6 +113,7 @@ def main() -> int:
             [python, "-m", "composer", "--version"], args.runs
         )
         (bare_wall, bare_cpu, bare_best, _bare), _ = timed([python, "-c", "pass"], args.runs)
+        (probe_wall, probe_cpu, probe_best, _probe), _ = timed([python, "-c", SPEED_PROBE], args.runs)
         # the same diagnosis in this process, everything imported: what the checks and the bed take
         from composer.diagnostics import run_diagnostics
         from composer.profile import load_profile
@@ -131,6 +135,8 @@ def main() -> int:
         f"<= {TARGET_VERSION} |",
         f"| `python -c pass` (the interpreter alone) | {bare_wall:.3f} | {bare_best:.3f} | "
         f"{bare_cpu:.3f} | |",
+        f"| the host's speed: a fixed loop of 3 million additions in a new process | {probe_wall:.3f} | "
+        f"{probe_best:.3f} | {probe_cpu:.3f} | |",
         f"| the same diagnosis inside one process, all imported (checks and bed only) | "
         f"{statistics.median(warm):.3f} | {min(warm):.3f} | | |",
         f"| longest check inside the command's diagnosis | {checks_ms / 1000:.3f} | | | |",
