@@ -16,6 +16,7 @@ import gc
 import importlib
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from composer.i18n import N_, _, set_language
 if TYPE_CHECKING:
     from composer.errors import ComposerError
 
-__all__ = ["COMMANDS", "common_options", "main", "print_error"]
+__all__ = ["COMMANDS", "allow_quick_exit", "common_options", "main", "print_error", "quick_exit_allowed"]
 
 # Every subcommand: the module whose ``register(subparsers)`` adds it, and its
 # help line for ``--help`` (the module gives the same line when it registers). In the
@@ -165,6 +166,27 @@ def prepare_gui_start() -> None:
     pydantic and Qt create while the app is imported).
     """
     gc.disable()
+
+
+_quick_exit = False
+
+
+def allow_quick_exit() -> None:
+    """Say that the process may end without the interpreter's teardown once the handler returns.
+
+    For a subcommand that has printed everything and leaves no thread, open
+    file or ``atexit`` duty behind (``diagnose``): the teardown would only free
+    memory that the system frees anyway. Only the program entry
+    (:func:`composer.__main__.run`) acts on it, and only after :func:`main`
+    returned; a test calling :func:`main` in-process goes on as usual.
+    """
+    global _quick_exit
+    _quick_exit = True
+
+
+def quick_exit_allowed() -> bool:
+    """Whether the handler that ran allowed the quick exit, and no other thread runs."""
+    return _quick_exit and threading.active_count() == 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

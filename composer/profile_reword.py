@@ -9,7 +9,6 @@ every check of a profile reports.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -170,6 +169,8 @@ def add_key_suggestions(issues: list[ProfileIssue], data: dict[str, Any]) -> lis
             result.append(issue)
             continue
         allowed = _allowed_keys(issue.path[:-1], data)
+        import difflib  # only for a profile with a mistake: a profile that loads never needs it
+
         close = difflib.get_close_matches(str(issue.path[-1]), allowed, n=1, cutoff=0.6)
         suggestion = _("Did you mean “{key}”? ").format(key=close[0]) if close else ""
         result.append(

@@ -8,7 +8,6 @@ pydantic's own sentences never reach a provider.
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import os
 import re
@@ -86,6 +85,8 @@ def _on_tz_path(value: str) -> bool:
 
 def _time_zone(value: str) -> str:
     if not _on_tz_path(value) and value not in _zones():
+        import difflib  # only to suggest a spelling: a profile that loads never needs it
+
         close = difflib.get_close_matches(value, sorted(_zones()), n=1, cutoff=0.6)
         raise PydanticCustomError(
             "rc_time_zone", "time zone", {"value": value, "suggestion": close[0] if close else ""}

@@ -20,7 +20,6 @@ profile can depend on it and imports keep pointing down.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -149,6 +148,8 @@ def load_builtin() -> None:
         if _loaded:
             return
         _loaded = True
+        import pkgutil  # not at the top: the diagnostics import this module and never send
+
         package = importlib.import_module("composer.channels")
         for info in pkgutil.iter_modules(package.__path__):
             if info.name.startswith("_") or info.name == "registry":

@@ -15,8 +15,6 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import dns.asyncbackend
-import dns.asyncquery
 import dns.exception
 import dns.flags
 import dns.message
@@ -25,7 +23,6 @@ import dns.rcode
 import dns.rdata
 import dns.rdataclass
 import dns.rdatatype
-import dns.resolver
 import dns.rrset
 from dns.rdtypes.ANY.CNAME import CNAME
 from dns.rdtypes.ANY.MX import MX
@@ -36,6 +33,7 @@ from dns.rdtypes.ANY.TXT import TXT
 from dns.rdtypes.IN.A import A
 from dns.rdtypes.IN.AAAA import AAAA
 
+from composer.diagnostics.dns_exchange import exchange
 from composer.diagnostics.runner import fan_out, shared
 from composer.diagnostics.settings import DiagnosticsSettings, split_host_port
 
@@ -51,7 +49,6 @@ __all__ = [
 ]
 
 MAX_CNAME_CHAIN = 10
-_BACKEND = dns.asyncbackend.get_backend("asyncio")
 
 
 @dataclass(frozen=True)
@@ -117,6 +114,8 @@ def system_resolvers(settings: DiagnosticsSettings) -> list[Server]:
     """The resolvers that stand for "this computer's view": configured, else the system's."""
     if settings.resolvers:
         return [Server.parse(text) for text in settings.resolvers]
+    import dns.resolver  # only to read the system's configuration (2 ms of imports a --resolver run spares)
+
     try:
         configured = dns.resolver.Resolver(configure=True)
     except dns.resolver.NoResolverConfiguration:
@@ -139,16 +138,8 @@ async def ask_raw(
     query = dns.message.make_query(qname, rtype, want_dnssec=dnssec)
     if not recursive:
         query.flags &= ~dns.flags.RD
-    family = socket.AF_INET6 if ":" in server.address else socket.AF_INET
     try:
-        # A connected UDP socket, so that "port unreachable" ends the wait at once.
-        connected = _BACKEND.make_socket(  # type: ignore[no-untyped-call]
-            family, socket.SOCK_DGRAM, 0, None, (server.address, server.port)
-        )
-        async with await connected as udp_socket:
-            response, _tcp = await dns.asyncquery.udp_with_fallback(
-                query, server.address, timeout=timeout, port=server.port, udp_sock=udp_socket
-            )
+        response = await exchange(query, server.address, server.port, timeout=timeout)
     except dns.exception.Timeout:
         return "timeout"
     except ConnectionRefusedError:

@@ -10,7 +10,6 @@ server answered at all" into one clear finding instead of a dozen.
 from __future__ import annotations
 
 import platform
-import statistics
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -103,7 +102,14 @@ def clock_skew(dates: Sequence[tuple[str, str, float]]) -> float | None:
         if server.tzinfo is None:
             server = server.replace(tzinfo=UTC)
         skews.append(received - server.timestamp())
-    return statistics.median(skews) if skews else None
+    return _median(skews) if skews else None
+
+
+def _median(values: list[float]) -> float:
+    # statistics.median, without importing the statistics module into every diagnosis for it
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def clock_analysis(tolerance: float) -> Analysis:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from composer.diagnostics.settings import DiagnosticsSettings
 
-__all__ = ["cached_copy", "fetch_text", "local_copy"]
+__all__ = ["cached_copy", "fetch_text", "local_copy", "refreshed_copy"]
 
 
 async def fetch_text(url: str, settings: DiagnosticsSettings) -> str | None:
@@ -53,20 +53,40 @@ async def cached_copy(
     ``validate`` raises ``ValueError`` for a download that is not the right kind of file;
     such a download is not kept.
     """
+    fetched = await refreshed_copy(
+        folder, name, url=url, max_age_days=max_age_days, validate=validate, settings=settings
+    )
+    return fetched if fetched is not None else local_copy(folder, name, snapshot)
+
+
+async def refreshed_copy(
+    folder: Path,
+    name: str,
+    *,
+    url: str,
+    max_age_days: float,
+    validate: Callable[[str], object],
+    settings: DiagnosticsSettings,
+) -> str | None:
+    """The text fetched from ``url`` and kept as ``name`` when the cached copy was too old, else None.
+
+    For a caller that only keeps the copy fresh (for next time): the kept copy
+    is not read again (the suffix list is 250 kB).
+    """
     cached = folder / name
     try:
         age_days = (time.time() - cached.stat().st_mtime) / 86400
     except OSError:
         age_days = float("inf")
-    if age_days > max_age_days:
-        fetched = await fetch_text(url, settings)
-        if fetched is not None:
-            try:
-                validate(fetched)
-                folder.mkdir(parents=True, exist_ok=True)
-                cached.write_text(fetched, encoding="utf-8")
-            except (ValueError, OSError):
-                pass
-            else:
-                return fetched
-    return local_copy(folder, name, snapshot)
+    if age_days <= max_age_days:
+        return None
+    fetched = await fetch_text(url, settings)
+    if fetched is None:
+        return None
+    try:
+        validate(fetched)
+        folder.mkdir(parents=True, exist_ok=True)
+        cached.write_text(fetched, encoding="utf-8")
+    except (ValueError, OSError):
+        return None
+    return fetched

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import idna
 
-from composer.diagnostics.refresh import cached_copy, local_copy
+from composer.diagnostics.refresh import local_copy, refreshed_copy
 from composer.diagnostics.settings import DiagnosticsSettings
 from composer.resources import resource_path
 
@@ -147,12 +147,11 @@ async def refresh(settings: DiagnosticsSettings) -> None:
     """Fetch a newer list into the data folder when the kept one is a week old (for next time)."""
     if settings.rdap_cache_dir is None:
         return
-    await cached_copy(
+    await refreshed_copy(
         settings.rdap_cache_dir,
         CACHE_NAME,
         url=settings.suffix_list_url,
         max_age_days=settings.rdap_refresh_days,
-        snapshot=SNAPSHOT,
         validate=parse,
         settings=settings,
     )

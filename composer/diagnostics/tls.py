@@ -9,6 +9,7 @@ certificate is also read and judged on its own (dates, names), and
 
 from __future__ import annotations
 
+import re
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +34,9 @@ __all__ = [
 # OpenSSL X509_V_ERR_* codes that mean "the chain does not lead to a trusted root".
 _UNTRUSTED = {2, 18, 19, 20, 21, 24, 25, 26, 27, 28, 32}
 _EXPIRED, _NOT_YET_VALID, _HOSTNAME = 10, 9, 62
+# notBefore / notAfter as getpeercert() gives them: "Jan  5 09:34:43 2018 GMT"
+_CERT_TIME = re.compile(r"([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d) (\d{4}) GMT")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def tls_context(settings: DiagnosticsSettings) -> ssl.SSLContext:
@@ -111,7 +115,7 @@ def peer_certificate_info(peer: dict[str, Any]) -> CertificateInfo:
 
     def when(key: str) -> datetime:
         try:
-            return datetime.fromtimestamp(ssl.cert_time_to_seconds(str(peer[key])), UTC)
+            return _certificate_time(str(peer[key]))
         except (KeyError, ValueError) as error:
             raise ValueError(f"certificate without {key}") from error
 
@@ -122,6 +126,26 @@ def peer_certificate_info(peer: dict[str, Any]) -> CertificateInfo:
         not_before=when("notBefore"),
         not_after=when("notAfter"),
     )
+
+
+def _certificate_time(text: str) -> datetime:
+    """A certificate's date as :func:`ssl.cert_time_to_seconds` reads it.
+
+    That function goes through ``time.strptime``, whose first call costs 3 ms
+    of every diagnosis (it imports ``_strptime`` and builds the locale's
+    patterns); the usual form is read here, anything else is left to it.
+
+    Raises:
+        ValueError: not a certificate date.
+    """
+    match = _CERT_TIME.fullmatch(text)
+    if match and match[1] in _MONTHS:
+        year, day, hour, minute, second = (int(match[i]) for i in (6, 2, 3, 4, 5))
+        try:
+            return datetime(year, _MONTHS.index(match[1]) + 1, day, hour, minute, second, tzinfo=UTC)
+        except ValueError:
+            pass  # e.g. a leap second, which ssl's own reading accepts
+    return datetime.fromtimestamp(ssl.cert_time_to_seconds(text), UTC)
 
 
 def certificate_info(der: bytes) -> CertificateInfo:

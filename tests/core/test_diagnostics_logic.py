@@ -596,3 +596,37 @@ def test_no_qt_under_diagnostics() -> None:
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.split(".")[0] in {"PySide6", "PyQt6", "shiboken6"} for n in names), path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jan  5 09:34:43 2018 GMT",
+        "Feb 29 00:00:00 2024 GMT",
+        "Dec 31 23:59:59 2049 GMT",
+        "Jun 30 23:59:60 2016 GMT",  # a leap second: left to ssl's own reading
+        "JUN 30 12:00:00 2016 GMT",
+    ],
+)
+def test_certificate_dates_read_as_ssl_reads_them(text: str) -> None:
+    import ssl
+
+    from composer.diagnostics.tls import _certificate_time
+
+    assert _certificate_time(text) == datetime.fromtimestamp(ssl.cert_time_to_seconds(text), UTC)
+
+
+@pytest.mark.parametrize("text", ["", "Foo  5 09:34:43 2018 GMT", "Jan 32 00:00:00 2020 GMT", "2018-01-05"])
+def test_a_certificate_date_ssl_refuses_is_refused(text: str) -> None:
+    from composer.diagnostics.tls import _certificate_time
+
+    with pytest.raises(ValueError):
+        _certificate_time(text)
+
+
+@pytest.mark.parametrize(
+    ("skews", "median"), [([3.0], 3.0), ([5.0, 1.0, 3.0], 3.0), ([4.0, 1.0, 2.0, 3.0], 2.5)]
+)
+def test_clock_skew_of_any_count_is_the_median(skews: list[float], median: float) -> None:
+    dates = [("https://x.test/", "Thu, 01 Jan 2026 00:00:00 GMT", 1767225600.0 + s) for s in skews]
+    assert clock_skew(dates) == median

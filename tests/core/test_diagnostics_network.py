@@ -410,29 +410,3 @@ def test_a_verified_certificate_is_read_without_cryptography_and_says_the_same(b
         full.not_after,
     )
     assert fast.subject == full.subject or not full.subject
-
-
-def test_diagnose_imports_only_what_it_runs(bed: Bed, tmp_path: Path) -> None:
-    """No channel module (HTTP client, mail sending, rendering) and no cryptography for a healthy run."""
-    import subprocess
-    import sys
-
-    settings = tmp_path / "settings.json"
-    settings.write_text(bed.settings.model_dump_json(), encoding="utf-8")
-    data = fresh_suffix_list(tmp_path / "data")
-    code = (
-        "import sys, runpy\n"
-        "sys.argv = ['request-composer', '--data-dir', sys.argv[1], 'diagnose', 'good.test', "
-        "'--settings', sys.argv[2], '--json']\n"
-        "try:\n    runpy.run_module('composer', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'httpx', 'cryptography', 'click', 'composer'}), file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(data), str(settings)], capture_output=True, text=True, check=False
-    )
-    loaded = done.stderr.strip().splitlines()[-1]
-    assert '"domain": "good.test"' in done.stdout
-    for heavy in ("'httpx", "'cryptography", "'click", "composer.channels.factory", "composer.render'"):
-        assert heavy not in loaded, heavy

@@ -12,7 +12,9 @@ resolver whose cache holds exactly those records (the TTLs are what remains).
 
 ``delay`` sleeps before every answer; ``silent`` never answers; ``servfail``
 names zones a validating resolver refuses (SERVFAIL), as for broken DNSSEC. Each
-:class:`DnsServer` listens on UDP and TCP on the same ephemeral port.
+:class:`DnsServer` listens on UDP and TCP on the same ephemeral port; with
+``udp_limit`` a UDP answer longer than that many bytes comes truncated (TC set),
+as from a server without EDNS, so the client must ask again over TCP.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from dnslib import QTYPE, RCODE, RR, DNSError, DNSRecord
-from dnslib.server import BaseResolver, DNSLogger, DNSServer
+from dnslib.server import BaseResolver, DNSHandler, DNSLogger, DNSServer
 
 __all__ = ["DnsServer", "ZoneResolver", "dns_server"]
 
@@ -148,8 +150,9 @@ class ZoneResolver(BaseResolver):  # type: ignore[misc]
 class DnsServer:
     """A UDP+TCP DNS server on 127.0.0.1; ``address`` is ``"127.0.0.1:PORT"``."""
 
-    def __init__(self, resolver: ZoneResolver) -> None:
+    def __init__(self, resolver: ZoneResolver, *, udp_limit: int = 0) -> None:
         self.resolver = resolver
+        self.udp_limit = udp_limit
         self.port = 0
         self._servers: list[DNSServer] = []
 
@@ -160,7 +163,8 @@ class DnsServer:
     def start(self) -> DnsServer:
         logger = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", logf=lambda *a: None)
         for _attempt in range(50):
-            udp = DNSServer(self.resolver, address="127.0.0.1", port=0, logger=logger)
+            handler = type("LimitedHandler", (DNSHandler,), {"udplen": self.udp_limit})
+            udp = DNSServer(self.resolver, address="127.0.0.1", port=0, logger=logger, handler=handler)
             port = udp.server.server_address[1]
             try:
                 tcp = DNSServer(self.resolver, address="127.0.0.1", port=port, tcp=True, logger=logger)
@@ -187,9 +191,9 @@ class DnsServer:
 
 
 @contextmanager
-def dns_server(zone_text: str, **options: Any) -> Iterator[DnsServer]:
+def dns_server(zone_text: str, *, udp_limit: int = 0, **options: Any) -> Iterator[DnsServer]:
     """A running :class:`DnsServer` answering from ``zone_text``; stopped on exit."""
-    server = DnsServer(ZoneResolver(zone_text, **options)).start()
+    server = DnsServer(ZoneResolver(zone_text, **options), udp_limit=udp_limit).start()
     try:
         yield server
     finally:
