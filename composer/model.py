@@ -20,6 +20,7 @@ from typing import Any
 import idna
 from pydantic import BaseModel, ConfigDict, Field
 
+from composer.defaults import empty_dict
 from composer.errors import ValidationError
 from composer.i18n import N_
 from composer.tlds import is_known_tld
@@ -164,7 +165,7 @@ class Finding(BaseModel):
     next_step: str = ""
     detail: str = ""
     check: str = ""
-    params: dict[str, Any] = Field(default_factory=dict)
+    params: dict[str, Any] = Field(default_factory=empty_dict)
 
 
 class CheckResult(BaseModel):
@@ -186,7 +187,7 @@ class Report(BaseModel):
     finished_at: datetime | None = None
     findings: tuple[Finding, ...] = ()
     checks: tuple[CheckResult, ...] = ()
-    environment: dict[str, Any] = Field(default_factory=dict)
+    environment: dict[str, Any] = Field(default_factory=empty_dict)
 
     def worst(self) -> Severity:
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=Severity.OK)
@@ -251,7 +252,7 @@ class Request(BaseModel):
     worked_before: WorkedBefore = WorkedBefore.UNKNOWN
     tried: str = ""
     description: str = ""
-    answers: dict[str, str] = Field(default_factory=dict)
+    answers: dict[str, str] = Field(default_factory=empty_dict)
     urgency: Urgency = Urgency.NORMAL
     summary: str = ""
 

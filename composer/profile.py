@@ -43,6 +43,7 @@ from composer.channels.registry import (
     spec_for,
     validate_settings,
 )
+from composer.defaults import empty_list
 from composer.errors import ProfileError
 from composer.i18n import current_language
 from composer.profile_support import Plan, Priority, RoleRule, Support
@@ -109,8 +110,8 @@ class MailEndpoint(BaseModel):
 class MailClientSettings(BaseModel):
     model_config = _STRICT
 
-    incoming: list[MailEndpoint] = Field(default_factory=list)
-    outgoing: list[MailEndpoint] = Field(default_factory=list)
+    incoming: list[MailEndpoint] = Field(default_factory=empty_list)
+    outgoing: list[MailEndpoint] = Field(default_factory=empty_list)
 
     @field_validator("incoming", "outgoing", mode="before")
     @classmethod
@@ -124,14 +125,14 @@ class Expected(BaseModel):
 
     model_config = _STRICT
 
-    nameservers: list[HostName] = Field(default_factory=list)
-    web_ips: list[IpAddress] = Field(default_factory=list)
-    mail_hosts: list[HostName] = Field(default_factory=list)
+    nameservers: list[HostName] = Field(default_factory=empty_list)
+    web_ips: list[IpAddress] = Field(default_factory=empty_list)
+    mail_hosts: list[HostName] = Field(default_factory=empty_list)
     spf_include: Annotated[str, AfterValidator(lambda v: _host_or_empty(v))] = Field(
         default="", description="The host customers' SPF records include, e.g. spf.example.net."
     )
     dkim_selectors: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")]] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="DKIM selectors the provider signs customers' mail with; the diagnostics check "
         "that <selector>._domainkey.<domain> publishes a key.",
         examples=[["default", "mail2026"]],
@@ -151,7 +152,7 @@ class Limits(BaseModel):
 
     attachment_mb: float = Field(default=10, gt=0)
     total_mb: float = Field(default=25, gt=0)
-    types: list[str] = Field(default_factory=list, description="Allowed file endings; empty means any.")
+    types: list[str] = Field(default_factory=empty_list, description="Allowed file endings; empty means any.")
 
 
 class Prefill(BaseModel):
@@ -178,8 +179,8 @@ class Article(BaseModel):
 
     title_text: Text = Field(alias="title")
     url: HttpsUrl
-    categories: list[str] = Field(default_factory=list)
-    keywords: list[str] = Field(default_factory=list)
+    categories: list[str] = Field(default_factory=empty_list)
+    keywords: list[str] = Field(default_factory=empty_list)
 
     @property
     def title(self) -> str:
@@ -195,7 +196,7 @@ class Question(BaseModel):
     label_text: Text = Field(alias="label")
     hint_text: Text = Field(default="", alias="hint")
     kind: Literal["text", "choice", "yesno"] = "text"
-    options_text: list[Text] = Field(default_factory=list, alias="options")
+    options_text: list[Text] = Field(default_factory=empty_list, alias="options")
     required: bool = False
 
     @property
@@ -224,14 +225,15 @@ class Category(BaseModel):
     label_text: Text = Field(alias="label")
     description_text: Text = Field(default="", alias="description")
     needs: list[Need] = Field(
-        default_factory=list, description="Fields the agent needs for this kind of problem."
+        default_factory=empty_list, description="Fields the agent needs for this kind of problem."
     )
     account_is_mailbox: bool = False
     urgency: UrgencyName = "normal"
     keywords: list[str] = Field(
-        default_factory=list, description="Words in the error text or description that suggest this category."
+        default_factory=empty_list,
+        description="Words in the error text or description that suggest this category.",
     )
-    questions: list[Question] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=empty_list)
     changes_something: bool = Field(
         default=False,
         description="Requests of this kind ask for a change, so the administrator must file them.",
@@ -289,15 +291,15 @@ class ProviderProfile(BaseModel):
     updates: Updates | None = Field(
         default=None, description="Tell users when a newer version exists (off when left out)."
     )
-    kb: list[Article] = Field(default_factory=list)
+    kb: list[Article] = Field(default_factory=empty_list)
     builtin_categories: bool = Field(
         default=True, description="Start from the built-in categories; false: only the profile's own."
     )
     categories: list[CategoryEntry] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Each one adds a category or changes (or hides) a built-in one with the same id.",
     )
-    roles: list[RoleRule] = Field(default_factory=list)
+    roles: list[RoleRule] = Field(default_factory=empty_list)
 
     @model_validator(mode="before")
     @classmethod

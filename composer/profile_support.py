@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from composer.defaults import empty_list
 from composer.i18n import current_language
 from composer.profile_text import Text, pick
 from composer.profile_values import HttpsUrl, TimeOfDay, TimeZoneName
@@ -68,9 +69,11 @@ class Contact(BaseModel):
         default=False, description="Requests through it are official; the others are advice only."
     )
     always: bool = Field(default=False, description="Open day and night, every day.")
-    hours: list[Hours] = Field(default_factory=list, description="When it is open, if not always.")
+    hours: list[Hours] = Field(default_factory=empty_list, description="When it is open, if not always.")
     time_zone: TimeZoneName | None = Field(default=None, description="Default: the provider's time zone.")
-    plans: list[str] = Field(default_factory=list, description="Plans that may use it; empty: every plan.")
+    plans: list[str] = Field(
+        default_factory=empty_list, description="Plans that may use it; empty: every plan."
+    )
     purpose: Text = Field(default="", description="What it is for, e.g. 'quick questions'.")
 
 
@@ -101,10 +104,10 @@ class Priority(BaseModel):
     label_text: Text = Field(alias="label", description="The provider's name for the tier.")
     target: Text = Field(default="", description="Response target, e.g. 'within the day'.")
     examples_text: list[Text] = Field(
-        default_factory=list, alias="examples", description="Typical requests of this tier."
+        default_factory=empty_list, alias="examples", description="Typical requests of this tier."
     )
     urgencies: list[Literal["critical", "high", "normal", "low"]] = Field(
-        default_factory=list, description="The app's urgencies that map to this tier."
+        default_factory=empty_list, description="The app's urgencies that map to this tier."
     )
     always_open: bool = Field(
         default=False, description="Handled day and night through the official written contact."
@@ -135,9 +138,9 @@ class ScopeRule(BaseModel):
     terms: ScopeTerms
     what: Text = Field(description="The work, in the provider's words.")
     categories: list[str] = Field(
-        default_factory=list, description="Category ids it is about; empty: general information."
+        default_factory=empty_list, description="Category ids it is about; empty: general information."
     )
-    plans: list[str] = Field(default_factory=list, description="Plans it holds for; empty: every plan.")
+    plans: list[str] = Field(default_factory=empty_list, description="Plans it holds for; empty: every plan.")
     price: Text = Field(default="", description="For paid work, e.g. '60-90 EUR per hour'.")
 
 
@@ -148,7 +151,9 @@ class RoleRule(BaseModel):
 
     role: Literal["owner", "technical", "billing", "other"]
     may_file: list[str] = Field(default_factory=lambda: [ALL], description="Category ids, or '*' for all.")
-    refuse: list[str] = Field(default_factory=list, description="Category ids this role may never file.")
+    refuse: list[str] = Field(
+        default_factory=empty_list, description="Category ids this role may never file."
+    )
     advice: Text = Field(default="", description="What to do instead, in the provider's words.")
 
 
@@ -157,13 +162,15 @@ class Support(BaseModel):
 
     model_config = _STRICT
 
-    contacts: list[Contact] = Field(default_factory=list, description="Every way to reach support.")
+    contacts: list[Contact] = Field(default_factory=empty_list, description="Every way to reach support.")
     plans: list[Plan] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         description="Support plans; contacts and scope rules name the plans they hold for.",
     )
-    priorities: list[Priority] = Field(default_factory=list, description="The provider's own tiers.")
-    scope: list[ScopeRule] = Field(default_factory=list, description="What is free, paid, agreed or never.")
+    priorities: list[Priority] = Field(default_factory=empty_list, description="The provider's own tiers.")
+    scope: list[ScopeRule] = Field(
+        default_factory=empty_list, description="What is free, paid, agreed or never."
+    )
     critical_always_open: bool = Field(
         default=True, description="Outages and security incidents are handled day and night, in writing."
     )

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from composer.defaults import empty_dict
+
 __all__ = ["DEFAULT_PUBLIC_RESOLVERS", "DiagnosticsSettings", "split_host_port"]
 
 # Cloudflare, Google and Quad9: what "the rest of the world" sees.
@@ -40,7 +42,7 @@ class DiagnosticsSettings(BaseModel):
         "IP[:PORT]; empty means they are found through the system's resolver.",
     )
     nameserver_addresses: dict[str, str] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Like a hosts file for nameservers: hostname -> IP[:PORT], used instead "
         "of glue or resolution (split-horizon setups, test beds).",
     )
@@ -71,7 +73,7 @@ class DiagnosticsSettings(BaseModel):
         default=4.0, gt=0, description="Seconds one network exchange (query, connect) may take."
     )
     port_map: dict[int, int] = Field(
-        default_factory=dict,
+        default_factory=empty_dict,
         description="Standard port -> port actually used, for web (80, 443) and mail "
         "(25, 465, 587, 993, 995, 143, 110) checks.",
     )
