@@ -226,9 +226,11 @@ def _freeze_at_exit() -> None:
 def run(args: argparse.Namespace) -> int:
     """Diagnose and print; the exit code is in the module docstring."""
     from composer.cli import allow_quick_exit
+    from composer.diagnostics.trust import start_reading_system_store
 
     _freeze_at_exit()
     allow_quick_exit()  # it leaves nothing behind but what it printed
+    start_reading_system_store()  # on a thread, while the checks are imported
     try:
         with _imports_out_of_sight():
             # what the command runs, imported here rather than mid-run: the checks, the profile's check

@@ -13,11 +13,11 @@ import re
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from ipaddress import ip_address
 from typing import Any
 
 from composer.diagnostics.settings import DiagnosticsSettings
+from composer.diagnostics.trust import verifying_context
 
 __all__ = [
     "CertificateInfo",
@@ -40,14 +40,8 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def tls_context(settings: DiagnosticsSettings) -> ssl.SSLContext:
-    """The context every verified TLS connection uses (made once per trust store)."""
-    return _verifying_context(settings.ca_file)
-
-
-@lru_cache(maxsize=8)
-def _verifying_context(ca_file: str | None) -> ssl.SSLContext:
-    # reading the system's trust store costs milliseconds: once, not for every connection
-    return ssl.create_default_context(cafile=ca_file)
+    """The context every verified TLS connection uses (made once per trust store, see :mod:`.trust`)."""
+    return verifying_context(settings.ca_file)
 
 
 def lenient_context() -> ssl.SSLContext:
