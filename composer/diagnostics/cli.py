@@ -230,7 +230,8 @@ def run(args: argparse.Namespace) -> int:
 
     _freeze_at_exit()
     allow_quick_exit()  # it leaves nothing behind but what it printed
-    start_reading_system_store()  # on a thread, while the checks are imported
+    if getattr(args, "settings", None) is None:  # (a settings file may name authorities of its own)
+        start_reading_system_store()  # on a thread, while the checks are imported
     try:
         with _imports_out_of_sight():
             # what the command runs, imported here rather than mid-run: the checks, the profile's check

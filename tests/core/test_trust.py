@@ -53,3 +53,21 @@ def test_a_named_authority_gets_a_context_of_its_own(
     assert named is not trust.verifying_context(None)
     assert len(named.get_ca_certs()) == 1  # only the named authority, not the system's
     assert [file for file, _thread in fresh] == [str(ca_file), None]
+
+
+def test_the_diagnose_command_reads_the_system_store_early_unless_settings_name_their_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[bool] = []
+    monkeypatch.setattr(trust, "start_reading_system_store", lambda: started.append(True))
+    from composer.cli import main
+
+    # an option that cannot be used ends the command before any network work
+    assert main(["--data-dir", str(tmp_path), "diagnose", "example.gr", "--timeout", "never", "--json"]) == 2
+    assert started == [True]
+    settings = tmp_path / "settings.json"
+    settings.write_text('{"ca_file": "/etc/ssl/private-ca.pem"}', encoding="utf-8")
+    args = ["--data-dir", str(tmp_path), "diagnose", "example.gr", "--settings", str(settings)]
+    assert main([*args, "--timeout", "never", "--json"]) == 2
+    assert started == [True]  # not again: the settings may name authorities of their own
+    capsys.readouterr()
