@@ -37,6 +37,16 @@ def _form(store: Store) -> MainWindow:
     return MainWindow(load_profile(), store, autosave_delay=0.05, auto_checks=False, delivery=delivery)
 
 
+def _embedded(start: StartWindow, store: Store) -> tuple[MainWindow, QLineEdit]:
+    """A form on ``store`` put in ``start``, the window active; the form and its first field."""
+    form = _form(store)
+    start.embed(form)
+    start.activateWindow()
+    name = form.findChild(QLineEdit, "field.name")
+    assert name is not None
+    return form, name
+
+
 def _saved_names(data_dir: Path) -> list[str]:
     """The requesters' names of the drafts saved in ``data_dir``."""
     with Store(data_dir) as store:
@@ -89,15 +99,12 @@ def test_the_form_does_not_wait_for_a_paint_that_does_not_come(qtbot: QtBot) -> 
 def test_the_form_takes_the_window_its_title_and_the_focus(
     qtbot: QtBot, start: StartWindow, store: Store
 ) -> None:
-    form = _form(store)
-    start.embed(form)
-    start.activateWindow()
+    form, name = _embedded(start, store)
     assert start.centralWidget() is form
     qtbot.waitUntil(lambda: start.findChild(QListWidget, "start.steps") is None)  # the outline is gone
     assert start.windowTitle() == form.windowTitle() == "Demo Hosting – Request Composer"
-    qtbot.waitUntil(lambda: getattr(form.focusWidget(), "objectName", str)() == "field.name")
-    name = form.findChild(QLineEdit, "field.name")
-    assert name is not None and name.isVisible()
+    qtbot.waitUntil(lambda: form.focusWidget() is name)
+    assert name.isVisible()
 
 
 @pytest.mark.parametrize("how", ["the form's Quit", "the window's close button"])
@@ -105,10 +112,7 @@ def test_the_window_and_the_form_close_together_and_keep_the_draft(
     qtbot: QtBot, start: StartWindow, data_dir: Path, how: str
 ) -> None:
     with Store(data_dir) as store:
-        form = _form(store)
-        start.embed(form)
-        name = form.findChild(QLineEdit, "field.name")
-        assert name is not None
+        form, name = _embedded(start, store)
         qtbot.keyClicks(name, "Maria")
         if how == "the form's Quit":
             form.act_quit.trigger()  # the form closes itself: the window follows
@@ -123,11 +127,7 @@ def test_the_forms_mnemonics_and_shortcuts_work_in_the_window(
     qtbot: QtBot, start: StartWindow, store: Store
 ) -> None:
     """The form's buttons and menu actions answer their keys once the form is inside the window."""
-    form = _form(store)
-    start.embed(form)
-    start.activateWindow()
-    name = form.findChild(QLineEdit, "field.name")
-    assert name is not None
+    form, name = _embedded(start, store)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is name)
     QTest.keyClick(name, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # Next
     qtbot.waitUntil(lambda: form.pages.currentIndex() == 1, timeout=2000)
