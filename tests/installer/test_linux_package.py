@@ -275,3 +275,20 @@ def test_the_branded_build_refuses_a_profile_the_app_would_refuse(tmp_path: Path
     assert run.returncode != 0
     assert "provider.id" in run.stderr and "fix the profile first" in run.stderr, run.stderr
     assert not (tmp_path / "out" / "dist").exists()  # nothing was built
+
+
+def test_the_bundle_carries_babels_locale_data_only_for_the_apps_languages(
+    built: tuple[Installed, Installed],
+) -> None:
+    """CLDR's data for every locale is 35 MiB; the app writes dates and sizes in its own languages only."""
+    from composer.localefmt import locale_name
+
+    plain, _ = built
+    data = plain.root / "opt" / "request-composer" / "_internal" / "babel" / "locale-data"
+    shipped = {path.stem for path in data.glob("*.dat")}
+    languages = {path.stem for path in (ROOT / "resources" / "locale").glob("*.po")} | {"en"}
+    assert "root" in shipped  # what every locale inherits from
+    assert {name.split("_")[0] for name in shipped - {"root"}} == languages
+    for language in languages:  # the locale each language is written in (its default region)
+        assert locale_name(language) in shipped
+        assert language in shipped
