@@ -19,7 +19,7 @@ from composer import tlds
 from composer.errors import ComposerError
 from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
-from composer.store import Store, default_data_dir
+from composer.store import Store
 from composer.ui.bridge import run_task
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error
@@ -97,8 +97,7 @@ def open_form(app: QApplication, window: StartWindow, args: argparse.Namespace) 
         app.exit(1)
         return
     window.embed(form)
-    data_dir = Path(getattr(args, "data_dir", None) or default_data_dir())
-    QTimer.singleShot(LISTEN_DELAY_MS, form, lambda: _listen_for_later_starts(window, form, data_dir))
+    QTimer.singleShot(LISTEN_DELAY_MS, form, lambda: _listen_for_later_starts(window, form))
     _refresh_lists(form, form.store.folder / "cache")
     # the provider's update feed, if its profile names one: asked in the background, at most daily
     if form.controller.profile.updates is not None:  # (the module, and packaging, only then)
@@ -111,10 +110,11 @@ def open_form(app: QApplication, window: StartWindow, args: argparse.Namespace) 
         QTimer.singleShot(0, lambda: form.offer_drafts(on_start=True))
 
 
-def _listen_for_later_starts(window: StartWindow, form: MainWindow, data_dir: Path) -> None:
+def _listen_for_later_starts(window: StartWindow, form: MainWindow) -> None:
+    """Take the links and files of later starts with the same data folder (``composer.ui.app``)."""
     from composer.ui.single_instance import InstanceServer, instance_name
 
-    instance = InstanceServer(instance_name(data_dir), form)
+    instance = InstanceServer(instance_name(form.store.folder), form)
     instance.received.connect(lambda text: _open_external(window, form, text))
 
 

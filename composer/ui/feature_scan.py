@@ -94,12 +94,8 @@ def spare_source_scans() -> None:
     table = getattr(feature, "pyside_feature_dict", None)
     if not isinstance(table, dict):
         return
-    here = os.path.dirname(os.path.abspath(__file__))
-    _mark(
-        table, os.path.dirname(here), "composer.", lambda name: 0 if name.startswith("composer.ui.") else -1
-    )
-    table.setdefault("composer", -1)
-    table.setdefault("composer.ui", 0)
+    composer = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    _mark(table, composer, "composer.", lambda name: 0 if name.split(".")[:2] == ["composer", "ui"] else -1)
     _mark(table, sysconfig.get_paths()["stdlib"], "", lambda _name: -1)
     for package in NOT_QT_PACKAGES:
         spec = PathFinder.find_spec(package)
