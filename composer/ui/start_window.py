@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QMainWindow,
+    QMenuBar,
     QVBoxLayout,
     QWidget,
 )
@@ -62,6 +63,13 @@ class StartWindow(QMainWindow):
         outline = QWidget()
         outline.setObjectName("start.outline")
         layout = QHBoxLayout(outline)
+        # room above for the form's menu bar, so that nothing moves down when the form comes in
+        bar = QMenuBar()
+        bar.addMenu(_("&File"))
+        margins = layout.contentsMargins()
+        layout.setContentsMargins(
+            margins.left(), margins.top() + bar.sizeHint().height(), margins.right(), margins.bottom()
+        )
         steps = QListWidget()
         steps.setObjectName("start.steps")
         steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do in it: the form's list replaces it
