@@ -18,33 +18,22 @@ How the pixels are obtained depends on the platform:
   possible: :func:`capture_unavailable_reason` says so in words, and the UI offers
   to attach a screenshot file instead.
 
-:class:`CapturePanel` is a ready-made row of controls (what, delay, capture,
-attach a file) for the Evidence step.
+Where the pixels come from is :mod:`composer.ui.capture_sources`, the region
+overlay :mod:`composer.ui.region_selector`. :class:`CapturePanel` is a
+ready-made row of controls (what, delay, capture, attach a file) for the
+Evidence step.
 """
 
 from __future__ import annotations
 
-import secrets
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
-from urllib.parse import unquote, urlparse
+from typing import TypeVar
 
-from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtDBus import (
-    QDBusConnection,
-    QDBusInterface,
-    QDBusMessage,
-    QDBusPendingCallWatcher,
-)
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QGuiApplication,
     QImage,
-    QKeyEvent,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
     QScreen,
 )
 from PySide6.QtWidgets import (
@@ -61,20 +50,23 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from composer.i18n import N_, _
+from composer.ui import capture_sources
+from composer.ui.capture_sources import (
+    PortalScreenshot,
+    bring_to_front,
+    capture_unavailable_reason,
+    grab_desktop,
+    grab_screen,
+    grab_window,
+    unavailable_message,
+)
+from composer.ui.region_selector import RegionSelector
 
 __all__ = [
     "DELAY_CHOICES",
     "CaptureController",
     "CaptureMode",
     "CapturePanel",
-    "PortalScreenshot",
-    "RegionSelector",
-    "capture_unavailable_reason",
-    "grab_desktop",
-    "grab_screen",
-    "grab_widget",
-    "grab_window",
-    "is_wayland",
 ]
 
 DELAY_CHOICES: tuple[int, ...] = (0, 3, 5, 10)
@@ -97,318 +89,6 @@ _MODE_LABELS = {
     CaptureMode.WINDOW: N_("A window"),
     CaptureMode.REGION: N_("An area I select"),
 }
-
-
-def is_wayland() -> bool:
-    """Whether the app runs as a Wayland client (where apps may not read the screen)."""
-    return QGuiApplication.platformName().startswith("wayland")
-
-
-def capture_unavailable_reason() -> str:
-    """Why screenshots cannot be taken here, in words for the user; empty when they can."""
-    if not is_wayland():
-        return ""
-    if not QDBusConnection.sessionBus().isConnected():
-        return _(
-            "Your desktop (Wayland) does not let apps take screenshots themselves, and the "
-            "screenshot service of your desktop cannot be reached. Take a screenshot with "
-            "your desktop's own tool (often the Print Screen key), then attach the file."
-        )
-    return ""
-
-
-def _bring_to_front(widget: QWidget) -> None:
-    # Qt's test platforms cannot raise windows and warn when asked to.
-    if QGuiApplication.platformName() not in {"offscreen", "minimal"}:
-        widget.raise_()
-        widget.activateWindow()
-
-
-# -- grabbing -----------------------------------------------------------------------
-
-
-def grab_screen(screen: QScreen) -> QImage:
-    """The picture of one screen, in device pixels; a null image when it cannot be read."""
-    return screen.grabWindow(0).toImage()
-
-
-def grab_desktop() -> QImage:
-    """Every screen as one picture, laid out as the screens are arranged."""
-    screens = QGuiApplication.screens()
-    if not screens:
-        return QImage()
-    if len(screens) == 1:
-        return grab_screen(screens[0])
-    virtual = screens[0].virtualGeometry()
-    ratio = max(s.devicePixelRatio() for s in screens)
-    canvas = QImage(
-        round(virtual.width() * ratio), round(virtual.height() * ratio), QImage.Format.Format_RGB32
-    )
-    canvas.fill(QColor("black"))
-    painter = QPainter(canvas)
-    for screen in screens:
-        shot = grab_screen(screen)
-        if shot.isNull():
-            continue
-        area = screen.geometry().translated(-virtual.topLeft())
-        target = QRect(
-            round(area.x() * ratio),
-            round(area.y() * ratio),
-            round(area.width() * ratio),
-            round(area.height() * ratio),
-        )
-        painter.drawImage(target, shot)
-    painter.end()
-    return canvas
-
-
-def grab_window(window_id: int, screen: QScreen | None = None) -> QImage:
-    """A window by its native id (X11, Windows, macOS); a null image when not allowed."""
-    screen = screen or QGuiApplication.primaryScreen()
-    return screen.grabWindow(window_id).toImage()
-
-
-def grab_widget(widget: QWidget) -> QImage:
-    """One of the app's own widgets as it is drawn, on any platform (also Wayland)."""
-    return widget.grab().toImage()
-
-
-# -- region selection -----------------------------------------------------------------
-
-
-class RegionSelector(QWidget):
-    """A full-screen overlay over a frozen screenshot where the user drags a rectangle.
-
-    The screenshot is shown dimmed and the selection at full brightness. Enter
-    takes the selection (or the whole picture when nothing is selected), Escape or
-    a right click cancels; arrow keys move the selection, Shift+arrow resizes it.
-    :attr:`selected` carries the rectangle in the screenshot's pixels.
-    """
-
-    selected = Signal(QRect)
-    cancelled = Signal()
-
-    def __init__(self, screenshot: QImage, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("capture.region")
-        self._shot = screenshot
-        self._origin: QPoint | None = None
-        self._selection = QRect()
-        self.setWindowFlags(
-            Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.Tool
-        )
-        self.setCursor(Qt.CursorShape.CrossCursor)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMouseTracking(True)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.setAccessibleName(_("Select an area of the screen"))
-        self.setToolTip(_("Drag to select an area. Enter takes it, Escape cancels. Arrow keys move it."))
-
-    def show_over_desktop(self) -> None:
-        """Cover every screen and take the keyboard."""
-        screens = QGuiApplication.screens()
-        if screens:
-            self.setGeometry(screens[0].virtualGeometry())
-        self.show()
-        _bring_to_front(self)
-        self.setFocus()
-
-    def selection(self) -> QRect:
-        """The current selection in widget coordinates."""
-        return QRect(self._selection)
-
-    def set_selection(self, rect: QRect) -> None:
-        self._selection = rect.normalized().intersected(self.rect())
-        self.update()
-
-    def _scale(self) -> tuple[float, float]:
-        width, height = max(1, self.width()), max(1, self.height())
-        return self._shot.width() / width, self._shot.height() / height
-
-    def image_rect(self) -> QRect:
-        """The selection in the screenshot's pixels (the whole picture when empty)."""
-        if self._selection.isEmpty():
-            return self._shot.rect()
-        sx, sy = self._scale()
-        r = self._selection
-        return QRect(
-            round(r.x() * sx), round(r.y() * sy), round(r.width() * sx), round(r.height() * sy)
-        ).intersected(self._shot.rect())
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.drawImage(self.rect(), self._shot)
-        painter.fillRect(self.rect(), QColor(0, 0, 0, 110))
-        if not self._selection.isEmpty():
-            sx, sy = self._scale()
-            r = self._selection
-            source = QRect(
-                round(r.x() * sx), round(r.y() * sy), round(r.width() * sx), round(r.height() * sy)
-            )
-            painter.drawImage(r, self._shot, source)
-            painter.setPen(QColor(0, 120, 215))
-            painter.drawRect(r.adjusted(0, 0, -1, -1))
-        painter.end()
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.RightButton:
-            self._cancel()
-            return
-        self._origin = event.position().toPoint()
-        self.set_selection(QRect(self._origin, QSize(0, 0)))
-
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._origin is not None:
-            self.set_selection(_between(self._origin, event.position().toPoint()))
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._origin is None:
-            return
-        self.set_selection(_between(self._origin, event.position().toPoint()))
-        self._origin = None
-        if self._selection.width() > 2 and self._selection.height() > 2:
-            self._accept()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
-        if key == Qt.Key.Key_Escape:
-            self._cancel()
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._accept()
-        elif key in _ARROWS:
-            dx, dy = _ARROWS[key]
-            step = 1 if event.modifiers() & Qt.KeyboardModifier.AltModifier else 10
-            r = self._selection if not self._selection.isEmpty() else self._centre_box()
-            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                r = r.adjusted(0, 0, dx * step, dy * step)
-            else:
-                r = r.translated(dx * step, dy * step)
-            self.set_selection(r)
-        else:
-            super().keyPressEvent(event)
-
-    def _centre_box(self) -> QRect:
-        box = QRect(0, 0, self.width() // 2, self.height() // 2)
-        box.moveCenter(self.rect().center())
-        return box
-
-    def _accept(self) -> None:
-        self.hide()
-        self.selected.emit(self.image_rect())
-
-    def _cancel(self) -> None:
-        self.hide()
-        self.cancelled.emit()
-
-
-def _between(a: QPoint, b: QPoint) -> QRect:
-    """The rectangle with corners ``a`` and ``b``, as wide as the drag (not one more)."""
-    return QRect(min(a.x(), b.x()), min(a.y(), b.y()), abs(a.x() - b.x()), abs(a.y() - b.y()))
-
-
-_ARROWS: dict[int, tuple[int, int]] = {
-    Qt.Key.Key_Left.value: (-1, 0),
-    Qt.Key.Key_Right.value: (1, 0),
-    Qt.Key.Key_Up.value: (0, -1),
-    Qt.Key.Key_Down.value: (0, 1),
-}
-
-
-# -- Wayland: the desktop portal ---------------------------------------------------------
-
-_PORTAL_SERVICE = "org.freedesktop.portal.Desktop"
-_PORTAL_PATH = "/org/freedesktop/portal/desktop"
-_PORTAL_SCREENSHOT = "org.freedesktop.portal.Screenshot"
-_PORTAL_REQUEST = "org.freedesktop.portal.Request"
-
-
-class PortalScreenshot(QObject):
-    """One screenshot through ``org.freedesktop.portal.Screenshot``.
-
-    The portal answers twice: the method call returns a request handle at once,
-    and the picture arrives later in that request's ``Response`` signal. The
-    handle's path is predictable from ``handle_token``, so the signal is
-    subscribed to before the call, as the portal documentation advises.
-    """
-
-    finished = Signal(QImage)
-    failed = Signal(str)
-    cancelled = Signal()
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._bus = QDBusConnection.sessionBus()
-        self._request_path = ""
-        self._watcher: QDBusPendingCallWatcher | None = None
-
-    def request(self, *, interactive: bool = True) -> None:
-        """Ask the portal for a screenshot; ``interactive`` lets the user choose what."""
-        if not self._bus.isConnected():
-            self.failed.emit(capture_unavailable_reason() or _unavailable())
-            return
-        token = "request_composer_" + secrets.token_hex(6)
-        sender = self._bus.baseService().lstrip(":").replace(".", "_")
-        self._request_path = f"{_PORTAL_PATH}/request/{sender}/{token}"
-        self._bus.connect(
-            "",
-            self._request_path,
-            _PORTAL_REQUEST,
-            "Response",
-            self,
-            b"1_on_response(uint,QVariantMap)",
-        )
-        portal = QDBusInterface(_PORTAL_SERVICE, _PORTAL_PATH, _PORTAL_SCREENSHOT, self._bus)
-        call = portal.asyncCallWithArgumentList(
-            "Screenshot", ["", {"handle_token": token, "interactive": interactive}]
-        )
-        self._watcher = QDBusPendingCallWatcher(call, self)
-        self._watcher.finished.connect(self._on_called)
-
-    def _on_called(self) -> None:
-        watcher, self._watcher = self._watcher, None
-        if watcher is None:
-            return
-        reply = watcher.reply()
-        watcher.deleteLater()
-        if reply.type() == QDBusMessage.MessageType.ErrorMessage:
-            self._disconnect()
-            self.failed.emit(_unavailable(reply.errorMessage()))
-
-    @Slot("uint", "QVariantMap")
-    def _on_response(self, response: int, results: dict[str, Any]) -> None:
-        self._disconnect()
-        if response == 1:
-            self.cancelled.emit()
-            return
-        uri = str(results.get("uri", ""))
-        path = Path(unquote(urlparse(uri).path)) if uri else None
-        image = QImage(str(path)) if path else QImage()
-        if response != 0 or image.isNull():
-            self.failed.emit(_unavailable())
-            return
-        self.finished.emit(image)
-
-    def _disconnect(self) -> None:
-        if self._request_path:
-            self._bus.disconnect(
-                "",
-                self._request_path,
-                _PORTAL_REQUEST,
-                "Response",
-                self,
-                b"1_on_response(uint,QVariantMap)",
-            )
-            self._request_path = ""
-
-
-def _unavailable(details: str = "") -> str:
-    message = _(
-        "The screenshot could not be taken. Take one with your desktop's own tool (often "
-        "the Print Screen key), then attach the file."
-    )
-    return f"{message} ({details})" if details else message
 
 
 # -- the controller ------------------------------------------------------------------------
@@ -572,10 +252,10 @@ class CaptureController(QObject):
         try:
             self._grab_now()
         except Exception as error:  # the windows must come back whatever went wrong
-            self._fail(_unavailable(str(error)))
+            self._fail(unavailable_message(str(error)))
 
     def _grab_now(self) -> None:
-        if is_wayland():
+        if capture_sources.is_wayland():  # (looked up there: where the platform is known)
             self._grab_through_portal()
             return
         if self._mode == CaptureMode.SCREEN:
@@ -585,7 +265,7 @@ class CaptureController(QObject):
         else:
             image = grab_desktop()
         if image.isNull():
-            self._fail(_unavailable())
+            self._fail(unavailable_message())
         elif self._mode == CaptureMode.REGION or (self._mode == CaptureMode.WINDOW and not self._window_id):
             self._select_region(image)
         else:
@@ -634,7 +314,7 @@ class CaptureController(QObject):
             if not Shiboken.isValid(widget):
                 continue  # closed and deleted meanwhile (a dialog's own timer, say)
             widget.show()
-            _bring_to_front(widget)
+            bring_to_front(widget)
         self._set_busy(False)
 
     def _set_busy(self, busy: bool) -> None:

@@ -15,16 +15,9 @@ from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from composer.ui import capture
-from composer.ui.capture import (
-    DELAY_CHOICES,
-    CaptureController,
-    CaptureMode,
-    CapturePanel,
-    grab_desktop,
-    grab_widget,
-    grab_window,
-)
+from composer.ui import capture, capture_sources
+from composer.ui.capture import DELAY_CHOICES, CaptureController, CaptureMode, CapturePanel
+from composer.ui.capture_sources import grab_desktop, grab_widget, grab_window
 
 # Tool windows (the countdown, the region overlay) ask to be raised when shown; the
 # offscreen platform cannot do that and says so.
@@ -195,7 +188,7 @@ def test_cancel_during_the_countdown_brings_the_window_back(qtbot: QtBot) -> Non
 def test_wayland_without_a_portal_explains_and_offers_a_file(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(capture, "is_wayland", lambda: True)
+    monkeypatch.setattr(capture_sources, "is_wayland", lambda: True)
     reason = capture.capture_unavailable_reason()
     assert "attach the file" in reason
     controller = CaptureController(settle_ms=0)

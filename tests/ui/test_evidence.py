@@ -218,7 +218,7 @@ def test_a_big_photo_is_shrunk_off_the_gui_thread_and_the_saving_shown(
 def test_a_captured_window_is_edited_before_it_is_attached(
     qtbot: QtBot, window: MainWindow, store: Store
 ) -> None:
-    from composer.ui.capture import grab_widget
+    from composer.ui.capture_sources import grab_widget
 
     step = evidence(window)
     shot = grab_widget(window)
