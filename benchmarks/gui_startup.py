@@ -121,7 +121,6 @@ def _child(kind: str) -> int:
 
     getattr(cli, "prepare_gui_start", lambda: None)()  # as cli.main does before it imports the app
     from composer import commands
-    from composer.cli import main
 
     run_gui = commands.run_gui
 
@@ -133,7 +132,15 @@ def _child(kind: str) -> int:
         return started
 
     commands.run_gui = probed
-    return main([])
+    # through the program entry, as `request-composer` starts (what it sets for the process
+    # included); a tree from before that entry existed, as with --compare, through cli.main
+    sys.argv[1:] = []
+    try:
+        from composer.__main__ import run
+    except ImportError:
+        return cli.main([])
+    run()  # ends the process
+    return 0
 
 
 if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--child":

@@ -21,6 +21,7 @@ from composer.i18n import _
 from composer.profile import ProviderProfile, load_profile
 from composer.store import Store
 from composer.ui.bridge import run_task
+from composer.ui.gc_guard import set_aside_start
 from composer.ui.main_window import MainWindow
 from composer.ui.messages import show_error
 from composer.ui.smoke import start_smoke_test
@@ -97,6 +98,7 @@ def open_form(app: QApplication, window: StartWindow, args: argparse.Namespace) 
         app.exit(1)
         return
     window.embed(form)
+    set_aside_start()  # the collector's first walk would take them all, before the first key
     QTimer.singleShot(LISTEN_DELAY_MS, form, lambda: _listen_for_later_starts(window, form))
     _refresh_lists(form, form.store.folder / "cache")
     # the provider's update feed, if its profile names one: asked in the background, at most daily

@@ -135,3 +135,33 @@ def test_the_forms_mnemonics_and_shortcuts_work_in_the_window(
     assert focus is not None
     QTest.keyClick(focus, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # File > New request
     qtbot.waitUntil(lambda: form.pages.currentIndex() == 0, timeout=2000)
+
+
+def test_what_the_start_made_is_out_of_the_collectors_sight_once_the_form_is_in(
+    qtbot: QtBot, start: StartWindow, data_dir: Path
+) -> None:
+    """The first collection after the form is built walks only what was made after it.
+
+    Automatic collection is off from the start, so without this the timer's first
+    collection would walk every object of the start (the modules, the profile, the form).
+    """
+    import argparse
+    import gc
+
+    from composer.ui.app_form import open_form
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    frozen = gc.get_freeze_count()
+    args = argparse.Namespace(
+        profile=None, data_dir=data_dir, smoke_test=False, bundle=None, prefill_text=None
+    )
+    try:
+        open_form(app, start, args)
+        assert start.form is not None
+        assert gc.get_freeze_count() > frozen
+        assert gc.get_count()[0] < 1000  # the youngest generation starts afresh
+    finally:
+        gc.unfreeze()  # the rest of the test session collects as before
+        if start.form is not None:
+            start.form.close()
