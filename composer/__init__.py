@@ -11,4 +11,7 @@ and only ever talks to the core through its public functions.
 # importlib.metadata alone costs more than the rest of the start).
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+#: what ``request-composer --version`` prints
+VERSION_LINE = f"request-composer {__version__}"
+
+__all__ = ["VERSION_LINE", "__version__"]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from composer import __version__
+from composer import VERSION_LINE
 from composer.desktop_args import desktop_arguments
 from composer.i18n import N_, _, set_language
 
@@ -89,7 +89,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         prog="request-composer",
         description=_("Write the support request your hosting provider needs."),
     )
-    parser.add_argument("--version", action="version", version=f"request-composer {__version__}")
+    parser.add_argument("--version", action="version", version=VERSION_LINE)
     parser.add_argument(
         "--profile",
         metavar="FILE",

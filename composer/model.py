@@ -5,27 +5,28 @@ The model is the single source of truth: widgets edit it (through
 :mod:`composer.render` renders it, and channels send it. Drafts are allowed to
 be incomplete: fields are plain values, and what is missing or wrong is
 reported by :mod:`composer.quality` as problems with codes, not by raising
-here. Normalisation helpers (``normalise_domain``, ``validate_email``) raise
-:class:`~composer.errors.ValidationError` with a code and parameters.
+here. The normalisation helpers (``normalise_domain``, ``validate_email``, from
+:mod:`composer.addresses`) raise :class:`~composer.errors.ValidationError`
+with a code and parameters; they and the roles (:mod:`composer.roles`) live
+apart so that the form's first step can use them before pydantic is loaded.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-import idna
 from pydantic import BaseModel, ConfigDict, Field
 
+from composer.addresses import display_domain, normalise_domain, reduced_from, validate_email
 from composer.defaults import empty_dict
-from composer.errors import ValidationError
 from composer.i18n import N_
-from composer.tlds import is_known_tld
+from composer.roles import ROLE_LABELS, Role
 
 __all__ = [
+    "ROLE_LABELS",
     "SCHEMA_VERSION",
     "Attachment",
     "CheckResult",
@@ -47,23 +48,6 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-
-
-class Role(StrEnum):
-    """Who is asking, which decides what they may ask for."""
-
-    OWNER = "owner"
-    TECHNICAL = "technical"
-    BILLING = "billing"
-    OTHER = "other"
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.OWNER: N_("Owner or administrator of the account"),
-    Role.TECHNICAL: N_("Technical contact (web designer, developer)"),
-    Role.BILLING: N_("Billing contact"),
-    Role.OTHER: N_("Someone else (employee, friend helping out)"),
-}
 
 
 class Urgency(StrEnum):
@@ -272,90 +256,3 @@ class Request(BaseModel):
         """A short name for lists of drafts and history."""
         parts = [p for p in (self.summary, self.domain or self.account) if p]
         return " · ".join(parts)
-
-
-_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_EMAIL_LOCAL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$")
-
-
-def normalise_domain(value: str, *, known_tld: bool = True) -> str:
-    """The ASCII (A-label) form of a domain the user typed, lower case, no trailing dot.
-
-    Accepts internationalised names (``παράδειγμα.gr``, ``пример.рф``) and
-    forgives what users paste: a scheme, a leading ``www.``, a path or a port
-    is dropped.
-
-    Raises:
-        ValidationError: ``domain.empty``, ``domain.invalid``, ``domain.no_tld`` or
-            ``domain.unknown_tld`` (the ending is not in IANA's list of top-level domains;
-            only with ``known_tld``: the diagnostics check any name they are given, e.g. a
-            provider's private test zone, while the form and the coach insist on it).
-    """
-    raw = value.strip()
-    text = raw
-    if not text:
-        raise ValidationError("domain.empty")
-    text = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", text)
-    text = text.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
-    if "@" in text:
-        text = text.rsplit("@", 1)[1]
-    text = re.sub(r":\d+$", "", text).strip().rstrip(".")
-    text = text.replace("。", ".").replace("．", ".")
-    if not text or " " in text:
-        raise ValidationError("domain.invalid", value=raw)
-    try:
-        ascii_name = idna.encode(text, uts46=True).decode("ascii").lower()
-    except (idna.IDNAError, UnicodeError):
-        raise ValidationError("domain.invalid", value=raw) from None
-    labels = ascii_name.split(".")
-    if len(ascii_name) > 253 or not all(_LABEL.match(label) for label in labels):
-        raise ValidationError("domain.invalid", value=raw)
-    if len(labels) < 2:
-        raise ValidationError("domain.no_tld", value=raw)
-    if labels[0] == "www" and len(labels) > 2:
-        ascii_name = ".".join(labels[1:])  # the domain, not its web host name
-    if labels[-1].isdigit():
-        raise ValidationError("domain.invalid", value=raw)
-    if known_tld and not is_known_tld(labels[-1]):  # "klijent.c", "www.παράδειγμα": no such ending
-        raise ValidationError("domain.unknown_tld", value=raw, tld=display_domain(labels[-1]))
-    return ascii_name
-
-
-def reduced_from(value: str, ascii_name: str) -> bool:
-    """Whether more than the domain was typed (a web address, an e-mail address, ``www.``).
-
-    The form says so, so that the user knows which name is checked and sent.
-    """
-    typed = value.strip().rstrip(".").lower()
-    return typed not in {ascii_name, display_domain(ascii_name).lower()}
-
-
-def display_domain(ascii_name: str) -> str:
-    """The form a person reads (U-label), e.g. ``παράδειγμα.gr`` for ``xn--hxajbheg2az3al.gr``."""
-    try:
-        return idna.decode(ascii_name)
-    except (idna.IDNAError, UnicodeError):
-        return ascii_name
-
-
-def validate_email(value: str, *, code: str = "email.invalid") -> str:
-    """An e-mail address with its domain normalised; international domains are accepted.
-
-    Raises:
-        ValidationError: ``email.empty`` or ``code`` (default ``email.invalid``).
-    """
-    text = value.strip()
-    if not text:
-        raise ValidationError("email.empty")
-    local, at, domain = text.rpartition("@")
-    if not at or not local or len(local) > 64 or not _EMAIL_LOCAL.match(local):
-        raise ValidationError(code, value=text)
-    if local.startswith(".") or local.endswith(".") or ".." in local:
-        raise ValidationError(code, value=text)
-    try:
-        ascii_domain = normalise_domain(domain)
-    except ValidationError:
-        raise ValidationError(code, value=text) from None
-    if domain != domain.strip() or "/" in domain or ":" in domain:
-        raise ValidationError(code, value=text)
-    return f"{local}@{display_domain(ascii_domain)}"

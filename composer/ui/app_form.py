@@ -29,6 +29,7 @@ from composer.ui.start_window import StartWindow
 
 if TYPE_CHECKING:
     from composer.diagnostics.settings import DiagnosticsSettings
+    from composer.ui.steps.who import WhoStep
 
 __all__ = ["LISTEN_DELAY_MS", "REFRESH_DELAY_MS", "create_window", "open_form"]
 
@@ -67,11 +68,17 @@ def _diagnostics_settings() -> DiagnosticsSettings:
     return load_diagnostics_settings()
 
 
-def create_window(args: argparse.Namespace) -> MainWindow:
-    """The main window for the command-line arguments (profile, data folder, bundle)."""
+def create_window(args: argparse.Namespace, *, shown_who: WhoStep | None = None) -> MainWindow:
+    """The main window for the command-line arguments (profile, data folder, bundle).
+
+    ``shown_who``: the first step the app's window shows before the form, with
+    what the user typed in it (:meth:`StartWindow.take_who`).
+    """
     profile, failed = _profile(args)
     store = Store(getattr(args, "data_dir", None))
-    window = MainWindow(profile, store, diagnostics=_diagnostics_settings, build_later=True)
+    window = MainWindow(
+        profile, store, diagnostics=_diagnostics_settings, build_later=True, shown_who=shown_who
+    )
     if failed is not None:
         QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
     bundle: Path | None = getattr(args, "bundle", None)
@@ -91,7 +98,7 @@ def open_form(app: QApplication, window: StartWindow, args: argparse.Namespace) 
     window, which then closes (exit code 1).
     """
     try:
-        form = create_window(args)
+        form = create_window(args, shown_who=window.take_who())
     except ComposerError as error:
         show_error(window, error)
         window.close()

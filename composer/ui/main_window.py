@@ -60,7 +60,9 @@ class MainWindow(DraftActions):
     With ``build_later`` (the app's start) only the first step is built with
     the window; the others are built when reached or asked for
     (:class:`~composer.ui.step_pages.StepPages`), and else one at a time
-    shortly after the first paint.
+    shortly after the first paint. ``shown_who`` is the first step as the
+    app's window showed it before the form was loaded, with what the user
+    typed in it: the form takes it (and the typing into the draft).
     """
 
     steps: StepPages
@@ -75,6 +77,7 @@ class MainWindow(DraftActions):
         auto_checks: bool = True,
         delivery: DeliveryController | None = None,
         build_later: bool = False,
+        shown_who: WhoStep | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("window.main")
@@ -87,7 +90,7 @@ class MainWindow(DraftActions):
 
         # the settings (or their loader) are read when the checks first run, not at start
         checks = ChecksOptions(diagnostics, auto_checks, store.folder / "cache")
-        self.steps = StepPages(step_builders(self.controller, checks), self._step_built)
+        self.steps = StepPages(step_builders(self.controller, checks, shown_who=shown_who), self._step_built)
         self._build_later = build_later
         self._ready = False  # set once the window is built: steps built before are set up then
 

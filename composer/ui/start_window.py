@@ -3,12 +3,18 @@
 The form (:class:`~composer.ui.main_window.MainWindow`) needs the request
 model and the provider's profile, and with them pydantic: importing and
 building those takes longer than Qt's own start. So the app first shows this
-window, with the app's name, its size and the six steps' titles (everything
-in it comes from Qt and the translations alone), lets it paint, and only
-then imports the form and puts it in (:meth:`StartWindow.embed`): the user
-sees the window at about the time a bare Qt window would appear, and types
-into the first field a moment later. ``benchmarks/gui_startup.py`` measures
-both moments.
+window, with the app's name, the six steps' titles and the first step itself
+(:class:`~composer.ui.steps.who.WhoStep`: name, e-mail, role; none of it
+needs the model), lets it paint, and only then imports the form and puts it
+in (:meth:`StartWindow.embed`). The user can type their name the moment the
+window is there; the form takes the step, with what was typed and where the
+cursor is, and the draft gets what was typed (:meth:`WhoStep.attach`).
+``benchmarks/gui_startup.py`` measures the moments: shown, typing, form.
+
+The first step stands exactly where the form's page puts it (the same
+margins, the menu bar's room above), so nothing moves when the form comes in;
+until then the side shows "Opening the form…" where the form's progress
+goes, and there is no Next button: nothing on the screen waits for the form.
 
 The form is a ``QMainWindow`` of its own (its menus, status bar and the
 tests that drive it stay as they are) set as this window's central widget;
@@ -21,19 +27,25 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMenuBar,
+    QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from composer.branding import branding
 from composer.i18n import _
+from composer.ui.accessibility import describe_controls
 from composer.ui.step_titles import STEP_KEYS, STEP_TITLES
-from composer.ui.visibility import default_window_size
+from composer.ui.steps.who import WhoStep
+from composer.ui.visibility import default_window_size, let_choices_shrink
 
 __all__ = ["PAINT_WAIT_MS", "StartWindow"]
 
@@ -43,7 +55,7 @@ PAINT_WAIT_MS = 1000
 
 
 class StartWindow(QMainWindow):
-    """The top-level window of the app: the steps' outline until the form is in it."""
+    """The top-level window of the app: the steps' outline and the first step until the form is in it."""
 
     #: the first paint is done (emitted from the event loop, once; or after :data:`PAINT_WAIT_MS`)
     painted = Signal()
@@ -55,20 +67,44 @@ class StartWindow(QMainWindow):
         self.form: QMainWindow | None = None
         self._painted = False
         self._closing = False
-        self.setCentralWidget(self._outline())
+        #: the first step, typed into before the form is loaded (until the form takes it)
+        self.who: WhoStep | None = WhoStep()
+        self._typing_in: QWidget | None = None
+        self.setCentralWidget(self._outline(self.who))
         self.resize(default_window_size(self))
+        self.who.name.setFocus()  # where the form puts the cursor too
 
-    def _outline(self) -> QWidget:
-        """What the window shows until the form is loaded: the steps, the first step's title."""
+    def take_who(self) -> WhoStep | None:
+        """The first step with what was typed in it, for the form (once; later None).
+
+        Where the cursor is in it is kept, and given back by :meth:`embed`.
+        """
+        who, self.who = self.who, None
+        if who is None:
+            return None
+        focus = QApplication.focusWidget()
+        if focus is not None and who.isAncestorOf(focus):
+            self._typing_in = focus
+        page = self.findChild(QScrollArea, "start.page")
+        if page is not None:
+            page.takeWidget()  # (the page would delete it with the outline)
+        return who
+
+    def _outline(self, who: WhoStep) -> QWidget:
+        """What the window shows until the form is loaded: the steps, the first step with its title."""
         outline = QWidget()
         outline.setObjectName("start.outline")
         layout = QHBoxLayout(outline)
         # room above for the form's menu bar, so that nothing moves down when the form comes in
         bar = QMenuBar()
         bar.addMenu(_("&File"))
-        margins = layout.contentsMargins()
+        # (the margins a layout inside the window has, as the form's: this widget has no parent yet)
+        metric = self.style().pixelMetric
         layout.setContentsMargins(
-            margins.left(), margins.top() + bar.sizeHint().height(), margins.right(), margins.bottom()
+            metric(QStyle.PixelMetric.PM_LayoutLeftMargin),
+            metric(QStyle.PixelMetric.PM_LayoutTopMargin) + bar.sizeHint().height(),
+            metric(QStyle.PixelMetric.PM_LayoutRightMargin),
+            metric(QStyle.PixelMetric.PM_LayoutBottomMargin),
         )
         steps = QListWidget()
         steps.setObjectName("start.steps")
@@ -81,6 +117,9 @@ class StartWindow(QMainWindow):
         steps.setFixedHeight(rows + 2 * steps.frameWidth() + 4)
         side = QVBoxLayout()
         side.addWidget(steps)
+        opening = QLabel(_("Opening the form…"))  # where the form shows how complete the request is
+        opening.setObjectName("start.opening")
+        side.addWidget(opening)
         side.addStretch(1)
         layout.addLayout(side)
         page = QVBoxLayout()
@@ -90,11 +129,17 @@ class StartWindow(QMainWindow):
         font.setBold(True)
         header.setFont(font)
         page.addWidget(header)
-        opening = QLabel(_("Opening the form…"))
-        opening.setObjectName("start.opening")
-        page.addWidget(opening)
-        page.addStretch(1)
+        # the step in a frameless scroll area, as the form's page holds it
+        scroll = QScrollArea()
+        scroll.setObjectName("start.page")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(who)
+        page.addWidget(scroll, 1)
         layout.addLayout(page, 1)
+        describe_controls(who)  # accessible names and descriptions, as the form gives them
+        let_choices_shrink(who)
         return outline
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -112,8 +157,13 @@ class StartWindow(QMainWindow):
             self.painted.emit()
 
     def embed(self, form: QMainWindow) -> None:
-        """Put ``form`` in this window in place of the outline, with the focus where the form put it."""
-        focus = form.focusWidget()
+        """Put ``form`` in this window in place of the outline.
+
+        The keyboard focus is where the user was typing, if the form took the
+        first step (:meth:`take_who`), else where the form put it.
+        """
+        typing_in, self._typing_in = self._typing_in, None
+        focus = typing_in if typing_in is not None and form.isAncestorOf(typing_in) else form.focusWidget()
         self.form = form
         self.setCentralWidget(form)  # a child now (the outline is deleted)
         form.show()

@@ -30,6 +30,7 @@ from composer.ui.steps.base import Step
 if TYPE_CHECKING:
     from composer.diagnostics.settings import DiagnosticsSettings
     from composer.ui.controller import DraftController
+    from composer.ui.steps.who import WhoStep
 
 __all__ = ["STEP_KEYS", "StepPages", "step_builders"]
 
@@ -43,10 +44,20 @@ class ChecksOptions:
     cache_dir: Path | None
 
 
-def step_builders(controller: DraftController, checks: ChecksOptions) -> list[Callable[[], Step]]:
-    """One function per step (in :data:`STEP_KEYS` order) that imports its module and builds it."""
+def step_builders(
+    controller: DraftController, checks: ChecksOptions, *, shown_who: WhoStep | None = None
+) -> list[Callable[[], Step]]:
+    """One function per step (in :data:`STEP_KEYS` order) that imports its module and builds it.
+
+    ``shown_who`` is a first step already on the screen, built without the draft
+    (the app's start, :mod:`composer.ui.start_window`): it is joined to the draft
+    instead of building another.
+    """
 
     def who() -> Step:
+        if shown_who is not None:
+            shown_who.attach(controller)
+            return shown_who
         from composer.ui.steps.who import WhoStep
 
         return WhoStep(controller)

@@ -165,3 +165,67 @@ def test_what_the_start_made_is_out_of_the_collectors_sight_once_the_form_is_in(
         gc.unfreeze()  # the rest of the test session collects as before
         if start.form is not None:
             start.form.close()
+
+
+def _open_form_in(start: StartWindow, data_dir: Path) -> MainWindow:
+    """The app's step after the first paint: the form built for the start's arguments, in ``start``."""
+    import argparse
+
+    from composer.ui.app_form import open_form
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    args = argparse.Namespace(
+        profile=None, data_dir=data_dir, smoke_test=False, bundle=None, prefill_text=None
+    )  # (a new data folder: no unfinished requests are offered over the window)
+    open_form(app, start, args)
+    form = start.form
+    assert isinstance(form, MainWindow)
+    return form
+
+
+def test_what_is_typed_before_the_form_is_in_goes_into_its_draft(
+    qtbot: QtBot, start: StartWindow, data_dir: Path
+) -> None:
+    """The first step takes typing before the model is loaded; the form takes the step and the typing."""
+    who = start.who
+    assert who is not None
+    start.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is who.name)
+    qtbot.keyClicks(who.name, "Mar")
+    who.email.setFocus()
+    qtbot.keyClicks(who.email, "maria@example.gr")
+    who.role.setCurrentIndex(who.role.findData("technical"))
+    qtbot.keyClicks(who.service, "Business 2")
+    who.name.setFocus()
+    who.name.setCursorPosition(3)
+    form = _open_form_in(start, data_dir)
+    try:
+        assert form.who is who  # the same step, not a copy
+        requester = form.controller.request.requester
+        typed = ("Mar", "maria@example.gr", "technical")
+        assert (requester.name, requester.email, requester.role.value) == typed
+        assert form.controller.request.service == "Business 2"
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is who.name)  # the cursor stayed where it was
+        qtbot.keyClicks(who.name, "ia")
+        assert who.name.text() == "Maria"
+        assert form.controller.request.requester.name == "Maria"
+        assert who.on_behalf.isVisibleTo(form)  # the technical contact's "whose account" is shown
+    finally:
+        form.controller.flush()
+        form.close()
+    assert _saved_names(data_dir) == ["Maria"]
+
+
+def test_nothing_moves_when_the_form_comes_in(qtbot: QtBot, start: StartWindow, data_dir: Path) -> None:
+    who = start.who
+    assert who is not None
+    fields = [who.name, who.email, who.role, who.customer_id, who.service, who.phone]
+    before = [(field.mapTo(start, field.rect().topLeft()), field.size()) for field in fields]
+    form = _open_form_in(start, data_dir)
+    try:
+        qtbot.waitUntil(lambda: form.isVisible())
+        after = [(field.mapTo(start, field.rect().topLeft()), field.size()) for field in fields]
+        assert after == before
+    finally:
+        form.close()

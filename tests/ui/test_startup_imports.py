@@ -192,7 +192,7 @@ def test_pyside_reads_the_source_of_none_of_the_modules_the_app_runs_on(tmp_path
 _FIRST_PAINT = """
 import json, sys
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow
 app = QApplication(sys.argv[:1])
 seen = {}
 class FirstPaint(QObject):
@@ -200,6 +200,8 @@ class FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and isinstance(watched, QMainWindow) and "modules" not in seen:
             seen["modules"] = sorted(sys.modules)
             seen["window"] = watched.objectName()
+            field = watched.findChild(QLineEdit, "field.name")
+            seen["first_field"] = field is not None and field.isVisibleTo(watched) and field.hasFocus()
         return False
 probe = FirstPaint()
 app.installEventFilter(probe)
@@ -210,15 +212,17 @@ print(json.dumps({"code": code, **seen}))
 
 
 def test_the_real_start_paints_its_window_before_it_loads_pydantic(tmp_path: Path) -> None:
-    """What the first paint waits for: Qt, the translations and the window; not the form's models.
+    """What the first paint waits for: Qt, the translations, the window and the first step; not the models.
 
     The real ``request-composer --smoke-test`` start runs in a new process; at
-    the first paint of a main window the probe lists the loaded modules.
+    the first paint of a main window the probe lists the loaded modules, and
+    looks for the first field of the form: there, visible, with the cursor in it.
     """
     seen = json.loads(_printed(tmp_path, _FIRST_PAINT)[-1])
     assert seen["code"] == 0  # the smoke test saw the window, with the form in it
     assert seen["window"] == "window.start"
+    assert seen["first_field"], "the first paint has no name field to type in"
     loaded = set(seen["modules"])
-    assert "composer.ui.start_window" in loaded
+    assert {"composer.ui.start_window", "composer.ui.steps.who"} <= loaded
     too_early = sorted(loaded & {"pydantic", "composer.model", "composer.profile", "composer.ui.main_window"})
     assert not too_early, too_early

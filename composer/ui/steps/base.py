@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -19,23 +19,35 @@ from PySide6.QtWidgets import (
 
 from composer.errors import ComposerError, describe
 from composer.i18n import _
-from composer.model import Request
 from composer.ui.accessibility import HintLabel
-from composer.ui.controller import DraftController
 from composer.ui.step_titles import STEP_TITLES
+
+if TYPE_CHECKING:  # (the first step is built before the model is loaded: see ``attach``)
+    from composer.model import Request
+    from composer.ui.controller import DraftController
 
 __all__ = ["STEP_TITLES", "Step", "hint_label", "set_combo_text", "set_plain_text", "set_text"]
 
 
 class Step(QWidget):
-    """A page of the form. Subclasses build widgets, then ``load`` and ``retranslate``."""
+    """A page of the form. Subclasses build widgets, then ``load`` and ``retranslate``.
+
+    A step is built with the draft's controller, except the first one at the
+    app's start: the window shows it, and takes typing in it, before the
+    request model is loaded (:mod:`composer.ui.start_window`). That step is
+    built with ``None`` and given its controller later (its ``attach``, which
+    calls :meth:`use_controller`); until then what is typed stays in its widgets.
+    """
 
     #: stable identifier of the step (``step.<key>`` is its objectName)
     key = ""
 
-    def __init__(self, controller: DraftController, parent: QWidget | None = None) -> None:
+    #: the draft's controller (set when built with one, else by :meth:`attach`)
+    controller: DraftController
+
+    def __init__(self, controller: DraftController | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.controller = controller
+        self.attached = False
         self.setObjectName(f"step.{self.key}")
         self._fields: dict[str, QWidget] = {}
         self.loading = False
@@ -48,6 +60,14 @@ class Step(QWidget):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.outer.addLayout(self.form)
+        if controller is not None:
+            self.use_controller(controller)
+
+    def use_controller(self, controller: DraftController) -> None:
+        """Edit the draft of ``controller`` from now on, and show it again when it is replaced."""
+        assert not self.attached, "a step edits one draft controller"
+        self.attached = True
+        self.controller = controller
         controller.replaced.connect(self.reload)
         controller.rewritten.connect(self.rewrite)
 
@@ -72,12 +92,15 @@ class Step(QWidget):
         self.reload()
 
     def apply(self, **changes: Any) -> None:
-        """Write edited values to the model, unless the widgets are being loaded from it."""
-        if not self.loading:
+        """Write edited values to the model, unless the widgets are being loaded from it.
+
+        Before the step has its controller (:meth:`use_controller`) they stay in the widgets.
+        """
+        if not self.loading and self.attached:
             self.controller.update(**changes)
 
     def apply_requester(self, **changes: Any) -> None:
-        if not self.loading:
+        if not self.loading and self.attached:
             self.controller.update_requester(**changes)
 
     def register(self, field: str, widget: QWidget) -> QWidget:

@@ -1,15 +1,28 @@
-"""Step 1: who is asking, and in which role."""
+"""Step 1: who is asking, and in which role.
+
+At the app's start this step is on the screen, and takes typing, before the
+request model is loaded: :mod:`composer.ui.start_window` builds it without a
+controller, and the form gives it one (:meth:`WhoStep.attach`), which takes
+what was typed into the draft. So this module imports nothing that needs
+pydantic at its top (``tests/ui/test_startup_imports.py`` checks it).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
+from composer.addresses import validate_email
 from composer.errors import ValidationError
 from composer.i18n import N_, _
-from composer.model import ROLE_LABELS, Request, Role, validate_email
-from composer.ui.controller import DraftController
-from composer.ui.identity_picker import IdentityPicker
+from composer.roles import ROLE_LABELS, Role
 from composer.ui.steps.base import Step, error_sentence, hint_label, set_text
+
+if TYPE_CHECKING:
+    from composer.model import Request
+    from composer.ui.controller import DraftController
+    from composer.ui.identity_picker import IdentityPicker
 
 ROLE_NOTES: dict[Role, str] = {
     Role.OWNER: N_(
@@ -28,13 +41,21 @@ ROLE_NOTES: dict[Role, str] = {
 
 
 class WhoStep(Step):
+    """Name, e-mail, role and the rest of the requester; over them, the identities to file as.
+
+    Built with ``None`` (the app's start), it takes typing at once;
+    :meth:`attach` then joins it to the draft.
+    """
+
     key = "who"
 
-    def __init__(self, controller: DraftController, parent: QWidget | None = None) -> None:
+    #: your identities and client domains, and the warning when this one may not file it (with
+    #: the controller: the identity book is the store's)
+    identities: IdentityPicker
+
+    def __init__(self, controller: DraftController | None = None, parent: QWidget | None = None) -> None:
         super().__init__(controller, parent)
-        # your identities and client domains, and the warning when this one may not file it
-        self.identities = IdentityPicker(controller)
-        self.outer.insertWidget(1, self.identities)
+        self._typed_before: dict[str, Any] = {}
         self.name = QLineEdit()
         self.name_label = QLabel()
         self.add_row(self.name_label, self.register("name", self.name))
@@ -75,7 +96,54 @@ class WhoStep(Step):
         self.add_row(self.phone_label, self.register("phone", self.phone))
         self.phone.textEdited.connect(lambda text: self.apply_requester(phone=text))
         self.outer.addStretch(1)
+        # where the identities go once the step has its draft (so that nothing moves then)
+        self._identities_place = QWidget()
+        self.outer.insertWidget(1, self._identities_place)
+        if controller is not None:
+            self._add_identities(controller)
         self.retranslate()
+
+    def attach(self, controller: DraftController) -> None:
+        """Join the draft of ``controller``; what was typed before goes into it at the next :meth:`reload`.
+
+        (The form reloads a step as it puts it on its page, once the step is
+        its own: the draft's change then reaches a form that has it.)
+        """
+        self._typed_before = self._typed()
+        self.use_controller(controller)
+        self._add_identities(controller)
+
+    def reload(self) -> None:
+        typed, self._typed_before = self._typed_before, {}
+        service = typed.pop("service", None)
+        if typed:
+            self.controller.update_requester(**typed)
+        if service is not None:
+            self.controller.update(service=service)
+        super().reload()
+
+    def _typed(self) -> dict[str, Any]:
+        """The values typed or chosen in the widgets (before the step had its draft)."""
+        texts = {
+            "name": self.name.text(),
+            "email": self.email.text().strip(),
+            "on_behalf_of": self.on_behalf.text(),
+            "customer_id": self.customer_id.text(),
+            "service": self.service.text(),
+            "phone": self.phone.text(),
+        }
+        typed: dict[str, Any] = {key: value for key, value in texts.items() if value}
+        role = Role(self.role.currentData())
+        if role is not Role.OWNER:  # (a new draft's role)
+            typed["role"] = role
+        return typed
+
+    def _add_identities(self, controller: DraftController) -> None:
+        from composer.ui.identity_picker import IdentityPicker
+
+        self.identities = IdentityPicker(controller)
+        self.outer.replaceWidget(self._identities_place, self.identities)
+        self._identities_place.deleteLater()
 
     def retranslate(self) -> None:
         self.intro.setText(
@@ -99,7 +167,8 @@ class WhoStep(Step):
         self.service.setPlaceholderText(_("optional: e.g. Business Hosting 2"))
         self.phone_label.setText(_("P&hone"))
         self.phone.setPlaceholderText(_("optional: for a call back"))
-        self.identities.retranslate()
+        if self.attached:
+            self.identities.retranslate()
         self._show_role_note()
         self._check_email()
 
