@@ -404,6 +404,8 @@ def main() -> int:
     start = StartWindow()  # what the app's window shows for a moment, before the form is in it
     start.resize(1000, 760)
     start.show()
+    assert start.who is not None  # the first step takes typing at once: the first name, typed
+    start.who.name.setText(CUSTOMER_WORDS[language].get("name", "Maria Papadopoulou").split()[0])
     save(start, "00-start.png")
     start.close()
     with tempfile.TemporaryDirectory() as folder, diagnostics_bed(Path(folder)) as bed:
