@@ -5,21 +5,28 @@ Usage::
     .venv/bin/python benchmarks/gui_startup.py [--runs 11] [--output benchmarks/RESULTS-startup.md]
 
 Each run starts a new process offscreen (``QT_QPA_PLATFORM=offscreen``) with
-a fresh data and settings folder, and takes two times from the moment the
+a fresh data and settings folder, and takes three times from the moment the
 process is spawned:
 
 - **shown**: the first paint of the app's window (the first ``Paint`` event
   of a ``QMainWindow``: the window has been laid out and drawn once). The app
-  paints its window (:mod:`composer.ui.start_window`: its name, size and the
-  steps' titles) before it imports the form, and builds the form into it
-  right after that paint;
+  paints its window (:mod:`composer.ui.start_window`: its name, size, the
+  steps' titles and the first step) before it imports the form's model, and
+  builds the rest of the form into it right after that paint;
 - **interactive**: after that, the first time the event loop is about to
   wait (``QAbstractEventDispatcher.aboutToBlock``) with the keyboard focus in
   a text field that has been painted (the form's first field,
-  ``field.name``), and a key typed into it lands there. Until the form is
-  in the window the probe waits (30 s at most, then it fails).
+  ``field.name``), and a key typed into it lands there. The probe waits for
+  it (30 s at most, then it fails);
+- **the whole form in**: the app only: the first time the event loop waits
+  after the form (``window.main``: its menus, its side panel, Back and Next)
+  has painted in the window. The key typed at *interactive* must then be in
+  the form's draft (the requester's name), or the run fails: what a user
+  types before the form is in is kept. For the bare window this is its
+  *interactive*.
 
-The app (``python -m composer``, no arguments: the demo profile) and the
+The app (``python -m composer``, no arguments: the demo profile; the probe
+goes in through :func:`composer.__main__.run`, the program entry) and the
 baseline (a bare ``QMainWindow`` holding one ``QLineEdit``, in the same
 interpreter, with the same Qt) are started in turns in the same run, so
 both see the same machine. The figures are medians; the ratios are the app's
@@ -28,13 +35,13 @@ shown at most 1.5x, interactive at most 2x a bare window's start), and the
 median of the per-pair ratios. A first, unreported pair writes the bytecode
 caches (``PYTHONDONTWRITEBYTECODE`` is dropped from the children's
 environment: an installed app has its bytecode). ``request-composer
---version`` is timed too (target under 0.1 s).
+--version`` is timed too (the installed command; target under 0.1 s).
 
 The probe is this file run as ``--child app|bare``: it creates the
 ``QApplication`` itself (the app reuses it), watches for the main window's
 first paint with an application-wide event filter, and prints
-``shown``/``interactive`` with ``time.monotonic()`` (the same clock in parent
-and child on Linux).
+``shown``/``interactive``/``form`` with ``time.monotonic()`` (the same clock
+in parent and child on Linux).
 """
 
 from __future__ import annotations

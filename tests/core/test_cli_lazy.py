@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from composer import VERSION_LINE, cli
+from composer import cli
 
 
 @pytest.mark.parametrize(
@@ -57,23 +57,3 @@ def test_unknown_command_is_refused() -> None:
     with pytest.raises(SystemExit) as caught:
         cli.main(["no-such-command"])
     assert caught.value.code == 2
-
-
-def test_version_is_answered_before_the_command_line_is_parsed() -> None:
-    """``request-composer --version`` prints what the parser would, without importing it."""
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "composer", "--version"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-    assert done.stdout == f"{VERSION_LINE}\n"
-    assert not {"composer.cli", "argparse"} & imported
-
-
-def test_the_parser_prints_the_same_version(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as caught:
-        cli.main(["--version"])
-    assert caught.value.code == 0
-    assert capsys.readouterr().out == f"{VERSION_LINE}\n"

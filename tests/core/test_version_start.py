@@ -11,6 +11,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
+from composer import VERSION_LINE, cli
+
 
 def test_version_imports_neither_pydantic_nor_the_error_catalogue() -> None:
     code = (
@@ -27,3 +31,23 @@ def test_version_imports_neither_pydantic_nor_the_error_catalogue() -> None:
     assert version.startswith("request-composer ")
     heavy = {"pydantic", "composer.errors", "composer.profile", "PySide6", "httpx"} & modules
     assert not heavy, f"--version imported {sorted(heavy)}"
+
+
+def test_version_is_answered_before_the_command_line_is_parsed() -> None:
+    """``request-composer --version`` prints what the parser would, without importing it."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "composer", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert done.stdout == f"{VERSION_LINE}\n"
+    assert not {"composer.cli", "argparse"} & imported
+
+
+def test_the_parser_prints_the_same_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out == f"{VERSION_LINE}\n"
