@@ -46,6 +46,7 @@ in parent and child on Linux).
 
 from __future__ import annotations
 
+import itertools
 import sys
 import time
 from typing import Any
@@ -55,7 +56,7 @@ from typing import Any
 
 def _probe(kind: str) -> Any:
     """The ``QApplication``, with the filter that marks the first paint, the first typed key and the form."""
-    from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, Qt
+    from PySide6.QtCore import QAbstractEventDispatcher, QEvent, QObject, Qt, QTimer
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication, QLineEdit, QMainWindow, QPlainTextEdit
 
@@ -64,6 +65,14 @@ def _probe(kind: str) -> Any:
     painted: set[int] = set()  # the text fields painted so far (by id)
     form_painted: list[QMainWindow] = []  # the app's form (``window.main``), once it has painted
     give_up = time.monotonic() + 30
+    # from the typed key until the form is in: how long the event loop went without a turn
+    # (a timer every 5 ms notes each turn: the longest gap is the longest the window could
+    # not take a key or paint one)
+    turns: list[float] = []
+    pulse = QTimer()
+    pulse.setTimerType(Qt.TimerType.PreciseTimer)
+    pulse.setInterval(5)
+    pulse.timeout.connect(lambda: turns.append(time.monotonic()))
 
     def finish(code: int, message: str) -> None:
         print(message, flush=True)
@@ -81,6 +90,8 @@ def _probe(kind: str) -> Any:
             finish(4, f"the key did not land in {widget.objectName()!r}")
             return
         marks["interactive"] = time.monotonic()
+        turns.append(marks["interactive"])
+        pulse.start()
         print(f"focus {widget.objectName() or type(widget).__name__}", flush=True)
 
     def form_in() -> None:
@@ -90,6 +101,8 @@ def _probe(kind: str) -> Any:
                 finish(5, "the form did not come")
             return
         marks["form"] = time.monotonic()
+        pulse.stop()
+        turns.append(marks["form"])
         name = form_painted[0].controller.request.requester.name  # type: ignore[attr-defined]
         if "q" not in name.lower():
             finish(6, f"the key typed before the form is not in its draft: {name!r}")
@@ -100,6 +113,7 @@ def _probe(kind: str) -> Any:
         marks.setdefault("form", marks["interactive"])  # (a bare window has no form to wait for)
         for mark in ("shown", "interactive", "form"):
             print(f"{mark} {marks[mark]:.6f}", flush=True)
+        print(f"stall {max((b - a for a, b in itertools.pairwise(turns)), default=0.0):.6f}")
         app.exit(0)
 
     def idle() -> None:
@@ -129,6 +143,7 @@ def _probe(kind: str) -> Any:
             return False
 
     app._probe = FirstPaint()  # kept alive with the application
+    app._pulse = pulse
     app.installEventFilter(app._probe)
     return app
 
@@ -206,10 +221,11 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def one_start(kind: str, source: Path | None = None) -> tuple[float, float, float, float]:
+def one_start(kind: str, source: Path | None = None) -> tuple[float, float, float, float, float]:
     """Seconds from spawning a probe child of ``kind`` to its window shown, interactive, the form in.
 
-    The last figure is the child's CPU time from start to exit (it exits right
+    Then the longest the event loop went without a turn between the typed key
+    and the form, and the child's CPU time from start to exit (it exits right
     after the form is in; a bare window, after the typed key): steadier than
     wall time on a shared machine.
     """
@@ -247,7 +263,7 @@ def one_start(kind: str, source: Path | None = None) -> tuple[float, float, floa
     if result.returncode != 0 or "form" not in marks:
         raise SystemExit(f"{kind} failed (exit {result.returncode}): {result.stdout}{result.stderr[-2000:]}")
     shown, interactive, form = (float(marks[mark]) - started for mark in ("shown", "interactive", "form"))
-    return shown, interactive, form, _children_cpu() - cpu
+    return shown, interactive, form, float(marks["stall"]), _children_cpu() - cpu
 
 
 def version_time() -> float:
@@ -276,9 +292,9 @@ def main() -> int:
     one_start("app")  # bytecode caches
     if args.compare:
         one_start("app", args.compare)
-    bare: list[tuple[float, float, float, float]] = []
-    app: list[tuple[float, float, float, float]] = []
-    before: list[tuple[float, float, float, float]] = []
+    bare: list[tuple[float, float, float, float, float]] = []
+    app: list[tuple[float, float, float, float, float]] = []
+    before: list[tuple[float, float, float, float, float]] = []
     versions: list[float] = []
     for _ in range(args.runs):
         bare.append(one_start("bare"))
@@ -294,8 +310,9 @@ def main() -> int:
     pair_interactive = statistics.median(a[1] / b[0] for a, b in zip(app, bare, strict=True))
     app_form = statistics.median(a[2] for a in app)
     pair_form = statistics.median(a[2] / b[0] for a, b in zip(app, bare, strict=True))
-    bare_cpu = statistics.median(b[3] for b in bare)
-    app_cpu = statistics.median(a[3] for a in app)
+    app_stall = statistics.median(a[3] for a in app)
+    bare_cpu = statistics.median(b[4] for b in bare)
+    app_cpu = statistics.median(a[4] for a in app)
     version = statistics.median(versions)
     load = os.getloadavg()[0]
     rows = [
@@ -321,6 +338,11 @@ def main() -> int:
             "",
         ),
         (
+            "the longest the window could not take a key, from the first key to the whole form (median)",
+            f"{app_stall * 1000:.0f} ms",
+            "",
+        ),
+        (
             "CPU time, start to exit: bare / app (app / bare)",
             f"{bare_cpu:.3f} s / {app_cpu:.3f} s ({app_cpu / bare_cpu:.2f}x)",
             "",
@@ -331,11 +353,13 @@ def main() -> int:
         shown = statistics.median(b[0] for b in before)
         interactive = statistics.median(b[1] for b in before)
         form = statistics.median(b[2] for b in before)
-        cpu = statistics.median(b[3] for b in before)
+        stall = statistics.median(b[3] for b in before)
+        cpu = statistics.median(b[4] for b in before)
         rows.append(
             (
-                f"for comparison, `{args.compare}`: shown / interactive / the whole form in / CPU",
-                f"{shown:.3f} s / {interactive:.3f} s / {form:.3f} s / {cpu:.3f} s"
+                f"for comparison, `{args.compare}`: shown / interactive / the whole form in / longest"
+                " without a turn / CPU",
+                f"{shown:.3f} s / {interactive:.3f} s / {form:.3f} s / {stall * 1000:.0f} ms / {cpu:.3f} s"
                 f" ({shown / bare_shown:.2f}x / {interactive / bare_shown:.2f}x / {form / bare_shown:.2f}x)",
                 "",
             )

@@ -166,26 +166,37 @@ def _list_drafts(args: argparse.Namespace) -> int:
     return 0
 
 
-# The core modules the form uses, imported (after the window's first paint) in one go
-# before the form's own modules. PySide6 would read the source of every module imported
-# after it (to see whether the module uses its ``__feature__`` switches); the app marks
-# its own, the standard library's and its packages' modules beforehand
-# (``composer/ui/feature_scan.py``), so the order costs nothing. The rest of the app
-# (diagnostics, sending, capture, pre-fills) is imported when it is used.
+# The core modules the form uses, imported after the window's first paint, before the
+# form's own modules: one per turn of the event loop (``composer.ui.app``), in this order,
+# which has the heavier ones import their parts in turns of their own first (the policy and
+# the profile's support before the profile; the e-mail channel's standard library before
+# the channels). PySide6 would read the source of every module imported after it (to see
+# whether the module uses its ``__feature__`` switches); the app marks its own, the standard
+# library's and its packages' modules beforehand (``composer/ui/feature_scan.py``), so the
+# order costs nothing. The rest of the app (diagnostics, sending's dialogs, capture,
+# pre-fills) is imported when it is used.
 FIRST_WINDOW_CORE = (
     "composer.model",
+    "composer.profile_support",
+    "composer.policy_hours",
     "composer.profile",
-    "composer.store",
-    "composer.quality",
     "composer.policy",
+    "composer.store",
+    "composer.critical",
+    "composer.quality",
     "composer.triage",
     "composer.answers",
-    "composer.render",
     "composer.redact",
     "composer.scrub_request",
+    "composer.render",
+    "composer.identities",
     "composer.related",
     "composer.history",
     "composer.outbox",
+    "ssl",
+    "imaplib",
+    "smtplib",
+    "composer.channels.email",
     "composer.mail_setup",
     "composer.delivery",
     "composer.replies",
@@ -198,9 +209,14 @@ def preload_first_window() -> None:
     """Import the form's core modules, and every channel's settings (a profile's channels need them)."""
     for name in FIRST_WINDOW_CORE:
         importlib.import_module(name)
+    load_channel_settings()
+
+
+def load_channel_settings() -> None:
+    """Every built-in channel's module: a profile's channels are validated by their settings models."""
     from composer.channels import registry
 
-    registry.load_builtin()  # a profile's channels are validated by their modules' settings models
+    registry.load_builtin()
 
 
 def run_gui(args: argparse.Namespace) -> int:

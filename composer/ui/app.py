@@ -1,7 +1,10 @@
 """Application start: Qt set-up and language, the window at once, the form in it after its first paint.
 
-The window (:class:`~composer.ui.start_window.StartWindow`) is shown before
-the form's modules are imported; once it has painted,
+The window (:class:`~composer.ui.start_window.StartWindow`, with the first
+step to type in) is shown before the form's modules are imported; once it has
+painted, the form's modules are imported one per turn of the event loop
+(:data:`PYDANTIC_PARTS`, the core's, :data:`FORM_UI`), so that the window goes on taking keys and painting
+while the form loads (none of those turns takes long), and then
 :func:`composer.ui.app_form.open_form` builds the form into it. Nothing this
 module imports at its top needs pydantic (``tests/ui/test_startup_imports.py``
 checks it).
@@ -10,11 +13,14 @@ checks it).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 from shiboken6 import isValid
 
@@ -27,7 +33,45 @@ from composer.ui.qt_translations import QtTranslations
 from composer.ui.start_window import StartWindow
 from composer.ui.visibility import FocusRing
 
-__all__ = ["main"]
+__all__ = ["FORM_UI", "PYDANTIC_PARTS", "main"]
+
+#: What the form needs, in the order it is imported after the first paint: pydantic's parts
+#: first, as the request model would import them (each a turn of the event loop of its own,
+#: instead of one long stretch for the whole package; a name that a version of pydantic does
+#: not have is skipped: the order only divides the work), then the core modules
+#: (:data:`composer.commands.FIRST_WINDOW_CORE`), the channels' settings, the form's own.
+PYDANTIC_PARTS = (
+    "typing_extensions",
+    "pydantic_core.core_schema",
+    "pydantic_core",
+    "pydantic.errors",
+    "pydantic",
+    "pydantic._internal._decorators",
+    "uuid",
+    "zoneinfo",
+    "pydantic.functional_validators",
+    "pydantic.json_schema",
+    "pydantic._internal._generate_schema",
+    "pydantic._internal._model_construction",
+    "annotated_types",
+    "pydantic.types",
+    "pydantic.fields",
+    "pydantic.main",
+    "email.message",
+    "importlib.metadata",
+    "pydantic.plugin._loader",
+)
+FORM_UI = (
+    "composer.ui.controller",
+    "composer.ui.identity_picker",
+    "composer.ui.scrub_dialog",
+    "composer.ui.delivery",
+    "composer.ui.credential_prompt",
+    "composer.ui.sending",
+    "composer.ui.window_requests",
+    "composer.ui.main_window",
+    "composer.ui.app_form",
+)
 
 
 def _handed_to_running(args: argparse.Namespace) -> bool:
@@ -43,14 +87,46 @@ def _handed_to_running(args: argparse.Namespace) -> bool:
     return hand_to_running(instance_name(data_dir), text)
 
 
+def _import_part(name: str) -> None:
+    """One of :data:`PYDANTIC_PARTS`; one that the installed version does not have is skipped."""
+    with contextlib.suppress(ModuleNotFoundError):
+        importlib.import_module(name)
+
+
 def _open_form(app: QApplication, window: StartWindow, args: argparse.Namespace) -> None:
-    """After the window's first paint: the core modules of the form, then the form."""
+    """After the window's first paint: the form's modules, a turn of the event loop each, then the form."""
+    _in_turns(_loading(app, window, args), window)
+
+
+def _loading(app: QApplication, window: StartWindow, args: argparse.Namespace) -> Iterator[None]:
+    """The steps of loading the form: each ends at a ``yield``, where the event loop takes a turn."""
     from composer import commands
 
-    commands.preload_first_window()
-    from composer.ui.app_form import open_form
+    for name in PYDANTIC_PARTS:
+        _import_part(name)
+        yield
+    for name in commands.FIRST_WINDOW_CORE:
+        importlib.import_module(name)
+        yield
+    commands.load_channel_settings()
+    yield
+    for name in FORM_UI:
+        importlib.import_module(name)
+        yield
+    from composer.ui.app_form import opening_form
 
-    open_form(app, window, args)
+    yield from opening_form(app, window, args)
+
+
+def _in_turns(steps: Iterator[None], window: StartWindow) -> None:
+    """Run ``steps`` up to its next ``yield`` now, and on from there in a later turn of the event loop.
+
+    Between two steps the window takes the keys typed meanwhile and paints them;
+    closed meanwhile, it loads nothing more.
+    """
+    if window.isHidden() or next(steps, StopIteration) is StopIteration:
+        return
+    QTimer.singleShot(0, window, lambda: _in_turns(steps, window))
 
 
 def main(args: argparse.Namespace) -> int:

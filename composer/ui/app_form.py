@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from composer.diagnostics.settings import DiagnosticsSettings
     from composer.ui.steps.who import WhoStep
 
-__all__ = ["LISTEN_DELAY_MS", "REFRESH_DELAY_MS", "create_window", "open_form"]
+__all__ = ["LISTEN_DELAY_MS", "REFRESH_DELAY_MS", "create_window", "open_form", "opening_form"]
 
 #: how long after the start the window begins to take links and files from later starts: the
 #: local socket (Qt's network module, loaded then) is not needed to type the first keys
@@ -74,10 +75,29 @@ def create_window(args: argparse.Namespace, *, shown_who: WhoStep | None = None)
     ``shown_who``: the first step the app's window shows before the form, with
     what the user typed in it (:meth:`StartWindow.take_who`).
     """
+    steps = _creating_window(args, lambda: shown_who)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            window: MainWindow = done.value
+            return window
+
+
+def _creating_window(
+    args: argparse.Namespace, shown_who: Callable[[], WhoStep | None]
+) -> Generator[None, None, MainWindow]:
+    """:func:`create_window` in steps, each ending at a ``yield``: the profile, the store, the window.
+
+    ``shown_who`` gives the first step when the window is built: the step stays in
+    the app's window, taking keys, until then.
+    """
     profile, failed = _profile(args)
+    yield
     store = Store(getattr(args, "data_dir", None))
+    yield
     window = MainWindow(
-        profile, store, diagnostics=_diagnostics_settings, build_later=True, shown_who=shown_who
+        profile, store, diagnostics=_diagnostics_settings, build_later=True, shown_who=shown_who()
     )
     if failed is not None:
         QTimer.singleShot(0, lambda: report_profile_fallback(window, failed))
@@ -97,8 +117,17 @@ def open_form(app: QApplication, window: StartWindow, args: argparse.Namespace) 
     A store or profile that cannot be used at all is said in a dialog over the
     window, which then closes (exit code 1).
     """
+    for _step in opening_form(app, window, args):
+        pass
+
+
+def opening_form(app: QApplication, window: StartWindow, args: argparse.Namespace) -> Iterator[None]:
+    """:func:`open_form` in steps, each ending at a ``yield`` (the app's start takes a turn of the
+    event loop there, so that the window goes on taking keys)."""
     try:
-        form = create_window(args, shown_who=window.take_who())
+        # (the first step leaves the app's window as the form takes it, and the form goes in
+        # in the same turn: no turn without the step on the screen)
+        form = yield from _creating_window(args, window.take_who)
     except ComposerError as error:
         show_error(window, error)
         window.close()

@@ -244,12 +244,12 @@ class MainWindow(DraftActions):
         super().showEvent(event)
         if self._build_later:
             self._build_later = False
-            QTimer.singleShot(BUILD_LATER_DELAY_MS, self._build_one_later)
+            QTimer.singleShot(BUILD_LATER_DELAY_MS, self, self._build_one_later)  # (not once it is gone)
 
     def _build_one_later(self) -> None:
         """Build the next step not built yet, then give the event loop a turn before the next one."""
         if self.steps.build_next():
-            QTimer.singleShot(0, self._build_one_later)
+            QTimer.singleShot(0, self, self._build_one_later)
 
     # -- menus ------------------------------------------------------------
 

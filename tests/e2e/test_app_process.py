@@ -61,6 +61,34 @@ def test_kill_9_while_typing_loses_nothing_beyond_the_last_second(display: str, 
         again.stop()
 
 
+def test_typing_from_the_moment_the_window_appears_loses_no_key(display: str, tmp_path: Path) -> None:
+    """The first step takes keys before the form is in; keys typed across its coming in all reach the draft.
+
+    Typing starts as soon as the window is on the screen (the app's window, titled
+    with the app's name until the form is in), slowly enough to go on while the
+    form is built into the window: no key is lost or doubled at the handover.
+    """
+    data = tmp_path / "data"
+    app = App(display, data)
+    typed = "Maria Papadopoulou from Thessaloniki"
+    try:
+        window = app.wait_for_window("Request Composer$")  # the first window: the start's or the form's
+        app.xdotool("windowactivate", "--sync", window)
+        app.xdotool("type", "--delay", "30", typed)
+        app.wait_for_window("Demo Hosting – Request Composer")
+        time.sleep(1.0)  # the autosave's delay, and then some
+        app.process.send_signal(signal.SIGKILL)
+        app.process.wait(timeout=10)
+    finally:
+        app.stop()
+    with Store(data) as store:
+        drafts = store.list_drafts()
+        assert len(drafts) == 1
+        draft = store.load_draft(drafts[0].id)
+    assert draft is not None
+    assert draft.requester.name == typed
+
+
 @pytest.mark.parametrize("content", [b"[provider\nname = 'x'\n", b"\x89PNG\r\n\x1a\n\x00\xff\xfe", None])
 def test_a_bad_profile_opens_the_window_on_the_demo_and_says_why(
     display: str, tmp_path: Path, content: bytes | None

@@ -229,3 +229,54 @@ def test_nothing_moves_when_the_form_comes_in(qtbot: QtBot, start: StartWindow, 
         assert after == before
     finally:
         form.close()
+
+
+def test_the_window_takes_keys_while_the_form_loads(qtbot: QtBot, start: StartWindow, data_dir: Path) -> None:
+    """The form loads in many short turns of the event loop: keys typed meanwhile are taken at once.
+
+    A key is typed at every turn of the event loop from before the loading starts; many
+    must land before the form is in (the loading does not hold the window in one
+    stretch), and every one of them is in the form's draft after.
+    """
+    import argparse
+
+    from PySide6.QtCore import QTimer
+
+    from composer.ui import app as ui_app
+
+    who = start.who
+    assert who is not None
+    start.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is who.name)
+    text = "Maria Papadopoulou from Thessaloniki, owner of the account"
+    keys = iter(text)
+    before_the_form: list[str] = []
+
+    def type_one() -> None:
+        key = next(keys, None)
+        if key is None:
+            typer.stop()
+            return
+        QTest.keyClicks(QApplication.focusWidget(), key)
+        if start.form is None:
+            before_the_form.append(key)
+
+    typer = QTimer()
+    typer.timeout.connect(type_one)
+    typer.start(0)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    args = argparse.Namespace(
+        profile=None, data_dir=data_dir, smoke_test=False, bundle=None, prefill_text=None
+    )
+    ui_app._open_form(app, start, args)
+    qtbot.waitUntil(lambda: start.form is not None and not typer.isActive(), timeout=20000)
+    form = start.form
+    assert isinstance(form, MainWindow)
+    try:
+        assert len(before_the_form) >= 10, before_the_form
+        assert who.name.text() == text
+        assert form.controller.request.requester.name == text
+    finally:
+        form.controller.flush()
+        form.close()
