@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-import idna
-
 from composer.errors import ValidationError
 from composer.tlds import is_known_tld
 
@@ -46,6 +44,8 @@ def normalise_domain(value: str, *, known_tld: bool = True) -> str:
     text = text.replace("。", ".").replace("．", ".")
     if not text or " " in text:
         raise ValidationError("domain.invalid", value=raw)
+    import idna  # (at the first name: the start's first paint does not wait for it)
+
     try:
         ascii_name = idna.encode(text, uts46=True).decode("ascii").lower()
     except (idna.IDNAError, UnicodeError):
@@ -75,6 +75,8 @@ def reduced_from(value: str, ascii_name: str) -> bool:
 
 def display_domain(ascii_name: str) -> str:
     """The form a person reads (U-label), e.g. ``παράδειγμα.gr`` for ``xn--hxajbheg2az3al.gr``."""
+    import idna
+
     try:
         return idna.decode(ascii_name)
     except (idna.IDNAError, UnicodeError):
