@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import ImageGrab
 
+from composer.model import Request
 from composer.store import Store
 from tests.e2e.conftest import App
 
@@ -32,6 +33,24 @@ def test_the_window_appears_and_can_be_photographed(display: str, tmp_path: Path
         app.stop()
 
 
+def _kill(app: App) -> None:
+    """``kill -9``: nothing of the app's own shutdown runs."""
+    if app.process.poll() is None:
+        app.process.send_signal(signal.SIGKILL)
+        app.process.wait(timeout=10)
+    app.stop()
+
+
+def _the_draft(data: Path) -> Request:
+    """The one draft saved in ``data``."""
+    with Store(data) as store:
+        drafts = store.list_drafts()
+        assert len(drafts) == 1
+        draft = store.load_draft(drafts[0].id)
+    assert draft is not None
+    return draft
+
+
 def test_kill_9_while_typing_loses_nothing_beyond_the_last_second(display: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     app = App(display, data)
@@ -42,16 +61,9 @@ def test_kill_9_while_typing_loses_nothing_beyond_the_last_second(display: str, 
         time.sleep(0.5)
         app.xdotool("type", "--delay", "40", typed)
         time.sleep(1.0)  # "the last second" may be lost; everything before it may not
-        app.process.send_signal(signal.SIGKILL)
-        app.process.wait(timeout=10)
     finally:
-        app.stop()
-    with Store(data) as store:
-        drafts = store.list_drafts()
-        assert len(drafts) == 1
-        draft = store.load_draft(drafts[0].id)
-    assert draft is not None
-    assert draft.requester.name == typed
+        _kill(app)
+    assert _the_draft(data).requester.name == typed
 
     # the next start offers the draft back
     again = App(display, data)
@@ -77,16 +89,9 @@ def test_typing_from_the_moment_the_window_appears_loses_no_key(display: str, tm
         app.xdotool("type", "--delay", "30", typed)
         app.wait_for_window("Demo Hosting – Request Composer")
         time.sleep(1.0)  # the autosave's delay, and then some
-        app.process.send_signal(signal.SIGKILL)
-        app.process.wait(timeout=10)
     finally:
-        app.stop()
-    with Store(data) as store:
-        drafts = store.list_drafts()
-        assert len(drafts) == 1
-        draft = store.load_draft(drafts[0].id)
-    assert draft is not None
-    assert draft.requester.name == typed
+        _kill(app)
+    assert _the_draft(data).requester.name == typed
 
 
 @pytest.mark.parametrize("content", [b"[provider\nname = 'x'\n", b"\x89PNG\r\n\x1a\n\x00\xff\xfe", None])
