@@ -1,11 +1,12 @@
 """Application start: Qt set-up and language, the window at once, the form in it after its first paint.
 
 The window (:class:`~composer.ui.start_window.StartWindow`, with the first
-step to type in) is shown before the form's modules are imported; once it has
-painted, the form's modules are imported one per turn of the event loop
-(:data:`PYDANTIC_PARTS`, the core's, :data:`FORM_UI`), so that the window goes on taking keys and painting
-while the form loads (none of those turns takes long), and then
-:func:`composer.ui.app_form.open_form` builds the form into it. Nothing this
+step to type in) is shown before the form's modules are imported. Once it has
+painted, those are imported one per turn of the event loop
+(:data:`PYDANTIC_PARTS`, the core's, :data:`FORM_UI`), and then
+:func:`composer.ui.app_form.opening_form` builds the form into it in a few
+more turns: between two turns the window takes the keys typed meanwhile and
+paints them, so the user types on while the form loads. Nothing this
 module imports at its top needs pydantic (``tests/ui/test_startup_imports.py``
 checks it).
 """

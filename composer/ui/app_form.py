@@ -19,7 +19,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from composer import tlds
 from composer.errors import ComposerError
 from composer.i18n import _
+from composer.model import Request
 from composer.profile import ProviderProfile, load_profile
+from composer.quality import assess
 from composer.store import Store
 from composer.ui.bridge import run_task
 from composer.ui.gc_guard import set_aside_start
@@ -87,7 +89,7 @@ def create_window(args: argparse.Namespace, *, shown_who: WhoStep | None = None)
 def _creating_window(
     args: argparse.Namespace, shown_who: Callable[[], WhoStep | None]
 ) -> Generator[None, None, MainWindow]:
-    """:func:`create_window` in steps, each ending at a ``yield``: the profile, the store, the window.
+    """:func:`create_window` in steps, each ending at a ``yield``: profile, store, models, window.
 
     ``shown_who`` gives the first step when the window is built: the step stays in
     the app's window, taking keys, until then.
@@ -95,6 +97,10 @@ def _creating_window(
     profile, failed = _profile(args)
     yield
     store = Store(getattr(args, "data_dir", None))
+    yield
+    # in a turn of their own: the request model's validator (built at its first use) and the
+    # language data the coach reads, which the window's first draft needs next
+    assess(Request(provider=profile.provider.id), profile)
     yield
     window = MainWindow(
         profile, store, diagnostics=_diagnostics_settings, build_later=True, shown_who=shown_who()
