@@ -205,13 +205,6 @@ FIRST_WINDOW_CORE = (
 )
 
 
-def preload_first_window() -> None:
-    """Import the form's core modules, and every channel's settings (a profile's channels need them)."""
-    for name in FIRST_WINDOW_CORE:
-        importlib.import_module(name)
-    load_channel_settings()
-
-
 def load_channel_settings() -> None:
     """Every built-in channel's module: a profile's channels are validated by their settings models."""
     from composer.channels import registry
@@ -222,9 +215,9 @@ def load_channel_settings() -> None:
 def run_gui(args: argparse.Namespace) -> int:
     """Start the desktop app (the only place the core reaches into the UI package).
 
-    The app shows its window first and imports the form's core modules after
-    the window's first paint (:func:`preload_first_window`, from
-    :mod:`composer.ui.app`).
+    The app shows its window first and imports the form's modules after the
+    window's first paint, one per turn of the event loop (:data:`FIRST_WINDOW_CORE`
+    and :func:`load_channel_settings`, from :mod:`composer.ui.app`).
     """
     # A profile that cannot be used is reported in the window (which then opens with
     # the last good profile or the demo), not only on a terminal the user may not see.

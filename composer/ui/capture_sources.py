@@ -157,14 +157,7 @@ class PortalScreenshot(QObject):
         token = "request_composer_" + secrets.token_hex(6)
         sender = self._bus.baseService().lstrip(":").replace(".", "_")
         self._request_path = f"{_PORTAL_PATH}/request/{sender}/{token}"
-        self._bus.connect(
-            "",
-            self._request_path,
-            _PORTAL_REQUEST,
-            "Response",
-            self,
-            b"1_on_response(uint,QVariantMap)",
-        )
+        self._bus.connect(*self._response_signal())
         portal = QDBusInterface(_PORTAL_SERVICE, _PORTAL_PATH, _PORTAL_SCREENSHOT, self._bus)
         call = portal.asyncCallWithArgumentList(
             "Screenshot", ["", {"handle_token": token, "interactive": interactive}]
@@ -196,16 +189,13 @@ class PortalScreenshot(QObject):
             return
         self.finished.emit(image)
 
+    def _response_signal(self) -> tuple[str, str, str, str, QObject, bytes]:
+        """The portal's ``Response`` signal for the pending request, and the slot that takes it."""
+        return ("", self._request_path, _PORTAL_REQUEST, "Response", self, b"1_on_response(uint,QVariantMap)")
+
     def _disconnect(self) -> None:
         if self._request_path:
-            self._bus.disconnect(
-                "",
-                self._request_path,
-                _PORTAL_REQUEST,
-                "Response",
-                self,
-                b"1_on_response(uint,QVariantMap)",
-            )
+            self._bus.disconnect(*self._response_signal())
             self._request_path = ""
 
 

@@ -85,9 +85,7 @@ class StartWindow(QMainWindow):
         focus = QApplication.focusWidget()
         if focus is not None and who.isAncestorOf(focus):
             self._typing_in = focus
-        page = self.findChild(QScrollArea, "start.page")
-        if page is not None:
-            page.takeWidget()  # (the page would delete it with the outline)
+        self._page.takeWidget()  # (the page would delete it with the outline)
         return who
 
     def _outline(self, who: WhoStep) -> QWidget:
@@ -136,6 +134,7 @@ class StartWindow(QMainWindow):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(who)
+        self._page = scroll
         page.addWidget(scroll, 1)
         layout.addLayout(page, 1)
         describe_controls(who)  # accessible names and descriptions, as the form gives them

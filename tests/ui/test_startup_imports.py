@@ -60,11 +60,13 @@ NOT_AT_START = (
 )
 
 _PROBE = """
-import json, sys, argparse
-import composer.commands
-composer.commands.preload_first_window()  # what run_gui does before Qt
+import json, sys, argparse, importlib
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
+import composer.commands as commands
+for name in commands.FIRST_WINDOW_CORE:  # what the app imports after its window's first paint
+    importlib.import_module(name)
+commands.load_channel_settings()
 import composer.ui.app_form as ui_app
 window = ui_app.create_window(argparse.Namespace(profile=None, data_dir=None))
 window.show()
