@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,6 +138,19 @@ def test_the_forms_mnemonics_and_shortcuts_work_in_the_window(
     qtbot.waitUntil(lambda: form.pages.currentIndex() == 0, timeout=2000)
 
 
+def _app_and_args(data_dir: Path) -> tuple[QApplication, argparse.Namespace]:
+    """The application, and the arguments of a start on ``data_dir`` without a file or link.
+
+    (A new data folder: no unfinished requests are offered over the window.)
+    """
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    args = argparse.Namespace(
+        profile=None, data_dir=data_dir, smoke_test=False, bundle=None, prefill_text=None
+    )
+    return app, args
+
+
 def test_what_the_start_made_is_out_of_the_collectors_sight_once_the_form_is_in(
     qtbot: QtBot, start: StartWindow, data_dir: Path
 ) -> None:
@@ -145,18 +159,13 @@ def test_what_the_start_made_is_out_of_the_collectors_sight_once_the_form_is_in(
     Automatic collection is off from the start, so without this the timer's first
     collection would walk every object of the start (the modules, the profile, the form).
     """
-    import argparse
     import gc
 
     from composer.ui.app_form import open_form
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
     frozen = gc.get_freeze_count()
-    args = argparse.Namespace(
-        profile=None, data_dir=data_dir, smoke_test=False, bundle=None, prefill_text=None
-    )
     try:
+        app, args = _app_and_args(data_dir)
         open_form(app, start, args)
         assert start.form is not None
         assert gc.get_freeze_count() > frozen
@@ -169,15 +178,9 @@ def test_what_the_start_made_is_out_of_the_collectors_sight_once_the_form_is_in(
 
 def _open_form_in(start: StartWindow, data_dir: Path) -> MainWindow:
     """The app's step after the first paint: the form built for the start's arguments, in ``start``."""
-    import argparse
-
     from composer.ui.app_form import open_form
 
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    args = argparse.Namespace(
-        profile=None, data_dir=data_dir, smoke_test=False, bundle=None, prefill_text=None
-    )  # (a new data folder: no unfinished requests are offered over the window)
+    app, args = _app_and_args(data_dir)
     open_form(app, start, args)
     form = start.form
     assert isinstance(form, MainWindow)
@@ -238,7 +241,6 @@ def test_the_window_takes_keys_while_the_form_loads(qtbot: QtBot, start: StartWi
     must land before the form is in (the loading does not hold the window in one
     stretch), and every one of them is in the form's draft after.
     """
-    import argparse
 
     from PySide6.QtCore import QTimer
 
@@ -264,11 +266,7 @@ def test_the_window_takes_keys_while_the_form_loads(qtbot: QtBot, start: StartWi
     typer = QTimer()
     typer.timeout.connect(type_one)
     typer.start(0)
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    args = argparse.Namespace(
-        profile=None, data_dir=data_dir, smoke_test=False, bundle=None, prefill_text=None
-    )
+    app, args = _app_and_args(data_dir)
     ui_app._open_form(app, start, args)
     qtbot.waitUntil(lambda: start.form is not None and not typer.isActive(), timeout=20000)
     form = start.form
