@@ -47,6 +47,17 @@ class Events:
             on_credential_needed=self.credentials.append,
         )
 
+    def arrived(self, name: str, timeout: float = 10) -> list[Any]:
+        """The events called *name*, once at least one has come.
+
+        The worker commits an entry's state before it calls the listener, so a
+        test that sees the state in the store waits here for the call itself.
+        """
+        deadline = time.monotonic() + timeout
+        while not getattr(self, name) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return list(getattr(self, name))
+
 
 @pytest.fixture()
 def store(data_dir: Path) -> Iterator[Store]:
@@ -214,7 +225,7 @@ def test_rejection_offers_next_channel_and_never_falls_back_silently(
             assert entry.reason_params["reason"] == "The domain is not ours"
             time.sleep(0.2)
             assert smtp.messages == []
-            [offer] = events.offers
+            [offer] = events.arrived("offers")
             assert (offer.failed_channel, offer.next_channel) == ("intake", "email")
             assert "The next way is email" in offer.message()
             assert "The domain is not ours" in offer.message()
@@ -236,7 +247,7 @@ def test_auth_failure_asks_for_the_credential(store: Store, intake: IntakeServer
     try:
         entry = wait_done(store, worker.submit(make_request(store), intake_profile(intake)).id)
         assert entry.state is OutboxState.FAILED and entry.failure_kind == "auth"
-        [needed] = events.credentials
+        [needed] = events.arrived("credentials")
         assert (needed.profile_id, needed.identity) == ("example", "intake:maria@example.gr")
         secrets.set(needed.profile_id, needed.identity, TOKEN)
         entry = wait_done(store, worker.retry(entry.id).id)
@@ -256,7 +267,7 @@ def test_gives_up_after_max_attempts_and_offers_the_file(store: Store, intake: I
             store, worker.submit(make_request(store), intake_profile(intake, {"kind": "file"})).id
         )
         assert entry.state is OutboxState.FAILED and entry.attempts == 3
-        assert events.offers[0].next_channel == "file"
+        assert events.arrived("offers")[0].next_channel == "file"
         entry = wait_done(store, worker.continue_with_next(entry.id).id)
     finally:
         worker.stop()
