@@ -15,6 +15,12 @@ change of language:
   date as it changes: an example, what was understood, an error); else the
   entry in :data:`DESCRIPTIONS`; else its tool tip or placeholder.
 
+The form is a main window of its own that the app's window holds
+(:mod:`composer.ui.start_window`); Qt would present it as a second, nameless
+window inside the first. :class:`AccessibleWindows` installs a factory that
+presents a main window held inside another as a pane, as any other part of
+a window.
+
 A name or description a widget set itself is left alone: only the ones this
 module set (marked with the ``a11y_auto`` property) are replaced. Stable
 object names (the README's table) are what :data:`NAMES` and
@@ -32,10 +38,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
+    QAccessibleWidget,
     QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QScrollArea,
     QTextEdit,
@@ -121,6 +129,7 @@ DESCRIPTIONS: dict[str, str] = {
 _CONTROLS = (
     QAbstractButton,
     QLineEdit,
+    QMainWindow,
     QPlainTextEdit,
     QTextEdit,
     QComboBox,
@@ -313,18 +322,40 @@ def describe_controls(root: QWidget) -> None:
             _set(line, name=widget.accessibleName(), description=widget.accessibleDescription())
 
 
+class HeldMainWindow(QAccessibleWidget):
+    """A main window for a screen reader: a window on its own, a pane inside another window.
+
+    Qt's own interface for a main window says "window" wherever it is: the form
+    inside the app's window would be read as a second window, with no name.
+    The role is asked each time, since the form is made on its own and then put
+    in the app's window.
+    """
+
+    def role(self) -> QAccessible.Role:
+        widget = self.widget()
+        inside = widget is not None and not widget.isWindow()
+        return QAccessible.Role.Pane if inside else QAccessible.Role.Window
+
+
+def _main_windows(_key: str, target: QObject | None) -> QAccessibleWidget | None:
+    """The accessibility factory: :class:`HeldMainWindow` for a main window, Qt's own for the rest."""
+    return HeldMainWindow(target) if isinstance(target, QMainWindow) else None
+
+
 class AccessibleWindows(QObject):
     """Names and describes the controls of every window (each dialog too) as it is shown.
 
     The main window calls :func:`describe_controls` itself after each change of
     language; dialogs are covered by this filter on the application, which runs
-    it whenever a top-level window is about to be shown.
+    it whenever a top-level window is about to be shown. Main windows are
+    presented by :class:`HeldMainWindow`.
     """
 
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self.setObjectName("accessibility.windows")
         app.installEventFilter(self)
+        QAccessible.installFactory(_main_windows)
 
     @classmethod
     def install(cls, app: QApplication) -> AccessibleWindows:

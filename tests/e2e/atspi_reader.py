@@ -5,7 +5,8 @@ tests/e2e/atspi_reader.py APP-NAME [--type NAME=TEXT]`` with the test's own
 D-Bus session (``DBUS_SESSION_BUS_ADDRESS``): it finds the application by
 its name on the accessibility bus, as Orca does, and prints one JSON object:
 every control of the window that is showing (role, name, description, the
-names of its ``labelled-by`` relations, its text); with ``--type`` it first
+names of its ``labelled-by`` relations, its text) and the names of the
+windows ("frame") in the application; with ``--type`` it first
 types TEXT into the text field named NAME through AT-SPI's EditableText
 interface (what a screen reader's user does with the keyboard is the same
 call path for the app) and reads it back. pyatspi is Debian's
@@ -66,6 +67,16 @@ def walk(node: object, found: list[dict[str, object]], depth: int = 0) -> None:
         walk(node.getChildAtIndex(index), found, depth + 1)
 
 
+def frames(node: object, depth: int = 0) -> list[str]:
+    """The names of the windows ("frame") at ``node`` and under it: a screen reader announces each."""
+    if node is None or depth > 40:
+        return []
+    found = [node.name] if node.getRoleName() == "frame" else []
+    for index in range(node.childCount):
+        found += frames(node.getChildAtIndex(index), depth + 1)
+    return found
+
+
 def find_field(node: object, name: str) -> object | None:
     if node is None:
         return None
@@ -91,7 +102,7 @@ def main() -> int:
         typed[name] = field.queryText().getText(0, -1)
     found: list[dict[str, object]] = []
     walk(app, found)
-    print(json.dumps({"controls": found, "typed": typed}))
+    print(json.dumps({"controls": found, "typed": typed, "frames": frames(app)}))
     return 0
 
 

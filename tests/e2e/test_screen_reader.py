@@ -6,11 +6,11 @@ it, the accessibility bus (``at-spi-bus-launcher``, which starts
 but private to the test and stopped after it. The real app starts on Xvfb
 with Qt's AT-SPI bridge on (``QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1``, as when
 a screen reader is running). ``tests/e2e/atspi_reader.py`` (Debian's
-pyatspi, hence the system's Python) then reads the window: every field of
-the first step by its label, with the line under it as description, the
-buttons, and the text typed with the keyboard (the completeness the app
-computes from it changes too, so the keys reached the request, not only the
-widget).
+pyatspi, hence the system's Python) then reads the window: one window (the
+form inside it is a pane, not a second window), every field of the first
+step by its label, with the line under it as description, the buttons, and
+the text typed with the keyboard (the completeness the app computes from it
+changes too, so the keys reached the request, not only the widget).
 """
 
 from __future__ import annotations
@@ -101,6 +101,8 @@ def test_a_screen_reader_sees_the_fields_by_name_and_what_is_typed(
         window = app.wait_for_window("Demo Hosting – Request Composer")
         first = _read(env)
         controls = _by_name(first["controls"])  # type: ignore[arg-type]
+        # one window, the app's: the form inside it is not read as a second, nameless one
+        assert first["frames"] == ["Demo Hosting – Request Composer"], first["frames"]
         for name in ("Your name", "Your e-mail", "Customer number", "Hosting package", "Phone"):
             assert name in controls, f"{name!r} not seen; the reader saw {sorted(controls)}"
             assert controls[name]["role"] == "text"

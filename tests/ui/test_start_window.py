@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from keyring.backends.fail import Keyring as FailKeyring
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QPaintEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QListWidget
 from pytestqt.qtbot import QtBot
@@ -18,6 +18,7 @@ from composer import i18n
 from composer.credentials import Credentials
 from composer.profile import load_profile
 from composer.store import Store
+from composer.ui.accessibility import AccessibleWindows
 from composer.ui.delivery import DeliveryController
 from composer.ui.main_window import MainWindow
 from composer.ui.start_window import PAINT_WAIT_MS, StartWindow
@@ -106,6 +107,43 @@ def test_the_form_takes_the_window_its_title_and_the_focus(
     assert start.windowTitle() == form.windowTitle() == "Demo Hosting – Request Composer"
     qtbot.waitUntil(lambda: form.focusWidget() is name)
     assert name.isVisible()
+
+
+def _roles_below(node: QAccessibleInterface) -> list[QAccessible.Role]:
+    """The roles of everything under ``node``, as a screen reader walks it."""
+    roles: list[QAccessible.Role] = []
+    for index in range(node.childCount()):
+        child = node.child(index)
+        if child is not None and child.isValid():
+            roles += [child.role(), *_roles_below(child)]
+    return roles
+
+
+def test_a_screen_reader_finds_the_form_as_part_of_the_window_not_a_second_window(
+    qtbot: QtBot, start: StartWindow, store: Store, qapp: QApplication
+) -> None:
+    AccessibleWindows.install(qapp)
+    form = _form(store)
+    qtbot.addWidget(form)
+    alone = QAccessible.queryAccessibleInterface(form)  # a window while it is on its own
+    assert alone is not None and alone.role() is QAccessible.Role.Window
+    start.embed(form)
+    window = QAccessible.queryAccessibleInterface(start)
+    held = QAccessible.queryAccessibleInterface(form)
+    assert window is not None and held is not None
+    assert window.role() is QAccessible.Role.Window
+    assert held.role() is QAccessible.Role.Pane
+    assert held.parent() is not None and held.parent().object() is start
+    below = _roles_below(window)
+    assert QAccessible.Role.Window not in below, "the form reads as a window inside the window"
+    assert QAccessible.Role.MenuBar in below and QAccessible.Role.EditableText in below
+    # the first field's way up to the window passes the pane, as a reader announces it
+    node = QAccessible.queryAccessibleInterface(form.findChild(QLineEdit, "field.name"))
+    ancestors = []
+    while node is not None and node.object() is not start:
+        node = node.parent()
+        ancestors.append(node.role() if node is not None else None)
+    assert ancestors[-1] is QAccessible.Role.Window and QAccessible.Role.Pane in ancestors
 
 
 @pytest.mark.parametrize("how", ["the form's Quit", "the window's close button"])
