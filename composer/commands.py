@@ -193,6 +193,7 @@ FIRST_WINDOW_CORE = (
     "composer.related",
     "composer.history",
     "composer.outbox",
+    "composer.outbox_claims",
     "ssl",
     "imaplib",
     "smtplib",

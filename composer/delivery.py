@@ -38,6 +38,7 @@ from typing import Any
 
 from composer import history, settling
 from composer import outbox as box
+from composer import outbox_claims as claims
 from composer.channels.base import DeliveryError, FailureKind, FollowUp, SendContext, is_retryable
 from composer.channels.factory import ChannelFactory
 from composer.errors import ComposerError, describe
@@ -155,7 +156,7 @@ class OutboxWorker:
     recover_every: float = 15.0
 
     def __post_init__(self) -> None:
-        self._owner = box.new_owner()
+        self._owner = claims.new_owner()
         self._wake = threading.Condition()
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -177,11 +178,11 @@ class OutboxWorker:
             self._wake.notify_all()
         if self._thread is not None:
             self._thread.join(timeout)
-        box.release_owner(self._owner)
+        claims.release_owner(self._owner)
 
     def recover(self) -> list[str]:
         """Entries left ``sending`` by a dead process go back to ``pending``."""
-        recovered = box.recover(self.store)
+        recovered = claims.recover(self.store)
         for entry_id in recovered:
             entry = box.get_entry(self.store, entry_id)
             if entry is None:
@@ -247,7 +248,7 @@ class OutboxWorker:
         Raises:
             ComposerError: ``outbox.not_found``, ``outbox.busy``, ``outbox.already_sent``.
         """
-        entry = box.reschedule(self.store, entry_id)
+        entry = claims.reschedule(self.store, entry_id)
         self._notify(entry)
         self.wake()
         return entry
@@ -264,7 +265,7 @@ class OutboxWorker:
             raise ComposerError("outbox.not_found", id=entry_id)
         if entry.next_channel is None:
             raise ComposerError("delivery.no_next_channel")
-        entry = box.reschedule(self.store, entry_id, channel_index=entry.channel_index + 1)
+        entry = claims.reschedule(self.store, entry_id, channel_index=entry.channel_index + 1)
         self._notify(entry)
         self.wake()
         return entry
@@ -275,7 +276,7 @@ class OutboxWorker:
         Raises:
             ComposerError: ``outbox.not_found``, ``outbox.busy``, ``outbox.already_sent``.
         """
-        return box.withdraw(self.store, entry_id)
+        return claims.withdraw(self.store, entry_id)
 
     def save_as_file(self, entry_id: str, target: Path) -> Path:
         """Save an entry's request as a bundle the user sends by hand (it stays in the outbox).
@@ -335,7 +336,7 @@ class OutboxWorker:
                 worked = False
             if worked:
                 continue
-            due = box.next_due(self.store)
+            due = claims.next_due(self.store)
             wait = self.poll
             if due is not None:
                 wait = min(wait, max(0.0, (due - box.now_utc()).total_seconds()))
@@ -345,7 +346,7 @@ class OutboxWorker:
 
     def run_once(self) -> bool:
         """Send the next due entry in this thread; False when none is due."""
-        claimed = box.claim_due(self.store, self._owner, lease=self.lease)
+        claimed = claims.claim_due(self.store, self._owner, lease=self.lease)
         if claimed is None:
             return False
         entry, attempt_id = claimed
@@ -380,7 +381,7 @@ class OutboxWorker:
             nonlocal renewed
             if time.monotonic() - renewed > self.lease.total_seconds() / 4:
                 renewed = time.monotonic()
-                box.renew_lease(self.store, entry.id, self._owner, lease=self.lease)
+                claims.renew_lease(self.store, entry.id, self._owner, lease=self.lease)
             _call(self.listener.on_progress, entry.id, sent, total)
 
         def body_leaving() -> None:

@@ -305,7 +305,7 @@ def _find(store: Store, prefix: str) -> OutboxEntry:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from composer.outbox import recover
+    from composer.outbox_claims import recover
 
     with _store(args) as store:
         recover(store)  # an entry whose sender died is never shown as "sending"

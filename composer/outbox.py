@@ -27,20 +27,18 @@ side (:func:`resend_is_safe`); any other goes to ``uncertain``.
 
 A process that dies while ``sending`` leaves the entry with its owner; the
 next worker, or any command that touches the entry, takes it over once the
-owner is gone or its lease has expired (:func:`recover`). Claims are atomic
-(``BEGIN IMMEDIATE``), so two processes on one data folder never send the
-same entry at once; a long send renews its lease. All times are UTC.
+owner is gone or its lease has expired. Who holds an entry (a worker's
+atomic claim and its lease, that takeover, the user taking it back) is
+:mod:`composer.outbox_claims`'s. All times are UTC.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import socket
 import sqlite3
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -142,11 +140,11 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-def _ts(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _dt(text: str) -> datetime:
+def parse_stamp(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
@@ -177,9 +175,9 @@ def _entry(row: sqlite3.Row) -> OutboxEntry:
         failure_kind=row["failure_kind"],
         maybe_delivered=bool(row["maybe_delivered"]),
         attempts=row["attempts"],
-        next_attempt_at=_dt(row["next_attempt_at"]),
-        created_at=_dt(row["created_at"]),
-        updated_at=_dt(row["updated_at"]),
+        next_attempt_at=parse_stamp(row["next_attempt_at"]),
+        created_at=parse_stamp(row["created_at"]),
+        updated_at=parse_stamp(row["updated_at"]),
         request=Request.model_validate_json(row["request"]),
         profile=ProviderProfile.model_validate_json(row["profile"]),
         follow_up=follow_up,
@@ -220,8 +218,8 @@ def list_attempts(store: Store, entry_id: str) -> list[Attempt]:
             outbox_id=row["outbox_id"],
             channel=row["channel"],
             idempotency_key=row["idempotency_key"],
-            started_at=_dt(row["started_at"]),
-            finished_at=_dt(row["finished_at"]) if row["finished_at"] else None,
+            started_at=parse_stamp(row["started_at"]),
+            finished_at=parse_stamp(row["finished_at"]) if row["finished_at"] else None,
             outcome=row["outcome"],
             code=row["code"],
             detail=row["detail"],
@@ -271,7 +269,7 @@ def insert_entry(
         from composer.rendered import render_request
 
         rendered = render_request(request, profile)
-    moment = _ts(now or now_utc())
+    moment = stamp(now or now_utc())
     entry_id = uuid.uuid4().hex
     kind = EntryKind.FOLLOW_UP if follow_up else EntryKind.REQUEST
     follow_json = ""
@@ -336,43 +334,6 @@ def rendered_for(store: Store, entry: OutboxEntry) -> RenderedRequest:
     return RenderedRequest.model_validate_json(row[0]) if row and row[0] else rendered
 
 
-# -- claiming and recovery ---------------------------------------------------
-
-_HOST = socket.gethostname()
-_live_tokens: set[str] = set()
-
-
-def new_owner() -> str:
-    """An owner name for one worker: host, process and a token for this worker."""
-    token = uuid.uuid4().hex[:12]
-    _live_tokens.add(token)
-    return f"{_HOST}:{os.getpid()}:{token}"
-
-
-def release_owner(owner: str) -> None:
-    _live_tokens.discard(owner.rsplit(":", 1)[-1])
-
-
-def _owner_alive(owner: str) -> bool:
-    host, _, rest = owner.partition(":")
-    pid_text, _, token = rest.partition(":")
-    if host != _HOST:
-        return True  # another machine: only its lease can tell
-    try:
-        pid = int(pid_text)
-    except ValueError:
-        return False
-    if pid == os.getpid():
-        return token in _live_tokens
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def resend_is_safe(label: str) -> bool:
     """Whether a try whose outcome is unknown may be repeated without asking anyone.
 
@@ -388,106 +349,17 @@ def resend_is_safe(label: str) -> bool:
     return spec is not None and Capability.REPEAT_SAFE in spec.capabilities
 
 
-def recover(store: Store, *, now: datetime | None = None, entry_id: str | None = None) -> list[str]:
-    """Take over entries whose sender died or whose lease ran out; returns their ids.
-
-    Each goes back to ``pending`` (and out again with the same key), or to
-    ``uncertain`` when its body may have left and its channel cannot tell a
-    resend from a new request. Their unfinished attempts are logged as
-    ``interrupted``. With ``entry_id``, only that entry is looked at.
-    """
-    moment = now or now_utc()
-    recovered: list[str] = []
-    with store.transaction() as db:
-        sql = "SELECT id, owner, lease_until, maybe_delivered, channel_index, profile FROM outbox"
-        sql += " WHERE state = 'sending'"
-        params: tuple[str, ...] = ()
-        if entry_id is not None:
-            sql += " AND id = ?"
-            params = (entry_id,)
-        for row_id, owner, lease_until, maybe, index, profile_json in db.execute(sql, params).fetchall():
-            expired = not lease_until or _dt(lease_until) <= moment
-            if not expired and _owner_alive(owner):
-                continue
-            channels = ProviderProfile.model_validate_json(profile_json).channels
-            label = channel_label(channels[index] if index < len(channels) else None)
-            uncertain = bool(maybe) and not resend_is_safe(label)
-            state = OutboxState.UNCERTAIN if uncertain else OutboxState.PENDING
-            db.execute(
-                "UPDATE outbox SET state = ?, owner = '', lease_until = '', next_attempt_at = ?,"
-                " reason = CASE WHEN ? THEN 'delivery.maybe_delivered' ELSE reason END,"
-                " reason_params = CASE WHEN ? THEN '{}' ELSE reason_params END,"
-                " updated_at = ? WHERE id = ?",
-                (str(state), _ts(moment), int(uncertain), int(uncertain), _ts(moment), row_id),
-            )
-            db.execute(
-                "UPDATE delivery_attempts SET outcome = 'interrupted', finished_at = ?"
-                " WHERE outbox_id = ? AND outcome IN ('started', 'body_out')",
-                (_ts(moment), row_id),
-            )
-            recovered.append(row_id)
-    return recovered
-
-
-def renew_lease(store: Store, entry_id: str, owner: str, *, lease: timedelta) -> None:
-    """Extend the claim of an entry this owner is still sending."""
-    with store.transaction() as db:
-        db.execute(
-            "UPDATE outbox SET lease_until = ? WHERE id = ? AND owner = ? AND state = 'sending'",
-            (_ts(now_utc() + lease), entry_id, owner),
-        )
-
-
-def claim_due(
-    store: Store, owner: str, *, lease: timedelta, now: datetime | None = None
-) -> tuple[OutboxEntry, int] | None:
-    """Take the next due entry for sending; returns it and the id of its logged attempt."""
-    moment = now or now_utc()
-    with store.transaction() as db:
-        row = db.execute(
-            "SELECT id, channel_index, profile, idempotency_key FROM outbox"
-            " WHERE state = 'pending' AND next_attempt_at <= ?"
-            " ORDER BY next_attempt_at LIMIT 1",
-            (_ts(moment),),
-        ).fetchone()
-        if row is None:
-            return None
-        entry_id, index, profile_json, key = row
-        channels = ProviderProfile.model_validate_json(profile_json).channels
-        label = channel_label(channels[index] if index < len(channels) else None)
-        db.execute(
-            "UPDATE outbox SET state = 'sending', owner = ?, lease_until = ?, maybe_delivered = 0,"
-            " attempts = attempts + 1, updated_at = ? WHERE id = ?",
-            (owner, _ts(moment + lease), _ts(moment), entry_id),
-        )
-        cursor = db.execute(
-            "INSERT INTO delivery_attempts(outbox_id, channel, idempotency_key, started_at)"
-            " VALUES (?, ?, ?, ?)",
-            (entry_id, label, key, _ts(moment)),
-        )
-        attempt_id = cursor.lastrowid
-    entry = get_entry(store, entry_id)
-    assert entry is not None and attempt_id is not None
-    return entry, attempt_id
-
-
-def next_due(store: Store) -> datetime | None:
-    """When the earliest pending entry is due, or None when nothing is pending."""
-    rows = store.query("SELECT MIN(next_attempt_at) AS due FROM outbox WHERE state = 'pending'")
-    return _dt(rows[0]["due"]) if rows and rows[0]["due"] else None
-
-
 def finish_attempt(
     db: sqlite3.Connection, attempt_id: int, outcome: str, *, code: str = "", detail: str = ""
 ) -> None:
     db.execute(
         "UPDATE delivery_attempts SET outcome = ?, code = ?, detail = ?, finished_at = ? WHERE id = ?",
-        (outcome, code, detail[:500], _ts(now_utc()), attempt_id),
+        (outcome, code, detail[:500], stamp(now_utc()), attempt_id),
     )
 
 
 def mark_sent(db: sqlite3.Connection, entry_id: str, receipt: Receipt) -> None:
-    moment = _ts(now_utc())
+    moment = stamp(now_utc())
     db.execute(
         "UPDATE outbox SET state = 'sent', receipt = ?, reason = '', reason_params = '{}',"
         " failure_kind = '', owner = '', lease_until = '', updated_at = ? WHERE id = ?",
@@ -515,8 +387,8 @@ def mark_unsent(
             json.dumps(_plain(error.params)),
             str(error.kind),
             int(error.maybe_delivered),
-            _ts(next_attempt_at or moment),
-            _ts(moment),
+            stamp(next_attempt_at or moment),
+            stamp(moment),
             entry_id,
         ),
     )
@@ -524,57 +396,3 @@ def mark_unsent(
 
 def _plain(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v if isinstance(v, str | int | float | bool | list) else str(v) for k, v in params.items()}
-
-
-def reschedule(
-    store: Store, entry_id: str, *, channel_index: int | None = None, now: datetime | None = None
-) -> OutboxEntry:
-    """Make a ``pending`` or ``failed`` entry due now, optionally at another channel.
-
-    Raises:
-        ComposerError: ``outbox.not_found``; ``outbox.busy`` while it is sending;
-            ``outbox.already_sent``; ``outbox.uncertain`` when it may have arrived.
-    """
-    recover(store, entry_id=entry_id)  # an owner that died must not keep it "sending"
-    moment = _ts(now or now_utc())
-    with store.transaction() as db:
-        row = db.execute("SELECT state FROM outbox WHERE id = ?", (entry_id,)).fetchone()
-        _check_changeable(entry_id, row)
-        db.execute(
-            "UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ?,"
-            " channel_index = COALESCE(?, channel_index) WHERE id = ?",
-            (moment, moment, channel_index, entry_id),
-        )
-    entry = get_entry(store, entry_id)
-    assert entry is not None
-    return entry
-
-
-def _check_changeable(entry_id: str, row: Any) -> None:
-    if row is None:
-        raise ComposerError("outbox.not_found", id=entry_id)
-    if row[0] == OutboxState.SENDING:
-        raise ComposerError("outbox.busy", id=entry_id)
-    if row[0] == OutboxState.SENT:
-        raise ComposerError("outbox.already_sent", id=entry_id)
-    if row[0] == OutboxState.UNCERTAIN:
-        raise ComposerError("outbox.uncertain", id=entry_id[:12])
-
-
-def withdraw(store: Store, entry_id: str) -> Request:
-    """Take an unsent entry out of the outbox and make its request a draft again.
-
-    Raises:
-        ComposerError: ``outbox.not_found``, ``outbox.busy``, ``outbox.already_sent``,
-            ``outbox.uncertain``.
-    """
-    recover(store, entry_id=entry_id)
-    entry = get_entry(store, entry_id)
-    with store.transaction() as db:
-        row = db.execute("SELECT state FROM outbox WHERE id = ?", (entry_id,)).fetchone()
-        _check_changeable(entry_id, row)
-        db.execute("DELETE FROM outbox WHERE id = ?", (entry_id,))
-    assert entry is not None
-    if entry.kind is EntryKind.REQUEST:
-        store.save_draft(entry.request)
-    return entry.request

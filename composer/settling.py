@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from composer import history
 from composer import outbox as box
+from composer import outbox_claims as claims
 from composer.errors import ComposerError
 from composer.model import Receipt
 from composer.outbox import EntryKind, OutboxEntry, OutboxState, channel_label
@@ -118,7 +119,7 @@ def settle_arrived(store: Store, entry_id: str, *, reference: str = "") -> Outbo
     Raises:
         ComposerError: ``outbox.not_found``; ``outbox.not_uncertain`` unless it is ``uncertain``.
     """
-    box.recover(store, entry_id=entry_id)
+    claims.recover(store, entry_id=entry_id)
     entry = box.get_entry(store, entry_id)
     if entry is None:
         raise ComposerError("outbox.not_found", id=entry_id)
@@ -154,7 +155,7 @@ def settle_resend(store: Store, entry_id: str) -> OutboxEntry:
     Raises:
         ComposerError: ``outbox.not_found``; ``outbox.not_uncertain``.
     """
-    box.recover(store, entry_id=entry_id)
+    claims.recover(store, entry_id=entry_id)
     moment = box.now_utc().isoformat(timespec="microseconds")
     with store.transaction() as db:
         row = db.execute("SELECT state FROM outbox WHERE id = ?", (entry_id,)).fetchone()
@@ -184,7 +185,7 @@ def keep_reference(store: Store, entry_id: str, reference: str) -> OutboxEntry:
             ``outbox.not_sent_yet`` (still waiting, sending or failed).
     """
     number = normalise_reference(reference)
-    box.recover(store, entry_id=entry_id)
+    claims.recover(store, entry_id=entry_id)
     entry = box.get_entry(store, entry_id)
     if entry is None:
         raise ComposerError("outbox.not_found", id=entry_id)

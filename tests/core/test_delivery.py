@@ -19,6 +19,7 @@ from keyring.backends.fail import Keyring as FailKeyring
 
 from composer import history
 from composer import outbox as box
+from composer import outbox_claims as claims
 from composer.channels.email import MailSettings, save_mail_settings, smtp_identity
 from composer.channels.factory import ChannelFactory
 from composer.credentials import Credentials, identity
@@ -285,8 +286,8 @@ def test_crash_while_sending_is_recovered_with_the_same_key(store: Store, intake
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    owner = f"{box._HOST}:{dead.stdout.strip()}:0badc0ffee00"
-    claimed = box.claim_due(store, owner, lease=timedelta(minutes=15))
+    owner = f"{claims.HOST}:{dead.stdout.strip()}:0badc0ffee00"
+    claimed = claims.claim_due(store, owner, lease=timedelta(minutes=15))
     assert claimed is not None and claimed[0].state is OutboxState.SENDING
     make_worker(store, Events()).channels.make(profile.channels[0], profile).send(request, box_context(entry))
     assert len(intake.tickets) == 1
@@ -310,7 +311,7 @@ def test_live_owner_is_not_recovered(store: Store, intake: IntakeServer) -> None
     worker = make_worker(store, Events())
     entry = worker.submit(make_request(store), intake_profile(intake))
     other = make_worker(store, Events())
-    assert box.claim_due(store, other._owner, lease=timedelta(minutes=5)) is not None
+    assert claims.claim_due(store, other._owner, lease=timedelta(minutes=5)) is not None
     assert worker.recover() == []
     other.stop()  # the other worker is gone now
     assert worker.recover() == [entry.id]

@@ -16,6 +16,7 @@ import pytest
 
 from composer import history, settling
 from composer import outbox as box
+from composer import outbox_claims as claims
 from composer.channels.email import MailSettings, smtp_identity
 from composer.channels.factory import save_mail_settings
 from composer.cli import main
@@ -77,7 +78,7 @@ def autoreply(entry: OutboxEntry, number: str, *, tag: str = "rt.example") -> by
 def sent_entry(store: Store, *, uncertain: bool) -> OutboxEntry:
     entry = box.insert_entry(store, make_request(store, seed=len(box.list_entries(store))), PROFILE)
     _leave_sending(store, entry, body_out=True, lease_left=timedelta(minutes=-1))
-    box.recover(store)
+    claims.recover(store)
     if not uncertain:
         settling.settle_arrived(store, entry.id)
     found = box.get_entry(store, entry.id)

@@ -19,6 +19,7 @@ import pytest
 
 from composer import history, settling
 from composer import outbox as box
+from composer import outbox_claims as claims
 from composer.channels.email import MailSettings
 from composer.channels.factory import save_mail_settings
 from composer.cli import main
@@ -136,8 +137,8 @@ def _dead_pid() -> int:
 
 def _leave_sending(store: Store, entry: OutboxEntry, *, body_out: bool, lease_left: timedelta) -> None:
     """What a sender killed mid-send leaves behind."""
-    owner = f"{box._HOST}:{_dead_pid()}:deadbeef0000"
-    claimed = box.claim_due(store, owner, lease=lease_left)
+    owner = f"{claims.HOST}:{_dead_pid()}:deadbeef0000"
+    claimed = claims.claim_due(store, owner, lease=lease_left)
     assert claimed is not None and claimed[0].id == entry.id
     if body_out:
         settling.mark_body_out(store, entry.id, owner, claimed[1])
@@ -150,7 +151,7 @@ def test_killed_after_the_body_left(store: Store, channel: str, expected: Outbox
     profile = PROFILE if channel == "email" else intake_profile(IntakeServer())
     entry = box.insert_entry(store, make_request(store), profile)
     _leave_sending(store, entry, body_out=True, lease_left=timedelta(minutes=5))
-    assert box.recover(store) == [entry.id]
+    assert claims.recover(store) == [entry.id]
     recovered = box.get_entry(store, entry.id)
     assert recovered is not None and recovered.state is expected
     assert [a.outcome for a in box.list_attempts(store, entry.id)] == ["interrupted"]
@@ -163,7 +164,7 @@ def test_retry_takes_over_an_entry_whose_sender_died(
     use_port(store, smtp.port)
     entry = box.insert_entry(store, make_request(store), PROFILE)
     _leave_sending(store, entry, body_out=False, lease_left=timedelta(minutes=-16))
-    monkeypatch.setattr("composer.outbox._owner_alive", lambda _owner: True)  # its pid was reused
+    monkeypatch.setattr("composer.outbox_claims._owner_alive", lambda _owner: True)  # its pid was reused
     data = str(store.folder)
     assert main(["outbox", "retry", entry.id[:8], "--data-dir", data, "--wait", "20"]) == 0
     assert len(smtp.messages) == 1

@@ -27,6 +27,7 @@ from shiboken6 import isValid
 
 from composer import history
 from composer import outbox as box
+from composer import outbox_claims as claims
 from composer.channels.email import load_mail_settings
 from composer.credentials import Credentials, identity
 from composer.delivery import Backoff
@@ -515,8 +516,8 @@ def test_a_request_a_crash_left_sending_is_resumed_when_the_controller_starts(
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
-    assert box.claim_due(
-        store, f"{box._HOST}:{dead.stdout.strip()}:0badc0ffee00", lease=timedelta(minutes=15)
+    assert claims.claim_due(
+        store, f"{claims.HOST}:{dead.stdout.strip()}:0badc0ffee00", lease=timedelta(minutes=15)
     )
     controller = DeliveryController(store, credentials=secrets, backoff=FAST, poll=0.05, parent=parent)
     prompts = DeliveryPrompts(controller, parent)

@@ -117,6 +117,7 @@ def test_a_mailbox_that_cannot_be_read_is_explained_in_the_panel(
     from datetime import timedelta
 
     from composer import outbox as box
+    from composer import outbox_claims as claims
     from composer import settling
     from composer.replies import ReplySettings, save_reply_settings
     from tests.core.test_uncertain import _leave_sending
@@ -127,7 +128,7 @@ def test_a_mailbox_that_cannot_be_read_is_explained_in_the_panel(
     save_reply_settings(store, ReplySettings(enabled=True, port=free_port()))  # nothing listens there
     entry = box.insert_entry(store, make_request(store), PROFILE)
     _leave_sending(store, entry, body_out=True, lease_left=timedelta(minutes=-1))
-    box.recover(store)
+    claims.recover(store)
     settling.settle_arrived(store, entry.id)
     controller = make_controller()
     password_kept: list[bool] = []
@@ -155,12 +156,13 @@ def test_a_number_kept_in_the_history_goes_on_the_outbox_entry_too(
 
     from composer import history, settling
     from composer import outbox as box
+    from composer import outbox_claims as claims
     from composer.ui.history_view import HistoryDialog
     from tests.core.test_uncertain import _leave_sending
 
     entry = box.insert_entry(store, make_request(store), PROFILE)
     _leave_sending(store, entry, body_out=True, lease_left=timedelta(minutes=-1))
-    box.recover(store)
+    claims.recover(store)
     settling.settle_arrived(store, entry.id)
     controller = make_controller()
     dialog = HistoryDialog(controller, parent)
