@@ -27,6 +27,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QFrame,
     QHBoxLayout,
@@ -106,7 +107,9 @@ class StartWindow(QMainWindow):
         )
         steps = QListWidget()
         steps.setObjectName("start.steps")
-        steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do in it: the form's list replaces it
+        # nothing to do in it (the form's list replaces it): no focus, and a click marks no row
+        steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        steps.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         steps.setFixedWidth(max(230, self.fontMetrics().averageCharWidth() * 32))
         for number, key in enumerate(STEP_KEYS, start=1):
             steps.addItem(f"{number}. {_(STEP_TITLES[key])}")

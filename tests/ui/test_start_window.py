@@ -73,6 +73,19 @@ def test_before_the_form_the_window_shows_the_steps_in_the_users_language(qtbot:
         i18n.set_language("en")
 
 
+def test_a_click_on_the_steps_before_the_form_changes_nothing(qtbot: QtBot, start: StartWindow) -> None:
+    steps = start.findChild(QListWidget, "start.steps")
+    name = start.findChild(QLineEdit, "field.name")
+    assert steps is not None and name is not None
+    start.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is name)
+    item = steps.item(2)
+    assert item is not None
+    QTest.mouseClick(steps.viewport(), Qt.MouseButton.LeftButton, pos=steps.visualItemRect(item).center())
+    assert steps.selectedItems() == []  # no step looks chosen: the form's list is where one goes to it
+    assert QApplication.focusWidget() is name  # the user types on where they were
+
+
 def test_the_first_paint_is_announced_once(qtbot: QtBot) -> None:
     window = StartWindow()
     qtbot.addWidget(window)
