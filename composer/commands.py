@@ -186,6 +186,8 @@ FIRST_WINDOW_CORE = (
     "composer.quality",
     "composer.triage",
     "composer.answers",
+    "composer.redact_names",
+    "composer.redact_settings",
     "composer.redact",
     "composer.scrub_request",
     "composer.render",

@@ -27,7 +27,17 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from composer.i18n import N_
-from composer.redact_prose import prose_password_spans
+from composer.redact_names import (
+    QUERY_NAMES,
+    REPLACEMENT,
+    Candidate,
+    is_placeholder,
+    is_secret_name,
+    shift,
+    stripped,
+    word_set,
+)
+from composer.redact_settings import setting_candidates
 
 __all__ = [
     "KINDS",
@@ -39,7 +49,6 @@ __all__ = [
     "scrub",
 ]
 
-REPLACEMENT = "[removed]"
 
 # Stable codes (documented API: the UI, tests and the CLI summary use them) and
 # the words shown for each, translated where they are shown.
@@ -89,80 +98,6 @@ class SecretMatch:
         return f"{self.kind}@{self.start}-{self.end}"
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    start: int
-    end: int
-    kind: str
-
-
-# -- key names ----------------------------------------------------------------
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_SECRET_WORDS = _words(
-    """
-    password passwd pass pwd passphrase passcode secret token salt apikey credential
-    credentials privatekey secretkey accesskey
-    """
-)
-# ``key`` is a secret only after one of these: AUTH_KEY, api_key, secret_access_key (and
-# Laravel's APP_KEY); not after "public", "stripe" (pk_live_ keys are public) or "session".
-_KEY_QUALIFIERS = _words(
-    """
-    api access secret private auth nonce in encryption signing client master license account
-    storage shared consumer webhook hmac jwt mailgun sendgrid
-    """
-)
-# Names that are only secrets in a web address (query strings, form posts).
-_QUERY_NAMES = _words(
-    """
-    key auth sid sessid session session_id sessionid phpsessid jsessionid sig signature
-    x-amz-signature x-amz-security-token x-amz-credential otp hash
-    """
-)
-_SPLIT_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
-
-
-# A name glued together (``controlpass``, ``smtppassword``, ``dbpwd``) ends in one of these;
-# ordinary words that happen to end so are not secrets.
-_SECRET_SUFFIXES = ("password", "passwd", "pass", "pwd", "secret", "token")
-_NOT_SECRET_WORDS = _words("bypass compass surpass trespass overpass underpass")
-
-
-def _is_secret_name(name: str) -> bool:
-    """Whether a setting or parameter called ``name`` holds a secret."""
-    words = [w.lower().rstrip("0123456789") for w in _SPLIT_WORDS.split(name) if w]
-    words = [w for w in words if w]
-    if not words:
-        return False
-    last = words[-1]
-    if last in _SECRET_WORDS:
-        return True
-    if last.endswith(_SECRET_SUFFIXES) and last not in _NOT_SECRET_WORDS:
-        return True
-    if last != "key" or len(words) < 2:
-        return False
-    return words[-2] in _KEY_QUALIFIERS or words == ["app", "key"]
-
-
-_PLACEHOLDERS = _words("null none nil true false undefined redacted <redacted>") | {
-    "",
-    REPLACEMENT.lower(),
-}
-_PLACEHOLDER_SHAPES = re.compile(
-    r"^(?:[*•x.]+|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|%\([^)]*\)s|\{\{.*\}\}|<[^>]*>|%env\(.*\)%)$"
-)
-
-
-def _is_placeholder(value: str) -> bool:
-    stripped = value.strip()
-    return stripped.lower() in _PLACEHOLDERS or bool(_PLACEHOLDER_SHAPES.match(stripped))
-
-
 # -- fixed formats --------------------------------------------------------------
 
 _TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -191,47 +126,21 @@ _KEY_BODY_RUN = re.compile(r"(?:[A-Za-z0-9+/=:,\- \t\r\n]|\\n)*")
 _URL_PASSWORD = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.\-]*://[^/\s:@\"'<>]*:(?P<v>[^@\s/\"'<>]+)@")
 
 
-def _token_candidates(text: str) -> Iterator[_Candidate]:
+def _token_candidates(text: str) -> Iterator[Candidate]:
     for kind, pattern in _TOKEN_FORMATS:
         for m in pattern.finditer(text):
-            yield _Candidate(m.start(), m.end(), kind)
+            yield Candidate(m.start(), m.end(), kind)
     for m in _BEARER.finditer(text):
         value = m.group("v")
         if any(c.isdigit() for c in value):
-            yield _Candidate(m.start("v"), m.end("v"), "bearer_token")
+            yield Candidate(m.start("v"), m.end("v"), "bearer_token")
     for m in _URL_PASSWORD.finditer(text):
-        yield _Candidate(m.start("v"), m.end("v"), "url_password")
+        yield Candidate(m.start("v"), m.end("v"), "url_password")
     for m in _PRIVATE_KEY.finditer(text):
         start, end = m.start("body"), m.end("body")
         if m.group("open") is not None:  # cut off: take the base64 lines that follow
             end = start + len(_KEY_BODY_RUN.match(text, start).group())  # type: ignore[union-attr]
-        yield from _stripped(text, start, end, "private_key", strip=" \t\r\n", escaped=True)
-
-
-def _stripped(
-    text: str, start: int, end: int, kind: str, *, strip: str = " \t", escaped: bool = False
-) -> Iterator[_Candidate]:
-    """A candidate for ``text[start:end]`` without blanks around it, if anything is left.
-
-    With ``escaped``, the two characters ``\\n`` (a newline inside a JSON string) count
-    as a blank too.
-    """
-    while start < end:
-        if text[start] in strip:
-            start += 1
-        elif escaped and text.startswith("\\n", start, end):
-            start += 2
-        else:
-            break
-    while end > start:
-        if text[end - 1] in strip:
-            end -= 1
-        elif escaped and text.endswith("\\n", start, end):
-            end -= 2
-        else:
-            break
-    if end > start:
-        yield _Candidate(start, end, kind)
+        yield from stripped(text, start, end, "private_key", strip=" \t\r\n", escaped=True)
 
 
 # -- headers --------------------------------------------------------------------
@@ -239,7 +148,7 @@ def _stripped(
 _AUTH_HEADERS = frozenset({"authorization", "proxy-authorization"})
 _COOKIE_HEADERS = frozenset({"cookie"})
 _SET_COOKIE_HEADERS = frozenset({"set-cookie", "set-cookie2"})
-_KEY_HEADERS = _words(
+_KEY_HEADERS = word_set(
     """
     x-api-key api-key apikey x-auth-token x-access-token x-api-token x-csrf-token x-xsrf-token
     x-amz-security-token x-goog-api-key private-token x-shopify-access-token x-auth-key
@@ -260,29 +169,23 @@ _AUTH_SCHEME = re.compile(
 _COOKIE_PAIR = re.compile(r"(?:^|;)\s*(?P<name>[^=;\s]+)=(?P<v>[^;]*)")
 
 
-def _header_value(name: str, value: str) -> Iterator[_Candidate]:
+def _header_value(name: str, value: str) -> Iterator[Candidate]:
     """Candidates for the secret parts of one header value (offsets within ``value``)."""
     name = name.lower()
     if name in _AUTH_HEADERS:
         scheme = _AUTH_SCHEME.match(value)
         if scheme:
-            yield from _stripped(value, scheme.end(), len(value), "auth_header", strip=" \t,")
+            yield from stripped(value, scheme.end(), len(value), "auth_header", strip=" \t,")
         elif " " not in value.strip() and len(value.strip()) >= 8:
-            yield from _stripped(value, 0, len(value), "auth_header")
+            yield from stripped(value, 0, len(value), "auth_header")
     elif name in _COOKIE_HEADERS or name in _SET_COOKIE_HEADERS:
         pairs = list(_COOKIE_PAIR.finditer(value))
         for m in pairs[:1] if name in _SET_COOKIE_HEADERS else pairs:
-            yield from _stripped(value, m.start("v"), m.end("v"), "cookie")
+            yield from stripped(value, m.start("v"), m.end("v"), "cookie")
     else:
-        yield from _stripped(value, 0, len(value), "api_key_header")
+        yield from stripped(value, 0, len(value), "api_key_header")
 
 
-def _shift(cands: Iterable[_Candidate], offset: int) -> Iterator[_Candidate]:
-    for c in cands:
-        yield _Candidate(c.start + offset, c.end + offset, c.kind)
-
-
-# HAR and other JSON that lists headers or parameters as {"name": ..., "value": ...}.
 _JSON_STR = r'"(?P<{0}>(?:[^"\\]|\\.)*)"'
 _NAME_VALUE = re.compile(
     r'"name"\s*:\s*'
@@ -298,7 +201,7 @@ _HAR_COOKIES = re.compile(r'"cookies"\s*:\s*\[(?P<body>[^\]]*)\]')
 _JSON_VALUE = re.compile(r'"value"\s*:\s*' + _JSON_STR.format("v"))
 
 
-def _header_candidates(text: str) -> Iterator[_Candidate]:
+def _header_candidates(text: str) -> Iterator[Candidate]:
     for m in _HEADER.finditer(text):
         name, value = m.group("name"), m.group("value")
         # Inside quotes (curl -H '...', JSON) the value ends at the closing quote;
@@ -306,150 +209,30 @@ def _header_candidates(text: str) -> Iterator[_Candidate]:
         closing = m.group("quote") or m.group("open")
         if closing and closing in value:
             value = value[: value.index(closing)]
-        yield from _shift(_header_value(name, value), m.start("value"))
+        yield from shift(_header_value(name, value), m.start("value"))
     for m in _NAME_VALUE.finditer(text):
         which = "1" if m.group("n1") is not None else "2"
         name, value = m.group("n" + which), m.group("v" + which)
         offset = m.start("v" + which)
         if name.lower() in _HEADER_NAMES:
-            yield from _shift(_header_value(name, value), offset)
-        elif (_is_secret_name(name) or name.lower() in _QUERY_NAMES) and not _is_placeholder(value):
-            yield from _shift(_stripped(value, 0, len(value), "query_secret"), offset)
+            yield from shift(_header_value(name, value), offset)
+        elif (is_secret_name(name) or name.lower() in QUERY_NAMES) and not is_placeholder(value):
+            yield from shift(stripped(value, 0, len(value), "query_secret"), offset)
     for m in _HAR_COOKIES.finditer(text):
         base = m.start("body")
         for v in _JSON_VALUE.finditer(m.group("body")):
             if v.group("v"):
-                yield _Candidate(base + v.start("v"), base + v.end("v"), "cookie")
+                yield Candidate(base + v.start("v"), base + v.end("v"), "cookie")
 
 
-# -- settings, query strings, command lines and mail sessions ---------------------
-
-_ASSIGNMENT = re.compile(
-    r"(?<![\w$])(?P<q>[\"']?)(?P<key>[A-Za-z_][\w.\-]*)(?P=q)\]?[ \t]*(?P<op>=>|:=|=|:)[ \t]*"
-)
-_VALUE = re.compile(
-    r"\"(?P<dq>(?:[^\"\\\r\n]|\\.)*)\"|'(?P<sq>(?:[^'\\\r\n]|\\.)*)'"
-    r"|(?P<bare>\$\{[^}\r\n]*\}|[^\s\"'`,;&<>(){}\[\]]+)"
-)
-_LINE_END = re.compile(r"[ \t]*[,;]?[ \t]*(?:#.*)?(?:\r?\n|\Z)")
-_DEFINE = re.compile(
-    r"\bdefine\(\s*(?P<q1>['\"])(?P<key>\w+)(?P=q1)\s*,\s*(?P<q2>['\"])"
-    r"(?P<v>(?:(?!(?P=q2))[^\\\r\n]|\\.)*)(?P=q2)"
-)
-# ``DB_PASSWORD 'x'`` as people copy it out of a config file, without the ``=``.
-_NAME_QUOTED = re.compile(r"(?<![\w$])(?P<key>[A-Za-z_][\w.\-]*)[ \t]+(?P<q>['\"])(?P<v>[^'\"\r\n]+)(?P=q)")
-_XML_ELEMENT = re.compile(r"<(?P<key>[A-Za-z_][\w.\-]*)>(?P<v>[^<\r\n]+)</(?P=key)>")
-_QUERY = re.compile(r"[?&;](?P<key>[A-Za-z_][\w.\-]*)=(?P<v>[^&\s#\"'<>;]+)")
-_CLI_USER = re.compile(r"(?:^|\s)(?:-u|--user|--proxy-user)[ =]?['\"]?(?P<user>[^:\s'\"]+):(?P<v>[^\s'\"]+)")
-_MYSQL_P = re.compile(
-    r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mariadb)\b[^\n|;&]*?\s-p"
-    r"(?:'(?P<sq>[^'\n]*)'|\"(?P<dq>[^\"\n]*)\"|(?P<bare>[^\s'\"]+))"
-)
-_SSHPASS = re.compile(r"\bsshpass\s+-p\s*(?:'(?P<sq>[^'\n]*)'|\"(?P<dq>[^\"\n]*)\"|(?P<bare>\S+))")
-_NETRC = re.compile(r"\bmachine\s+\S+(?:\s+login\s+\S+)?\s+password\s+(?P<bare>\S+)")
-_IMAP_LOGIN = re.compile(
-    r"\b[A-Za-z.]*[0-9][A-Za-z0-9.]* LOGIN +(?:\"[^\"\r\n]*\"|\S+) +"  # tag LOGIN user
-    r"(?:\"(?P<dq>[^\"\r\n]*)\"|(?P<bare>\S+))"
-)
-_POP_PASS = re.compile(r"(?m)(?:^|[\s>:])PASS +(?P<bare>\S+)[ \t]*\r?$")
-_SMTP_AUTH_PLAIN = re.compile(r"(?i)\bAUTH\s+PLAIN\s+(?P<bare>[A-Za-z0-9+/]{8,}={0,2})")
-_BASE64_TAIL = re.compile(r"(?P<bare>[A-Za-z0-9+/]{4,}={0,2})[ \t]*\r?$")
-
-
-def _quoted_value(m: re.Match[str]) -> tuple[int, int] | None:
-    for group in ("dq", "sq", "bare", "v"):
-        if group in m.re.groupindex and m.group(group) is not None:
-            return m.start(group), m.end(group)
-    return None
-
-
-_NOT_SECRET_KEYS = _words(
-    "public pub publishable stripe app primary foreign sort cache partition idempotency unique group site"
-)
-_RANDOM = re.compile(r"^(?=.*\d)(?=.*[A-Za-z])\S{16,}$")
-
-
-def _is_key_setting(name: str, value: str) -> bool:
-    """``LICENSE_KEY``, ``recaptcha_secret_key``: any "key" whose value looks machine-made."""
-    words = [w.lower() for w in _SPLIT_WORDS.split(name) if w]
-    return (
-        len(words) >= 2
-        and words[-1] == "key"
-        and words[-2] not in _NOT_SECRET_KEYS
-        and bool(_RANDOM.match(value))
-    )
-
-
-def _setting_candidates(text: str) -> Iterator[_Candidate]:
-    for m in _ASSIGNMENT.finditer(text):
-        value = _VALUE.match(text, m.end())
-        if value is None:
-            continue
-        span = _quoted_value(value)
-        if span is None or _is_placeholder(text[span[0] : span[1]]):
-            continue
-        key = m.group("key")
-        if not (_is_secret_name(key) or _is_key_setting(key, text[span[0] : span[1]])):
-            continue
-        if value.group("bare") is not None:
-            if text.startswith("(", value.end()):
-                continue  # a function call such as env('DB_PASSWORD'), not a value
-            if m.group("op") == ":" and not _LINE_END.match(text, value.end()):
-                continue  # prose such as "the Password: prompt keeps coming back"
-        yield from _stripped(text, *span, "config_password")
-    for pattern in (_DEFINE, _XML_ELEMENT, _NAME_QUOTED):
-        for m in pattern.finditer(text):
-            if _is_secret_name(m.group("key")) and not _is_placeholder(m.group("v")):
-                yield from _stripped(text, m.start("v"), m.end("v"), "config_password")
-    for m in _QUERY.finditer(text):
-        key = m.group("key")
-        if (_is_secret_name(key) or key.lower() in _QUERY_NAMES) and not _is_placeholder(m.group("v")):
-            yield _Candidate(m.start("v"), m.end("v"), "query_secret")
-    for m in _CLI_USER.finditer(text):
-        if not (m.group("user").isdigit() and m.group("v").isdigit()):  # docker -u 1000:1000
-            yield _Candidate(m.start("v"), m.end("v"), "basic_auth")
-    for pattern in (_MYSQL_P, _SSHPASS, _NETRC):
-        for m in pattern.finditer(text):
-            span = _quoted_value(m)
-            if span is not None and span[1] > span[0]:
-                yield _Candidate(*span, "basic_auth")
-    for pattern in (_IMAP_LOGIN, _POP_PASS, _SMTP_AUTH_PLAIN):
-        for m in pattern.finditer(text):
-            span = _quoted_value(m)
-            if span is not None and span[1] > span[0]:
-                yield _Candidate(*span, "mail_login")
-    yield from _smtp_dialogue(text)
-    for start, end in prose_password_spans(text):
-        yield _Candidate(start, end, "prose_password")
-
-
-def _smtp_dialogue(text: str) -> Iterator[_Candidate]:
-    """The client's answer after ``334 UGFzc3dvcmQ6`` ("Password:") or a bare ``AUTH PLAIN``."""
-    waiting = False
-    position = 0
-    for line in text.splitlines(keepends=True):
-        start, position = position, position + len(line)
-        if "334 UGFzc3dvcmQ6" in line or re.search(r"(?i)\bAUTH\s+PLAIN\s*$", line):
-            waiting = True
-            continue
-        if not waiting or not line.strip():
-            continue
-        if re.search(r"\b334\b", line):  # the server's empty challenge before the answer
-            continue
-        waiting = False
-        tail = _BASE64_TAIL.search(line)
-        if tail:
-            yield _Candidate(start + tail.start("bare"), start + tail.end("bare"), "mail_login")
-
-
-def _known_candidates(text: str, literals: Iterable[str]) -> Iterator[_Candidate]:
+def _known_candidates(text: str, literals: Iterable[str]) -> Iterator[Candidate]:
     for literal in literals:
         if len(literal) < 4:  # too short to tell apart from ordinary words
             continue
         for form in {literal, quote(literal, safe="")}:
             start = text.find(form)
             while start != -1:
-                yield _Candidate(start, start + len(form), "known_secret")
+                yield Candidate(start, start + len(form), "known_secret")
                 start = text.find(form, start + 1)
 
 
@@ -473,18 +256,18 @@ def find_secrets(text: str, *, extra_secrets: Iterable[str] = ()) -> list[Secret
         for c in (
             *_token_candidates(text),
             *_header_candidates(text),
-            *_setting_candidates(text),
+            *setting_candidates(text),
             *_known_candidates(text, extra_secrets),
         )
         if text[c.start : c.end] != REPLACEMENT
     ]
     candidates.sort(key=lambda c: (c.start, -c.end))
-    merged: list[_Candidate] = []
+    merged: list[Candidate] = []
     for c in candidates:
         if merged and c.start < merged[-1].end:
             last = merged[-1]
             kind = min(last.kind, c.kind, key=_PRIORITY.__getitem__)
-            merged[-1] = _Candidate(last.start, max(last.end, c.end), kind)
+            merged[-1] = Candidate(last.start, max(last.end, c.end), kind)
         else:
             merged.append(c)
     newlines = [i for i, char in enumerate(text) if char == "\n"]
