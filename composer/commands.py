@@ -174,7 +174,9 @@ def _list_drafts(args: argparse.Namespace) -> int:
 # whether the module uses its ``__feature__`` switches); the app marks its own, the standard
 # library's and its packages' modules beforehand (``composer/ui/feature_scan.py``), so the
 # order costs nothing. The rest of the app (diagnostics, sending's dialogs, capture,
-# pre-fills) is imported when it is used.
+# pre-fills) is imported when it is used; the outbox worker and the reply watcher when they
+# are built, on the thread pool once the form is in (``composer.ui.delivery``). The channels'
+# modules come with their settings models, which a profile is validated with.
 FIRST_WINDOW_CORE = (
     "composer.model",
     "composer.profile_support",
@@ -195,14 +197,9 @@ FIRST_WINDOW_CORE = (
     "composer.related",
     "composer.history",
     "composer.outbox",
-    "composer.outbox_claims",
     "ssl",
-    "imaplib",
     "smtplib",
     "composer.channels.email",
-    "composer.mail_setup",
-    "composer.delivery",
-    "composer.replies",
     "composer.tlds",
     "composer.profile_check",
 )

@@ -16,13 +16,16 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from composer.channels.base import DeliveryError
-from composer.channels.factory import ChannelFactory
 from composer.i18n import _
 from composer.model import Request
 from composer.profile import Article, ProviderProfile
 from composer.store import Store
+
+if TYPE_CHECKING:
+    from composer.channels.factory import ChannelFactory
 
 __all__ = ["Outcome", "counts", "followed", "record", "report"]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
@@ -32,14 +33,16 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from composer.delivery import CredentialNeeded, FallbackOffer
 from composer.errors import ComposerError, describe
 from composer.i18n import _
 from composer.outbox import EntryKind, OutboxEntry
-from composer.ui.delivery import DeliveryController, MailSetup, follow_language
-from composer.ui.mail_settings import MailSettingsDialog, keyring_note
+from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
 from composer.ui.receipt import ReceiptDialog, channel_name
+
+if TYPE_CHECKING:
+    from composer.delivery import CredentialNeeded, FallbackOffer
+    from composer.mail_setup import MailSetup
 
 __all__ = ["CredentialDialog", "DeliveryPrompts", "FallbackQuestion"]
 
@@ -114,6 +117,8 @@ class CredentialDialog(QDialog):
         self.secret_label.setText(_("&Password or access key:"))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(_("&Save and send"))
+        from composer.ui.mail_settings import keyring_note  # (the e-mail settings' module: when asked)
+
         self.note.setText(keyring_note(session_only=self.controller.session_only))
 
     def _store(self) -> None:
@@ -320,6 +325,7 @@ class DeliveryPrompts(QObject):
 
     def _next_by_email(self, offer: FallbackOffer, entry: OutboxEntry) -> None:
         """E-mail needs the user's mail server: ask for it first when it is not set up."""
+        from composer.ui.mail_settings import MailSettingsDialog
 
         def loaded(setup: MailSetup) -> None:
             if setup.settings is not None:

@@ -16,7 +16,6 @@ thread beside the worker.
 
 from __future__ import annotations
 
-import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -28,24 +27,26 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
 from composer import history, i18n
-from composer.channels.email import MailSettings
-from composer.channels.factory import ChannelFactory
-from composer.credentials import Credentials
-from composer.delivery import Backoff, CredentialNeeded, DeliveryListener, OutboxWorker
 from composer.errors import ComposerError
 from composer.history import HistoryItem, HistoryMessage
-from composer.mail_setup import MailSetup, load_setup, save_setup
 from composer.model import Request
 from composer.outbox import Attempt, OutboxEntry, OutboxState, entry_for_request
 from composer.profile import ProviderProfile
-from composer.replies import ReplySettings, ReplyWatcher, load_reply_settings, save_reply_settings
 from composer.store import Store
 from composer.ui.bridge import Bridge, run_task
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
-__all__ = ["DeliveryController", "HistoryDetail", "MailSetup", "follow_language"]
+    from composer.channels.email import MailSettings
+    from composer.credentials import Credentials
+    from composer.delivery import Backoff, CredentialNeeded, OutboxWorker
+    from composer.mail_setup import MailSetup
+    from composer.replies import ReplySettings, ReplyWatcher
+
+__all__ = ["DeliveryController", "HistoryDetail", "follow_language"]
 
 #: how long after the event loop starts the outbox worker is built (see DeliveryController)
 WORKER_START_DELAY_MS = 200
@@ -183,14 +184,11 @@ class DeliveryController(QObject):
             self._last_progress[entry_id] = now
             relay_progress(entry_id, sent, total)
 
-        listener = DeliveryListener(
-            on_state=self._bridge.wrap(self.state_changed.emit),
-            on_progress=progress,
-            on_sent=self._bridge.wrap(self.sent.emit),
-            on_fallback=self._bridge.wrap(self.fallback_offered.emit),
-            on_credential_needed=self._bridge.wrap(self.credential_needed.emit),
-            on_uncertain=self._bridge.wrap(self.uncertain.emit),
-        )
+        on_state = self._bridge.wrap(self.state_changed.emit)
+        on_sent = self._bridge.wrap(self.sent.emit)
+        on_fallback = self._bridge.wrap(self.fallback_offered.emit)
+        on_credential_needed = self._bridge.wrap(self.credential_needed.emit)
+        on_uncertain = self._bridge.wrap(self.uncertain.emit)
         found_reply = self._bridge.wrap(self.state_changed.emit)
         reply_failed = self._bridge.wrap(self.replies_failed.emit)
         factory_options: dict[str, Any] = {"ssl_context": ssl_context, "http_transport": http_transport}
@@ -198,6 +196,21 @@ class DeliveryController(QObject):
             factory_options["http_timeout"] = http_timeout
 
         def build() -> None:
+            # the sending stack (the worker, the channels with ssl and smtplib, the keyring, the
+            # reply watcher) is imported here, on the thread pool, once the form is in
+            from composer.channels.factory import ChannelFactory
+            from composer.credentials import Credentials
+            from composer.delivery import Backoff, DeliveryListener, OutboxWorker
+            from composer.replies import ReplyWatcher
+
+            listener = DeliveryListener(
+                on_state=on_state,
+                on_progress=progress,
+                on_sent=on_sent,
+                on_fallback=on_fallback,
+                on_credential_needed=on_credential_needed,
+                on_uncertain=on_uncertain,
+            )
             secrets = credentials if credentials is not None else Credentials()
             channels = ChannelFactory(
                 store, secrets, bundle_folder or store.folder / "bundles", **factory_options
@@ -234,7 +247,7 @@ class DeliveryController(QObject):
 
         The bearer token is the requester's intake token from the keyring.
         """
-        from composer.credentials import identity
+        from composer.credentials import Credentials, identity
         from composer.prefill_code import fetch_by_code
 
         def fetch() -> tuple[str, Any]:
@@ -357,10 +370,14 @@ class DeliveryController(QObject):
 
     def reply_settings(self, *, on_result: Callable[[ReplySettings], None], **callbacks: Any) -> None:
         """Whether the user agreed to the app reading the provider's answers (None: not asked)."""
+        from composer.replies import load_reply_settings
+
         self.run(lambda _w: load_reply_settings(self.store), on_result=on_result, **callbacks)
 
     def set_reply_consent(self, enabled: bool, **callbacks: Any) -> None:
         """Save the user's answer; with yes, look in the mailbox at once."""
+
+        from composer.replies import load_reply_settings, save_reply_settings
 
         def save(_worker: OutboxWorker) -> ReplySettings:
             settings = load_reply_settings(self.store).model_copy(update={"enabled": enabled})
@@ -464,6 +481,8 @@ class DeliveryController(QObject):
     ) -> None:
         """The saved mail settings and whether their password is stored (never the password)."""
 
+        from composer.mail_setup import load_setup
+
         def load(worker: OutboxWorker) -> MailSetup:
             return load_setup(self.store, worker.channels.credentials, profile_id)
 
@@ -477,6 +496,8 @@ class DeliveryController(QObject):
         ``on_result`` gets True when the password is in the keyring (or none
         was given), False when it is kept in memory until the app closes.
         """
+
+        from composer.mail_setup import save_setup
 
         def save(worker: OutboxWorker) -> bool:
             return save_setup(self.store, worker.channels.credentials, profile_id, settings, password)

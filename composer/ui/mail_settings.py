@@ -32,12 +32,13 @@ from composer.mail_setup import (
     DEFAULT_PORTS,
     SECURITY_CHOICES,
     SECURITY_LABELS,
+    MailSetup,
     check_password,
     profile_outgoing,
     settings_from,
 )
 from composer.profile import ProviderProfile
-from composer.ui.delivery import DeliveryController, MailSetup, follow_language
+from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
 
 __all__ = ["MailSettingsDialog", "profile_outgoing"]
