@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -41,6 +40,7 @@ from composer.outbox import OutboxEntry
 from composer.ui.delivery import DeliveryController, HistoryDetail, follow_language
 from composer.ui.messages import show_error
 from composer.ui.receipt import channel_name
+from composer.ui.visibility import use_fixed_width_font
 
 __all__ = ["FollowUpDialog", "HistoryDialog"]
 
@@ -110,7 +110,7 @@ class HistoryDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setObjectName("history.text")
         self.text.setReadOnly(True)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        use_fixed_width_font(self.text)
         side.addWidget(self.text, 1)
         actions = QHBoxLayout()
         self.follow_up = QPushButton()

@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -40,6 +39,7 @@ from composer.ui.delivery import DeliveryController, follow_language
 from composer.ui.messages import show_error
 from composer.ui.receipt import channel_name
 from composer.ui.settle_panel import SettlePanel, add_button
+from composer.ui.visibility import use_fixed_width_font
 
 __all__ = ["OutboxDialog", "choose_bundle_path", "entry_details", "entry_title"]
 
@@ -158,7 +158,7 @@ class OutboxDialog(QDialog):
         self.log = QPlainTextEdit()
         self.log.setObjectName("outbox.attempts")
         self.log.setReadOnly(True)
-        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        use_fixed_width_font(self.log)
         self.log_title.setBuddy(self.log)
         layout.addWidget(self.log, 1)
 

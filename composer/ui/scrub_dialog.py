@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,6 +29,7 @@ from composer.i18n import _
 from composer.redact import KINDS, SecretMatch, apply_redactions
 from composer.scrub_request import field_secrets, field_texts, scrub_request, with_field_text
 from composer.ui.controller import DraftController
+from composer.ui.visibility import use_fixed_width_font
 
 __all__ = ["FieldScrubber", "ScrubDialog", "apply_field_choice", "review_field", "scrub_request_fields"]
 
@@ -67,7 +68,7 @@ class ScrubDialog(QDialog):
         self.text = QPlainTextEdit(text)
         self.text.setObjectName("scrub.text")
         self.text.setReadOnly(True)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        use_fixed_width_font(self.text)
         layout.addWidget(self.text, 1)
         self._highlight()
         buttons = QDialogButtonBox(

@@ -6,12 +6,14 @@ this is about pixels. :func:`contrast` is WCAG 2.1's contrast ratio;
 than the text, never below 4.5:1); :class:`FocusRing` the frame around the
 control that has the keyboard focus. All of them take their colours from the
 palette, so they follow a light or dark system theme.
+:func:`use_fixed_width_font` gives a pasted log or the request's text the
+system's fixed-width font at the size of the rest of the text.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from shiboken6 import isValid
 
@@ -20,8 +22,10 @@ __all__ = [
     "FocusRing",
     "contrast",
     "default_window_size",
+    "fixed_width_font",
     "let_choices_shrink",
     "secondary_text",
+    "use_fixed_width_font",
 ]
 
 
@@ -161,3 +165,43 @@ def default_window_size(window: QWidget) -> QSize:
     """
     metrics = window.fontMetrics()
     return QSize(max(980, metrics.averageCharWidth() * 140), max(720, metrics.lineSpacing() * 40))
+
+
+def fixed_width_font() -> QFont:
+    """The system's fixed-width font, grown or shrunk as the app's font is against the system's.
+
+    Qt gives the fixed-width font a size of its own, which does not follow a
+    larger application font (the user's 125 % or 150 %): a pasted log or the
+    request's text would stay small beside the rest of the window.
+    """
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    general = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSizeF()
+    current = QApplication.font().pointSizeF()
+    if font.pointSizeF() > 0 and general > 0 and current > 0:  # (-1: a size in pixels)
+        font.setPointSizeF(font.pointSizeF() * current / general)
+    return font
+
+
+class _FollowsAppFont(QObject):
+    """Sets the fixed-width font on its parent again whenever the application's font changes.
+
+    (Qt tells a widget whose font was set of a new application font only if it
+    is a window; the application's ``fontChanged`` reaches every one of these.)
+    """
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.widget = widget
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.fontChanged.connect(self.refresh)
+
+    def refresh(self, _font: QFont) -> None:
+        if isValid(self.widget):
+            self.widget.setFont(fixed_width_font())
+
+
+def use_fixed_width_font(widget: QWidget) -> None:
+    """Show ``widget``'s text in :func:`fixed_width_font`, now and after the app's font changes."""
+    widget.setFont(fixed_width_font())
+    _FollowsAppFont(widget)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QWidget
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from composer import i18n
@@ -21,7 +21,7 @@ from composer.profile import load_profile
 from composer.store import Store
 from composer.ui.accessibility import HintLabel
 from composer.ui.main_window import MainWindow
-from composer.ui.visibility import FocusRing, contrast
+from composer.ui.visibility import FocusRing, contrast, use_fixed_width_font
 from tests.core.factories import good_mail_request
 from tests.ui.test_clipping import scaled  # noqa: F401 (the font at 100, 125 and 150 %)
 
@@ -125,3 +125,45 @@ def test_no_step_scrolls_sideways_at_a_larger_system_font(
     finally:
         i18n.set_language("en")
     assert not wide, f"at {scaled:.0%} in {language}, pages wider than the window: {wide}"
+
+
+def test_pasted_errors_and_the_request_grow_with_a_larger_system_font(
+    qtbot: QtBot,
+    store: Store,
+    scaled: float,  # noqa: F811 (the fixture imported above)
+) -> None:
+    """The fixed-width text (the pasted error, the request as it leaves) is as much larger as the rest."""
+    fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    window = MainWindow(load_profile(), store, autosave_delay=0.05, auto_checks=False)
+    qtbot.addWidget(window)
+    window.controller.load(good_mail_request())
+    for index in range(len(window.steps)):
+        window.go(index)  # (every step built)
+    for name in ("field.error_text", "review.text"):
+        text = window.findChild(QPlainTextEdit, name)
+        assert text is not None, name
+        assert text.font().family() == fixed.family()
+        assert text.font().pointSizeF() == pytest.approx(fixed.pointSizeF() * scaled), name
+    error = window.findChild(QPlainTextEdit, "field.error_text")
+    assert error is not None
+    assert error.maximumHeight() >= 7 * error.fontMetrics().lineSpacing()  # still about seven lines
+
+
+def test_fixed_width_text_follows_the_font_when_it_changes_while_the_app_runs(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    page = QWidget()  # inside a window, as in the form (Qt tells only windows of a new font)
+    qtbot.addWidget(page)
+    text = QPlainTextEdit(page)
+    use_fixed_width_font(text)
+    before = text.font().pointSizeF()
+    original = QFont(qapp.font())
+    larger = QFont(original)
+    larger.setPointSizeF(original.pointSizeF() * 1.5)
+    qapp.setFont(larger)
+    try:
+        assert text.font().pointSizeF() == pytest.approx(before * 1.5)
+        assert text.font().family() == QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+    finally:
+        qapp.setFont(original)
+    assert text.font().pointSizeF() == pytest.approx(before)

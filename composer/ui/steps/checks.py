@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -46,6 +45,7 @@ from composer.profile import ProviderProfile
 from composer.ui.bridge import Bridge, run_task
 from composer.ui.controller import DraftController
 from composer.ui.steps.base import Step
+from composer.ui.visibility import use_fixed_width_font
 
 if TYPE_CHECKING:
     from composer.diagnostics.runner import CancelToken, ProgressEvent
@@ -190,7 +190,7 @@ class FindingView(QFrame):
             self.toggle.setText(_("Technical details for the support team"))
             self.toggle.setToolButtonStyle(self.toggle.toolButtonStyle())
             self.details = QLabel(f"{finding.code}\n{finding.detail}")
-            self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+            use_fixed_width_font(self.details)
             self.details.setWordWrap(True)
             self.details.setVisible(False)
             self.toggle.toggled.connect(self.details.setVisible)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from datetime import datetime
 
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from composer.answers import options
@@ -28,6 +27,7 @@ from composer.ui.steps.base import (
     set_plain_text,
     set_text,
 )
+from composer.ui.visibility import use_fixed_width_font
 
 
 class HappensStep(Step):
@@ -37,8 +37,10 @@ class HappensStep(Step):
         super().__init__(controller, parent)
         self.error_text = QPlainTextEdit()
         self.error_text.setTabChangesFocus(True)
-        self.error_text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.error_text.setMaximumHeight(110)
+        use_fixed_width_font(self.error_text)
+        # about seven lines of the pasted error, at whatever size the user's font is
+        lines = self.error_text.fontMetrics().lineSpacing() * 7 + 2 * self.error_text.frameWidth() + 10
+        self.error_text.setMaximumHeight(max(110, lines))
         self.error_label = QLabel()
         self.error_hint = hint_label("hint.error_text")
         self.add_row(self.error_label, self.register("error_text", self.error_text), self.error_hint)

@@ -11,7 +11,7 @@ says which of the two leaves.
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFontDatabase, QIcon, QImage, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -36,6 +36,7 @@ from composer.ui.kb_panel import KbPanel
 from composer.ui.policy_panel import PolicyPanel
 from composer.ui.sending import sends_directly
 from composer.ui.steps.base import Step
+from composer.ui.visibility import use_fixed_width_font
 
 THUMBNAIL = 72
 
@@ -82,7 +83,7 @@ class ReviewStep(Step):
         self.text.setObjectName("review.text")
         self.text.setReadOnly(True)
         self.text.setTabChangesFocus(True)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        use_fixed_width_font(self.text)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.text_title.setBuddy(self.text)
         self.outer.addWidget(self.text, 1)
