@@ -48,6 +48,9 @@ def dark_palette() -> QPalette:
     }
     for role, colour in colours.items():
         palette.setColor(role, QColor(colour))
+    # greyed out, as a dark system theme gives its disabled controls (Next on the last step)
+    for role in (Role.WindowText, Role.Text, Role.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f7f7f"))
     return palette
 
 
