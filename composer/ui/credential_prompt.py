@@ -36,8 +36,9 @@ from shiboken6 import isValid
 from composer.errors import ComposerError, describe
 from composer.i18n import _
 from composer.outbox import EntryKind, OutboxEntry
-from composer.ui.delivery import DeliveryController, follow_language
+from composer.ui.delivery import DeliveryController
 from composer.ui.messages import show_error
+from composer.ui.qt_translations import follow_language
 from composer.ui.receipt import ReceiptDialog, channel_name
 
 if TYPE_CHECKING:

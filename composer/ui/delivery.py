@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, QTimer, Signal
 from shiboken6 import isValid
 
-from composer import history, i18n
+from composer import history
 from composer.errors import ComposerError
 from composer.history import HistoryItem, HistoryMessage
 from composer.model import Request
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from composer.mail_setup import MailSetup
     from composer.replies import ReplySettings, ReplyWatcher
 
-__all__ = ["DeliveryController", "HistoryDetail", "follow_language"]
+__all__ = ["DeliveryController", "HistoryDetail"]
 
 #: how long after the event loop starts the outbox worker is built (see DeliveryController)
 WORKER_START_DELAY_MS = 200
@@ -55,17 +55,6 @@ T = TypeVar("T")
 
 #: the longest pause between two progress signals of one entry (the last one always goes)
 PROGRESS_INTERVAL = 0.05
-
-
-def follow_language(widget: QObject, retranslate: Callable[[], None]) -> None:
-    """Call ``retranslate`` after every language switch, for as long as ``widget`` exists."""
-
-    def changed(_code: str) -> None:
-        if isValid(widget):
-            retranslate()
-
-    unsubscribe = i18n.on_language_changed(changed)
-    widget.destroyed.connect(lambda *_args: unsubscribe())
 
 
 class _Life:

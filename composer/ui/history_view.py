@@ -37,8 +37,9 @@ from composer.i18n import _
 from composer.localefmt import format_date_time
 from composer.model import Request
 from composer.outbox import OutboxEntry
-from composer.ui.delivery import DeliveryController, HistoryDetail, follow_language
+from composer.ui.delivery import DeliveryController, HistoryDetail
 from composer.ui.messages import show_error
+from composer.ui.qt_translations import follow_language
 from composer.ui.receipt import channel_name
 from composer.ui.visibility import use_fixed_width_font
 

@@ -38,8 +38,9 @@ from composer.mail_setup import (
     settings_from,
 )
 from composer.profile import ProviderProfile
-from composer.ui.delivery import DeliveryController, follow_language
+from composer.ui.delivery import DeliveryController
 from composer.ui.messages import show_error
+from composer.ui.qt_translations import follow_language
 
 __all__ = ["MailSettingsDialog", "profile_outgoing"]
 

@@ -35,8 +35,9 @@ from composer.errors import ComposerError, describe
 from composer.i18n import N_, _
 from composer.localefmt import format_date_time
 from composer.outbox import Attempt, EntryKind, OutboxEntry, OutboxState, channel_label
-from composer.ui.delivery import DeliveryController, follow_language
+from composer.ui.delivery import DeliveryController
 from composer.ui.messages import show_error
+from composer.ui.qt_translations import follow_language
 from composer.ui.receipt import channel_name
 from composer.ui.settle_panel import SettlePanel, add_button
 from composer.ui.visibility import use_fixed_width_font

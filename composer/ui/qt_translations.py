@@ -7,19 +7,33 @@ installed, and above it a small catalogue of our own,
 for what Qt lacks: all of Greek, and a few file-dialog labels in Croatian and
 Russian. Qt asks the translator installed last first, and falls through to
 the next when it answers nothing. Both are swapped when the user picks
-another language.
+another language. :func:`follow_language` has a dialog or panel of the
+app's own re-translate itself then.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QObject, QTranslator
+from shiboken6 import isValid
 
 from composer import i18n
 from composer.resources import resource_path
 
-__all__ = ["CatalogueTranslator", "QtTranslations"]
+__all__ = ["CatalogueTranslator", "QtTranslations", "follow_language"]
+
+
+def follow_language(widget: QObject, retranslate: Callable[[], None]) -> None:
+    """Call ``retranslate`` after every language switch, for as long as ``widget`` exists."""
+
+    def changed(_code: str) -> None:
+        if isValid(widget):
+            retranslate()
+
+    unsubscribe = i18n.on_language_changed(changed)
+    widget.destroyed.connect(lambda *_args: unsubscribe())
 
 
 class CatalogueTranslator(QTranslator):

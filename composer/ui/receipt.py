@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from composer.i18n import _
 from composer.outbox import EntryKind, OutboxEntry, OutboxState
-from composer.ui.delivery import DeliveryController, follow_language
+from composer.ui.delivery import DeliveryController
+from composer.ui.qt_translations import follow_language
 
 if TYPE_CHECKING:
     from composer.ui.settle_panel import SettlePanel

@@ -27,8 +27,9 @@ from composer.i18n import _
 from composer.outbox import OutboxEntry, OutboxState
 from composer.replies import ReplySettings
 from composer.settling import look_for, needs_number
-from composer.ui.delivery import DeliveryController, follow_language
+from composer.ui.delivery import DeliveryController
 from composer.ui.messages import show_error
+from composer.ui.qt_translations import follow_language
 
 __all__ = ["SettlePanel", "add_button"]
 

@@ -23,7 +23,7 @@ from composer.i18n import _
 from composer.profile import ProviderProfile
 from composer.ui.accessibility import describe_controls
 from composer.ui.bridge import run_task
-from composer.ui.delivery import follow_language
+from composer.ui.qt_translations import follow_language
 from composer.updates import UpdateNotice, check_for_update
 
 __all__ = ["CHECK_DELAY_MS", "UpdateBanner", "start_update_check"]
