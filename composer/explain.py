@@ -16,8 +16,9 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
+from composer.basemodel import Model
 from composer.classify import default_classifier
 from composer.i18n import N_, _
 from composer.model import Request, Urgency
@@ -142,7 +143,7 @@ _DATE_HEADER = re.compile(r"^date:\s*(.+)$", re.I | re.M)
 _FILE_ENDINGS = (".php", ".js", ".html", ".css", ".log", ".txt", ".png", ".jpg", ".pdf", ".zip", ".sql")
 
 
-class Explanation(BaseModel):
+class Explanation(Model):
     """What :func:`explain` found; the JSON of ``request-composer explain --json``."""
 
     model_config = ConfigDict(frozen=True)
@@ -272,7 +273,7 @@ def _urgency(category: str, rule: ErrorHint | None, profile: ProviderProfile) ->
     return urgency, reason
 
 
-class FieldSuggestion(BaseModel):
+class FieldSuggestion(Model):
     """A value the pasted text implies for a field the user left empty: offered, never filled by itself."""
 
     model_config = ConfigDict(frozen=True)

@@ -31,6 +31,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from composer.basemodel import Model
 from composer.errors import ValidationError
 from composer.i18n import N_, _
 from composer.model import Request, Requester, Role, display_domain, normalise_domain, validate_email
@@ -71,7 +72,7 @@ _FROZEN = ConfigDict(frozen=True, extra="forbid")
 EntryT = TypeVar("EntryT", bound=BaseModel)
 
 
-class Identity(BaseModel):
+class Identity(Model):
     """One way a person files: who they are, in which role, for whom. Never a secret."""
 
     model_config = _FROZEN
@@ -96,7 +97,7 @@ class Identity(BaseModel):
         return f"{who} – {extra}"
 
 
-class ClientDomain(BaseModel):
+class ClientDomain(Model):
     """A domain a web designer looks after, its owner, and the identity that files for it."""
 
     model_config = _FROZEN
@@ -112,7 +113,7 @@ class ClientDomain(BaseModel):
         return f"{display_domain(self.domain)} – {owner}"
 
 
-class IdentityBook(BaseModel):
+class IdentityBook(Model):
     """Every identity and client domain of the person using the app."""
 
     model_config = _FROZEN

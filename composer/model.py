@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from composer.addresses import display_domain, normalise_domain, reduced_from, validate_email
+from composer.basemodel import Model
 from composer.defaults import empty_dict
 from composer.i18n import N_
 from composer.roles import ROLE_LABELS, Role
@@ -104,16 +105,15 @@ class CheckStatus(StrEnum):
     SKIPPED = "skipped"
 
 
+# (like every model of the app, each is built at its first use: composer/basemodel.py; the diagnostics
+# import this module for Finding and Report and never validate a request)
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-# The models of the request itself are built on first use, not on import: the diagnostics import this
-# module for Finding and Report and never validate a request (building them costs ~1.5 ms).
-_FROZEN_ON_USE = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
-class Requester(BaseModel):
+class Requester(Model):
     """The person filing the request."""
 
-    model_config = _FROZEN_ON_USE
+    model_config = _FROZEN
 
     name: str = ""
     email: str = ""
@@ -125,10 +125,10 @@ class Requester(BaseModel):
     admin_address: str = ""  # the account's administrator address, compared with ``email``
 
 
-class Attachment(BaseModel):
+class Attachment(Model):
     """A file that goes with the request, stored by content hash beside the database."""
 
-    model_config = _FROZEN_ON_USE
+    model_config = _FROZEN
 
     name: str
     sha256: str
@@ -137,7 +137,7 @@ class Attachment(BaseModel):
     description: str = ""
 
 
-class Finding(BaseModel):
+class Finding(Model):
     """One result of a diagnostic check, in plain words and in technical detail."""
 
     model_config = _FROZEN
@@ -152,7 +152,7 @@ class Finding(BaseModel):
     params: dict[str, Any] = Field(default_factory=empty_dict)
 
 
-class CheckResult(BaseModel):
+class CheckResult(Model):
     model_config = _FROZEN
 
     name: str
@@ -161,7 +161,7 @@ class CheckResult(BaseModel):
     error: str = ""
 
 
-class Report(BaseModel):
+class Report(Model):
     """The diagnostics of one domain from the customer's own network."""
 
     model_config = _FROZEN
@@ -177,10 +177,10 @@ class Report(BaseModel):
         return max((f.severity for f in self.findings), key=lambda s: s.rank, default=Severity.OK)
 
 
-class Receipt(BaseModel):
+class Receipt(Model):
     """What the helpdesk answered: the reference code to quote in every later contact."""
 
-    model_config = _FROZEN_ON_USE
+    model_config = _FROZEN
 
     channel: str
     reference: str = ""
@@ -193,10 +193,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class PreparedBy(BaseModel):
+class PreparedBy(Model):
     """Who at the provider prepared this request with a signed pre-fill (see ``composer.prefill``)."""
 
-    model_config = _FROZEN_ON_USE
+    model_config = _FROZEN
 
     staff: str
     provider: str = ""
@@ -206,10 +206,10 @@ class PreparedBy(BaseModel):
     diagnostics: tuple[str, ...] = ()
 
 
-class Request(BaseModel):
+class Request(Model):
     """A support request, complete or still a draft."""
 
-    model_config = _FROZEN_ON_USE
+    model_config = _FROZEN
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     schema_version: int = SCHEMA_VERSION

@@ -46,8 +46,9 @@ from urllib.parse import parse_qs, urlsplit
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
+from composer.basemodel import Model
 from composer.errors import ComposerError
 from composer.errors import ValidationError as FieldError
 from composer.model import PreparedBy, Request, Urgency, normalise_domain, validate_email
@@ -88,7 +89,7 @@ class PrefillError(ComposerError):
     """A pre-fill that cannot be used: unsigned, tampered, expired, foreign, or malformed."""
 
 
-class PrefillFields(BaseModel):
+class PrefillFields(Model):
     """What a pre-fill may fill in. Nothing here says where a request goes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -114,7 +115,7 @@ class PrefillFields(BaseModel):
 PREFILL_FIELDS: tuple[str, ...] = tuple(PrefillFields.model_fields)
 
 
-class PrefillPayload(BaseModel):
+class PrefillPayload(Model):
     """The signed document: its version, who prepared it, when, and the fields."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -135,7 +136,7 @@ class PrefillPayload(BaseModel):
         return value.astimezone(UTC)
 
 
-class VerifiedPrefill(BaseModel):
+class VerifiedPrefill(Model):
     """A pre-fill whose signature and times were checked."""
 
     model_config = ConfigDict(frozen=True)

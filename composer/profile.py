@@ -26,7 +26,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -35,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from composer.basemodel import Model
 from composer.branding import default_profile_path
 from composer.channels.registry import (
     ChannelSettings,
@@ -70,7 +70,7 @@ PROFILE_FORMAT = 2
 _STRICT = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-class Provider(BaseModel):
+class Provider(Model):
     """Who the provider is, as the user sees it."""
 
     model_config = _STRICT
@@ -97,7 +97,7 @@ def _host_or_empty(value: str) -> str:
     return TypeAdapter(HostName).validate_python(value) if value.strip() else ""
 
 
-class MailEndpoint(BaseModel):
+class MailEndpoint(Model):
     model_config = _STRICT
 
     protocol: Literal["imap", "pop3", "smtp"] = "imap"
@@ -107,7 +107,7 @@ class MailEndpoint(BaseModel):
     auth: bool = True
 
 
-class MailClientSettings(BaseModel):
+class MailClientSettings(Model):
     model_config = _STRICT
 
     incoming: list[MailEndpoint] = Field(default_factory=empty_list)
@@ -120,7 +120,7 @@ class MailClientSettings(BaseModel):
         return [value] if isinstance(value, dict) else value
 
 
-class Expected(BaseModel):
+class Expected(Model):
     """What a correctly set-up customer domain looks like at this provider."""
 
     model_config = _STRICT
@@ -147,7 +147,7 @@ Channel = Annotated[SerializeAsAny[ChannelSettings], BeforeValidator(validate_se
 """One ``[[channels]]`` entry: the model its channel registered, chosen by ``helpdesk`` or ``kind``."""
 
 
-class Limits(BaseModel):
+class Limits(Model):
     model_config = _STRICT
 
     attachment_mb: float = Field(default=10, gt=0)
@@ -155,7 +155,7 @@ class Limits(BaseModel):
     types: list[str] = Field(default_factory=empty_list, description="Allowed file endings; empty means any.")
 
 
-class Prefill(BaseModel):
+class Prefill(Model):
     model_config = _STRICT
 
     public_key: str = Field(
@@ -163,7 +163,7 @@ class Prefill(BaseModel):
     )
 
 
-class Updates(BaseModel):
+class Updates(Model):
     """Where the app asks whether a newer version exists (docs/updates.md); it never updates itself."""
 
     model_config = _STRICT
@@ -174,7 +174,7 @@ class Updates(BaseModel):
     )
 
 
-class Article(BaseModel):
+class Article(Model):
     model_config = _STRICT
 
     title_text: Text = Field(alias="title")
@@ -187,7 +187,7 @@ class Article(BaseModel):
         return pick(self.title_text, current_language())
 
 
-class Question(BaseModel):
+class Question(Model):
     """A category-specific question the agent will otherwise ask back."""
 
     model_config = _STRICT
@@ -216,7 +216,7 @@ Need = Literal["domain", "account", "device", "client", "error_text", "started_a
 UrgencyName = Literal["critical", "high", "normal", "low"]
 
 
-class Category(BaseModel):
+class Category(Model):
     """A kind of problem, with what it needs and what it asks."""
 
     model_config = _STRICT
@@ -248,7 +248,7 @@ class Category(BaseModel):
         return pick(self.description_text, current_language())
 
 
-class CategoryEntry(BaseModel):
+class CategoryEntry(Model):
     """A profile's ``[[categories]]`` entry: a new category, or only the keys it changes of a built-in one."""
 
     model_config = _STRICT
@@ -276,7 +276,7 @@ def _default_channels() -> list[ChannelSettings]:
     return default_settings()
 
 
-class ProviderProfile(BaseModel):
+class ProviderProfile(Model):
     """A provider profile, as validated from TOML (format 2)."""
 
     model_config = _STRICT

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from composer.basemodel import Model
 from composer.defaults import empty_list
 from composer.i18n import current_language
 from composer.profile_text import Text, pick
@@ -43,7 +44,7 @@ _WORKING_DAYS: tuple[Weekday, ...] = WEEKDAYS[:5]
 ALL = "*"
 
 
-class Hours(BaseModel):
+class Hours(Model):
     """One opening window on some days; ``closes`` at or before ``opens`` runs past midnight."""
 
     model_config = _STRICT
@@ -56,7 +57,7 @@ class Hours(BaseModel):
 ContactKind = Literal["phone", "chat", "email", "ticket", "customer_area"]
 
 
-class Contact(BaseModel):
+class Contact(Model):
     """A way to reach support, with its own hours: phone, chat, e-mail, tickets, the customer area."""
 
     model_config = _STRICT
@@ -77,7 +78,7 @@ class Contact(BaseModel):
     purpose: Text = Field(default="", description="What it is for, e.g. 'quick questions'.")
 
 
-class Plan(BaseModel):
+class Plan(Model):
     """A support plan and what it entitles to (free, +Plus, a phone package, an SLA)."""
 
     model_config = _STRICT
@@ -95,7 +96,7 @@ class Plan(BaseModel):
     note: Text = ""
 
 
-class Priority(BaseModel):
+class Priority(Model):
     """One of the provider's own priority tiers, and which urgencies it takes."""
 
     model_config = _STRICT
@@ -130,7 +131,7 @@ class Priority(BaseModel):
 ScopeTerms = Literal["free", "paid", "agreement", "never"]
 
 
-class ScopeRule(BaseModel):
+class ScopeRule(Model):
     """What support does for which categories and plans: free, paid (a price), by agreement or never."""
 
     model_config = _STRICT
@@ -144,7 +145,7 @@ class ScopeRule(BaseModel):
     price: Text = Field(default="", description="For paid work, e.g. '60-90 EUR per hour'.")
 
 
-class RoleRule(BaseModel):
+class RoleRule(Model):
     """Which categories a role may file; ``["*"]`` is every category and ``[]`` is none."""
 
     model_config = _STRICT
@@ -157,7 +158,7 @@ class RoleRule(BaseModel):
     advice: Text = Field(default="", description="What to do instead, in the provider's words.")
 
 
-class Support(BaseModel):
+class Support(Model):
     """How the provider's support works."""
 
     model_config = _STRICT

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from composer.basemodel import Model
 
 if TYPE_CHECKING:
     from composer.model import Request
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["RenderedRequest", "render_request", "request_language"]
 
 
-class RenderedRequest(BaseModel):
+class RenderedRequest(Model):
     """The subject and text of one request, in one language, exactly as they are sent.
 
     Attributes:

@@ -28,9 +28,10 @@ from email.parser import BytesHeaderParser
 from email.policy import default as default_policy
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from composer import settling
+from composer.basemodel import Model
 from composer.channels.email import MailSettings, smtp_identity
 from composer.credentials import Credentials
 from composer.errors import ComposerError
@@ -52,7 +53,7 @@ SETTINGS_KEY = "replies"
 log = logging.getLogger(__name__)
 
 
-class ReplySettings(BaseModel):
+class ReplySettings(Model):
     """Whether (and where) to read the provider's answers; the password is the SMTP one.
 
     ``enabled`` is None until the user was asked, so the question comes once.

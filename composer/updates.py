@@ -38,9 +38,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.version import InvalidVersion, Version
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import ConfigDict, Field, ValidationError, field_validator
 
 from composer import __version__
+from composer.basemodel import Model
 from composer.i18n import current_language
 from composer.profile_values import HttpsUrl
 
@@ -68,7 +69,7 @@ TIMEOUT = (5.0, 10.0)
 STATE_FILE = "updates.json"
 
 
-class UpdateFeed(BaseModel):
+class UpdateFeed(Model):
     """The provider's announcement of its newest version (the JSON feed)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
@@ -94,7 +95,7 @@ class UpdateFeed(BaseModel):
         return next(iter(self.notes.values()), "")
 
 
-class UpdateNotice(BaseModel):
+class UpdateNotice(Model):
     """What the window tells the user: which version, where to get it, what is new."""
 
     model_config = ConfigDict(frozen=True)

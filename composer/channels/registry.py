@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import ConfigDict, create_model
 from pydantic_core import PydanticCustomError
+
+from composer.basemodel import Model
 
 if TYPE_CHECKING:
     from composer.channels.base import Channel
@@ -63,7 +65,7 @@ class Capability(StrEnum):
     REPEAT_SAFE = "repeat_safe"
 
 
-class ChannelSettings(BaseModel):
+class ChannelSettings(Model):
     """The base of every channel's profile entry (``[[channels]]`` in the TOML)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -21,14 +21,15 @@ import ssl
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from composer.basemodel import Model
 from composer.channels.base import DeliveryError, FailureKind, SendContext
 
 __all__ = ["MailSettings", "send_message"]
 
 
-class MailSettings(BaseModel):
+class MailSettings(Model):
     """The user's outgoing mail server; the password is in the keyring, never here."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

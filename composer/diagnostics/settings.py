@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from composer.basemodel import Model
 from composer.defaults import empty_dict
 
 __all__ = ["DEFAULT_PUBLIC_RESOLVERS", "DiagnosticsSettings", "split_host_port"]
@@ -22,7 +23,7 @@ IANA_RDAP_BOOTSTRAP_URL = "https://data.iana.org/rdap/dns.json"
 PSL_URL = "https://publicsuffix.org/list/public_suffix_list.dat"
 
 
-class DiagnosticsSettings(BaseModel):
+class DiagnosticsSettings(Model):
     """The network targets, limits and ports of one diagnosis."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -134,6 +134,39 @@ def test_the_probe_sees_a_heavy_import_when_there_is_one(tmp_path: Path) -> None
     assert "composer.diagnostics.dns_query" in loaded
 
 
+_BUILT = _PROBE.replace(
+    "print(json.dumps(sorted(sys.modules)))",
+    """from pydantic import BaseModel
+def below(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from below(sub)
+print(json.dumps({f"{c.__module__}.{c.__qualname__}": c.__pydantic_complete__
+                  for c in set(below(BaseModel)) if c.__module__.startswith("composer.")}))""",
+)
+
+
+def test_the_first_window_builds_only_the_models_it_uses_on_their_own(tmp_path: Path) -> None:
+    """The profile's and the request's parts are validated inside them: no model of their own at start.
+
+    Every model of the app is built at its first use (``composer/basemodel.py``); the
+    first window validates the profile and a request, whose validators hold their parts.
+    """
+    built = json.loads(_first_line(tmp_path, _BUILT))
+    assert built["composer.profile.ProviderProfile"] and built["composer.model.Request"]
+    nested = (
+        "composer.profile.Provider",
+        "composer.profile_support.Plan",
+        "composer.profile_support.Contact",
+        "composer.model.Attachment",
+        "composer.model.Report",
+        "composer.channels.email.EmailSettings",
+        "composer.rendered.RenderedRequest",
+    )
+    assert [name for name in nested if built[name]] == []
+    assert sum(built.values()) < len(built) / 2, built
+
+
 _COUNT_PATTERNS = """
 import json, sys, argparse, re._compiler as compiler
 counted = {"composer": 0, "other": 0}
